@@ -1,0 +1,116 @@
+/**
+ * A contact point: one e-mail address, phone number, chat handle or website of a
+ * person, with its canonical label and where it came from.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import * as Label from "./Label.js"
+import * as Normalize from "./Normalize.js"
+
+/**
+ * What a phone number can do.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Capability = Schema.Literal("voice", "fax", "sms")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Capability = typeof Capability.Type
+
+/**
+ * Where a value came from: a source system and, when known, the remote id of the
+ * record that holds it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class SourceRef extends Schema.Class<SourceRef>("@unified-people/core/SourceRef")({
+  system: Schema.String,
+  remoteId: Schema.optional(Schema.String)
+}) {}
+
+/**
+ * A contact point.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class ContactPoint extends Schema.Class<ContactPoint>("@unified-people/core/ContactPoint")({
+  kind: Label.Kind,
+  /** The value as received. */
+  value: Schema.String,
+  /** E.164 (with `;ext=`), lower-case e-mail, canonical URL, or trimmed chat handle. */
+  normalized: Schema.optional(Schema.String),
+  /** Why `normalized` is missing. */
+  issue: Schema.optional(Schema.String),
+  label: Label.Label,
+  /** The remote label when it is not in the canonical vocabulary (then `label` is `other`). */
+  customLabel: Schema.optional(Schema.String),
+  primary: Schema.optional(Schema.Boolean),
+  capabilities: Schema.optional(Schema.Array(Capability)),
+  /** Shared by many people (a company main number): never used to identify a person. */
+  shared: Schema.optional(Schema.Boolean),
+  source: Schema.optional(SourceRef)
+}) {
+  /** The value used to compare and de-duplicate: the normalized form, else the trimmed raw value. */
+  get key(): string {
+    return `${this.kind}:${this.normalized ?? this.value.trim()}`
+  }
+}
+
+/**
+ * Input of {@link make}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MakeInput {
+  readonly kind: Label.Kind
+  readonly value: string
+  readonly label?: Label.Label
+  readonly customLabel?: string
+  readonly primary?: boolean
+  readonly capabilities?: ReadonlyArray<Capability>
+  readonly shared?: boolean
+  readonly source?: SourceRef
+  readonly defaultRegion?: string
+}
+
+/**
+ * Builds a contact point, normalizing its value. A label not allowed for the kind
+ * becomes `other` with the requested label kept as `customLabel`, so nothing is lost.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (input: MakeInput): ContactPoint => {
+  const result = Normalize.value(input.kind, input.value, input.defaultRegion === undefined ? {} : { defaultRegion: input.defaultRegion })
+  const requested = input.label ?? "other"
+  const allowed = Label.isAllowed(requested, input.kind)
+  const customLabel = allowed ? input.customLabel : (input.customLabel ?? requested)
+  const shared = input.shared ?? (Label.isShared(requested) ? true : undefined)
+  return new ContactPoint({
+    kind: input.kind,
+    value: input.value,
+    ...(result._tag === "Normalized" ? { normalized: result.value } : { issue: result.reason }),
+    label: allowed ? requested : "other",
+    ...(customLabel === undefined ? {} : { customLabel }),
+    ...(input.primary === undefined ? {} : { primary: input.primary }),
+    ...(input.capabilities === undefined ? {} : { capabilities: [...input.capabilities] }),
+    ...(shared === undefined ? {} : { shared }),
+    ...(input.source === undefined ? {} : { source: input.source })
+  })
+}
+
+/**
+ * Whether a contact point can identify a person: normalized, and not shared.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isIdentifying = (point: ContactPoint): boolean => point.normalized !== undefined && point.shared !== true

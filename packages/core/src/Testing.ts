@@ -1,0 +1,191 @@
+/**
+ * Testing helpers: a loopback HTTP server for an `@effect/platform` app, with
+ * injectable faults (status bursts, latency, connection resets, malformed JSON).
+ * The adapters' emulators are built on it.
+ *
+ * @since 0.1.0
+ */
+import type * as HttpApp from "@effect/platform/HttpApp"
+import type * as HttpServerError from "@effect/platform/HttpServerError"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
+import { createServer } from "node:http"
+
+/**
+ * A fault the server can inject in place of (or before) the real answer.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Fault =
+  | {
+    /** Answer with this status (and body / headers) instead of the real answer. */
+    readonly _tag: "Status"
+    readonly status: number
+    readonly body?: unknown
+    readonly headers?: Readonly<Record<string, string>>
+  }
+  | {
+    /** Wait before answering for real. */
+    readonly _tag: "Latency"
+    readonly millis: number
+  }
+  | {
+    /** Destroy the connection without answering. */
+    readonly _tag: "Reset"
+  }
+  | {
+    /** Answer 200 with a body that is not valid JSON. */
+    readonly _tag: "Malformed"
+    readonly body?: string
+  }
+
+/**
+ * A rule: which requests get a fault, and how many times.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Rule {
+  readonly fault: Fault
+  /** How many matching requests get the fault (default 1). */
+  readonly times?: number
+  /** Matching requests to let through before the first fault (default 0). */
+  readonly skip?: number
+  /** HTTP method to match (any when omitted). */
+  readonly method?: string
+  /** A path prefix, or a test on the path (every path when omitted). */
+  readonly path?: string | RegExp
+}
+
+interface ActiveRule {
+  readonly rule: Rule
+  remaining: number
+  skip: number
+}
+
+/**
+ * Fault control of a running server.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Faults {
+  /** Adds a rule; rules apply in the order added. */
+  readonly inject: (rule: Rule) => Effect.Effect<void>
+  readonly clear: Effect.Effect<void>
+  /** Faults still to be injected. */
+  readonly pending: Effect.Effect<number>
+  /** Faults injected so far. */
+  readonly injected: Effect.Effect<number>
+  /** Wraps an app so that it obeys the rules. */
+  readonly middleware: <E, R>(app: HttpApp.Default<E, R>) => HttpApp.Default<E, R>
+}
+
+const matches = (rule: Rule, method: string, path: string) =>
+  (rule.method === undefined || rule.method.toUpperCase() === method.toUpperCase()) &&
+  (rule.path === undefined || (typeof rule.path === "string" ? path.startsWith(rule.path) : rule.path.test(path)))
+
+/**
+ * Creates a fault controller.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeFaults: Effect.Effect<Faults> = Effect.sync(() => {
+  let rules: Array<ActiveRule> = []
+  let injected = 0
+
+  const take = (method: string, path: string): Fault | undefined => {
+    for (const active of rules) {
+      if (active.remaining <= 0 || !matches(active.rule, method, path)) continue
+      if (active.skip > 0) {
+        active.skip--
+        continue
+      }
+      active.remaining--
+      injected++
+      return active.rule.fault
+    }
+    return undefined
+  }
+
+  const middleware = <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
+    Effect.gen(function*() {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const path = new URL(request.url, "http://localhost").pathname
+      rules = rules.filter((r) => r.remaining > 0)
+      const fault = take(request.method, path)
+      if (fault === undefined) return yield* app
+      switch (fault._tag) {
+        case "Latency":
+          yield* Effect.sleep(Duration.millis(fault.millis))
+          return yield* app
+        case "Status":
+          return fault.body === undefined
+            ? HttpServerResponse.empty({ status: fault.status, headers: fault.headers ?? {} })
+            : HttpServerResponse.unsafeJson(fault.body, { status: fault.status, headers: fault.headers ?? {} })
+        case "Malformed":
+          return HttpServerResponse.text(fault.body ?? "{\"records\": [{\"id\": ", {
+            status: 200,
+            contentType: "application/json"
+          })
+        case "Reset": {
+          const incoming = NodeHttpServerRequest.toIncomingMessage(request)
+          incoming.socket.destroy()
+          return yield* Effect.never
+        }
+      }
+    })
+
+  return {
+    inject: (rule) =>
+      Effect.sync(() => {
+        rules.push({ rule, remaining: rule.times ?? 1, skip: rule.skip ?? 0 })
+      }),
+    clear: Effect.sync(() => {
+      rules = []
+    }),
+    pending: Effect.sync(() => rules.reduce((n, r) => n + Math.max(0, r.remaining), 0)),
+    injected: Effect.sync(() => injected),
+    middleware
+  }
+})
+
+/**
+ * A running loopback server.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Server {
+  /** `http://127.0.0.1:PORT`, without a trailing slash. */
+  readonly url: string
+  readonly port: number
+  readonly faults: Faults
+}
+
+/**
+ * Serves an app on `127.0.0.1` on a free port (or `options.port`) for the
+ * lifetime of the scope, behind a fault controller.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const serve = <E, R>(
+  app: HttpApp.Default<E, R>,
+  options: { readonly port?: number; readonly faults?: Faults } = {}
+): Effect.Effect<Server, HttpServerError.ServeError, Scope.Scope | Exclude<R, HttpServerRequest.HttpServerRequest>> =>
+  Effect.gen(function*() {
+    const faults = options.faults ?? (yield* makeFaults)
+    const server = yield* NodeHttpServer.make(() => createServer(), { port: options.port ?? 0, host: "127.0.0.1" })
+    yield* server.serve(faults.middleware(app))
+    const address = server.address
+    const port = address._tag === "TcpAddress" ? address.port : 0
+    return { url: `http://127.0.0.1:${port}`, port, faults }
+  })

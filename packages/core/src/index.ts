@@ -1,0 +1,36 @@
+/**
+ * @since 0.1.0
+ */
+export * as ContactBook from "./ContactBook.js"
+/**
+ * @since 0.1.0
+ */
+export * as ContactPoint from "./ContactPoint.js"
+/**
+ * @since 0.1.0
+ */
+export * as HttpPolicy from "./HttpPolicy.js"
+/**
+ * @since 0.1.0
+ */
+export * as Label from "./Label.js"
+/**
+ * @since 0.1.0
+ */
+export * as Normalize from "./Normalize.js"
+/**
+ * @since 0.1.0
+ */
+export * as PeopleDirectory from "./PeopleDirectory.js"
+/**
+ * @since 0.1.0
+ */
+export * as PeopleError from "./PeopleError.js"
+/**
+ * @since 0.1.0
+ */
+export * as Person from "./Person.js"
+/**
+ * @since 0.1.0
+ */
+export * as RateLimiter from "./RateLimiter.js"

@@ -1,0 +1,1 @@
+export default ["packages/core", "packages/ringcentral", "packages/people-contacts", "examples"]
