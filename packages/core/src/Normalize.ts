@@ -68,7 +68,8 @@ const emailPattern = /^[^\s@]+@[^\s@]+$/
  * @category normalization
  */
 export const email = (raw: string): Result => {
-  const value = raw.trim().replace(/^mailto:/i, "").toLowerCase()
+  let value = raw.trim().toLowerCase()
+  while (value.startsWith("mailto:")) value = value.slice("mailto:".length).trim()
   if (value === "") return unnormalized("empty e-mail address")
   if (!emailPattern.test(value)) return unnormalized(`"${raw.trim()}" is not an e-mail address`)
   return normalized(value)
@@ -76,7 +77,8 @@ export const email = (raw: string): Result => {
 
 /**
  * Normalizes a website to a canonical URL: `https://` added when the scheme is
- * missing, host lower-cased, default port and a lone trailing slash removed.
+ * missing, host lower-cased, default port and trailing slashes removed. A URL
+ * with user info (`mailto:a@b.com`, `user@host`) is refused.
  *
  * @since 0.1.0
  * @category normalization
@@ -92,8 +94,11 @@ export const website = (raw: string): Result => {
     return unnormalized(`"${trimmed}" is not a URL`)
   }
   if (!/^https?:$/.test(url.protocol)) return unnormalized(`unsupported URL scheme in "${trimmed}"`)
+  // `mailto:a@b.com` or `a@b.com` read as `https://…` would become a user name and a host
+  if (url.username !== "" || url.password !== "") return unnormalized(`"${trimmed}" is not a website (it has user info)`)
   if (!url.hostname.includes(".") && url.hostname !== "localhost") return unnormalized(`"${trimmed}" has no valid host`)
-  const path = url.pathname === "/" ? "" : url.pathname.replace(/\/$/, "")
+  // every trailing slash goes, so that normalizing twice gives the same URL
+  const path = url.pathname.replace(/\/+$/, "")
   return normalized(`${url.protocol}//${url.host.toLowerCase()}${path}${url.search}${url.hash}`)
 }
 
