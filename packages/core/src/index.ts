@@ -34,3 +34,7 @@ export * as Person from "./Person.js"
  * @since 0.1.0
  */
 export * as RateLimiter from "./RateLimiter.js"
+/**
+ * @since 0.1.0
+ */
+export * as SyncState from "./SyncState.js"

@@ -1,0 +1,203 @@
+/**
+ * The embedded SQLite state store of a sync job (`@effect/sql` over
+ * `@effect/sql-sqlite-node`). Import it from `@unified-people/core/SyncState/Sqlite`;
+ * it is not in the package barrel, so code that does not use it never loads the
+ * native SQLite module.
+ *
+ * `layerClient` runs on any `@effect/sql` `SqlClient` (the statements are plain
+ * SQL with `ON CONFLICT` upserts); `layer` opens a SQLite file.
+ *
+ * @since 0.1.0
+ */
+import * as SqlClient from "@effect/sql/SqlClient"
+import type * as SqlError from "@effect/sql/SqlError"
+import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import type * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as Label from "../Label.js"
+import { SyncState, SyncStateError, Written, Xref } from "../SyncState.js"
+import type { Service } from "../SyncState.js"
+
+/**
+ * Options of {@link layer}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** The database file, or `:memory:`. */
+  readonly filename: string
+}
+
+const WrittenRow = Schema.Struct({
+  person_id: Schema.String,
+  contact_id: Schema.String,
+  source_id: Schema.String,
+  kind: Label.Kind,
+  normalized: Schema.String,
+  label: Label.Label,
+  hash: Schema.String,
+  written_at: Schema.Number
+})
+
+const decodeWritten = Schema.decodeUnknown(Schema.Array(WrittenRow))
+
+const toWritten = (row: typeof WrittenRow.Type) =>
+  new Written({
+    personId: row.person_id,
+    contactId: row.contact_id,
+    sourceId: row.source_id,
+    kind: row.kind,
+    normalized: row.normalized,
+    label: row.label,
+    hash: row.hash,
+    writtenAt: row.written_at
+  })
+
+const fail = (method: string) => (cause: SqlError.SqlError | { readonly message: string }) =>
+  new SyncStateError({ method, reason: cause.message, cause })
+
+/**
+ * The statements creating the tables (idempotent).
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const migrate: Effect.Effect<void, SyncStateError, SqlClient.SqlClient> = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`CREATE TABLE IF NOT EXISTS up_sync_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`
+  yield* sql`CREATE TABLE IF NOT EXISTS up_sync_xref (source_id TEXT PRIMARY KEY, target_id TEXT NOT NULL)`
+  yield* sql`CREATE TABLE IF NOT EXISTS up_sync_written (
+    person_id TEXT NOT NULL,
+    contact_id TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    normalized TEXT NOT NULL,
+    label TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    written_at INTEGER NOT NULL,
+    PRIMARY KEY (person_id, contact_id)
+  )`
+  yield* sql`CREATE INDEX IF NOT EXISTS up_sync_written_source ON up_sync_written (source_id)`
+  yield* sql`CREATE TABLE IF NOT EXISTS up_sync_event (uuid TEXT PRIMARY KEY)`
+}).pipe(Effect.mapError(fail("migrate")))
+
+/**
+ * Builds a state store on the `SqlClient` in context, creating its tables when
+ * missing.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Service, SyncStateError, SqlClient.SqlClient> = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  yield* migrate
+  const run = <A>(method: string, effect: Effect.Effect<A, SqlError.SqlError | { readonly _tag: "ParseError"; readonly message: string }>) =>
+    Effect.mapError(effect, fail(method))
+  const written = (method: string, rows: Effect.Effect<ReadonlyArray<unknown>, SqlError.SqlError>) =>
+    run(method, Effect.flatMap(rows, decodeWritten)).pipe(Effect.map((rows) => rows.map(toWritten)))
+  return {
+    version: run(
+      "version",
+      sql<{ value: string }>`SELECT value FROM up_sync_meta WHERE key = 'version'`.pipe(
+        Effect.map((rows) => Option.fromNullable(rows[0]?.value))
+      )
+    ),
+    setVersion: (version) =>
+      run(
+        "setVersion",
+        version === undefined
+          ? sql`DELETE FROM up_sync_meta WHERE key = 'version'`
+          : sql`INSERT INTO up_sync_meta (key, value) VALUES ('version', ${version})
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value`
+      ).pipe(Effect.asVoid),
+    xref: (sourceId) =>
+      run(
+        "xref",
+        sql<{ target_id: string }>`SELECT target_id FROM up_sync_xref WHERE source_id = ${sourceId}`.pipe(
+          Effect.map((rows) => Option.fromNullable(rows[0]?.target_id))
+        )
+      ),
+    setXref: (sourceId, targetId) =>
+      run(
+        "setXref",
+        sql`INSERT INTO up_sync_xref (source_id, target_id) VALUES (${sourceId}, ${targetId})
+            ON CONFLICT (source_id) DO UPDATE SET target_id = excluded.target_id`
+      ).pipe(Effect.asVoid),
+    deleteXref: (sourceId) => run("deleteXref", sql`DELETE FROM up_sync_xref WHERE source_id = ${sourceId}`).pipe(Effect.asVoid),
+    xrefs: run(
+      "xrefs",
+      sql<{ source_id: string; target_id: string }>`SELECT source_id, target_id FROM up_sync_xref ORDER BY source_id`.pipe(
+        Effect.map((rows) => rows.map((row) => new Xref({ sourceId: row.source_id, targetId: row.target_id })))
+      )
+    ),
+    written: (personId) =>
+      written("written", sql`SELECT * FROM up_sync_written WHERE person_id = ${personId} ORDER BY person_id, contact_id`),
+    writtenFor: (sourceId) =>
+      written("writtenFor", sql`SELECT * FROM up_sync_written WHERE source_id = ${sourceId} ORDER BY person_id, contact_id`),
+    recordWrite: (w) =>
+      run(
+        "recordWrite",
+        sql`INSERT INTO up_sync_written (person_id, contact_id, source_id, kind, normalized, label, hash, written_at)
+            VALUES (${w.personId}, ${w.contactId}, ${w.sourceId}, ${w.kind}, ${w.normalized}, ${w.label}, ${w.hash}, ${w.writtenAt})
+            ON CONFLICT (person_id, contact_id) DO UPDATE SET
+              source_id = excluded.source_id, kind = excluded.kind, normalized = excluded.normalized,
+              label = excluded.label, hash = excluded.hash, written_at = excluded.written_at`
+      ).pipe(Effect.asVoid),
+    forgetWrite: (personId, contactId) =>
+      run("forgetWrite", sql`DELETE FROM up_sync_written WHERE person_id = ${personId} AND contact_id = ${contactId}`).pipe(
+        Effect.asVoid
+      ),
+    sources: run(
+      "sources",
+      sql<{ source_id: string }>`SELECT source_id FROM up_sync_xref UNION SELECT source_id FROM up_sync_written ORDER BY source_id`.pipe(
+        Effect.map((rows) => rows.map((row) => row.source_id))
+      )
+    ),
+    markEventProcessed: (uuid) =>
+      run(
+        "markEventProcessed",
+        sql<{ uuid: string }>`INSERT INTO up_sync_event (uuid) VALUES (${uuid}) ON CONFLICT (uuid) DO NOTHING RETURNING uuid`.pipe(
+          Effect.map((rows) => rows.length > 0)
+        )
+      ),
+    isEventProcessed: (uuid) =>
+      run(
+        "isEventProcessed",
+        sql<{ uuid: string }>`SELECT uuid FROM up_sync_event WHERE uuid = ${uuid}`.pipe(Effect.map((rows) => rows.length > 0))
+      )
+  }
+})
+
+/**
+ * A state store on the `SqlClient` in context (any `@effect/sql` driver).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerClient: Layer.Layer<SyncState, SyncStateError, SqlClient.SqlClient> = Layer.effect(SyncState, make)
+
+/**
+ * A state store in a SQLite file (created when missing), or in `:memory:`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<SyncState, SyncStateError | ConfigError.ConfigError> =>
+  layerClient.pipe(Layer.provide(SqliteClient.layer({ filename: options.filename })))
+
+/**
+ * {@link layer} with its options read from `Config` (for example
+ * `Config.string("SYNC_STATE")`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  options: Config.Config.Wrap<Options>
+): Layer.Layer<SyncState, SyncStateError | ConfigError.ConfigError> =>
+  layerClient.pipe(Layer.provide(SqliteClient.layerConfig(options)))

@@ -1,0 +1,129 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as SqlClient from "@effect/sql/SqlClient"
+import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import { Effect, type Layer, Option } from "effect"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import * as SyncState from "../src/SyncState.js"
+import * as Sqlite from "../src/SyncState/Sqlite.js"
+
+const tempFile = () => {
+  const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "up-sync-state-"))
+  return Path.join(dir, "state.db")
+}
+
+const written = (personId: string, contactId: string, sourceId: string, normalized: string, label: "work" | "mobile" = "work") =>
+  new SyncState.Written({
+    personId,
+    contactId,
+    sourceId,
+    kind: normalized.includes("@") ? "email" : "phone",
+    normalized,
+    label,
+    hash: SyncState.hash({ kind: normalized.includes("@") ? "email" : "phone", normalized, label }),
+    writtenAt: 1_700_000_000_000
+  })
+
+const suite = (name: string, layer: () => Layer.Layer<SyncState.SyncState, unknown>) =>
+  describe(name, () => {
+    it.effect("stores and clears the directory version", () =>
+      Effect.gen(function*() {
+        const state = yield* SyncState.SyncState
+        expect(yield* state.version).toEqual(Option.none())
+        yield* state.setVersion("etag-1")
+        yield* state.setVersion("etag-2")
+        expect(yield* state.version).toEqual(Option.some("etag-2"))
+        yield* state.setVersion(undefined)
+        expect(yield* state.version).toEqual(Option.none())
+      }).pipe(Effect.provide(layer())))
+
+    it.effect("keeps cross-references, replacing and deleting them", () =>
+      Effect.gen(function*() {
+        const state = yield* SyncState.SyncState
+        yield* state.setXref("rc-2", "p-20")
+        yield* state.setXref("rc-1", "p-10")
+        yield* state.setXref("rc-2", "p-21")
+        expect(yield* state.xref("rc-2")).toEqual(Option.some("p-21"))
+        expect(yield* state.xref("rc-9")).toEqual(Option.none())
+        expect((yield* state.xrefs).map((x) => [x.sourceId, x.targetId])).toEqual([["rc-1", "p-10"], ["rc-2", "p-21"]])
+        yield* state.deleteXref("rc-1")
+        expect((yield* state.xrefs).map((x) => x.sourceId)).toEqual(["rc-2"])
+      }).pipe(Effect.provide(layer())))
+
+    it.effect("records, replaces and forgets written contacts, by person and by source", () =>
+      Effect.gen(function*() {
+        const state = yield* SyncState.SyncState
+        yield* state.recordWrite(written("p-1", "c-2", "rc-1", "+15550100"))
+        yield* state.recordWrite(written("p-1", "c-1", "rc-1", "a@x.com"))
+        yield* state.recordWrite(written("p-2", "c-3", "rc-2", "b@x.com"))
+        // replacing a contact moves it to its new source
+        yield* state.recordWrite(written("p-1", "c-2", "rc-3", "+15550199", "mobile"))
+        expect((yield* state.written("p-1")).map((w) => [w.contactId, w.sourceId, w.normalized, w.label])).toEqual([
+          ["c-1", "rc-1", "a@x.com", "work"],
+          ["c-2", "rc-3", "+15550199", "mobile"]
+        ])
+        expect((yield* state.writtenFor("rc-1")).map((w) => w.contactId)).toEqual(["c-1"])
+        expect((yield* state.writtenFor("rc-3")).map((w) => w.contactId)).toEqual(["c-2"])
+        yield* state.setXref("rc-0", "p-0")
+        expect(yield* state.sources).toEqual(["rc-0", "rc-1", "rc-2", "rc-3"])
+        yield* state.forgetWrite("p-1", "c-1")
+        yield* state.forgetWrite("p-1", "missing")
+        expect((yield* state.written("p-1")).map((w) => w.contactId)).toEqual(["c-2"])
+        expect(yield* state.sources).toEqual(["rc-0", "rc-2", "rc-3"])
+        const [first] = yield* state.written("p-2")
+        expect(first).toEqual(written("p-2", "c-3", "rc-2", "b@x.com"))
+      }).pipe(Effect.provide(layer())))
+
+    it.effect("marks each event once", () =>
+      Effect.gen(function*() {
+        const state = yield* SyncState.SyncState
+        expect(yield* state.isEventProcessed("e-1")).toBe(false)
+        expect(yield* state.markEventProcessed("e-1")).toBe(true)
+        expect(yield* state.markEventProcessed("e-1")).toBe(false)
+        expect(yield* state.isEventProcessed("e-1")).toBe(true)
+        expect(yield* state.isEventProcessed("e-2")).toBe(false)
+      }).pipe(Effect.provide(layer())))
+  })
+
+suite("SyncState.layerMemory", () => SyncState.layerMemory)
+suite("SyncState/Sqlite :memory:", () => Sqlite.layer({ filename: ":memory:" }))
+suite("SyncState/Sqlite file", () => Sqlite.layer({ filename: tempFile() }))
+
+describe("SyncState/Sqlite persistence", () => {
+  it.effect("a second layer on the same file sees what the first wrote", () =>
+    Effect.gen(function*() {
+      const filename = tempFile()
+      yield* Effect.gen(function*() {
+        const state = yield* SyncState.SyncState
+        yield* state.setVersion("etag-7")
+        yield* state.setXref("rc-1", "p-1")
+        yield* state.recordWrite(written("p-1", "c-1", "rc-1", "a@x.com"))
+        yield* state.markEventProcessed("e-1")
+      }).pipe(Effect.provide(Sqlite.layer({ filename })))
+      yield* Effect.gen(function*() {
+        const state = yield* SyncState.SyncState
+        expect(yield* state.version).toEqual(Option.some("etag-7"))
+        expect(yield* state.xref("rc-1")).toEqual(Option.some("p-1"))
+        expect(yield* state.written("p-1")).toEqual([written("p-1", "c-1", "rc-1", "a@x.com")])
+        expect(yield* state.markEventProcessed("e-1")).toBe(false)
+      }).pipe(Effect.provide(Sqlite.layer({ filename })))
+    }))
+
+  it.effect("a corrupt row is a SyncStateError naming the method, not a crash", () =>
+    Effect.gen(function*() {
+      const filename = tempFile()
+      yield* Effect.gen(function*() {
+        const state = yield* SyncState.SyncState
+        yield* state.recordWrite(written("p-1", "c-1", "rc-1", "a@x.com"))
+      }).pipe(Effect.provide(Sqlite.layer({ filename })))
+      yield* Effect.flatMap(SqlClient.SqlClient, (sql) => sql`UPDATE up_sync_written SET label = 'bogus'`).pipe(
+        Effect.provide(SqliteClient.layer({ filename }))
+      )
+      const error = yield* Effect.flip(
+        Effect.flatMap(SyncState.SyncState, (state) => state.written("p-1")).pipe(Effect.provide(Sqlite.layer({ filename })))
+      )
+      expect(error).toBeInstanceOf(SyncState.SyncStateError)
+      expect((error as SyncState.SyncStateError).method).toBe("written")
+    }))
+})
