@@ -52,7 +52,8 @@ export class Provenance extends Schema.Class<Provenance>("@unified-people/core/P
   system: Schema.String,
   remoteId: Schema.String,
   version: Schema.optional(Schema.String),
-  readAt: Schema.optional(Schema.DateFromString)
+  /** An ISO date-time string on the wire; invalid dates are refused. */
+  readAt: Schema.optional(Schema.Date)
 }) {
   /** `system:remoteId`, the cross-reference key of the record. */
   get key(): string {

@@ -28,7 +28,7 @@ const written = (n: { area: string; exchange: string; line: string }) =>
     return `${padding}${prefix}${area}${n.exchange}${sep}${n.line}${padding}`
   })
 
-const phoneish = fc.stringMatching(/^[+]?[0-9 ().\-]{0,18}((ext\.?|x|;ext=|#|,) ?[0-9]{1,5})?\s*$/)
+const phoneish = fc.stringMatching(/^[+]?[0-9 ().-]{0,18}((ext\.?|x|;ext=|#|,) ?[0-9]{1,5})?\s*$/)
 
 describe("Normalize.phone", () => {
   it.each([

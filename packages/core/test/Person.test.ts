@@ -1,0 +1,96 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as ContactPoint from "../src/ContactPoint.js"
+import * as Person from "../src/Person.js"
+
+const readAt = new Date("2026-11-30T12:34:56.789Z")
+
+const jane = new Person.Person({
+  id: Person.canonicalId("ringcentral", "871817004"),
+  name: new Person.Name({ given: "Jane", family: "Doe" }),
+  jobTitle: "Engineer",
+  department: "R&D",
+  company: new Person.Reference({ id: "400386146004", name: "Acme" }),
+  site: new Person.Reference({ id: "main-site", name: "HQ" }),
+  employeeNumber: "E-17",
+  extensionNumber: "101",
+  status: "Enabled",
+  contactPoints: [
+    ContactPoint.make({ kind: "email", value: "Jane@Acme.com", label: "work", primary: true }),
+    ContactPoint.make({ kind: "phone", value: "+1 03 413 7223", label: "mobile" }),
+    ContactPoint.make({ kind: "phone", value: "(877) 200-9098", label: "main", capabilities: ["voice"] })
+  ],
+  customFields: { "Employee ID": "17", "T-shirt": "M" },
+  photo: new Person.Photo({ uri: "https://media.example/p.jpg", etag: "\"abc\"" }),
+  provenance: [
+    new Person.Provenance({ system: "ringcentral", remoteId: "871817004", version: "W/\"1\"", readAt }),
+    new Person.Provenance({ system: "people-contacts", remoteId: "42" })
+  ],
+  fieldSources: { jobTitle: "people-contacts" }
+})
+
+describe("Person", () => {
+  it("canonicalId is system:remoteId and a provenance key matches it", () => {
+    expect(jane.id).toBe("ringcentral:871817004")
+    expect(jane.provenance[0]!.key).toBe(jane.id)
+  })
+
+  it("encodes to JSON-compatible data with the Date as an ISO string", () => {
+    const encoded = Person.encode(jane)
+    expect(encoded.provenance[0]).toEqual({
+      system: "ringcentral",
+      remoteId: "871817004",
+      version: "W/\"1\"",
+      readAt: "2026-11-30T12:34:56.789Z"
+    })
+    expect(encoded.provenance[1]).toEqual({ system: "people-contacts", remoteId: "42" })
+    expect(encoded.contactPoints[1]).toEqual({
+      kind: "phone",
+      value: "+1 03 413 7223",
+      issue: expect.stringContaining("not a possible"),
+      label: "mobile"
+    })
+  })
+
+  it.effect("round-trips through JSON, keeping every field and the Date", () =>
+    Effect.gen(function*() {
+      const text = JSON.stringify(Person.encode(jane))
+      const decoded = yield* Person.decode(JSON.parse(text))
+      expect(decoded).toBeInstanceOf(Person.Person)
+      expect(decoded).toEqual(jane)
+      expect(decoded.provenance[0]!.readAt).toBeInstanceOf(Date)
+      expect(decoded.provenance[0]!.readAt!.getTime()).toBe(readAt.getTime())
+      expect(decoded.contactPoints.map((p) => p.key)).toEqual(jane.contactPoints.map((p) => p.key))
+      expect(decoded.contactPoints[2]!.shared).toBe(true)
+    }))
+
+  it.effect("decode refuses an invalid date and a missing name, naming the path", () =>
+    Effect.gen(function*() {
+      const encoded = Person.encode(jane)
+      const badDate = yield* Effect.exit(
+        Person.decode({ ...encoded, provenance: [{ system: "x", remoteId: "1", readAt: "yesterday" }] })
+      )
+      expect(Exit.isFailure(badDate)).toBe(true)
+      expect(String(Exit.isFailure(badDate) ? badDate.cause : "")).toMatch(/readAt/)
+      const { name: _name, ...nameless } = encoded
+      const missing = yield* Effect.exit(Person.decode(nameless))
+      expect(String(Exit.isFailure(missing) ? missing.cause : "")).toMatch(/name/)
+    }))
+
+  it("displayName prefers display, else given + family, skipping empty parts", () => {
+    expect(jane.displayName).toBe("Jane Doe")
+    const make = (name: ConstructorParameters<typeof Person.Name>[0]) =>
+      new Person.Person({ id: "x:1", name: new Person.Name(name), contactPoints: [], customFields: {}, provenance: [] })
+    expect(make({ display: "Dr. J. Doe", given: "Jane", family: "Doe" }).displayName).toBe("Dr. J. Doe")
+    expect(make({ given: "Sales", family: "" }).displayName).toBe("Sales")
+    expect(make({ family: "Doe" }).displayName).toBe("Doe")
+    expect(make({}).displayName).toBe("")
+  })
+
+  it("lists the single-valued fields survivorship picks from", () => {
+    expect(Person.singleValuedFields).toContain("jobTitle")
+    expect(Person.singleValuedFields).not.toContain("contactPoints")
+    for (const field of Person.singleValuedFields) expect(Object.keys(Person.Person.fields)).toContain(field)
+  })
+})
