@@ -60,8 +60,9 @@ export interface Observation {
  */
 export interface BucketStats {
   readonly requests: number
-  /** How many times a request had to wait before being let out. */
+  /** How many requests had to wait (for a window, a penalty or the requests queued before them). */
   readonly waits: number
+  /** The total time requests waited. */
   readonly waitedMillis: number
   readonly penalties: number
 }
@@ -81,9 +82,16 @@ export interface Stats extends BucketStats {
 export interface Service {
   /** Waits until one more request may be sent in `bucket`, then counts it. */
   readonly acquire: (bucket: string) => Effect.Effect<void>
-  /** Learns from a response's rate-limit headers. */
+  /**
+   * Learns from a response's rate-limit headers: a new limit, a window the
+   * configuration did not know, requests another client made (`remaining` lower
+   * than the local count), or an exhausted quota (`remaining` 0: wait for the reset).
+   */
   readonly observe: (bucket: string, observation: Observation) => Effect.Effect<void>
-  /** Blocks the bucket for `millis` (a `Retry-After`, or the default penalty when undefined). */
+  /**
+   * Blocks the bucket for `millis` (a `Retry-After`, or the bucket's penalty when
+   * undefined). Works on unconfigured buckets too.
+   */
   readonly penalize: (bucket: string, millis?: number) => Effect.Effect<void>
   /** The current limits of a bucket, as learned so far. */
   readonly limits: (bucket: string) => Effect.Effect<ReadonlyArray<{ readonly limit: number; readonly windowMillis: number }>>
@@ -106,6 +114,11 @@ export interface Options {
   readonly buckets: Readonly<Record<string, BucketConfig>>
   /** The limits of a bucket not named in `buckets`; without it such buckets are unlimited. */
   readonly fallback?: BucketConfig
+  /**
+   * The wait after a 429 without `Retry-After` in a bucket whose limits are not
+   * configured (default 60 s, RingCentral's documented penalty).
+   */
+  readonly penalty?: Duration.DurationInput
   /**
    * Extra time added to every window to absorb the gap between sending and
    * arriving (default: 2% of the window plus 25 ms).
@@ -144,16 +157,23 @@ export const make = (options: Options): Effect.Effect<Service> =>
     const margin = options.margin ?? defaultMargin
     const states = new Map<string, BucketState>()
 
-    const stateOf = (bucket: string): BucketState | undefined => {
+    const unconfiguredPenalty = Duration.toMillis(options.penalty ?? Duration.minutes(1))
+
+    /**
+     * The state of a bucket. A bucket without configured limits has no state
+     * (it is unlimited) until `create` is set: a penalty or learned limits then
+     * give it one.
+     */
+    const stateOf = (bucket: string, create = false): BucketState | undefined => {
       const existing = states.get(bucket)
       if (existing !== undefined) return existing
-      const config = options.buckets[bucket] ?? options.fallback
+      const config = options.buckets[bucket] ?? options.fallback ?? (create ? { windows: [], penalty: unconfiguredPenalty } : undefined)
       if (config === undefined) return undefined
       const windows = config.windows.map((w) => ({ limit: w.limit, windowMillis: Duration.toMillis(w.window) }))
       const longest = Math.max(0, ...windows.map((w) => w.windowMillis))
       const state: BucketState = {
         windows,
-        penaltyMillis: config.penalty === undefined ? longest : Duration.toMillis(config.penalty),
+        penaltyMillis: config.penalty === undefined ? (longest > 0 ? longest : unconfiguredPenalty) : Duration.toMillis(config.penalty),
         sent: [],
         blockedUntil: 0,
         requests: 0,
@@ -196,30 +216,46 @@ export const make = (options: Options): Effect.Effect<Service> =>
       Effect.suspend(() => {
         const state = stateOf(bucket)
         if (state === undefined) return Effect.void
-        const loop: Effect.Effect<void> = Effect.flatMap(Clock.currentTimeMillis, (now) => {
-          prune(state, now)
-          const wait = waitFor(state, now)
-          if (wait <= 0) {
-            state.sent.push(now)
-            state.requests++
-            return Effect.void
-          }
-          state.waits++
-          state.waitedMillis += wait
-          return Effect.zipRight(Effect.sleep(Duration.millis(wait)), loop)
-        })
-        return state.lock.withPermits(1)(loop)
+        const loop = (start: number): Effect.Effect<void> =>
+          Effect.flatMap(Clock.currentTimeMillis, (now) => {
+            prune(state, now)
+            const wait = waitFor(state, now)
+            if (wait <= 0) {
+              state.sent.push(now)
+              state.requests++
+              // time spent queueing behind other requests counts as waiting too
+              if (now > start) {
+                state.waits++
+                state.waitedMillis += now - start
+              }
+              return Effect.void
+            }
+            return Effect.zipRight(Effect.sleep(Duration.millis(wait)), loop(start))
+          })
+        return Effect.flatMap(Clock.currentTimeMillis, (start) => state.lock.withPermits(1)(loop(start)))
       })
 
     const observe = (bucket: string, observation: Observation): Effect.Effect<void> =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Effect.sync(() => {
-          const state = stateOf(bucket)
+          const learnable = observation.limit !== undefined && observation.windowMillis !== undefined && observation.windowMillis > 0
+          const state = stateOf(bucket, learnable || observation.remaining === 0)
           if (state === undefined) return
-          const target = observation.windowMillis === undefined
+          let target = observation.windowMillis === undefined
             ? state.windows.length === 1 ? state.windows[0] : undefined
             : state.windows.find((w) => w.windowMillis === observation.windowMillis)
-          if (target === undefined) return
+          if (target === undefined && learnable) {
+            // a window the configuration did not know: learn it
+            target = { limit: observation.limit!, windowMillis: observation.windowMillis! }
+            state.windows.push(target)
+          }
+          if (target === undefined) {
+            // nothing to attach the numbers to; still honour an exhausted quota with a reset time
+            if (observation.remaining !== undefined && observation.remaining <= 0 && observation.resetAtMillis !== undefined) {
+              state.blockedUntil = Math.max(state.blockedUntil, observation.resetAtMillis + margin(0))
+            }
+            return
+          }
           if (observation.limit !== undefined && observation.limit >= 0) target.limit = observation.limit
           if (observation.remaining === undefined) return
           if (observation.remaining <= 0) {
@@ -239,8 +275,7 @@ export const make = (options: Options): Effect.Effect<Service> =>
     const penalize = (bucket: string, millis?: number): Effect.Effect<void> =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Effect.sync(() => {
-          const state = stateOf(bucket)
-          if (state === undefined) return
+          const state = stateOf(bucket, true)!
           state.penalties++
           state.blockedUntil = Math.max(state.blockedUntil, now + (millis ?? state.penaltyMillis))
         }))
