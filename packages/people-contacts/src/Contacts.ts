@@ -1,0 +1,260 @@
+/**
+ * The contacts of a person (seed `004`): list (every page, as a `Stream` or an
+ * array), get, create, update (PATCH of the fields set), delete one and delete
+ * all. The contact rules (one value field, at most 255 characters, a label
+ * allowed for the kind) are checked before anything is sent.
+ *
+ * @since 0.1.0
+ */
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpPolicy from "@unified-people/core/HttpPolicy"
+import * as PeopleError from "@unified-people/core/PeopleError"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as Rules from "./internal/rules.js"
+import { module, PeopleContactsClient } from "./PeopleContactsClient.js"
+
+/**
+ * A remote id: integers on the wire, strings in some answers; always a string
+ * once decoded.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Id = Schema.transform(Schema.Union(Schema.Number, Schema.String), Schema.String, {
+  strict: true,
+  decode: (u) => String(u),
+  encode: (s) => s
+})
+
+/**
+ * A contact label: the documented values (from the core label table's
+ * People-Contacts projection) or any other string (`emergency`), kept as is.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ContactLabel = Schema.Union(
+  Schema.Literal(...(Rules.knownLabels as [string, ...Array<string>])),
+  Schema.String
+)
+
+/**
+ * The value fields of a contact; exactly one is set.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const valueFields = Rules.valueFields
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ValueField = Rules.ValueField
+
+/**
+ * A contact as the API returns it. `integration` and `verified` may be missing
+ * (list and create answers leave them out): missing means unknown. Fields the
+ * schema does not name (`nodeID`, …) are kept.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Contact = Schema.Struct(
+  {
+    id: Id,
+    label: Schema.optionalWith(ContactLabel, { nullable: true }),
+    email: Schema.optionalWith(Schema.String, { nullable: true }),
+    telephone: Schema.optionalWith(Schema.String, { nullable: true }),
+    chat: Schema.optionalWith(Schema.String, { nullable: true }),
+    website: Schema.optionalWith(Schema.String, { nullable: true }),
+    integration: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+    verified: Schema.optionalWith(Schema.Boolean, { nullable: true })
+  },
+  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Contact = typeof Contact.Type
+
+/**
+ * The body of a create: a label and exactly one value field.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ContactInput {
+  readonly label: string
+  readonly email?: string | undefined
+  readonly telephone?: string | undefined
+  readonly chat?: string | undefined
+  readonly website?: string | undefined
+  /** Marks the contact as owned by an integration (read-only in the UI). */
+  readonly integration?: boolean | undefined
+}
+
+/**
+ * The body of an update: only the fields set are sent.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ContactPatch {
+  readonly label?: string | undefined
+  readonly email?: string | undefined
+  readonly telephone?: string | undefined
+  readonly chat?: string | undefined
+  readonly website?: string | undefined
+  readonly integration?: boolean | undefined
+}
+
+/**
+ * The value field a contact carries, and its value.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const valueOf = (contact: Contact): { readonly field: ValueField; readonly value: string } | undefined => {
+  for (const field of valueFields) {
+    const value = contact[field]
+    if (value !== undefined) return { field, value }
+  }
+  return undefined
+}
+
+const defined = (body: object): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined))
+
+const refuse = (method: string, violations: ReadonlyArray<Rules.Violation>) =>
+  new PeopleError.InvalidRequest({
+    module,
+    method,
+    sent: false,
+    field: violations[0]!.field,
+    violations,
+    reason: violations.map((v) => `${v.field} ${v.message}`).join("; ")
+  })
+
+/**
+ * Checks a create body against the API's rules; nothing is sent on failure.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateInput = (input: ContactInput, method = "createContact"): Effect.Effect<Record<string, unknown>, PeopleError.InvalidRequest> => {
+  const body = defined(input)
+  const violations = Rules.validateContact(body)
+  return violations.length === 0 ? Effect.succeed(body) : Effect.fail(refuse(method, violations))
+}
+
+/**
+ * Checks an update body on its own (at most one value field, lengths, a known
+ * label, the label against the value field when both are set).
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validatePatch = (patch: ContactPatch, method = "updateContact"): Effect.Effect<Record<string, unknown>, PeopleError.InvalidRequest> => {
+  const body = defined(patch)
+  const violations = Rules.validatePatch(body)
+  if (Object.keys(body).length === 0) {
+    return Effect.fail(refuse(method, [{ field: "base", message: "the patch sets no field" }]))
+  }
+  return violations.length === 0 ? Effect.succeed(body) : Effect.fail(refuse(method, violations))
+}
+
+const contactsPath = (personId: string) => `/people/${encodeURIComponent(personId)}/contacts`
+const contactPath = (personId: string, contactId: string) => `${contactsPath(personId)}/${encodeURIComponent(contactId)}`
+
+/**
+ * Every contact of a person, page by page.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const streamContacts = (personId: string): Stream.Stream<Contact, PeopleError.PeopleError, PeopleContactsClient> =>
+  Stream.unwrap(Effect.map(PeopleContactsClient, (client) => client.paginate(Contact, "listContacts", contactsPath(personId))))
+
+/**
+ * Every contact of a person, as an array.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const listContacts = (personId: string): Effect.Effect<ReadonlyArray<Contact>, PeopleError.PeopleError, PeopleContactsClient> =>
+  Effect.map(Stream.runCollect(streamContacts(personId)), Chunk.toReadonlyArray)
+
+/**
+ * One contact of a person.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const getContact = (personId: string, contactId: string): Effect.Effect<Contact, PeopleError.PeopleError, PeopleContactsClient> =>
+  Effect.flatMap(PeopleContactsClient, (client) => client.getJson(Contact, "getContact", contactPath(personId, contactId)))
+
+/**
+ * Adds a contact to a person. Any 2xx is a success (the API documents 201; a
+ * recorded create answered 200).
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const createContact = (personId: string, input: ContactInput): Effect.Effect<Contact, PeopleError.PeopleError, PeopleContactsClient> =>
+  Effect.gen(function*() {
+    const body = yield* validateInput(input)
+    const client = yield* PeopleContactsClient
+    const response = yield* client.execute(
+      HttpClientRequest.post(client.url(contactsPath(personId))).pipe(HttpClientRequest.bodyUnsafeJson(body)),
+      { method: "createContact" }
+    )
+    return yield* HttpPolicy.decodeJson(Contact, { module, method: "createContact" })(response)
+  })
+
+/**
+ * Changes a contact: a PATCH carrying only the fields set.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const updateContact = (
+  personId: string,
+  contactId: string,
+  patch: ContactPatch
+): Effect.Effect<Contact, PeopleError.PeopleError, PeopleContactsClient> =>
+  Effect.gen(function*() {
+    const body = yield* validatePatch(patch)
+    const client = yield* PeopleContactsClient
+    const response = yield* client.execute(
+      HttpClientRequest.patch(client.url(contactPath(personId, contactId))).pipe(HttpClientRequest.bodyUnsafeJson(body)),
+      // the same PATCH twice leaves the same contact
+      { method: "updateContact", idempotent: true }
+    )
+    return yield* HttpPolicy.decodeJson(Contact, { module, method: "updateContact" })(response)
+  })
+
+/**
+ * Removes one contact from a person.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const deleteContact = (personId: string, contactId: string): Effect.Effect<void, PeopleError.PeopleError, PeopleContactsClient> =>
+  Effect.flatMap(PeopleContactsClient, (client) =>
+    Effect.asVoid(client.execute(HttpClientRequest.del(client.url(contactPath(personId, contactId))), { method: "deleteContact" })))
+
+/**
+ * Removes every contact of a person (`DELETE /people/:id/contacts/`).
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const deleteAllContacts = (personId: string): Effect.Effect<void, PeopleError.PeopleError, PeopleContactsClient> =>
+  Effect.flatMap(PeopleContactsClient, (client) =>
+    Effect.asVoid(client.execute(HttpClientRequest.del(client.url(`${contactsPath(personId)}/`)), { method: "deleteAllContacts" })))

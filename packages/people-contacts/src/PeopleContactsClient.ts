@@ -1,0 +1,369 @@
+/**
+ * The low-level HTTP client of the People-Contacts API: bearer token and account
+ * header on every request, the core `HttpPolicy` (rate limits of 3600 requests
+ * per hour and 20 per 2 s per token, `Retry-After`, `X-RateLimit-*` learning,
+ * retries), error bodies turned into `PeopleError`s, and `Link`-header paging.
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpPolicy from "@unified-people/core/HttpPolicy"
+import * as PeopleError from "@unified-people/core/PeopleError"
+import * as RateLimiter from "@unified-people/core/RateLimiter"
+import * as Chunk from "effect/Chunk"
+import type * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import { createHash } from "node:crypto"
+import * as Link from "./Link.js"
+import * as PeopleContactsConfig from "./PeopleContactsConfig.js"
+
+/**
+ * The adapter name used in errors and provenance.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const module = "people-contacts"
+
+/**
+ * The documented limits of one token: 3600 requests per hour and bursts of 20
+ * requests per 2 seconds.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const limits: RateLimiter.BucketConfig = {
+  windows: [
+    { limit: 3600, window: Duration.hours(1) },
+    { limit: 20, window: Duration.seconds(2) }
+  ],
+  penalty: Duration.seconds(2)
+}
+
+/**
+ * Options of {@link make}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends PeopleContactsConfig.Settings {
+  /** A limiter shared with other clients of the same token (default: a new one). */
+  readonly limiter?: RateLimiter.Service | undefined
+  /** Scales the rate-limit windows (0.01 turns 2 s into 20 ms), for tests against a scaled emulator. */
+  readonly rateLimitScale?: number | undefined
+  readonly retry?: HttpPolicy.RetryOptions | undefined
+  /** Per-attempt timeout (default 30 s). */
+  readonly timeout?: Duration.DurationInput | undefined
+  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+}
+
+/**
+ * One call: the operation name and, for writes, whether repeating it is safe.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Call {
+  readonly method: string
+  readonly idempotent?: boolean
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** The base URL without a trailing slash. */
+  readonly baseUrl: string
+  readonly perPage: number
+  /** The rate-limit bucket of the token (a hash, never the token). */
+  readonly bucket: string
+  readonly limiter: RateLimiter.Service
+  readonly policy: HttpPolicy.HttpPolicy
+  /** The absolute URL of an API path (`/people/1/contacts`). */
+  readonly url: (path: string) => string
+  /** Sends a request (absolute URL) with the auth headers under the policy. */
+  readonly execute: (
+    request: HttpClientRequest.HttpClientRequest,
+    call: Call
+  ) => Effect.Effect<HttpClientResponse.HttpClientResponse, PeopleError.PeopleError>
+  /** GETs a path and decodes its JSON body. */
+  readonly getJson: <A, I>(
+    schema: Schema.Schema<A, I>,
+    method: string,
+    path: string,
+    params?: Readonly<Record<string, string | undefined>>
+  ) => Effect.Effect<A, PeopleError.PeopleError>
+  /** Every element of a collection, following `Link rel="next"` page by page. */
+  readonly paginate: <A, I>(
+    schema: Schema.Schema<A, I>,
+    method: string,
+    path: string,
+    params?: Readonly<Record<string, string | undefined>>
+  ) => Stream.Stream<A, PeopleError.PeopleError>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class PeopleContactsClient extends Context.Tag("@unified-people/people-contacts/PeopleContactsClient")<
+  PeopleContactsClient,
+  Service
+>() {}
+
+const RemoteErrorBody = Schema.Struct({
+  message: Schema.optional(Schema.Unknown),
+  errors: Schema.optional(Schema.Unknown)
+})
+
+/**
+ * Reads the `errors` member of an error body: `[field, message]` pairs (the real
+ * API), plain strings, or `{field|attribute, message}` objects.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const violationsOf = (errors: unknown): ReadonlyArray<{ readonly field: string; readonly message: string }> => {
+  if (!Array.isArray(errors)) return []
+  return errors.flatMap((entry: unknown) => {
+    if (Array.isArray(entry)) {
+      const [field, ...rest] = entry as ReadonlyArray<unknown>
+      return [{ field: String(field ?? "base"), message: rest.map(String).join(", ") || "is invalid" }]
+    }
+    if (typeof entry === "string") return [{ field: "base", message: entry }]
+    if (entry !== null && typeof entry === "object") {
+      const record = entry as Record<string, unknown>
+      const field = record["field"] ?? record["attribute"] ?? "base"
+      return [{ field: String(field), message: String(record["message"] ?? "is invalid") }]
+    }
+    return []
+  })
+}
+
+const statusText: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  409: "Conflict",
+  422: "Unprocessable Entity",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout"
+}
+
+/**
+ * Turns an error answer into a `PeopleError`: `{message}` and
+ * `{"message":"Validation Failed","errors":[[field, message], …]}` bodies, empty
+ * bodies and non-JSON (HTML) bodies. A 429 waits at least `minRetryAfterMillis`
+ * (the burst window) even when `Retry-After` says less or nothing.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const toError = (minRetryAfterMillis: number) =>
+(
+  response: HttpClientResponse.HttpClientResponse,
+  context: HttpPolicy.ErrorContext
+): Effect.Effect<PeopleError.PeopleError> =>
+  Effect.gen(function*() {
+    const text = yield* Effect.orElseSucceed(response.text, () => "")
+    let message: string | undefined
+    let violations: ReadonlyArray<{ readonly field: string; readonly message: string }> = []
+    let shape = "empty body"
+    if (text.trim() !== "") {
+      const parsed = Option.liftThrowable(JSON.parse)(text)
+      const body = Option.flatMap(parsed, Schema.decodeUnknownOption(RemoteErrorBody))
+      if (Option.isSome(body)) {
+        if (typeof body.value.message === "string") message = body.value.message
+        violations = violationsOf(body.value.errors)
+        shape = "JSON body"
+      } else {
+        const type = response.headers["content-type"]?.split(";")[0]?.trim()
+        shape = `${type ?? "non-JSON"} body`
+      }
+    }
+    const head = message ?? `HTTP ${response.status} ${statusText[response.status] ?? ""}`.trim() + ` (${shape})`
+    const reason = violations.length === 0 ? head : `${head}: ${violations.map((v) => `${v.field} ${v.message}`).join("; ")}`
+    const retryAfterMillis = response.status === 429
+      ? Math.max(context.retryAfterMillis ?? 0, minRetryAfterMillis)
+      : context.retryAfterMillis
+    return PeopleError.fromStatus(context, {
+      status: response.status,
+      reason,
+      field: violations[0]?.field,
+      violations: violations.length === 0 ? undefined : violations,
+      retryAfterMillis,
+      bucket: context.bucket
+    })
+  })
+
+const headerNumber = (value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined
+  const n = Number(value.trim())
+  return Number.isFinite(n) ? n : undefined
+}
+
+/**
+ * Reads `X-RateLimit-Limit`, `-Remaining` and `-Reset` (epoch seconds) for the
+ * hourly window of `windowMillis`.
+ *
+ * @since 0.1.0
+ * @category rate limits
+ */
+export const observeHeaders = (windowMillis: number) =>
+(headers: Readonly<Record<string, string | undefined>>): HttpPolicy.HeaderObservation | undefined => {
+  const limit = headerNumber(headers["x-ratelimit-limit"])
+  const remaining = headerNumber(headers["x-ratelimit-remaining"])
+  const reset = headerNumber(headers["x-ratelimit-reset"])
+  if (limit === undefined && remaining === undefined) return undefined
+  return {
+    windowMillis,
+    ...(limit === undefined ? {} : { limit }),
+    ...(remaining === undefined ? {} : { remaining }),
+    ...(reset === undefined ? {} : { resetAtMillis: reset * 1000 })
+  }
+}
+
+const bucketOf = (token: Redacted.Redacted<string>) =>
+  `token:${createHash("sha256").update(Redacted.value(token)).digest("hex").slice(0, 16)}`
+
+/**
+ * Builds a client over the `HttpClient` in context.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options): Effect.Effect<Service, never, HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const base = yield* HttpClient.HttpClient
+    const client = options.transformClient === undefined ? base : options.transformClient(base)
+    const scale = options.rateLimitScale ?? 1
+    const bucketConfig = scale === 1 ? limits : RateLimiter.scale({ token: limits }, scale)["token"]!
+    const limiter = options.limiter ?? (yield* RateLimiter.make({ buckets: {}, fallback: bucketConfig }))
+    const hourMillis = Duration.toMillis(bucketConfig.windows[0]!.window)
+    const burstMillis = Duration.toMillis(bucketConfig.windows[1]!.window)
+    const policy = HttpPolicy.fromClient(client, {
+      module,
+      limiter,
+      ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+      ...(options.retry === undefined ? {} : { retry: options.retry }),
+      toError: toError(burstMillis),
+      observe: observeHeaders(hourMillis)
+    })
+    const baseUrl = options.baseUrl.replace(/\/+$/, "")
+    const origin = new URL(baseUrl).origin
+    const perPage = Math.max(1, Math.min(100, Math.trunc(options.perPage ?? 100)))
+    const bucket = bucketOf(options.token)
+    const accountHeader = options.accountHeader ?? PeopleContactsConfig.defaultAccountHeader
+
+    const url = (path: string) => `${baseUrl}${path.startsWith("/") ? path : `/${path}`}`
+
+    const execute = (request: HttpClientRequest.HttpClientRequest, call: Call) =>
+      policy.execute(
+        request.pipe(
+          HttpClientRequest.bearerToken(options.token),
+          HttpClientRequest.setHeader(accountHeader, options.account),
+          HttpClientRequest.acceptJson
+        ),
+        { method: call.method, bucket, ...(call.idempotent === undefined ? {} : { idempotent: call.idempotent }) }
+      )
+
+    const withParams = (params: Readonly<Record<string, string | undefined>> | undefined) =>
+      Object.fromEntries(Object.entries(params ?? {}).filter((e): e is [string, string] => e[1] !== undefined))
+
+    const getJson = <A, I>(
+      schema: Schema.Schema<A, I>,
+      method: string,
+      path: string,
+      params?: Readonly<Record<string, string | undefined>>
+    ) =>
+      execute(HttpClientRequest.get(url(path)).pipe(HttpClientRequest.setUrlParams(withParams(params))), { method }).pipe(
+        Effect.flatMap(HttpPolicy.decodeJson(schema, { module, method }))
+      )
+
+    const paginate = <A, I>(
+      schema: Schema.Schema<A, I>,
+      method: string,
+      path: string,
+      params?: Readonly<Record<string, string | undefined>>
+    ): Stream.Stream<A, PeopleError.PeopleError> => {
+      const page = Schema.Array(schema)
+      const decode = HttpPolicy.decodeJson(page, { module, method })
+      const first = HttpClientRequest.get(url(path)).pipe(
+        HttpClientRequest.setUrlParams({ per_page: String(perPage), ...withParams(params) })
+      )
+      const seen = new Set<string>()
+      return Stream.paginateChunkEffect(first, (request) =>
+        Effect.gen(function*() {
+          const response = yield* execute(request, { method })
+          const items = yield* decode(response)
+          const next = Link.next(response.headers["link"])
+          if (next === undefined || items.length === 0) return [Chunk.fromIterable(items), Option.none()] as const
+          let target: URL
+          try {
+            target = new URL(next, request.url)
+          } catch {
+            return yield* new PeopleError.DecodeError({ module, method, path: "headers.link", reason: "the next link is not a URL" })
+          }
+          if (target.origin !== origin) {
+            // never send the token to another host
+            return yield* new PeopleError.DecodeError({
+              module,
+              method,
+              path: "headers.link",
+              reason: `the next link leaves ${origin}`
+            })
+          }
+          if (seen.has(target.href)) return [Chunk.fromIterable(items), Option.none()] as const
+          seen.add(target.href)
+          return [Chunk.fromIterable(items), Option.some(HttpClientRequest.get(target.href))] as const
+        }))
+    }
+
+    return { baseUrl, perPage, bucket, limiter, policy, url, execute, getJson, paginate }
+  })
+
+/**
+ * A client layer from plain values (tests pass an emulator URL).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<PeopleContactsClient, never, HttpClient.HttpClient> =>
+  Layer.effect(PeopleContactsClient, make(options))
+
+/**
+ * A client layer from `Config` leaves (the token as `Config.redacted`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: Config.Config.Wrap<PeopleContactsConfig.Settings>
+): Layer.Layer<PeopleContactsClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.effect(PeopleContactsClient, Effect.flatMap(PeopleContactsConfig.PeopleContactsConfig, make)).pipe(
+    Layer.provide(PeopleContactsConfig.layerConfig(config))
+  )
+
+/**
+ * A client layer over the `PeopleContactsConfig` in context.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerFromConfig: Layer.Layer<PeopleContactsClient, never, HttpClient.HttpClient | PeopleContactsConfig.PeopleContactsConfig> =
+  Layer.effect(PeopleContactsClient, Effect.flatMap(PeopleContactsConfig.PeopleContactsConfig, make))
