@@ -135,18 +135,28 @@ export interface HttpPolicy {
 
 const isSuccess = (status: number) => status >= 200 && status < 300
 
+const imfFixdate = /^[a-z]{3}, \d{1,2} [a-z]{3} \d{4} \d{2}:\d{2}:\d{2} gmt$/i
+const rfc850Date = /^[a-z]+, \d{2}-[a-z]{3}-\d{2} \d{2}:\d{2}:\d{2} gmt$/i
+const asctimeDate = /^[a-z]{3} [a-z]{3} \d{1,2} \d{2}:\d{2}:\d{2} \d{4}$/i
+
 /**
- * Parses a `Retry-After` header (delta seconds or an HTTP date) to milliseconds.
+ * Parses a `Retry-After` header to milliseconds: delta seconds (decimals
+ * accepted) or one of the three HTTP-date formats of RFC 9110 (a date in the
+ * past gives 0). Anything else gives `undefined`, never a guess.
  *
  * @since 0.1.0
  * @category parsing
  */
 export const parseRetryAfter = (value: string | undefined, nowMillis: number): number | undefined => {
   if (value === undefined) return undefined
-  const trimmed = value.trim()
+  const trimmed = value.trim().replace(/\s+/g, " ")
   if (trimmed === "") return undefined
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000)
-  const date = Date.parse(trimmed)
+  const date = imfFixdate.test(trimmed) || rfc850Date.test(trimmed)
+    ? Date.parse(trimmed)
+    : asctimeDate.test(trimmed)
+    ? Date.parse(`${trimmed} GMT`)
+    : Number.NaN
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMillis)
 }
 
@@ -211,7 +221,12 @@ export const fromClient = (client: HttpClient.HttpClient, options: Options): Htt
         bucket: call.bucket,
         retryAfterMillis
       })
-      if (error._tag === "RateLimited") yield* options.limiter.penalize(call.bucket, error.retryAfterMillis)
+      if (error._tag === "RateLimited") {
+        yield* options.limiter.penalize(call.bucket, error.retryAfterMillis)
+        if (error.bucket !== undefined && error.bucket !== call.bucket) {
+          yield* options.limiter.penalize(error.bucket, error.retryAfterMillis)
+        }
+      }
       return yield* Effect.fail(error)
     })
 

@@ -11,6 +11,7 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
+import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
@@ -70,6 +71,20 @@ interface ActiveRule {
 }
 
 /**
+ * One request the server received: when it arrived (Effect `Clock` milliseconds)
+ * and which fault, if any, it got.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Arrival {
+  readonly method: string
+  readonly path: string
+  readonly atMillis: number
+  readonly fault?: Fault["_tag"]
+}
+
+/**
  * Fault control of a running server.
  *
  * @since 0.1.0
@@ -83,6 +98,8 @@ export interface Faults {
   readonly pending: Effect.Effect<number>
   /** Faults injected so far. */
   readonly injected: Effect.Effect<number>
+  /** Every request received so far, in arrival order, faulted or not. */
+  readonly requests: Effect.Effect<ReadonlyArray<Arrival>>
   /** Wraps an app so that it obeys the rules. */
   readonly middleware: <E, R>(app: HttpApp.Default<E, R>) => HttpApp.Default<E, R>
 }
@@ -100,6 +117,7 @@ const matches = (rule: Rule, method: string, path: string) =>
 export const makeFaults: Effect.Effect<Faults> = Effect.sync(() => {
   let rules: Array<ActiveRule> = []
   let injected = 0
+  const arrivals: Array<Arrival> = []
 
   const take = (method: string, path: string): Fault | undefined => {
     for (const active of rules) {
@@ -121,6 +139,8 @@ export const makeFaults: Effect.Effect<Faults> = Effect.sync(() => {
       const path = new URL(request.url, "http://localhost").pathname
       rules = rules.filter((r) => r.remaining > 0)
       const fault = take(request.method, path)
+      const atMillis = yield* Clock.currentTimeMillis
+      arrivals.push(fault === undefined ? { method: request.method, path, atMillis } : { method: request.method, path, atMillis, fault: fault._tag })
       if (fault === undefined) return yield* app
       switch (fault._tag) {
         case "Latency":
@@ -153,6 +173,7 @@ export const makeFaults: Effect.Effect<Faults> = Effect.sync(() => {
     }),
     pending: Effect.sync(() => rules.reduce((n, r) => n + Math.max(0, r.remaining), 0)),
     injected: Effect.sync(() => injected),
+    requests: Effect.sync(() => [...arrivals]),
     middleware
   }
 })
