@@ -1,0 +1,285 @@
+/**
+ * The one mapping from RingCentral records to the canonical `Person`, shared by
+ * directory entries (`ContactResource`), directory event contacts and extensions
+ * (`GetExtensionInfoResponse`, part 2): callers convert their DTO to the neutral
+ * {@link Input} and call {@link toPerson}.
+ *
+ * Phone numbers get their label from `usageType` ({@link usageTypes}) and their
+ * capabilities from `type` ({@link numberTypes}); company-wide numbers are marked
+ * shared so merging never uses them to identify a person. Names come from
+ * `firstName`/`lastName` only (the derived `name` lags behind updates), except for
+ * records that only have a `name` (Department / call queue entries).
+ *
+ * @since 0.1.0
+ */
+import * as ContactPoint from "@unified-people/core/ContactPoint"
+import type * as Label from "@unified-people/core/Label"
+import * as Person from "@unified-people/core/Person"
+
+/**
+ * The source system name used in provenance and contact point sources.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const system = "ringcentral"
+
+/**
+ * A phone number in any RingCentral shape.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PhoneInput {
+  readonly phoneNumber?: string | undefined
+  readonly usageType?: string | undefined
+  readonly type?: string | undefined
+  readonly primary?: boolean | undefined
+  readonly label?: string | undefined
+  readonly smsAvailabilityStatus?: string | undefined
+}
+
+/**
+ * The neutral shape every RingCentral record is converted to before mapping.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Input {
+  readonly id: string
+  readonly firstName?: string | undefined
+  readonly lastName?: string | undefined
+  /** The derived name; used only when there is no first / last name. */
+  readonly name?: string | undefined
+  readonly email?: string | undefined
+  readonly jobTitle?: string | undefined
+  readonly department?: string | undefined
+  readonly account?: { readonly id?: string | undefined; readonly name?: string | undefined; readonly companyName?: string | undefined } | undefined
+  /** The extension's `contact.company`, used when the account has no name. */
+  readonly company?: string | undefined
+  readonly site?: { readonly id?: string | undefined; readonly name?: string | undefined } | undefined
+  readonly extensionNumber?: string | undefined
+  readonly status?: string | undefined
+  readonly type?: string | undefined
+  readonly profileImage?: { readonly uri?: string | undefined; readonly etag?: string | undefined } | undefined
+  readonly customFields?: ReadonlyArray<{
+    readonly id?: string | undefined
+    readonly name?: string | undefined
+    readonly displayName?: string | undefined
+    readonly value?: string | undefined
+  }> | undefined
+  readonly phoneNumbers?: ReadonlyArray<PhoneInput> | undefined
+  /** An extension's `contact.businessPhone` (label work). */
+  readonly businessPhone?: string | undefined
+  /** An extension's `contact.mobilePhone` (label mobile). */
+  readonly mobilePhone?: string | undefined
+}
+
+/**
+ * Options of {@link toPerson}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** The version of the record (an ETag), kept in provenance. */
+  readonly version?: string | undefined
+  readonly readAt?: Date | undefined
+  /** Region for numbers without a country code (default `US`). */
+  readonly defaultRegion?: string | undefined
+}
+
+/**
+ * How a `usageType` maps to a canonical label.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface UsageRule {
+  readonly label: Label.Label
+  /** Keep the usage type as the custom label (for `other`). */
+  readonly custom?: boolean
+  /** A company-wide number shared by many people. */
+  readonly shared?: boolean
+  readonly description: string
+}
+
+/**
+ * The `usageType` table (every value of the specification's `UsageTypes` enum
+ * plus `MobileNumber` and `ContactNumber`). Unknown usage types become `other`
+ * with the usage type as custom label.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const usageTypes: Readonly<Record<string, UsageRule>> = {
+  DirectNumber: { label: "work", description: "the person's direct number" },
+  ContactNumber: { label: "work", description: "a contact number set by the person" },
+  MobileNumber: { label: "mobile", description: "the person's mobile number" },
+  BusinessMobileNumber: { label: "mobile", description: "a business mobile number" },
+  PartnerBusinessMobileNumber: { label: "mobile", description: "a partner's business mobile number" },
+  NumberPoolPartnerBusinessMobileNumber: { label: "mobile", description: "a pooled partner business mobile number" },
+  FmcBusinessMobileNumber: { label: "mobile", description: "a fixed-mobile-convergence mobile number" },
+  ExternalMobileNumber: { label: "mobile", description: "an external mobile number" },
+  ForwardedNumber: { label: "other", custom: true, description: "a number calls are forwarded from" },
+  MainCompanyNumber: { label: "main", shared: true, description: "the company main number" },
+  AdditionalCompanyNumber: { label: "main", shared: true, description: "an additional company number" },
+  CompanyNumber: { label: "main", shared: true, description: "a company number" },
+  ForwardedCompanyNumber: { label: "main", shared: true, description: "a forwarded company number" },
+  ContactCenterNumber: { label: "main", shared: true, description: "a contact center number" },
+  CompanyFaxNumber: { label: "fax", shared: true, description: "the company fax number" },
+  ConferencingNumber: { label: "other", custom: true, shared: true, description: "a conferencing bridge number" },
+  MeetingsNumber: { label: "other", custom: true, shared: true, description: "a meetings dial-in number" },
+  ELIN: { label: "other", custom: true, shared: true, description: "an emergency location identification number" },
+  NumberPool: { label: "other", custom: true, description: "a number from the pool" },
+  NumberStorage: { label: "other", custom: true, description: "a stored number" },
+  IntegrationNumber: { label: "other", custom: true, description: "a number of an integration" },
+  InventoryFmcBusinessMobileNumber: { label: "other", custom: true, description: "an inventory FMC mobile number" },
+  InventoryMobileNumber: { label: "other", custom: true, description: "an inventory mobile number" }
+}
+
+/**
+ * The phone number `type` table: capabilities, and the label a fax-only number
+ * takes.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const numberTypes: Readonly<Record<string, { readonly capabilities: ReadonlyArray<ContactPoint.Capability>; readonly label?: Label.Label }>> = {
+  VoiceOnly: { capabilities: ["voice"] },
+  FaxOnly: { capabilities: ["fax"], label: "fax" },
+  VoiceFax: { capabilities: ["voice", "fax"] }
+}
+
+/**
+ * Resolves a usage type to a label, custom label and shared flag.
+ *
+ * @since 0.1.0
+ * @category mapping
+ */
+export const resolveUsage = (usageType: string | undefined): { readonly label: Label.Label; readonly customLabel?: string; readonly shared: boolean } => {
+  if (usageType === undefined) return { label: "other", shared: false }
+  const rule = usageTypes[usageType]
+  if (rule === undefined) return { label: "other", customLabel: usageType, shared: false }
+  return { label: rule.label, ...(rule.custom === true ? { customLabel: usageType } : {}), shared: rule.shared === true }
+}
+
+const nonEmpty = (s: string | undefined): string | undefined => {
+  const t = s?.trim()
+  return t === undefined || t === "" ? undefined : t
+}
+
+/**
+ * Maps one phone number to a contact point.
+ *
+ * @since 0.1.0
+ * @category mapping
+ */
+export const toContactPoint = (
+  phone: PhoneInput & { readonly phoneNumber: string },
+  owner: string,
+  options: Options = {}
+): ContactPoint.ContactPoint => {
+  const usage = resolveUsage(phone.usageType)
+  const numberType = phone.type === undefined ? undefined : numberTypes[phone.type]
+  const capabilities = numberType === undefined ? undefined : [...numberType.capabilities]
+  if (capabilities !== undefined && phone.smsAvailabilityStatus === "Active") capabilities.push("sms")
+  const label = numberType?.label !== undefined && !usage.shared && usage.label !== "mobile" ? numberType.label : usage.label
+  return ContactPoint.make({
+    kind: "phone",
+    value: phone.phoneNumber,
+    label,
+    ...(label === usage.label && usage.customLabel !== undefined ? { customLabel: usage.customLabel } : {}),
+    ...(phone.primary === undefined ? {} : { primary: phone.primary }),
+    ...(capabilities === undefined ? {} : { capabilities }),
+    ...(usage.shared ? { shared: true } : {}),
+    source: new ContactPoint.SourceRef({ system, remoteId: owner }),
+    ...(options.defaultRegion === undefined ? {} : { defaultRegion: options.defaultRegion })
+  })
+}
+
+/**
+ * Maps a RingCentral record to a `Person`.
+ *
+ * @since 0.1.0
+ * @category mapping
+ */
+export const toPerson = (input: Input, options: Options = {}): Person.Person => {
+  const given = nonEmpty(input.firstName)
+  const family = nonEmpty(input.lastName)
+  const display = given === undefined && family === undefined ? nonEmpty(input.name) : undefined
+  const source = new ContactPoint.SourceRef({ system, remoteId: input.id })
+  const points: Array<ContactPoint.ContactPoint> = []
+  const email = nonEmpty(input.email)
+  if (email !== undefined) {
+    points.push(ContactPoint.make({ kind: "email", value: email, label: "work", primary: true, source }))
+  }
+  for (const phone of input.phoneNumbers ?? []) {
+    if (phone.phoneNumber === undefined || phone.phoneNumber.trim() === "") continue
+    points.push(toContactPoint({ ...phone, phoneNumber: phone.phoneNumber }, input.id, options))
+  }
+  const region = options.defaultRegion === undefined ? {} : { defaultRegion: options.defaultRegion }
+  const seen = new Set(points.map((p) => p.key))
+  const extra: Array<[string | undefined, Label.Label]> = [[input.businessPhone, "work"], [input.mobilePhone, "mobile"]]
+  for (const [value, label] of extra) {
+    const raw = nonEmpty(value)
+    if (raw === undefined) continue
+    const point = ContactPoint.make({ kind: "phone", value: raw, label, source, ...region })
+    if (!seen.has(point.key)) {
+      seen.add(point.key)
+      points.push(point)
+    }
+  }
+  const customFields: Record<string, string> = {}
+  for (const field of input.customFields ?? []) {
+    const key = field.name ?? field.displayName ?? field.id
+    if (key !== undefined && field.value !== undefined) customFields[key] = field.value
+  }
+  const companyName = input.account?.companyName ?? input.account?.name ?? nonEmpty(input.company)
+  const company = input.account?.id !== undefined || companyName !== undefined
+    ? new Person.Reference({
+      ...(input.account?.id === undefined ? {} : { id: input.account.id }),
+      ...(companyName === undefined ? {} : { name: companyName })
+    })
+    : undefined
+  const site = input.site !== undefined && (input.site.id !== undefined || input.site.name !== undefined)
+    ? new Person.Reference({
+      ...(input.site.id === undefined ? {} : { id: input.site.id }),
+      ...(input.site.name === undefined ? {} : { name: input.site.name })
+    })
+    : undefined
+  const photo = input.profileImage !== undefined && (input.profileImage.uri !== undefined || input.profileImage.etag !== undefined)
+    ? new Person.Photo({
+      ...(input.profileImage.uri === undefined ? {} : { uri: input.profileImage.uri }),
+      ...(input.profileImage.etag === undefined ? {} : { etag: input.profileImage.etag })
+    })
+    : undefined
+  const jobTitle = nonEmpty(input.jobTitle)
+  const department = nonEmpty(input.department)
+  const extensionNumber = nonEmpty(input.extensionNumber)
+  return new Person.Person({
+    id: Person.canonicalId(system, input.id),
+    name: new Person.Name({
+      ...(given === undefined ? {} : { given }),
+      ...(family === undefined ? {} : { family }),
+      ...(display === undefined ? {} : { display })
+    }),
+    ...(jobTitle === undefined ? {} : { jobTitle }),
+    ...(department === undefined ? {} : { department }),
+    ...(company === undefined ? {} : { company }),
+    ...(site === undefined ? {} : { site }),
+    ...(extensionNumber === undefined ? {} : { extensionNumber }),
+    ...(input.status === undefined ? {} : { status: input.status }),
+    contactPoints: points,
+    customFields,
+    ...(photo === undefined ? {} : { photo }),
+    provenance: [
+      new Person.Provenance({
+        system,
+        remoteId: input.id,
+        ...(options.version === undefined ? {} : { version: options.version }),
+        ...(options.readAt === undefined ? {} : { readAt: options.readAt })
+      })
+    ]
+  })
+}

@@ -1,0 +1,220 @@
+/**
+ * The RingCentral client: base URL, bearer token from {@link Auth}, `acceptJson`,
+ * and the `core` `HttpPolicy` with RingCentral's error bodies, rate-limit headers
+ * and throttling groups as limiter buckets. Every operation of the adapter goes
+ * through {@link Service.call} or {@link Service.json}.
+ *
+ * @since 0.1.0
+ */
+import type * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpPolicy from "@unified-people/core/HttpPolicy"
+import type * as PeopleError from "@unified-people/core/PeopleError"
+import * as RateLimiter from "@unified-people/core/RateLimiter"
+import type * as ConfigError from "effect/ConfigError"
+import type * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Schema from "effect/Schema"
+import * as Auth from "./Auth.js"
+import * as RingCentralConfig from "./RingCentralConfig.js"
+import * as RingCentralError from "./RingCentralError.js"
+
+/**
+ * Options of one call.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CallOptions {
+  /** The operation name as in the specification (`listDirectoryEntries`), used in errors. */
+  readonly method: string
+  /** The operation's `x-throttling-group`. */
+  readonly group: RingCentralConfig.Group
+  /** Statuses that are a success (default 2xx). */
+  readonly accept?: (status: number) => boolean
+  /** Whether repeating the request is harmless (default: by HTTP method). */
+  readonly idempotent?: boolean
+  /** Send to the media URL instead of the server URL (profile images). */
+  readonly media?: boolean
+  readonly timeout?: Duration.DurationInput
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  readonly serverUrl: string
+  readonly mediaUrl: string
+  /** The account id used in paths (`~` by default). */
+  readonly accountId: string
+  readonly auth: Auth.Service
+  readonly limiter: RateLimiter.Service
+  readonly policy: HttpPolicy.HttpPolicy
+  /** `/restapi/v1.0/account/{accountId}` + `path`. */
+  readonly accountPath: (path: string) => string
+  /**
+   * Sends a request whose URL is a path (`/restapi/v1.0/…`): prepends the base
+   * URL, adds the bearer token and `Accept: application/json`, runs it under the
+   * policy, and retries once with a refreshed token after a 401 `TokenInvalid`.
+   */
+  readonly call: (
+    request: HttpClientRequest.HttpClientRequest,
+    options: CallOptions
+  ) => Effect.Effect<HttpClientResponse.HttpClientResponse, PeopleError.PeopleError>
+  /** {@link call}, then decodes the JSON body with `schema` (errors name the path). */
+  readonly json: <A, I, R>(
+    schema: Schema.Schema<A, I, R>
+  ) => (request: HttpClientRequest.HttpClientRequest, options: CallOptions) => Effect.Effect<A, PeopleError.PeopleError, R>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class RingCentralClient extends Context.Tag("@unified-people/ringcentral/RingCentralClient")<
+  RingCentralClient,
+  Service
+>() {}
+
+/**
+ * Options of {@link make}: the configuration plus a hook on the HTTP client.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends RingCentralConfig.RingCentralConfig {
+  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+}
+
+const capitalize = (s: string) => s.length === 0 ? s : s[0]!.toUpperCase() + s.slice(1).toLowerCase()
+
+const numberHeader = (headers: Headers.Headers, name: string): number | undefined => {
+  const raw = headers[name]
+  if (raw === undefined) return undefined
+  const n = Number(raw.trim())
+  return Number.isFinite(n) ? n : undefined
+}
+
+/**
+ * Reads `X-Rate-Limit-Group` (any case: `light` → `Light`), `-Limit`,
+ * `-Remaining` and `-Window` (seconds).
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const observe = (headers: Headers.Headers, _nowMillis: number): HttpPolicy.HeaderObservation | undefined => {
+  const group = headers["x-rate-limit-group"]
+  const limit = numberHeader(headers, "x-rate-limit-limit")
+  const remaining = numberHeader(headers, "x-rate-limit-remaining")
+  const window = numberHeader(headers, "x-rate-limit-window")
+  if (group === undefined && limit === undefined && remaining === undefined) return undefined
+  return {
+    ...(group === undefined ? {} : { bucket: capitalize(group.trim()) }),
+    ...(limit === undefined ? {} : { limit }),
+    ...(remaining === undefined ? {} : { remaining }),
+    ...(window === undefined ? {} : { windowMillis: Math.round(window * 1000) })
+  }
+}
+
+const trimSlash = (url: string) => url.replace(/\/+$/, "")
+
+/**
+ * Builds a client over the `HttpClient` in context.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options): Effect.Effect<Service, never, HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const base = yield* HttpClient.HttpClient
+    const httpClient = options.transformClient === undefined ? base : options.transformClient(base)
+    const serverUrl = trimSlash(options.serverUrl ?? RingCentralConfig.defaultServerUrl)
+    const mediaUrl = trimSlash(options.mediaUrl ?? serverUrl)
+    const accountId = options.accountId ?? "~"
+    const limiter = yield* RateLimiter.make({ buckets: options.limits ?? RingCentralConfig.defaultLimits })
+    const policy = HttpPolicy.fromClient(httpClient, {
+      module: "ringcentral",
+      limiter,
+      ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+      retry: { base: "2 seconds", ...options.retry },
+      toError: RingCentralError.toError,
+      observe
+    })
+    const auth = yield* Auth.make({
+      serverUrl,
+      credentials: options.credentials,
+      policy,
+      refreshAhead: options.refreshAhead
+    })
+
+    const call = (request: HttpClientRequest.HttpClientRequest, call: CallOptions) => {
+      const prepared = request.pipe(
+        HttpClientRequest.prependUrl(call.media === true ? mediaUrl : serverUrl),
+        HttpClientRequest.acceptJson
+      )
+      const policyCall: HttpPolicy.Call = {
+        method: call.method,
+        bucket: call.group,
+        ...(call.accept === undefined ? {} : { accept: call.accept }),
+        ...(call.idempotent === undefined ? {} : { idempotent: call.idempotent }),
+        ...(call.timeout === undefined ? {} : { timeout: call.timeout })
+      }
+      return Effect.flatMap(auth.token, (token) =>
+        policy.execute(HttpClientRequest.bearerToken(prepared, token), policyCall).pipe(
+          Effect.catchAll((error) =>
+            auth.canRefresh && RingCentralError.isTokenInvalid(error)
+              ? Effect.zipRight(
+                auth.invalidate(token),
+                Effect.flatMap(auth.token, (fresh) => policy.execute(HttpClientRequest.bearerToken(prepared, fresh), policyCall))
+              )
+              : Effect.fail(error)
+          )
+        ))
+    }
+
+    const json = <A, I, R>(schema: Schema.Schema<A, I, R>) => {
+      return (request: HttpClientRequest.HttpClientRequest, options: CallOptions) =>
+        Effect.flatMap(
+          call(request, options),
+          HttpPolicy.decodeJson(schema, { module: "ringcentral", method: options.method })
+        )
+    }
+
+    return {
+      serverUrl,
+      mediaUrl,
+      accountId,
+      auth,
+      limiter,
+      policy,
+      accountPath: (path: string) => `/restapi/v1.0/account/${accountId}${path}`,
+      call,
+      json
+    }
+  })
+
+/**
+ * A layer from plain values (tests pass an emulator URL).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<RingCentralClient, never, HttpClient.HttpClient> =>
+  Layer.effect(RingCentralClient, make(options))
+
+/**
+ * A layer reading its configuration from `Config` (see `RingCentralConfig.config`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: Config.Config<RingCentralConfig.RingCentralConfig> = RingCentralConfig.config
+): Layer.Layer<RingCentralClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.effect(RingCentralClient, Effect.flatMap(config, make))

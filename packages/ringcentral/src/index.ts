@@ -1,0 +1,20 @@
+/**
+ * @since 0.1.0
+ */
+export * as Auth from "./Auth.js"
+/**
+ * @since 0.1.0
+ */
+export * as Mapping from "./Mapping.js"
+/**
+ * @since 0.1.0
+ */
+export * as RingCentralClient from "./RingCentralClient.js"
+/**
+ * @since 0.1.0
+ */
+export * as RingCentralConfig from "./RingCentralConfig.js"
+/**
+ * @since 0.1.0
+ */
+export * as RingCentralError from "./RingCentralError.js"
