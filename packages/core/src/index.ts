@@ -37,4 +37,8 @@ export * as RateLimiter from "./RateLimiter.js"
 /**
  * @since 0.1.0
  */
+export * as Sync from "./Sync.js"
+/**
+ * @since 0.1.0
+ */
 export * as SyncState from "./SyncState.js"
