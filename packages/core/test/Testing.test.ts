@@ -17,7 +17,10 @@ const send = (server: Testing.Server, method: "GET" | "POST", path: string) =>
     const client = yield* HttpClient.HttpClient
     const request = method === "GET" ? HttpClientRequest.get(`${server.url}${path}`) : HttpClientRequest.post(`${server.url}${path}`)
     const exit = yield* Effect.exit(Effect.flatMap(client.execute(request), (r) => Effect.map(r.text, (text) => ({ status: r.status, headers: r.headers, text }))))
-    return Exit.isSuccess(exit) ? exit.value : { status: 0, headers: {}, text: `failed: ${exit.cause.toString().slice(0, 40)}` }
+    const answer: { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly text: string } = Exit.isSuccess(exit)
+      ? exit.value
+      : { status: 0, headers: {}, text: `failed: ${exit.cause.toString().slice(0, 40)}` }
+    return answer
   })
 
 describe("Testing.serve", () => {
