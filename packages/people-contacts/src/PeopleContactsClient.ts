@@ -61,6 +61,11 @@ export interface Options extends PeopleContactsConfig.Settings {
   readonly limiter?: RateLimiter.Service | undefined
   /** Scales the rate-limit windows (0.01 turns 2 s into 20 ms), for tests against a scaled emulator. */
   readonly rateLimitScale?: number | undefined
+  /**
+   * The safety margin added to each window to absorb the time between sending
+   * and arriving (default: the core limiter's, 2% of the window plus 25 ms).
+   */
+  readonly rateLimitMargin?: ((windowMillis: number) => number) | undefined
   readonly retry?: HttpPolicy.RetryOptions | undefined
   /** Per-attempt timeout (default 30 s). */
   readonly timeout?: Duration.DurationInput | undefined
@@ -253,7 +258,11 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
     const client = options.transformClient === undefined ? base : options.transformClient(base)
     const scale = options.rateLimitScale ?? 1
     const bucketConfig = scale === 1 ? limits : RateLimiter.scale({ token: limits }, scale)["token"]!
-    const limiter = options.limiter ?? (yield* RateLimiter.make({ buckets: {}, fallback: bucketConfig }))
+    const limiter = options.limiter ?? (yield* RateLimiter.make({
+      buckets: {},
+      fallback: bucketConfig,
+      ...(options.rateLimitMargin === undefined ? {} : { margin: options.rateLimitMargin })
+    }))
     const hourMillis = Duration.toMillis(bucketConfig.windows[0]!.window)
     const burstMillis = Duration.toMillis(bucketConfig.windows[1]!.window)
     const policy = HttpPolicy.fromClient(client, {
