@@ -211,8 +211,9 @@ export interface ToUpdateOptions {
   /** The account's custom field definitions, to write values by id (a `Person` keys them by name). */
   readonly customFields?: ReadonlyArray<{ readonly id: string; readonly displayName?: string | undefined }> | undefined
   /**
-   * Treat the input as the whole person: names, job title, department, company
-   * and business / mobile phones it lacks are cleared (sent as `""`).
+   * Treat the input as the whole person: names, job title, department, company,
+   * business / mobile phones and the values of the given custom fields it lacks
+   * are cleared (sent as `""`).
    */
   readonly clear?: boolean | undefined
 }
@@ -339,6 +340,12 @@ export const toUpdateRequest = (change: PersonChange, options: ToUpdateOptions =
           reason: options.customFields === undefined ? "custom field definitions were not given" : "no custom field of the account has this name"
         })
       } else values.push({ id: definition.id, value })
+    }
+    if (clear) {
+      for (const definition of options.customFields ?? []) {
+        const present = Object.keys(change.customFields).some((key) => key === definition.displayName || key === definition.id)
+        if (!present) values.push({ id: definition.id, value: "" })
+      }
     }
     if (values.length > 0) request.customFields = values
   }

@@ -37,7 +37,15 @@ export const validate = <A, I>(schema: Schema.Schema<A, I>, method: string) => {
  */
 export const invalid = (method: string, error: ParseResult.ParseError): PeopleError.InvalidRequest => {
   const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
-  const violations = issues.map((issue) => ({ field: HttpPolicy.formatPath(issue.path), message: issue.message }))
+  const all = issues.map((issue) => ({ field: HttpPolicy.formatPath(issue.path), message: issue.message }))
+  // an optional field reports its members' issues plus "expected undefined" (for
+  // the field and its parents): keep the most precise issue of each field
+  const seen = new Set<string>()
+  const violations = all.filter((v) => {
+    if (seen.has(v.field)) return false
+    seen.add(v.field)
+    return !all.some((other) => other.field.startsWith(`${v.field}.`) || other.field.startsWith(`${v.field}[`))
+  })
   const first = violations[0]
   return new PeopleError.InvalidRequest({
     module: "ringcentral",
