@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Schema from "effect/Schema"
+import { readFileSync } from "node:fs"
 import * as Label from "../src/Label.js"
 
 /** Seed 004, "label — Required enum": the People-Contacts rules, written out by hand. */
@@ -93,5 +94,20 @@ describe("Label", () => {
 
   it("other without a custom label has no remote spelling", () => {
     expect(Label.peopleContacts.toRemote({ label: "other" })).toBeUndefined()
+  })
+
+  it("the matrix printed in the README is the one Label.matrix() gives", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8")
+    const section = readme.split("<!-- label-matrix:start -->")[1]?.split("<!-- label-matrix:end -->")[0] ?? ""
+    const rows = section.trim().split("\n").slice(2).map((line) => line.split("|").slice(1, -1).map((cell) => cell.trim()))
+    const expected = Label.matrix().map((row) => {
+      const remote = Label.peopleContacts.toRemote({ label: row.label })
+      return [
+        `\`${row.label}\``,
+        ...Label.kinds.map((kind) => (row.allowed[kind] ? "✓" : "")),
+        remote === undefined ? (row.label === "other" ? "the custom label" : "—") : `\`${remote}\``
+      ]
+    })
+    expect(rows).toEqual(expected)
   })
 })
