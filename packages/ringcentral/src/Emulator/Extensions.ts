@@ -567,7 +567,7 @@ export const routes = (context: Context.Context): HttpRouter.HttpRouter<never, n
       const type = file.contentType.toLowerCase()
       if (!imageTypes.includes(type)) return invalid("image", `Unsupported image type [${file.contentType}]`)
       store.update(extension.id, (e) => {
-        e.profileImage = { etag: etagOf(file.bytes), contentType: type, lastModified: new Date().toISOString(), bytes: file.bytes }
+        e.profileImage = { etag: etagOf(file.bytes), contentType: type, lastModified: new Date().toISOString(), bytes: new Uint8Array(file.bytes) }
       })
       return HttpServerResponse.empty({ status: 204 })
     })))
