@@ -1,1 +1,1 @@
-export default ["packages/core", "packages/ringcentral", "packages/people-contacts", "examples"]
+export default ["packages/core", "packages/ringcentral", "packages/people-contacts", "packages/cli", "examples"]
