@@ -222,9 +222,11 @@ export const fromClient = (client: HttpClient.HttpClient, options: Options): Htt
         retryAfterMillis
       })
       if (error._tag === "RateLimited") {
-        yield* options.limiter.penalize(call.bucket, error.retryAfterMillis)
+        // the header's value when the mapper did not carry it over
+        const penalty = error.retryAfterMillis ?? retryAfterMillis
+        yield* options.limiter.penalize(call.bucket, penalty)
         if (error.bucket !== undefined && error.bucket !== call.bucket) {
-          yield* options.limiter.penalize(error.bucket, error.retryAfterMillis)
+          yield* options.limiter.penalize(error.bucket, penalty)
         }
       }
       return yield* Effect.fail(error)

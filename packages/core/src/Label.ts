@@ -122,12 +122,14 @@ export const row = (label: Label): Row => byLabel.get(label)!
 export const isLabel = (u: unknown): u is Label => typeof u === "string" && byLabel.has(u)
 
 /**
- * Whether `label` may describe a contact point of `kind`.
+ * Whether `label` may describe a contact point of `kind` (false for a string
+ * outside the vocabulary, so unchecked input never throws).
  *
  * @since 0.1.0
  * @category predicates
  */
-export const isAllowed = (label: Label, kind: Kind): boolean => (row(label).kinds as ReadonlyArray<Kind>).includes(kind)
+export const isAllowed = (label: Label, kind: Kind): boolean =>
+  (byLabel.get(label)?.kinds as ReadonlyArray<Kind> | undefined)?.includes(kind) ?? false
 
 /**
  * Whether numbers with this label are shared by many people.
@@ -135,7 +137,7 @@ export const isAllowed = (label: Label, kind: Kind): boolean => (row(label).kind
  * @since 0.1.0
  * @category predicates
  */
-export const isShared = (label: Label): boolean => row(label).shared === true
+export const isShared = (label: Label): boolean => byLabel.get(label)?.shared === true
 
 /**
  * The labels allowed for a kind, in table order.

@@ -144,6 +144,8 @@ interface BucketState {
   readonly lock: Effect.Semaphore
 }
 
+const finite = (n: number | undefined): number | undefined => n !== undefined && Number.isFinite(n) ? n : undefined
+
 const defaultMargin = (windowMillis: number) => Math.ceil(windowMillis * 0.02) + 25
 
 /**
@@ -235,9 +237,16 @@ export const make = (options: Options): Effect.Effect<Service> =>
         return Effect.flatMap(Clock.currentTimeMillis, (start) => state.lock.withPermits(1)(loop(start)))
       })
 
-    const observe = (bucket: string, observation: Observation): Effect.Effect<void> =>
+    const observe = (bucket: string, raw: Observation): Effect.Effect<void> =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Effect.sync(() => {
+          // headers are remote input: a value that is not a finite number is ignored
+          const observation: Observation = {
+            limit: finite(raw.limit),
+            remaining: finite(raw.remaining),
+            windowMillis: finite(raw.windowMillis),
+            resetAtMillis: finite(raw.resetAtMillis)
+          }
           const learnable = observation.limit !== undefined && observation.windowMillis !== undefined && observation.windowMillis > 0
           const state = stateOf(bucket, learnable || observation.remaining === 0)
           if (state === undefined) return
@@ -277,7 +286,7 @@ export const make = (options: Options): Effect.Effect<Service> =>
         Effect.sync(() => {
           const state = stateOf(bucket, true)!
           state.penalties++
-          state.blockedUntil = Math.max(state.blockedUntil, now + (millis ?? state.penaltyMillis))
+          state.blockedUntil = Math.max(state.blockedUntil, now + Math.max(0, finite(millis) ?? state.penaltyMillis))
         }))
 
     const limits = (bucket: string) =>

@@ -47,6 +47,11 @@ describe("ContactPoint.make", () => {
     )
   })
 
+  it("an unchecked label outside the vocabulary becomes other with the label kept", () => {
+    const point = ContactPoint.make({ kind: "phone", value: "+16505550100", label: "emergency" as Label.Label })
+    expect([point.label, point.customLabel, point.shared]).toEqual(["other", "emergency", undefined])
+  })
+
   it("without a label the point is other", () => {
     const point = ContactPoint.make({ kind: "website", value: "www.my-stie.com" })
     expect([point.label, point.customLabel, point.normalized]).toEqual(["other", undefined, "https://www.my-stie.com"])

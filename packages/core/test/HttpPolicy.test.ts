@@ -107,6 +107,43 @@ describe("HttpPolicy.execute against a loopback server", () => {
       for (const later of seen.slice(1)) expect(later.atMillis - limitedAt).toBeGreaterThanOrEqual(490)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
+  it.scopedLive("the Retry-After header sets the penalty even when the error mapper drops it", () =>
+    Effect.gen(function*() {
+      const server = yield* Testing.serve(app)
+      const limiter = yield* RateLimiter.make({ buckets: {} })
+      const policy = yield* HttpPolicy.make({
+        module: "test",
+        limiter,
+        toError: (response, ctx) => Effect.succeed(PeopleError.fromStatus(ctx, { status: response.status, reason: "limited" }))
+      })
+      yield* server.faults.inject({ fault: { _tag: "Status", status: 429, headers: { "retry-after": "0.3" } }, path: "/items" })
+      yield* policy.execute(HttpClientRequest.get(`${server.url}/items`), { method: "list", bucket: "unconfigured" })
+      const [delay] = gaps((yield* server.faults.requests).map((r) => r.atMillis))
+      // not the 60 s default penalty of an unconfigured bucket, and not immediately
+      expect(delay).toBeGreaterThanOrEqual(295)
+      expect(delay).toBeLessThan(2000)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("a 429 naming another bucket (a RingCentral group) penalizes that bucket too", () =>
+    Effect.gen(function*() {
+      const server = yield* Testing.serve(app)
+      const limiter = yield* RateLimiter.make({ buckets: {} })
+      const policy = yield* HttpPolicy.make({
+        module: "test",
+        limiter,
+        retry: { times: 0 },
+        toError: (response, ctx) =>
+          Effect.succeed(PeopleError.fromStatus(ctx, { status: response.status, reason: "limited", bucket: "heavy", retryAfterMillis: ctx.retryAfterMillis }))
+      })
+      yield* server.faults.inject({ fault: { _tag: "Status", status: 429, headers: { "retry-after": "0.3" } }, path: "/items" })
+      const error = failure(yield* Effect.exit(policy.execute(HttpClientRequest.get(`${server.url}/items`), { method: "list", bucket: "light" })))
+      expect(error).toMatchObject({ _tag: "RateLimited", bucket: "heavy", retryAfterMillis: 300 })
+      expect((yield* limiter.stats).buckets).toMatchObject({ light: { penalties: 1 }, heavy: { penalties: 1 } })
+      const start = Date.now()
+      yield* limiter.acquire("heavy")
+      expect(Date.now() - start).toBeGreaterThanOrEqual(250)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
   it.scopedLive("503 bursts are retried with growing backoff", () =>
     Effect.gen(function*() {
       const { server, get, arrivals, policy } = yield* setup({ retry: { base: "40 millis", times: 5 } })

@@ -60,6 +60,12 @@ describe("Label", () => {
     }
   })
 
+  it("a string outside the vocabulary is allowed for nothing, shared never, and does not throw", () => {
+    const stray = "emergency" as Label.Label
+    for (const kind of Label.kinds) expect(Label.isAllowed(stray, kind)).toBe(false)
+    expect(Label.isShared(stray)).toBe(false)
+  })
+
   it("allowedFor lists the labels of a kind in table order", () => {
     expect(Label.allowedFor("chat")).toEqual(["chat_skype", "chat_slack", "chat_teams", "chat_workchat", "other"])
     expect(Label.allowedFor("email")).toEqual(["work", "personal", "other"])

@@ -200,6 +200,24 @@ describe("RateLimiter", () => {
       expect(yield* Fiber.join(fiber)).toBe(10_000 + margin(10_000))
     }))
 
+  it.effect("observations and penalties that are not finite numbers are ignored, never a stuck bucket", () =>
+    Effect.gen(function*() {
+      const limiter = yield* RateLimiter.make({ buckets: { b: { windows: [{ limit: 5, window: "1 second" }], penalty: "2 seconds" } } })
+      yield* limiter.observe("b", { limit: Number.NaN, remaining: 0, windowMillis: Number.NaN, resetAtMillis: Number.NaN })
+      yield* limiter.observe("b", { limit: Number.POSITIVE_INFINITY, remaining: Number.NaN })
+      expect(yield* limiter.limits("b")).toEqual([{ limit: 5, windowMillis: 1000 }])
+      const first = yield* Effect.fork(Effect.zipRight(limiter.acquire("b"), Clock.currentTimeMillis))
+      yield* driveUntil(Effect.sync(() => first.unsafePoll() !== null), { step: 500, maxMillis: 5000 })
+      // remaining 0 without a usable reset time waits one window
+      expect(yield* Fiber.join(first)).toBe(1000 + margin(1000))
+      yield* limiter.penalize("b", Number.NaN)
+      const start = yield* Clock.currentTimeMillis
+      const second = yield* Effect.fork(Effect.zipRight(limiter.acquire("b"), Clock.currentTimeMillis))
+      yield* driveUntil(Effect.sync(() => second.unsafePoll() !== null), { step: 500, maxMillis: 5000 })
+      // NaN falls back to the bucket's penalty
+      expect((yield* Fiber.join(second)) - start).toBe(2000)
+    }))
+
   it.effect("observe learns a new limit for the matching window", () =>
     Effect.gen(function*() {
       const limiter = yield* RateLimiter.make({ buckets: { b: { windows: [{ limit: 50, window: "1 second" }] } } })
