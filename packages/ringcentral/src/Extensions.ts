@@ -23,38 +23,12 @@ import * as Mapping from "./Mapping.js"
 import { RingCentralClient } from "./RingCentralClient.js"
 import type * as RingCentralConfig from "./RingCentralConfig.js"
 
-export {
-  /**
-   * @since 0.1.0
-   * @category schemas
-   */
-  ExtensionCallerIdInfo,
-  /**
-   * @since 0.1.0
-   * @category schemas
-   */
-  GetConferencingInfoResponse,
-  /**
-   * @since 0.1.0
-   * @category schemas
-   */
-  GetExtensionGrantListResponse,
-  /**
-   * @since 0.1.0
-   * @category schemas
-   */
-  GetExtensionInfoResponse,
-  /**
-   * @since 0.1.0
-   * @category schemas
-   */
-  GrantInfo,
-  /**
-   * @since 0.1.0
-   * @category schemas
-   */
-  NotificationSettings
-} from "./Extensions/Schema.js"
+/**
+ * The wire schemas (`GetExtensionInfoResponse`, `ExtensionUpdateRequest`, ...).
+ *
+ * @since 0.1.0
+ */
+export * from "./Extensions/Schema.js"
 
 /**
  * One operation of this module: its specification id, HTTP method, path and

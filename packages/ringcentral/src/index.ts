@@ -5,7 +5,19 @@ export * as Auth from "./Auth.js"
 /**
  * @since 0.1.0
  */
+export * as Extensions from "./Extensions.js"
+/**
+ * @since 0.1.0
+ */
 export * as Mapping from "./Mapping.js"
+/**
+ * @since 0.1.0
+ */
+export * as ProfileImages from "./ProfileImages.js"
+/**
+ * @since 0.1.0
+ */
+export * as Provisioning from "./Provisioning.js"
 /**
  * @since 0.1.0
  */
