@@ -138,7 +138,8 @@ const refuse = (method: string, violations: ReadonlyArray<Rules.Violation>) =>
     sent: false,
     field: violations[0]!.field,
     violations,
-    reason: violations.map((v) => `${v.field} ${v.message}`).join("; ")
+    // the error's message prefixes the first field
+    reason: violations.length === 1 ? violations[0]!.message : violations.map((v) => `${v.field} ${v.message}`).join("; ")
   })
 
 /**

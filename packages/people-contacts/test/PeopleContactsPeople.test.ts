@@ -49,7 +49,7 @@ describe("ContactBook", () => {
       const main = yield* Effect.flip(book.create("1", ContactPoint.make({ kind: "phone", value: "+1 800 555 0100", label: "main" })))
       expect(main).toMatchObject({ _tag: "InvalidRequest", sent: false, field: "label" })
       const custom = yield* Effect.flip(book.create("1", ContactPoint.make({ kind: "phone", value: "911", label: "other", customLabel: "emergency" })))
-      expect(custom).toMatchObject({ _tag: "InvalidRequest", sent: false, field: "label", reason: "label is not included in the list" })
+      expect(custom).toMatchObject({ _tag: "InvalidRequest", sent: false, field: "label", reason: "is not included in the list" })
       // `ContactPoint.make` turns a disallowed label into other + custom: still refused, still not sent
       const chatWork = yield* Effect.flip(book.create("1", ContactPoint.make({ kind: "chat", value: "https://chat.example/u/1", label: "work" })))
       expect(chatWork).toMatchObject({ _tag: "InvalidRequest", sent: false })
