@@ -5,6 +5,18 @@ export * as Auth from "./Auth.js"
 /**
  * @since 0.1.0
  */
+export * as CustomFields from "./CustomFields.js"
+/**
+ * @since 0.1.0
+ */
+export * as Directory from "./Directory.js"
+/**
+ * @since 0.1.0
+ */
+export * as Events from "./Events.js"
+/**
+ * @since 0.1.0
+ */
 export * as Extensions from "./Extensions.js"
 /**
  * @since 0.1.0
@@ -30,3 +42,7 @@ export * as RingCentralConfig from "./RingCentralConfig.js"
  * @since 0.1.0
  */
 export * as RingCentralError from "./RingCentralError.js"
+/**
+ * @since 0.1.0
+ */
+export * as RingCentralPeople from "./RingCentralPeople.js"

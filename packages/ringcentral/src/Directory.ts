@@ -1,0 +1,320 @@
+/**
+ * The company directory operations (`InternalContactsService`): list (with
+ * `If-None-Match`; a `304` is a value), stream every page, read one entry,
+ * search (also as a stream) and read the federation. Every operation carries its
+ * throttling group.
+ *
+ * | operation | group |
+ * |---|---|
+ * | `listDirectoryEntries` | Medium |
+ * | `readDirectoryEntry` | Medium |
+ * | `searchDirectoryEntries` | Heavy |
+ * | `readDirectoryFederation` | Medium |
+ *
+ * @since 0.1.0
+ */
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpPolicy from "@unified-people/core/HttpPolicy"
+import * as PeopleError from "@unified-people/core/PeopleError"
+import type * as Person from "@unified-people/core/Person"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as DirectorySchema from "./Directory/Schema.js"
+import * as Mapping from "./Mapping.js"
+import { RingCentralClient } from "./RingCentralClient.js"
+
+export {
+  /**
+   * @since 0.1.0
+   * @category schemas
+   */
+  AccountResource,
+  /**
+   * @since 0.1.0
+   * @category schemas
+   */
+  AdgPhoneNumberResource,
+  /**
+   * @since 0.1.0
+   * @category schemas
+   */
+  ContactResource,
+  /**
+   * @since 0.1.0
+   * @category schemas
+   */
+  DirectoryResource,
+  /**
+   * @since 0.1.0
+   * @category schemas
+   */
+  FederationResource,
+  /**
+   * @since 0.1.0
+   * @category schemas
+   */
+  SearchDirectoryEntriesRequest
+} from "./Directory/Schema.js"
+
+/**
+ * `perPage`: a number (at most 2000), `all` or `max`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PerPage = number | "all" | "max"
+
+/**
+ * The query of `listDirectoryEntries`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListDirectoryEntriesParameters {
+  readonly showFederated?: boolean
+  readonly type?: DirectorySchema.ADGSearchableExtensionTypesEnum
+  readonly typeGroup?: "User" | "NonUser"
+  readonly page?: number
+  readonly perPage?: PerPage
+  readonly siteId?: string
+  readonly accessibleSitesOnly?: boolean
+  /** The ETag of a previous answer; an unchanged directory answers `NotModified`. */
+  readonly ifNoneMatch?: string
+}
+
+/**
+ * The answer of `listDirectoryEntries`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ListResult =
+  | { readonly _tag: "NotModified"; readonly etag: string }
+  | { readonly _tag: "Modified"; readonly etag: string | undefined; readonly directory: DirectorySchema.DirectoryResource }
+
+const module = "ringcentral"
+
+const listRequest = (path: string, params: ListDirectoryEntriesParameters) => {
+  const query: Record<string, string> = {}
+  if (params.showFederated !== undefined) query.showFederated = String(params.showFederated)
+  if (params.type !== undefined) query.type = params.type
+  if (params.typeGroup !== undefined) query.typeGroup = params.typeGroup
+  if (params.page !== undefined) query.page = String(params.page)
+  if (params.perPage !== undefined) query.perPage = String(params.perPage)
+  if (params.siteId !== undefined) query.siteId = params.siteId
+  if (params.accessibleSitesOnly !== undefined) query.accessibleSitesOnly = String(params.accessibleSitesOnly)
+  return HttpClientRequest.get(path).pipe(
+    HttpClientRequest.setUrlParams(query),
+    params.ifNoneMatch === undefined ? (r) => r : HttpClientRequest.setHeader("If-None-Match", params.ifNoneMatch)
+  )
+}
+
+/**
+ * Lists one page of the directory. A `304 Not Modified` answer is the value
+ * `NotModified`, not an error.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const listDirectoryEntries = (
+  params: ListDirectoryEntriesParameters = {}
+): Effect.Effect<ListResult, PeopleError.PeopleError, RingCentralClient> =>
+  Effect.gen(function*() {
+    const client = yield* RingCentralClient
+    const method = "listDirectoryEntries"
+    const response = yield* client.call(listRequest(client.accountPath("/directory/entries"), params), {
+      method,
+      group: "Medium",
+      accept: (status) => (status >= 200 && status < 300) || status === 304
+    })
+    const etag = response.headers["etag"]
+    if (response.status === 304) {
+      return { _tag: "NotModified", etag: etag ?? params.ifNoneMatch ?? "" } as const
+    }
+    const directory = yield* HttpPolicy.decodeJson(DirectorySchema.DirectoryResource, { module, method })(response)
+    return { _tag: "Modified", etag, directory } as const
+  })
+
+/**
+ * Whether a page is the last one: `page >= totalPages` when the server sent
+ * totals, else a short or empty page. `totalElements` is never trusted.
+ *
+ * @since 0.1.0
+ * @category paging
+ */
+export const isLastPage = (page: DirectorySchema.DirectoryResource, requested: number): boolean => {
+  if (page.records.length === 0) return true
+  const { paging } = page
+  if (paging.totalPages !== undefined) return (paging.page ?? requested) >= paging.totalPages
+  return page.records.length < paging.perPage
+}
+
+const pages = <E, R>(
+  fetch: (page: number) => Effect.Effect<DirectorySchema.DirectoryResource, E, R>,
+  first?: DirectorySchema.DirectoryResource
+): Stream.Stream<DirectorySchema.ContactResource, E, R> =>
+  Stream.paginateChunkEffect(1, (page: number) =>
+    Effect.map(
+      page === 1 && first !== undefined ? Effect.succeed(first) : fetch(page),
+      (result) => [Chunk.fromIterable(result.records), isLastPage(result, page) ? Option.none<number>() : Option.some(page + 1)] as const
+    ))
+
+/**
+ * Every directory entry across pages, fetched lazily one page at a time with the
+ * largest page size the server accepts (`perPage=max` unless given).
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const streamDirectoryEntries = (
+  params: Omit<ListDirectoryEntriesParameters, "page" | "ifNoneMatch"> = {}
+): Stream.Stream<DirectorySchema.ContactResource, PeopleError.PeopleError, RingCentralClient> =>
+  pages((page) => fetchPage({ ...params, page }))
+
+const fetchPage = (params: ListDirectoryEntriesParameters) =>
+  Effect.flatMap(listDirectoryEntries({ perPage: "max", ...params }), (result) =>
+    result._tag === "Modified"
+      ? Effect.succeed(result.directory)
+      : Effect.fail(
+        new PeopleError.Unavailable({ module, method: "listDirectoryEntries", reason: "unexpected 304 for a page request", retryable: false })
+      ))
+
+/**
+ * The whole directory unless unchanged since `ifNoneMatch`: the first page is
+ * read eagerly (conditionally), the others lazily when the stream runs.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const snapshotDirectoryEntries = (
+  params: Omit<ListDirectoryEntriesParameters, "page"> = {}
+): Effect.Effect<
+  | { readonly _tag: "NotModified"; readonly etag: string }
+  | { readonly _tag: "Modified"; readonly etag: string | undefined; readonly entries: Stream.Stream<DirectorySchema.ContactResource, PeopleError.PeopleError, RingCentralClient> },
+  PeopleError.PeopleError,
+  RingCentralClient
+> =>
+  Effect.map(listDirectoryEntries({ perPage: "max", ...params, page: 1 }), (result) => {
+    if (result._tag === "NotModified") return result
+    const { ifNoneMatch: _, ...rest } = params
+    return {
+      _tag: "Modified",
+      etag: result.etag,
+      entries: pages((page) => fetchPage({ ...rest, page }), result.directory)
+    } as const
+  })
+
+/**
+ * Reads one directory entry. A missing entry is `NotFound` (`ADG-122`); the
+ * server may also answer an empty body for it.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const readDirectoryEntry = (
+  entryId: string
+): Effect.Effect<DirectorySchema.ContactResource, PeopleError.PeopleError, RingCentralClient> =>
+  Effect.gen(function*() {
+    const client = yield* RingCentralClient
+    const method = "readDirectoryEntry"
+    const response = yield* client.call(
+      HttpClientRequest.get(client.accountPath(`/directory/entries/${encodeURIComponent(entryId)}`)),
+      { method, group: "Medium" }
+    )
+    const text = yield* HttpPolicy.readText(response, { module, method })
+    if (text.trim() === "") {
+      return yield* new PeopleError.NotFound({ module, method, reason: `directory entry ${entryId} not found (empty body)`, status: response.status })
+    }
+    return yield* HttpPolicy.decodeText(DirectorySchema.ContactResource, { module, method })(text)
+  })
+
+/**
+ * Searches the directory (one page).
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const searchDirectoryEntries = (
+  request: DirectorySchema.SearchDirectoryEntriesRequest | ConstructorParameters<typeof DirectorySchema.SearchDirectoryEntriesRequest>[0]
+): Effect.Effect<DirectorySchema.DirectoryResource, PeopleError.PeopleError, RingCentralClient> =>
+  Effect.gen(function*() {
+    const client = yield* RingCentralClient
+    const method = "searchDirectoryEntries"
+    const body = yield* Schema.encode(DirectorySchema.SearchDirectoryEntriesRequest)(
+      request instanceof DirectorySchema.SearchDirectoryEntriesRequest ? request : new DirectorySchema.SearchDirectoryEntriesRequest(request)
+    ).pipe(Effect.mapError((e) => new PeopleError.InvalidRequest({ module, method, reason: e.message, sent: false })))
+    return yield* client.json(DirectorySchema.DirectoryResource)(
+      HttpClientRequest.post(client.accountPath("/directory/entries/search")).pipe(HttpClientRequest.bodyUnsafeJson(body)),
+      // a search changes nothing: repeating it is harmless
+      { method, group: "Heavy", idempotent: true }
+    )
+  })
+
+/**
+ * Every match of a search across pages, lazily (`perPage` defaults to 2000).
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const streamSearchDirectoryEntries = (
+  request: Omit<ConstructorParameters<typeof DirectorySchema.SearchDirectoryEntriesRequest>[0], "page">
+): Stream.Stream<DirectorySchema.ContactResource, PeopleError.PeopleError, RingCentralClient> =>
+  pages((page) => searchDirectoryEntries({ perPage: 2000, ...request, page }))
+
+/**
+ * Reads the federation and its accounts.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const readDirectoryFederation = (
+  params: { readonly types?: DirectorySchema.FederationTypes; readonly rcExtensionId?: string } = {}
+): Effect.Effect<DirectorySchema.FederationResource, PeopleError.PeopleError, RingCentralClient> =>
+  Effect.gen(function*() {
+    const client = yield* RingCentralClient
+    return yield* client.json(DirectorySchema.FederationResource)(
+      HttpClientRequest.get(client.accountPath("/directory/federation")).pipe(
+        params.types === undefined ? (r) => r : HttpClientRequest.setUrlParam("types", params.types),
+        params.rcExtensionId === undefined ? (r) => r : HttpClientRequest.setHeader("RCExtensionId", params.rcExtensionId)
+      ),
+      { method: "readDirectoryFederation", group: "Medium" }
+    )
+  })
+
+/**
+ * Converts a directory entry (or a directory event contact) to the mapping input.
+ *
+ * @since 0.1.0
+ * @category mapping
+ */
+export const toInput = (entry: Schema.Schema.Type<Schema.Struct<typeof DirectorySchema.contactFields>>): Mapping.Input => ({
+  id: entry.id,
+  firstName: entry.firstName,
+  lastName: entry.lastName,
+  name: entry.name,
+  email: entry.email,
+  jobTitle: entry.jobTitle,
+  department: entry.department,
+  account: entry.account === undefined ? undefined : { id: entry.account.id, companyName: entry.account.companyName },
+  site: entry.site,
+  extensionNumber: entry.extensionNumber,
+  status: entry.status,
+  type: entry.type,
+  profileImage: entry.profileImage,
+  customFields: entry.customFields,
+  phoneNumbers: entry.phoneNumbers
+})
+
+/**
+ * Maps a directory entry to a `Person`.
+ *
+ * @since 0.1.0
+ * @category mapping
+ */
+export const toPerson = (
+  entry: Schema.Schema.Type<Schema.Struct<typeof DirectorySchema.contactFields>>,
+  options?: Mapping.Options
+): Person.Person => Mapping.toPerson(toInput(entry), options)

@@ -1,0 +1,420 @@
+/**
+ * Company directory events (seed 002): the event schema, a webhook `HttpApp` a
+ * user mounts in their own server (answers the `Validation-Token` handshake,
+ * rejects deliveries whose `Verification-Token` does not match, drops duplicate
+ * deliveries by `uuid` and stale ones by `timestamp`, and hands each decoded
+ * contact change over as a `Stream` or to a callback), and the webhook
+ * subscription operations with renewal before expiry.
+ *
+ * @since 0.1.0
+ */
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as HttpPolicy from "@unified-people/core/HttpPolicy"
+import type * as PeopleError from "@unified-people/core/PeopleError"
+import type * as Person from "@unified-people/core/Person"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Queue from "effect/Queue"
+import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
+import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import { timingSafeEqual } from "node:crypto"
+import * as Directory from "./Directory.js"
+import { contactFields, open } from "./Directory/Schema.js"
+import type * as Mapping from "./Mapping.js"
+import { RingCentralClient } from "./RingCentralClient.js"
+
+/**
+ * One changed contact of a directory event: a directory entry plus `eventType`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export class DirectoryEventContact extends Schema.Class<DirectoryEventContact>("@unified-people/ringcentral/DirectoryEventContact")({
+  ...contactFields,
+  eventType: Schema.optional(open("Create", "Update", "Delete"))
+}) {}
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export class DirectoryEventBody extends Schema.Class<DirectoryEventBody>("@unified-people/ringcentral/DirectoryEventBody")({
+  contacts: Schema.Array(DirectoryEventContact)
+}) {}
+
+/**
+ * The envelope of a company directory event.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export class DirectoryEvent extends Schema.Class<DirectoryEvent>("@unified-people/ringcentral/DirectoryEvent")({
+  uuid: Schema.String,
+  event: Schema.String,
+  timestamp: Schema.String,
+  subscriptionId: Schema.optional(Schema.String),
+  ownerId: Schema.optional(Schema.String),
+  body: DirectoryEventBody
+}) {}
+
+/**
+ * The event filter of the company directory.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const directoryEventFilter = "/restapi/v1.0/account/~/directory/entries"
+
+/**
+ * One decoded contact change handed to the caller.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ContactChange {
+  readonly uuid: string
+  readonly timestamp: string
+  readonly subscriptionId: string | undefined
+  readonly eventType: string
+  readonly contact: DirectoryEventContact
+  /** The contact mapped to a `Person` (the same mapping as the directory). */
+  readonly person: Person.Person
+}
+
+/**
+ * Counters of a webhook.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WebhookStats {
+  readonly validations: number
+  readonly accepted: number
+  readonly rejected: number
+  readonly duplicates: number
+  readonly stale: number
+  readonly invalid: number
+}
+
+/**
+ * Options of {@link makeWebhook}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WebhookOptions {
+  /** The `verificationToken` given to the subscription; deliveries without it are rejected. */
+  readonly verificationToken?: Redacted.Redacted | undefined
+  /** How many delivery uuids are remembered for de-duplication (default 10 000). */
+  readonly dedupCapacity?: number
+  readonly mapping?: Mapping.Options
+}
+
+/**
+ * A webhook: the app to mount, the changes it received, and its counters.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Webhook {
+  readonly app: HttpApp.Default<never, HttpServerRequest.HttpServerRequest>
+  readonly changes: Stream.Stream<ContactChange>
+  readonly stats: Effect.Effect<WebhookStats>
+}
+
+const safeEqual = (a: string, b: string) => {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+const decodeEvent = HttpPolicy.decodeText(DirectoryEvent, { module: "ringcentral", method: "directoryEvent" })
+
+/**
+ * Builds a webhook whose changes are handed to `onChange` (in delivery order).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const webhook = (
+  options: WebhookOptions & { readonly onChange: (change: ContactChange) => Effect.Effect<void> }
+): Effect.Effect<Omit<Webhook, "changes">> =>
+  Effect.sync(() => {
+    const seen = new Map<string, true>()
+    const latest = new Map<string, string>()
+    const capacity = options.dedupCapacity ?? 10_000
+    const counters = { validations: 0, accepted: 0, rejected: 0, duplicates: 0, stale: 0, invalid: 0 }
+    const lock = Effect.unsafeMakeSemaphore(1)
+    const app = Effect.gen(function*() {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const validation = request.headers["validation-token"]
+      if (validation !== undefined) {
+        counters.validations++
+        return HttpServerResponse.empty({ status: 200, headers: { "Validation-Token": validation } })
+      }
+      if (options.verificationToken !== undefined) {
+        const given = request.headers["verification-token"]
+        if (given === undefined || !safeEqual(given, Redacted.value(options.verificationToken))) {
+          counters.rejected++
+          yield* Effect.logWarning("directory event rejected: verification token mismatch")
+          return HttpServerResponse.text("verification token mismatch", { status: 403 })
+        }
+      }
+      const text = yield* Effect.orElseSucceed(request.text, () => "")
+      const decoded = yield* Effect.either(decodeEvent(text))
+      if (decoded._tag === "Left") {
+        counters.invalid++
+        yield* Effect.logWarning("directory event not decoded").pipe(Effect.annotateLogs({ error: decoded.left.message }))
+        return HttpServerResponse.text(decoded.left.message, { status: 400 })
+      }
+      const event = decoded.right
+      return yield* lock.withPermits(1)(Effect.gen(function*() {
+        if (seen.has(event.uuid)) {
+          counters.duplicates++
+          return HttpServerResponse.empty({ status: 200 })
+        }
+        seen.set(event.uuid, true)
+        if (seen.size > capacity) seen.delete(seen.keys().next().value!)
+        counters.accepted++
+        for (const contact of event.body.contacts) {
+          const previous = latest.get(contact.id)
+          if (previous !== undefined && Date.parse(previous) > Date.parse(event.timestamp)) {
+            counters.stale++
+            continue
+          }
+          latest.set(contact.id, event.timestamp)
+          yield* options.onChange({
+            uuid: event.uuid,
+            timestamp: event.timestamp,
+            subscriptionId: event.subscriptionId,
+            eventType: contact.eventType ?? "Update",
+            contact,
+            person: Directory.toPerson(contact, options.mapping)
+          })
+        }
+        return HttpServerResponse.empty({ status: 200 })
+      }))
+    })
+    return { app, stats: Effect.sync(() => ({ ...counters })) }
+  })
+
+/**
+ * Builds a webhook whose changes are a `Stream`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeWebhook = (options: WebhookOptions = {}): Effect.Effect<Webhook> =>
+  Effect.gen(function*() {
+    const queue = yield* Queue.unbounded<ContactChange>()
+    const hook = yield* webhook({ ...options, onChange: (change) => Queue.offer(queue, change) })
+    return { ...hook, changes: Stream.fromQueue(queue) }
+  })
+
+/**
+ * `DisabledFilterInfo`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export class DisabledFilterInfo extends Schema.Class<DisabledFilterInfo>("@unified-people/ringcentral/DisabledFilterInfo")({
+  filter: Schema.String,
+  reason: Schema.String,
+  message: Schema.optional(Schema.String)
+}) {}
+
+/**
+ * The delivery mode of a subscription (`WebHook`; older ones say `PubNub`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export class NotificationDeliveryMode extends Schema.Class<NotificationDeliveryMode>("@unified-people/ringcentral/NotificationDeliveryMode")({
+  transportType: open("WebHook", "WebSocket"),
+  address: Schema.optional(Schema.String),
+  encryption: Schema.optional(Schema.Boolean)
+}) {}
+
+/**
+ * `SubscriptionInfo`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export class SubscriptionInfo extends Schema.Class<SubscriptionInfo>("@unified-people/ringcentral/SubscriptionInfo")({
+  uri: Schema.String,
+  id: Schema.String,
+  eventFilters: Schema.Array(Schema.String),
+  disabledFilters: Schema.optional(Schema.Array(DisabledFilterInfo)),
+  expirationTime: Schema.String,
+  expiresIn: Schema.optional(Schema.Number),
+  status: open("Active", "Blacklisted"),
+  creationTime: Schema.String,
+  deliveryMode: NotificationDeliveryMode,
+  blacklistedData: Schema.optional(Schema.Struct({ blacklistedAt: Schema.optional(Schema.String), reason: Schema.optional(Schema.String) }))
+}) {}
+
+/**
+ * A list of subscriptions.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export class SubscriptionListResource extends Schema.Class<SubscriptionListResource>("@unified-people/ringcentral/SubscriptionListResource")({
+  uri: Schema.optional(Schema.String),
+  records: Schema.Array(SubscriptionInfo)
+}) {}
+
+/**
+ * Options of {@link createSubscription}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CreateSubscriptionOptions {
+  /** The webhook URL (it must answer the validation handshake). */
+  readonly address: string
+  readonly verificationToken?: Redacted.Redacted | undefined
+  /** Lifetime in seconds (default: the server's, about 7 days). */
+  readonly expiresIn?: number | undefined
+  /** Default: the company directory filter. */
+  readonly eventFilters?: ReadonlyArray<string> | undefined
+}
+
+/**
+ * Creates a WebHook subscription (Medium).
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const createSubscription = (
+  options: CreateSubscriptionOptions
+): Effect.Effect<SubscriptionInfo, PeopleError.PeopleError, RingCentralClient> =>
+  Effect.flatMap(RingCentralClient, (client) =>
+    client.json(SubscriptionInfo)(
+      HttpClientRequest.post("/restapi/v1.0/subscription").pipe(
+        HttpClientRequest.bodyUnsafeJson({
+          eventFilters: options.eventFilters ?? [directoryEventFilter],
+          ...(options.expiresIn === undefined ? {} : { expiresIn: options.expiresIn }),
+          deliveryMode: {
+            transportType: "WebHook",
+            address: options.address,
+            ...(options.verificationToken === undefined ? {} : { verificationToken: Redacted.value(options.verificationToken) })
+          }
+        })
+      ),
+      { method: "createSubscription", group: "Medium" }
+    ))
+
+/**
+ * Reads a subscription (Light).
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const readSubscription = (id: string): Effect.Effect<SubscriptionInfo, PeopleError.PeopleError, RingCentralClient> =>
+  Effect.flatMap(RingCentralClient, (client) =>
+    client.json(SubscriptionInfo)(HttpClientRequest.get(`/restapi/v1.0/subscription/${encodeURIComponent(id)}`), {
+      method: "readSubscription",
+      group: "Light"
+    }))
+
+/**
+ * Updates a subscription's filters or lifetime (Medium).
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const updateSubscription = (
+  id: string,
+  update: { readonly eventFilters?: ReadonlyArray<string>; readonly expiresIn?: number }
+): Effect.Effect<SubscriptionInfo, PeopleError.PeopleError, RingCentralClient> =>
+  Effect.flatMap(RingCentralClient, (client) =>
+    client.json(SubscriptionInfo)(
+      HttpClientRequest.put(`/restapi/v1.0/subscription/${encodeURIComponent(id)}`).pipe(HttpClientRequest.bodyUnsafeJson(update)),
+      { method: "updateSubscription", group: "Medium" }
+    ))
+
+/**
+ * Renews a subscription for its lifetime (Light).
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const renewSubscription = (id: string): Effect.Effect<SubscriptionInfo, PeopleError.PeopleError, RingCentralClient> =>
+  Effect.flatMap(RingCentralClient, (client) =>
+    client.json(SubscriptionInfo)(HttpClientRequest.post(`/restapi/v1.0/subscription/${encodeURIComponent(id)}/renew`), {
+      method: "renewSubscription",
+      group: "Light",
+      idempotent: true
+    }))
+
+/**
+ * Deletes a subscription (Medium).
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const deleteSubscription = (id: string): Effect.Effect<void, PeopleError.PeopleError, RingCentralClient> =>
+  Effect.flatMap(RingCentralClient, (client) =>
+    Effect.asVoid(client.call(HttpClientRequest.del(`/restapi/v1.0/subscription/${encodeURIComponent(id)}`), {
+      method: "deleteSubscription",
+      group: "Medium"
+    })))
+
+/**
+ * Creates a subscription and keeps it alive for the lifetime of the scope: it
+ * is renewed before it expires (`renewAhead`, default 1 hour, at most half the
+ * lifetime), recreated when the server no longer knows it (expired or
+ * blacklisted), and deleted when the scope closes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const keepSubscription = (
+  options: CreateSubscriptionOptions & { readonly renewAhead?: Duration.DurationInput }
+): Effect.Effect<
+  { readonly current: Effect.Effect<SubscriptionInfo>; readonly renewals: Effect.Effect<number> },
+  PeopleError.PeopleError,
+  RingCentralClient | Scope.Scope
+> =>
+  Effect.gen(function*() {
+    const client = yield* RingCentralClient
+    const provide = Effect.provideService(RingCentralClient, client)
+    const first = yield* createSubscription(options)
+    const current = yield* Ref.make(first)
+    const renewals = yield* Ref.make(0)
+    const aheadMillis = Duration.toMillis(options.renewAhead ?? Duration.hours(1))
+    const delayOf = (info: SubscriptionInfo) => {
+      const lifetime = (info.expiresIn ?? 604_799) * 1000
+      return Duration.millis(Math.max(10, lifetime - Math.min(aheadMillis, lifetime / 2)))
+    }
+    const renewOnce = Effect.gen(function*() {
+      const info = yield* Ref.get(current)
+      yield* Effect.sleep(delayOf(info))
+      const next = yield* renewSubscription(info.id).pipe(
+        Effect.flatMap((renewed) => renewed.status === "Blacklisted" ? createSubscription(options) : Effect.succeed(renewed)),
+        Effect.catchTag("NotFound", () => createSubscription(options)),
+        provide
+      )
+      yield* Ref.set(current, next)
+      yield* Ref.update(renewals, (n) => n + 1)
+    })
+    yield* renewOnce.pipe(
+      Effect.tapError((e) => Effect.logWarning("subscription renewal failed").pipe(Effect.annotateLogs({ error: e.message }))),
+      Effect.retry(Schedule.exponential(Duration.millis(100)).pipe(Schedule.union(Schedule.spaced(Duration.seconds(30))))),
+      Effect.forever,
+      Effect.forkScoped
+    )
+    yield* Effect.addFinalizer(() =>
+      Effect.flatMap(Ref.get(current), (info) => deleteSubscription(info.id).pipe(provide, Effect.ignore))
+    )
+    return { current: Ref.get(current), renewals: Ref.get(renewals) }
+  })

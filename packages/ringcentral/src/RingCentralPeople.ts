@@ -1,0 +1,109 @@
+/**
+ * The `core` `PeopleDirectory` port over the RingCentral company directory:
+ * `stream` (every entry as a `Person`), `snapshot` (with the directory ETag),
+ * `get` and `search`. Its layer provides both its own tag and `PeopleDirectory`,
+ * so sync code written against `core` runs on RingCentral.
+ *
+ * @since 0.1.0
+ */
+import * as PeopleDirectory from "@unified-people/core/PeopleDirectory"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
+import * as Directory from "./Directory.js"
+import type * as Mapping from "./Mapping.js"
+import { RingCentralClient } from "./RingCentralClient.js"
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class RingCentralPeople extends Context.Tag("@unified-people/ringcentral/RingCentralPeople")<
+  RingCentralPeople,
+  PeopleDirectory.Service
+>() {}
+
+/**
+ * Options of {@link make}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Include the other accounts of the federation (default true). */
+  readonly showFederated?: boolean
+  readonly mapping?: Mapping.Options
+}
+
+/**
+ * Builds the port over the client in context.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options = {}): Effect.Effect<PeopleDirectory.Service, never, RingCentralClient> =>
+  Effect.map(RingCentralClient, (client) => {
+    const provide = <A, E>(stream: Stream.Stream<A, E, RingCentralClient>) => Stream.provideService(stream, RingCentralClient, client)
+    const federated = options.showFederated === undefined ? {} : { showFederated: options.showFederated }
+    const mapped = (readAt: Date) => (entry: Directory.ContactResource) =>
+      Directory.toPerson(entry, { ...options.mapping, readAt })
+    return {
+      system: "ringcentral",
+      stream: Stream.suspend(() => provide(Directory.streamDirectoryEntries(federated)).pipe(Stream.map(mapped(new Date())))),
+      snapshot: (snapshotOptions) =>
+        Directory.snapshotDirectoryEntries({
+          ...federated,
+          ...(snapshotOptions?.ifNoneMatch === undefined ? {} : { ifNoneMatch: snapshotOptions.ifNoneMatch })
+        }).pipe(
+          Effect.map((result): PeopleDirectory.Snapshot =>
+            result._tag === "NotModified"
+              ? { _tag: "NotModified", version: result.etag }
+              : { _tag: "Modified", version: result.etag, people: provide(result.entries).pipe(Stream.map(mapped(new Date()))) }
+          ),
+          Effect.provideService(RingCentralClient, client)
+        ),
+      get: (remoteId) =>
+        Directory.readDirectoryEntry(remoteId).pipe(
+          Effect.map(mapped(new Date())),
+          Effect.provideService(RingCentralClient, client)
+        ),
+      search: (query) => {
+        const text = query.email ?? query.employeeNumber ?? query.text
+        const searchFields = query.email !== undefined
+          ? ["email" as const]
+          : query.employeeNumber !== undefined
+          ? ["customFieldValue" as const]
+          : undefined
+        return Stream.suspend(() =>
+          provide(Directory.streamSearchDirectoryEntries({
+            ...federated,
+            ...(text === undefined ? {} : { searchString: text }),
+            ...(searchFields === undefined ? {} : { searchFields }),
+            ...(query.department === undefined ? {} : { department: query.department })
+          })).pipe(
+            Stream.map(mapped(new Date())),
+            // the server matches substrings: keep exact e-mail matches only
+            Stream.filter((person) =>
+              query.email === undefined ||
+              person.contactPoints.some((p) => p.kind === "email" && p.normalized === query.email!.trim().toLowerCase())
+            )
+          )
+        )
+      }
+    }
+  })
+
+/**
+ * A layer providing both {@link RingCentralPeople} and the `core` `PeopleDirectory`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: Options = {}
+): Layer.Layer<RingCentralPeople | PeopleDirectory.PeopleDirectory, never, RingCentralClient> =>
+  Layer.effectContext(
+    Effect.map(make(options), (service) =>
+      Context.make(RingCentralPeople, service).pipe(Context.add(PeopleDirectory.PeopleDirectory, service)))
+  )
