@@ -277,12 +277,13 @@ export const toUpdateRequest = (change: PersonChange, options: ToUpdateOptions =
     const indexed = change.contactPoints.map((point, i) => [point, i] as const)
     const emails = indexed.filter(([p]) => p.kind === "email" && p.normalized !== undefined)
     const email = pick(emails.filter(([p]) => p.label === "work")) ?? pick(emails)
-    const business = pick(indexed.filter(([p]) => p.kind === "phone" && p.label === "work" && p.shared !== true))
-    const mobile = pick(indexed.filter(([p]) => p.kind === "phone" && p.label === "mobile" && p.shared !== true))
+    const own = indexed.filter(([p]) => p.kind === "phone" && p.shared !== true && p.normalized !== undefined)
+    const business = pick(own.filter(([p]) => p.label === "work"))
+    const mobile = pick(own.filter(([p]) => p.label === "mobile"))
     if (email !== undefined) contact.email = email[0].normalized!
-    if (business !== undefined) contact.businessPhone = business[0].normalized ?? business[0].value.trim()
+    if (business !== undefined) contact.businessPhone = business[0].normalized!
     else if (clear) contact.businessPhone = ""
-    if (mobile !== undefined) contact.mobilePhone = mobile[0].normalized ?? mobile[0].value.trim()
+    if (mobile !== undefined) contact.mobilePhone = mobile[0].normalized!
     else if (clear) contact.mobilePhone = ""
     const used = new Set([email?.[1], business?.[1], mobile?.[1]])
     for (const [point, i] of indexed) {
@@ -290,7 +291,9 @@ export const toUpdateRequest = (change: PersonChange, options: ToUpdateOptions =
       const reason = point.kind === "email"
         ? point.normalized === undefined ? `not a valid e-mail address (${point.issue ?? "unnormalized"})` : "an extension holds one e-mail address"
         : point.kind === "phone"
-        ? point.shared === true
+        ? point.normalized === undefined
+          ? `not a valid phone number (${point.issue ?? "unnormalized"})`
+          : point.shared === true
           ? "a shared company number is not the person's own"
           : point.label === "work" || point.label === "mobile"
           ? `an extension holds one ${point.label === "work" ? "business" : "mobile"} phone`

@@ -334,6 +334,9 @@ export const chunksOf = <A>(items: ReadonlyArray<A>, size: number): ReadonlyArra
   return out
 }
 
+const shift = (field: string, offset: number) =>
+  field.replace(/^records\[(\d+)\]/, (_, i: string) => `records[${offset + Number(i)}]`)
+
 const noResult: ApiErrorWithParameter = { message: "the server's answer has no result for this record" }
 
 /**
@@ -357,7 +360,8 @@ export const matchDeleted = (ids: ReadonlyArray<string>, response: BulkDeleteUse
 }
 
 /**
- * Matches a batch provisioning answer to the records sent, by position.
+ * Matches a batch provisioning answer to the records sent, by position
+ * (`offset` is the position of the call's first record in the whole input).
  *
  * @since 0.1.0
  * @category utils
@@ -374,11 +378,12 @@ export const matchProvisioned = (
     if (item.successful && item.extension !== undefined && (item.errors ?? []).length === 0) {
       return { _tag: "Created", index, extensionId: item.extension.id, devices: item.extension.devices ?? [] }
     }
-    return { _tag: "Failed", index, errors: item.errors ?? [{ message: "the server did not create this record" }] }
+    // the server names parameters within its call: point them into the whole input
+    const errors = (item.errors ?? [{ message: "the server did not create this record" }]).map((error) =>
+      error.parameterName === undefined ? error : { ...error, parameterName: shift(error.parameterName, offset) }
+    )
+    return { _tag: "Failed", index, errors }
   })
-
-const shift = (field: string, offset: number) =>
-  field.replace(/^records\[(\d+)\]/, (_, i: string) => `records[${offset + Number(i)}]`)
 
 /** Makes the paths of a chunk's violations point into the whole input. */
 const shiftPaths = (error: PeopleError.InvalidRequest, offset: number): PeopleError.InvalidRequest =>

@@ -295,7 +295,8 @@ describe("Extensions over HTTP", () => {
 describe("Person -> extension -> Person", () => {
   const name = fc.stringMatching(/^[A-Za-z][A-Za-z' -]{0,18}[A-Za-z]$/)
   const text = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 &.-]{0,30}[A-Za-z0-9]$/)
-  const phone = fc.integer({ min: 2_000_000, max: 9_999_999 }).map((n) => `+1650${n}`)
+  const phone = fc.tuple(fc.integer({ min: 2_000_000, max: 9_999_999 }), fc.option(fc.integer({ min: 1, max: 9999 }), { nil: undefined }))
+    .map(([n, ext]) => `+1650${n}${ext === undefined ? "" : ` ext. ${ext}`}`)
   const arbitrary = fc.record({
     given: name,
     family: name,

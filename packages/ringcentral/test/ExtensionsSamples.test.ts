@@ -232,6 +232,17 @@ describe("Extensions.toUpdateRequest", () => {
     expect(Extensions.toUpdateRequest({ status: "Disabled" }).request).toEqual({ status: "Disabled" })
   })
 
+  it("phones without a normalized form are reported, not sent", () => {
+    const plan = Extensions.toUpdateRequest({
+      contactPoints: [
+        ContactPoint.make({ kind: "phone", value: "12", label: "work", source }),
+        ContactPoint.make({ kind: "phone", value: "+1 650 555 0100 ext 12", label: "work", source })
+      ]
+    })
+    expect(plan.request).toEqual({ contact: { businessPhone: "+16505550100;ext=12" } })
+    expect(plan.unsupported.map((u) => [u.field, u.reason.startsWith("not a valid phone number")])).toEqual([["contactPoints[0]", true]])
+  })
+
   it("clear sends empty strings for what the person lacks", () => {
     const plan = Extensions.toUpdateRequest({ name: new Person.Name({ given: "Solo" }), contactPoints: [] }, { clear: true })
     expect(plan.request.contact).toEqual({

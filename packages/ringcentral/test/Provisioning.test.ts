@@ -58,7 +58,7 @@ describe("Provisioning over HTTP", () => {
       expect(report.results.map((r) => r.index)).toEqual(records.map((_, i) => i))
       const failed = report.results.filter((r) => r._tag === "Failed")
       expect(failed.map((r) => r.index)).toEqual([4, 15])
-      expect(failed.map((r) => r._tag === "Failed" && r.errors[0]?.parameterName)).toEqual(["records[4].contact.email", "records[5].extensionNumber"])
+      expect(failed.map((r) => r._tag === "Failed" && r.errors[0]?.parameterName)).toEqual(["records[4].contact.email", "records[15].extensionNumber"])
       const created = report.results.flatMap((r) => (r._tag === "Created" ? [r] : []))
       expect(created.length).toBe(21)
       for (const result of created) {

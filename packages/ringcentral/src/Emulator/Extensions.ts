@@ -128,7 +128,7 @@ const checkUpdate = (store: Store.Store, extension: Store.Extension, body: unkno
     if (c.email !== undefined && (typeof c.email !== "string" || c.email.length > 254 || !emailPattern.test(c.email))) return fail("contact.email")
     for (const key of ["businessPhone", "mobilePhone"] as const) {
       const v = c[key]
-      if (v !== undefined && (typeof v !== "string" || (v !== "" && !e164Pattern.test(v.replace(/[\s()-]/g, ""))))) return fail(`contact.${key}`)
+      if (v !== undefined && (typeof v !== "string" || (v !== "" && !e164Pattern.test(v.replace(/[\s()-]/g, "").replace(/;ext=\d{1,10}$/, ""))))) return fail(`contact.${key}`)
     }
     if (c.businessAddress !== undefined && !isObject(c.businessAddress)) return fail("contact.businessAddress")
     if (c.emailAsLoginName !== undefined && typeof c.emailAsLoginName !== "boolean") return fail("contact.emailAsLoginName")
