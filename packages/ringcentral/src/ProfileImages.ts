@@ -232,6 +232,7 @@ export const make: Effect.Effect<Service, never, RingCentralClient> = Effect.map
         method: "readUserProfileImageLegacy",
         group: operations.readUserProfileImageLegacy.group,
         media: true,
+        acceptHeader: "image/*",
         accept: (status) => (status >= 200 && status < 300) || status === 304
       }),
       (response): Image | NotModified =>
@@ -260,7 +261,7 @@ export const make: Effect.Effect<Service, never, RingCentralClient> = Effect.map
                 : [["contentDispositionFilename", options.contentDispositionFilename] as const])
             ])
           ),
-          { method: "readScaledProfileImage", group: operations.readScaledProfileImage.group, media: true }
+          { method: "readScaledProfileImage", group: operations.readScaledProfileImage.group, media: true, acceptHeader: "image/*" }
         ),
         toImage("readScaledProfileImage")
       )

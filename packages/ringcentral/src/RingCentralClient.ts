@@ -41,6 +41,8 @@ export interface CallOptions {
   readonly idempotent?: boolean
   /** Send to the media URL instead of the server URL (profile images). */
   readonly media?: boolean
+  /** The `Accept` header (default `application/json`; `image/*` for profile images). */
+  readonly acceptHeader?: string
   readonly timeout?: Duration.DurationInput
 }
 
@@ -156,7 +158,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
     const call = (request: HttpClientRequest.HttpClientRequest, call: CallOptions) => {
       const prepared = request.pipe(
         HttpClientRequest.prependUrl(call.media === true ? mediaUrl : serverUrl),
-        HttpClientRequest.acceptJson
+        call.acceptHeader === undefined ? HttpClientRequest.acceptJson : HttpClientRequest.setHeader("Accept", call.acceptHeader)
       )
       const policyCall: HttpPolicy.Call = {
         method: call.method,

@@ -19,7 +19,8 @@ const setup = Effect.gen(function*() {
     Emulator.clientOptions(emulator, {
       // the media host is configured separately (here the same emulator; the trailing slash is trimmed)
       mediaUrl: `${emulator.url}/`,
-      transformClient: (c) => HttpClient.tapRequest(c, (request) => Effect.sync(() => urls.push(`${request.method} ${request.url}`)))
+      transformClient: (c) =>
+        HttpClient.tapRequest(c, (request) => Effect.sync(() => urls.push(`${request.method} ${request.url} accept=${request.headers["accept"]}`)))
     })
   )
   const images = yield* Effect.provide(ProfileImages.make, Context.make(RingCentralClient.RingCentralClient, client))
@@ -78,7 +79,9 @@ describe("ProfileImages over HTTP", () => {
       const notModified = yield* images.readUserProfileImageLegacy(id, { ifNoneMatch: original.etag })
       expect(notModified._tag).toBe("NotModified")
       // reads go to the media URL
-      expect(urls.filter((u) => u.startsWith("GET") && u.includes("/profile-image")).every((u) => u.includes(`${emulator.url}/restapi`))).toBe(true)
+      const reads = urls.filter((u) => u.startsWith("GET") && u.includes("/profile-image"))
+      expect(reads.length).toBe(2 + ProfileImages.scaleSizes.length)
+      expect(reads.every((u) => u.includes(`${emulator.url}/restapi`) && u.endsWith("accept=image/*"))).toBe(true)
       yield* images.deleteUserProfileImage(id)
       const gone = yield* Effect.either(images.readUserProfileImageLegacy(id))
       expect(Either.isLeft(gone) && gone.left._tag).toBe("NotFound")
