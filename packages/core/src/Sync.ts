@@ -233,6 +233,10 @@ export interface Plan {
   readonly version: string | undefined
   /** Source people read. */
   readonly peopleRead: number
+  /** Source people matched to a target person. */
+  readonly matched: number
+  /** Source people with no target person. */
+  readonly unmatched: number
   /** The people with something to do or to report, in directory order, removed people last. */
   readonly people: ReadonlyArray<PersonPlan>
 }
@@ -513,12 +517,20 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
     const sourceSystem = options.source.system
     const targetSystem = options.target.system
 
-    const bump = (f: (p: Progress) => Progress) =>
-      SubscriptionRef.updateAndGet(progress, f).pipe(
-        Effect.flatMap((p) => (options.onProgress === undefined ? Effect.void : options.onProgress(p)))
+    // Counters are plain numbers bumped in place; subscribers see a copy at each
+    // person planned or applied and at each phase change.
+    type Counters = { -readonly [K in keyof Progress]: Progress[K] } & { calls: { source: number; target: number; contacts: number } }
+    const fresh = (phase: Progress["phase"]): Counters => ({ ...initialProgress, phase, calls: { ...initialProgress.calls } })
+    let counters = fresh("idle")
+    const publish = Effect.suspend(() => {
+      const snapshot: Progress = { ...counters, calls: { ...counters.calls } }
+      return SubscriptionRef.set(progress, snapshot).pipe(
+        Effect.zipRight(options.onProgress === undefined ? Effect.void : options.onProgress(snapshot))
       )
-    const count = (port: keyof Progress["calls"]) =>
-      bump((p) => ({ ...p, calls: { ...p.calls, [port]: p.calls[port] + 1 } }))
+    })
+    const tick = (f: (c: Counters) => void) => Effect.sync(() => f(counters))
+    const bump = (f: (c: Counters) => void) => Effect.zipRight(tick(f), publish)
+    const count = (port: keyof Progress["calls"]) => tick((c) => c.calls[port]++)
     const counted = <A, E, R>(port: keyof Progress["calls"], effect: Effect.Effect<A, E, R>) =>
       Effect.zipRight(count(port), effect)
     const countedStream = <A, E, R>(port: keyof Progress["calls"], stream: Stream.Stream<A, E, R>) =>
@@ -533,7 +545,7 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
       }
       return { retries, waits }
     })
-    const baseline = yield* policyStats
+    let baseline = yield* policyStats
 
     // -- matching ------------------------------------------------------------
 
@@ -830,7 +842,7 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
         const xref = yield* state.xref(sourceId)
         let plan: PersonPlan = { ...empty(sourceId), name: person.displayName, skipped: [...projected.skipped] }
         if (matched._tag === "Unmatched") {
-          yield* bump((p) => ({ ...p, unmatched: p.unmatched + 1 }))
+          yield* tick((c) => c.unmatched++)
           plan = {
             ...plan,
             unlink: Option.isSome(xref),
@@ -838,7 +850,7 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
           }
           return yield* cleanUp(plan, undefined, "the person no longer matches")
         }
-        yield* bump((p) => ({ ...p, matched: p.matched + 1 }))
+        yield* tick((c) => c.matched++)
         const personId = matched.personId
         const { compared, missing } = yield* compare(sourceId, personId, projected.desired, "no longer in the directory")
         plan = merge(
@@ -859,25 +871,31 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
       plan.forget.length > 0 || plan.skipped.length > 0
 
     const planned = (plan: PersonPlan) =>
-      bump((p) => ({ ...p, peoplePlanned: p.peoplePlanned + 1, actionsPlanned: p.actionsPlanned + plan.actions.length })).pipe(
-        Effect.as(plan)
-      )
+      bump((c) => {
+        c.peoplePlanned++
+        c.actionsPlanned += plan.actions.length
+      }).pipe(Effect.as(plan))
 
-    const start = (phase: Progress["phase"]) => SubscriptionRef.set(progress, { ...initialProgress, phase })
-    const phase = (phase: Progress["phase"]) => bump((p) => ({ ...p, phase }))
+    const start = (phase: Progress["phase"]) =>
+      Effect.flatMap(policyStats, (stats) => {
+        baseline = stats
+        counters = fresh(phase)
+        return publish
+      })
+    const phase = (phase: Progress["phase"]) => bump((c) => void (c.phase = phase))
 
     const plan: Effect.Effect<Plan, SyncError> = Effect.gen(function*() {
       yield* start("reading")
       const stored = yield* state.version
       const snapshot = yield* counted("source", options.source.snapshot({ ifNoneMatch: Option.getOrUndefined(stored) }))
       if (snapshot._tag === "NotModified") {
-        return { mode: "full", unchanged: true, version: snapshot.version, peopleRead: 0, people: [] } satisfies Plan
+        return { mode: "full", unchanged: true, version: snapshot.version, peopleRead: 0, matched: 0, unmatched: 0, people: [] } satisfies Plan
       }
       const index = options.match === "search" ? undefined : yield* buildIndex
       yield* phase("planning")
       const seen = new Set<string>()
       const people = yield* snapshot.people.pipe(
-        Stream.tap(() => bump((p) => ({ ...p, peopleRead: p.peopleRead + 1 }))),
+        Stream.tap(() => tick((c) => c.peopleRead++)),
         Stream.filter((person) => {
           const id = remoteIdOf(person, sourceSystem)
           if (seen.has(id)) return false
@@ -895,6 +913,8 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
         unchanged: false,
         version: snapshot.version,
         peopleRead: seen.size,
+        matched: counters.matched,
+        unmatched: counters.unmatched,
         people: [...people, ...removals].filter(interesting)
       } satisfies Plan
     })
@@ -912,12 +932,20 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
                 if (read.left._tag !== "NotFound") return yield* read.left
                 return yield* planRemoved(id)
               }
-              yield* bump((p) => ({ ...p, peopleRead: p.peopleRead + 1 }))
+              yield* tick((c) => c.peopleRead++)
               return yield* planPerson(read.right, undefined)
             }).pipe(Effect.flatMap(planned)),
           { concurrency }
         )
-        return { mode: "partial", unchanged: false, version: undefined, peopleRead: ids.length, people: people.filter(interesting) } satisfies Plan
+        return {
+          mode: "partial",
+          unchanged: false,
+          version: undefined,
+          peopleRead: ids.length,
+          matched: counters.matched,
+          unmatched: counters.unmatched,
+          people: people.filter(interesting)
+        } satisfies Plan
       })
 
     // -- applying ------------------------------------------------------------
@@ -984,35 +1012,35 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
             if (error._tag === "SyncStateError" || !isActionError(error)) return yield* error
             failed = true
             tally.failures.push({ action, error })
-            yield* bump((p) => ({ ...p, failures: p.failures + 1 }))
+            yield* tick((c) => c.failures++)
             continue
           }
           if (action._tag === "Create") tally.created++
           else if (action._tag === "Update") tally.updated++
           else tally.deleted++
-          yield* bump((p) => ({ ...p, writes: p.writes + 1 }))
+          yield* tick((c) => c.writes++)
         }
         if (plan.unlink && !failed) yield* state.deleteXref(plan.sourceId)
-        yield* bump((p) => ({ ...p, peopleApplied: p.peopleApplied + 1 }))
+        yield* bump((c) => c.peopleApplied++)
       })
 
     const summarize = (plan: Plan, tally: Tally, dryRun: boolean, started: number) =>
       Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
         const stats = yield* policyStats
-        const p = yield* bump((p) => ({
-          ...p,
-          phase: "done",
-          retries: stats.retries - baseline.retries,
-          rateLimitWaits: stats.waits - baseline.waits
-        })).pipe(Effect.zipRight(SubscriptionRef.get(progress)))
+        yield* bump((c) => {
+          c.phase = "done"
+          c.retries = stats.retries - baseline.retries
+          c.rateLimitWaits = stats.waits - baseline.waits
+        })
+        const p = counters
         return {
           mode: plan.mode,
           dryRun,
           unchanged: plan.unchanged,
           peopleRead: plan.peopleRead,
-          matched: p.matched,
-          unmatched: p.unmatched,
+          matched: plan.matched,
+          unmatched: plan.unmatched,
           removed: plan.people.filter((x) => x.removed).length,
           created: tally.created,
           updated: tally.updated,
@@ -1021,7 +1049,7 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
           forgotten: tally.forgotten,
           skipped: plan.people.reduce((n, x) => n + x.skipped.length, 0),
           failures: tally.failures,
-          calls: p.calls,
+          calls: { ...p.calls },
           retries: p.retries,
           rateLimitWaits: p.rateLimitWaits,
           durationMillis: now - started

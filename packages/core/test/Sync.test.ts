@@ -393,7 +393,7 @@ describe("Sync resumability", () => {
             }).pipe(Effect.provide(SyncState.layerMemory))
           )
         ),
-        { numRuns: 40, seed: 7 }
+        { numRuns: 25, seed: 7 }
       )
     ))
 
