@@ -86,6 +86,8 @@ export interface Quirks {
   readonly getOmitsIntegration: boolean
   /** Legacy `page=` links with `rel="prev"`/`rel="last"` instead of cursors. */
   readonly legacyPaging: boolean
+  /** 429 answers with an empty body and no `Retry-After` or rate-limit headers (an SDK stub's variant). */
+  readonly bare429: boolean
 }
 
 /**
@@ -97,7 +99,8 @@ export const documentedQuirks: Quirks = {
   createOmitsFlags: false,
   listOmitsFlags: false,
   getOmitsIntegration: false,
-  legacyPaging: false
+  legacyPaging: false,
+  bare429: false
 }
 
 /**
@@ -111,7 +114,8 @@ export const recordedQuirks: Quirks = {
   createOmitsFlags: true,
   listOmitsFlags: true,
   getOmitsIntegration: false,
-  legacyPaging: false
+  legacyPaging: false,
+  bare429: false
 }
 
 /**
@@ -609,7 +613,12 @@ export const make = (options: Options = {}): Emulator => {
       const accountHeader = request.headers["x-xurrent-account"] ?? request.headers["x-4me-account"]
       if (accountHeader !== account) return respond(notFound(), loggedBody)
       const limited = rateLimit(token, Date.now())
-      if (!limited.ok) return respond(message(429, "Too Many Requests", limited.headers), loggedBody)
+      if (!limited.ok) {
+        return respond(
+          quirks.bare429 ? HttpServerResponse.empty({ status: 429 }) : message(429, "Too Many Requests", limited.headers),
+          loggedBody
+        )
+      }
       if (parseFailed || (options.body === true && (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)))) {
         return respond(message(400, "Invalid JSON string posted", limited.headers), loggedBody)
       }

@@ -218,6 +218,22 @@ describe("rate limits", () => {
       expect(throttled.length).toBeGreaterThan(0)
     }).pipe(Effect.provide(HttpLive)))
 
+  it.scopedLive("bare 429s (empty body, no headers) from the emulator's limit hold the bucket for the burst window", () =>
+    Effect.gen(function*() {
+      const limiter = yield* RateLimiter.make({ buckets: {} })
+      const { emulator, client, provide } = yield* setup({
+        emulator: { burst: { limit: 2, windowMillis: 2000 }, rateLimitScale: 0.1, quirks: { bare429: true } },
+        client: { limiter, rateLimitScale: 0.1, retry: { base: "1 millis", times: 10 } }
+      })
+      const start = Date.now()
+      yield* Effect.forEach(Array.from({ length: 5 }, () => 0), () => provide(Contacts.listContacts("1")), { concurrency: 1 })
+      expect(emulator.statusCounts()[200]).toBe(5)
+      expect(emulator.statusCounts()[429]).toBeGreaterThan(0)
+      expect((yield* client.policy.stats).failures).toBe(0)
+      // 5 requests at 2 per 200 ms need at least two full windows
+      expect(Date.now() - start).toBeGreaterThanOrEqual(400)
+    }).pipe(Effect.provide(HttpLive)))
+
   it.scopedLive("a 429 with an empty body and no Retry-After waits the burst window, then succeeds", () =>
     Effect.gen(function*() {
       const { emulator, provide } = yield* setup({ client: { rateLimitScale: 0.05 } })
