@@ -94,8 +94,9 @@ export interface Call {
   readonly bucket: string
   /**
    * Whether repeating the request is harmless. Defaults to true for GET, HEAD,
-   * PUT and DELETE. A non-idempotent call is retried only when the server said it
-   * did not process it (429, or a 5xx status).
+   * PUT, DELETE and OPTIONS. A non-idempotent call is retried only when the
+   * server said it did not process it (408, 429 or 503), never after a reset, a
+   * timeout or another server error.
    */
   readonly idempotent?: boolean
   /** Statuses that are a success (default 2xx). */
@@ -134,6 +135,13 @@ export interface HttpPolicy {
 }
 
 const isSuccess = (status: number) => status >= 200 && status < 300
+
+/**
+ * Statuses by which a server says it did not process a request, so that even a
+ * non-idempotent one may be sent again: 408, 429 and 503. A 500, 502 or 504 may
+ * come after the work was done, and a reset or a timeout says nothing.
+ */
+const notProcessed: ReadonlySet<number> = new Set([408, 429, 503])
 
 const imfFixdate = /^[a-z]{3}, \d{1,2} [a-z]{3} \d{4} \d{2}:\d{2}:\d{2} gmt$/i
 const rfc850Date = /^[a-z]+, \d{2}-[a-z]{3}-\d{2} \d{2}:\d{2}:\d{2} gmt$/i
@@ -246,7 +254,7 @@ export const fromClient = (client: HttpClient.HttpClient, options: Options): Htt
     const idempotent = call.idempotent ?? ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"].includes(request.method)
     const retryable = (error: PeopleError.PeopleError) =>
       error.isRetryable &&
-      (idempotent || error._tag === "RateLimited" || (error._tag === "Unavailable" && error.status !== undefined))
+      (idempotent || error._tag === "RateLimited" || (error._tag === "Unavailable" && notProcessed.has(error.status ?? 0)))
     const loop = (retry: number): Effect.Effect<HttpClientResponse.HttpClientResponse, PeopleError.PeopleError> =>
       attempt(request, call).pipe(
         Effect.catchAll((error) => {

@@ -208,7 +208,7 @@ describe("HttpPolicy.execute against a loopback server", () => {
       expect((yield* arrivals("/items")).map((r) => r.fault)).toEqual(["Reset", "Reset", undefined])
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
-  it.scopedLive("a POST is not retried after a reset (it may have been processed), but is after a 503 or a 429", () =>
+  it.scopedLive("a POST is not retried after a reset, a 500 or a 504 (it may have been processed), but is after a 503 or a 429", () =>
     Effect.gen(function*() {
       const { server, policy, arrivals } = yield* setup()
       const post = policy.execute(
@@ -225,6 +225,14 @@ describe("HttpPolicy.execute against a loopback server", () => {
       const created = yield* post
       expect(created.status).toBe(201)
       expect((yield* arrivals("/items")).map((r) => r.fault)).toEqual(["Reset", "Status", "Status", undefined])
+
+      // a 500 or a 504 may come after the work was done: not retried
+      for (const status of [500, 504]) {
+        yield* server.faults.inject({ fault: { _tag: "Status", status }, method: "POST", path: "/items" })
+        const error = failure(yield* Effect.exit(post))
+        expect([error._tag, error.status, error.isRetryable]).toEqual(["Unavailable", status, true])
+      }
+      expect((yield* arrivals("/items")).length).toBe(6)
 
       // marked idempotent, a POST is retried after a reset too
       yield* server.faults.inject({ fault: { _tag: "Reset" }, method: "POST", path: "/items" })
