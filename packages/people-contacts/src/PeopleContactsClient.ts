@@ -315,8 +315,10 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       const first = HttpClientRequest.get(url(path)).pipe(
         HttpClientRequest.setUrlParams({ per_page: String(perPage), ...withParams(params) })
       )
-      const seen = new Set<string>()
-      return Stream.paginateChunkEffect(first, (request) =>
+      // a fresh loop guard for every run of the stream
+      return Stream.suspend(() => {
+        const seen = new Set<string>()
+        return Stream.paginateChunkEffect(first, (request) =>
         Effect.gen(function*() {
           const response = yield* execute(request, { method })
           const items = yield* decode(response)
@@ -341,6 +343,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
           seen.add(target.href)
           return [Chunk.fromIterable(items), Option.some(HttpClientRequest.get(target.href))] as const
         }))
+      })
     }
 
     return { baseUrl, perPage, bucket, limiter, policy, url, execute, getJson, paginate }

@@ -133,6 +133,8 @@ describe("PeopleDirectory", () => {
       const { emulator, directory } = yield* ports({ emulator: { people: 120 } })
       const all = Chunk.toReadonlyArray(yield* Stream.runCollect(directory.stream))
       expect(all).toHaveLength(120)
+      // the same stream value runs again in full
+      expect(yield* Stream.runCount(directory.stream)).toBe(120)
       expect(all[0]!.id).toBe("people-contacts:1")
       expect(all[0]!.provenance[0]!.readAt).toBeInstanceOf(Date)
       const stored = emulator.people.get(8)!
