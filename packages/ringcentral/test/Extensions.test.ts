@@ -8,6 +8,7 @@ import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as fc from "fast-check"
@@ -106,6 +107,21 @@ describe("Extensions over HTTP", () => {
       )
       expect(entry.jobTitle).toBe("CTO")
       expect(entry.lastName).toBe("Brown")
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("secrets of an update travel only on the wire, never in errors", () =>
+    Effect.gen(function*() {
+      const { emulator, extensions, sent } = yield* setup()
+      const me = owner(emulator)
+      yield* extensions.updateExtension(me.id, { password: Redacted.make("s3cret-pass"), ivrPin: Redacted.make("246810") })
+      expect(bodyOf(sent.filter((r) => r.method === "PUT").at(-1))).toEqual({ password: "s3cret-pass", ivrPin: "246810" })
+      const refused = yield* Effect.flip(
+        extensions.updateExtension(me.id, { password: Redacted.make("s3cret-pass"), contact: { email: "bad" } })
+      )
+      expect(refused._tag).toBe("InvalidRequest")
+      const shown = `${refused.message} ${String(refused)} ${JSON.stringify(refused)}`
+      expect(shown).not.toContain("s3cret-pass")
+      expect(shown).toContain("contact.email")
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.scopedLive("an update the spec forbids is refused locally and never sent", () =>

@@ -445,6 +445,7 @@ export const ExtensionRegionalSettingRequest = Schema.Struct({
 
 /**
  * `ExtensionUpdateRequest`: every field optional; only the fields set are sent.
+ * `password` and `ivrPin` are `Redacted`, so they never show in logs or errors.
  *
  * @since 0.1.0
  * @category schemas
@@ -457,8 +458,10 @@ export const ExtensionUpdateRequest = Schema.Struct({
   regionalSettings: opt(ExtensionRegionalSettingRequest),
   setupWizardState: opt(Schema.Literal("NotStarted", "Incomplete", "Completed")),
   partnerId: opt(Schema.String),
-  ivrPin: opt(Schema.String),
-  password: opt(Schema.String),
+  /** A secret: `Redacted` in the model, plain on the wire only. */
+  ivrPin: opt(Schema.Redacted(Schema.String)),
+  /** A secret: `Redacted` in the model, plain on the wire only. */
+  password: opt(Schema.Redacted(Schema.String)),
   callQueueInfo: opt(
     Schema.Struct({
       slaGoal: opt(Schema.Int),
