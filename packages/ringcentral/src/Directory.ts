@@ -86,6 +86,14 @@ export interface ListDirectoryEntriesParameters {
 }
 
 /**
+ * The body of `searchDirectoryEntries` as plain data.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SearchRequest = typeof DirectorySchema.SearchDirectoryEntriesRequest.Encoded
+
+/**
  * The answer of `listDirectoryEntries`.
  *
  * @since 0.1.0
@@ -238,14 +246,19 @@ export const readDirectoryEntry = (
  * @category operations
  */
 export const searchDirectoryEntries = (
-  request: DirectorySchema.SearchDirectoryEntriesRequest | ConstructorParameters<typeof DirectorySchema.SearchDirectoryEntriesRequest>[0]
+  request: SearchRequest
 ): Effect.Effect<DirectorySchema.DirectoryResource, PeopleError.PeopleError, RingCentralClient> =>
   Effect.gen(function*() {
     const client = yield* RingCentralClient
     const method = "searchDirectoryEntries"
-    const body = yield* Schema.encode(DirectorySchema.SearchDirectoryEntriesRequest)(
-      request instanceof DirectorySchema.SearchDirectoryEntriesRequest ? request : new DirectorySchema.SearchDirectoryEntriesRequest(request)
-    ).pipe(Effect.mapError((e) => new PeopleError.InvalidRequest({ module, method, reason: e.message, sent: false })))
+    // validated before sending: a bad request is refused locally
+    const body = yield* Schema.decodeUnknown(DirectorySchema.SearchDirectoryEntriesRequest)(request).pipe(
+      Effect.flatMap(Schema.encode(DirectorySchema.SearchDirectoryEntriesRequest)),
+      Effect.mapError((e) => {
+        const decoded = HttpPolicy.fromParseError({ module, method }, e)
+        return new PeopleError.InvalidRequest({ module, method, reason: decoded.reason, field: decoded.path, sent: false })
+      })
+    )
     return yield* client.json(DirectorySchema.DirectoryResource)(
       HttpClientRequest.post(client.accountPath("/directory/entries/search")).pipe(HttpClientRequest.bodyUnsafeJson(body)),
       // a search changes nothing: repeating it is harmless
@@ -260,7 +273,7 @@ export const searchDirectoryEntries = (
  * @category operations
  */
 export const streamSearchDirectoryEntries = (
-  request: Omit<ConstructorParameters<typeof DirectorySchema.SearchDirectoryEntriesRequest>[0], "page">
+  request: Omit<SearchRequest, "page">
 ): Stream.Stream<DirectorySchema.ContactResource, PeopleError.PeopleError, RingCentralClient> =>
   pages((page) => searchDirectoryEntries({ perPage: 2000, ...request, page }))
 

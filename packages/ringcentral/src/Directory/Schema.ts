@@ -268,11 +268,17 @@ export class DirectoryResource extends Schema.Class<DirectoryResource>("@unified
  * @since 0.1.0
  * @category schemas
  */
-export class OrderBy extends Schema.Class<OrderBy>("@unified-people/ringcentral/OrderBy")({
+export const OrderBy = Schema.Struct({
   index: Schema.optional(Schema.Number),
   fieldName: Schema.optional(Schema.Literal("firstName", "lastName", "extensionNumber", "phoneNumber", "email", "jobTitle", "department")),
   direction: Schema.optional(Schema.Literal("Asc", "Desc"))
-}) {}
+})
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export type OrderBy = typeof OrderBy.Type
 
 /**
  * The body of `searchDirectoryEntries`.

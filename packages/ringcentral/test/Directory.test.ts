@@ -1,0 +1,191 @@
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { describe, expect, it } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import * as Directory from "../src/Directory.js"
+import { isListed } from "../src/Emulator/Directory.js"
+import { RingCentralClient } from "../src/RingCentralClient.js"
+import { setup } from "./utils.js"
+
+const run = <A, E>(effect: Effect.Effect<A, E, RingCentralClient>, options: Parameters<typeof setup>[0] = {}) =>
+  Effect.gen(function*() {
+    const { client, emulator } = yield* setup(options)
+    return { result: yield* Effect.provideService(effect, RingCentralClient, client), emulator, client }
+  }).pipe(Effect.provide(NodeHttpClient.layerUndici))
+
+describe("Directory", () => {
+  it.scopedLive("streams thousands of entries across pages, lazily, with the largest page size", () =>
+    Effect.gen(function*() {
+      const { client, emulator } = yield* setup({ size: 4500, maxPerPage: 1000 })
+      const ids = yield* Directory.streamDirectoryEntries().pipe(
+        Stream.map((e) => e.id),
+        Stream.runCollect,
+        Effect.provideService(RingCentralClient, client)
+      )
+      const expected = emulator.store.list().filter(isListed).map((e) => e.id)
+      expect(Chunk.toReadonlyArray(ids)).toEqual(expected)
+      const stats = yield* emulator.stats
+      // perPage=max gives 1000 per page: 5 pages for ~4300 listed entries
+      expect(stats.byGroup["Medium"]).toBe(Math.ceil(expected.length / 1000))
+      // lazily: taking 10 reads one page
+      const before = (yield* emulator.stats).requests
+      const first = yield* Directory.streamDirectoryEntries().pipe(Stream.take(10), Stream.runCollect, Effect.provideService(RingCentralClient, client))
+      expect(first.length).toBe(10)
+      expect((yield* emulator.stats).requests - before).toBe(1)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("stops on a short page when totals are missing, and on an exact multiple with an empty page", () =>
+    Effect.gen(function*() {
+      const { client, emulator } = yield* setup({ size: 300, omitTotals: true, federatedShare: 0 })
+      const listed = emulator.store.list().filter(isListed).length
+      const all = yield* Directory.streamDirectoryEntries({ perPage: 50 }).pipe(Stream.runCount, Effect.provideService(RingCentralClient, client))
+      expect(all).toBe(listed)
+      const perPage = listed % 2 === 0 ? listed / 2 : listed
+      const before = (yield* emulator.stats).requests
+      const exact = yield* Directory.streamDirectoryEntries({ perPage }).pipe(Stream.runCount, Effect.provideService(RingCentralClient, client))
+      expect(exact).toBe(listed)
+      // full pages, then one empty page
+      expect((yield* emulator.stats).requests - before).toBe(listed / perPage + 1)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("passes every list parameter and answers 304 as a value", () =>
+    Effect.gen(function*() {
+      const { result } = yield* run(Effect.gen(function*() {
+        const first = yield* Directory.listDirectoryEntries({ page: 1, perPage: 20 })
+        if (first._tag !== "Modified") throw new Error("expected Modified")
+        expect(first.directory.records.length).toBe(20)
+        expect(first.directory.paging).toMatchObject({ page: 1, perPage: 20, pageStart: 0, pageEnd: 19 })
+        expect(first.etag).toBeDefined()
+        const again = yield* Directory.listDirectoryEntries({ page: 1, perPage: 20, ifNoneMatch: first.etag! })
+        expect(again).toEqual({ _tag: "NotModified", etag: first.etag })
+        const departments = yield* Directory.listDirectoryEntries({ type: "Department", perPage: "all" })
+        if (departments._tag !== "Modified") throw new Error("expected Modified")
+        expect(departments.directory.records.length).toBeGreaterThan(0)
+        expect(departments.directory.records.every((r) => r.type === "Department" && r.name !== undefined && r.firstName === undefined)).toBe(true)
+        const nonUsers = yield* Directory.listDirectoryEntries({ typeGroup: "NonUser", perPage: "all" })
+        if (nonUsers._tag !== "Modified") throw new Error("expected Modified")
+        expect(nonUsers.directory.records.length).toBe(departments.directory.records.length)
+        const own = yield* Directory.listDirectoryEntries({ showFederated: false, perPage: "all", siteId: "main-site" })
+        if (own._tag !== "Modified") throw new Error("expected Modified")
+        expect(own.directory.records.every((r) => r.account === undefined && r.site?.id === "main-site")).toBe(true)
+        return first.etag
+      }), { size: 200 })
+      expect(result).toMatch(/^"/)
+    }))
+
+  it.scopedLive("a change in the directory changes the ETag", () =>
+    Effect.gen(function*() {
+      const { client, emulator } = yield* setup({ size: 20 })
+      const list = (ifNoneMatch?: string) =>
+        Directory.listDirectoryEntries(ifNoneMatch === undefined ? {} : { ifNoneMatch }).pipe(Effect.provideService(RingCentralClient, client))
+      const first = yield* list()
+      const etag = first._tag === "Modified" ? first.etag! : ""
+      yield* emulator.changeDirectory((store) => {
+        store.update(store.list()[3]!.id, (e) => {
+          e.contact.jobTitle = "CTO"
+        })
+      })
+      const second = yield* list(etag)
+      expect(second._tag).toBe("Modified")
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("reads one entry; a missing one is NotFound with ADG-122", () =>
+    Effect.gen(function*() {
+      const { result, emulator } = yield* run(Effect.gen(function*() {
+        const missing = yield* Effect.flip(Directory.readDirectoryEntry("999"))
+        return missing
+      }), { size: 10 })
+      expect(result).toMatchObject({ _tag: "NotFound", remoteCode: "ADG-122", status: 404 })
+      const target = emulator.store.list()[2]!
+      const { result: entry } = yield* run(Directory.readDirectoryEntry(target.id), { size: 10 })
+      expect(entry.id).toBe(target.id)
+    }))
+
+  it.scopedLive("searches with filters and ordering, also as a stream", () =>
+    Effect.gen(function*() {
+      const { client, emulator } = yield* setup({ size: 400 })
+      const provide = Effect.provideService(RingCentralClient, client)
+      const sales = yield* Directory.searchDirectoryEntries({
+        department: "Sales",
+        extensionStatuses: ["Enabled"],
+        orderBy: [{ index: 1, fieldName: "lastName", direction: "Desc" }],
+        perPage: 1000
+      }).pipe(provide)
+      const expected = emulator.store.list().filter((e) => isListed(e) && e.contact.department === "Sales" && e.status === "Enabled")
+      expect(sales.records.length).toBe(expected.length)
+      const lastNames = sales.records.map((r) => r.lastName ?? "")
+      expect(lastNames).toEqual([...lastNames].sort((a, b) => b.localeCompare(a)))
+      const someone = expected[0]!
+      const byEmail = yield* Directory.searchDirectoryEntries({ searchString: someone.contact.email!.toUpperCase(), searchFields: ["email"] }).pipe(provide)
+      expect(byEmail.records.map((r) => r.id)).toEqual([someone.id])
+      const labs = yield* Directory.streamSearchDirectoryEntries({ accountIds: ["400248807008"], perPage: 7 }).pipe(Stream.runCollect, provide)
+      const expectedLabs = emulator.store.list().filter((e) => isListed(e) && e.accountId === "400248807008")
+      expect(labs.length).toBe(expectedLabs.length)
+      expect(labs.length).toBeGreaterThan(7)
+      const stats = yield* emulator.stats
+      expect(stats.byGroup["Heavy"]).toBe(2 + Math.ceil(expectedLabs.length / 7) + (expectedLabs.length % 7 === 0 ? 1 : 0))
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("reads the federation", () =>
+    Effect.gen(function*() {
+      const { result } = yield* run(Effect.gen(function*() {
+        const all = yield* Directory.readDirectoryFederation({ types: "All", rcExtensionId: "62000001004" })
+        const adminOnly = yield* Effect.flip(Directory.readDirectoryFederation({ types: "AdminOnly" }))
+        return { all, adminOnly }
+      }))
+      expect(result.all.type).toBe("Regular")
+      expect(result.all.accounts?.map((a) => a.id)).toEqual(["400131426008", "400248807008"])
+      expect(result.adminOnly).toMatchObject({ _tag: "NotFound", remoteCode: "ADG-105" })
+    }))
+
+  it.scopedLive("retries injected 503s and connection resets", () =>
+    Effect.gen(function*() {
+      const { client, emulator } = yield* setup({ size: 50 })
+      yield* emulator.faults.inject({ fault: { _tag: "Status", status: 503, body: { errors: [{ errorCode: "ADG-000", message: "Service temporary unavailable." }] } }, times: 2, path: "/restapi/v1.0/account" })
+      yield* emulator.faults.inject({ fault: { _tag: "Reset" }, times: 1, path: "/restapi/v1.0/account" })
+      const count = yield* Directory.streamDirectoryEntries({ perPage: 10 }).pipe(Stream.runCount, Effect.provideService(RingCentralClient, client))
+      expect(count).toBe(emulator.store.list().filter(isListed).length)
+      expect(yield* emulator.faults.injected).toBe(3)
+      const stats = yield* client.policy.stats
+      expect(stats.retries).toBe(3)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("a 503 that never ends is Unavailable with the ADG code after the retries", () =>
+    Effect.gen(function*() {
+      const { client, emulator } = yield* setup({ size: 5 }, { retry: { times: 2, base: "5 millis" } })
+      yield* emulator.faults.inject({ fault: { _tag: "Status", status: 503, body: { errors: [{ errorCode: "ADG-000", message: "Service temporary unavailable." }] } }, times: 10, path: "/restapi/v1.0/account" })
+      const error = yield* Effect.flip(Directory.listDirectoryEntries().pipe(Effect.provideService(RingCentralClient, client)))
+      expect(error).toMatchObject({ _tag: "Unavailable", remoteCode: "ADG-000", status: 503 })
+      expect(yield* emulator.faults.injected).toBe(3)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("malformed bodies give a DecodeError naming the path", () =>
+    Effect.gen(function*() {
+      const { client, emulator } = yield* setup({ size: 5 })
+      const provide = Effect.provideService(RingCentralClient, client)
+      yield* emulator.faults.inject({ fault: { _tag: "Malformed" }, path: "/restapi/v1.0/account" })
+      const notJson = yield* Effect.flip(Directory.listDirectoryEntries().pipe(provide))
+      expect(notJson).toMatchObject({ _tag: "DecodeError", path: "body" })
+      yield* emulator.faults.inject({
+        fault: {
+          _tag: "Status",
+          status: 200,
+          body: { records: [{ id: "1" }, { id: "2", phoneNumbers: [{ phoneNumber: 12 }] }], paging: { perPage: 2 } }
+        },
+        path: "/restapi/v1.0/account"
+      })
+      const bad = yield* Effect.flip(Directory.listDirectoryEntries().pipe(provide))
+      expect(bad).toMatchObject({ _tag: "DecodeError", path: "records[1].phoneNumbers[0].phoneNumber" })
+      // unknown enum values are kept
+      yield* emulator.faults.inject({
+        fault: { _tag: "Status", status: 200, body: { records: [{ id: "1", type: "Hologram", status: "Dormant", phoneNumbers: [{ phoneNumber: "+16505550100", usageType: "SpaceNumber" }] }], paging: { perPage: 1 } } },
+        path: "/restapi/v1.0/account"
+      })
+      const odd = yield* Directory.listDirectoryEntries().pipe(provide)
+      if (odd._tag !== "Modified") throw new Error("expected Modified")
+      const person = Directory.toPerson(odd.directory.records[0]!)
+      expect(person.status).toBe("Dormant")
+      expect(person.contactPoints[0]).toMatchObject({ label: "other", customLabel: "SpaceNumber" })
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+})
