@@ -2,7 +2,7 @@ import { HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import * as PeopleError from "@unified-people/core/PeopleError"
 import * as RateLimiter from "@unified-people/core/RateLimiter"
-import { ConfigProvider, Effect, Either, Layer, Redacted } from "effect"
+import { Config, ConfigProvider, Effect, Either, Layer, Redacted } from "effect"
 import * as Contacts from "../src/Contacts.js"
 import * as Emulator from "../src/Emulator.js"
 import * as PeopleContactsClient from "../src/PeopleContactsClient.js"
@@ -144,6 +144,15 @@ describe("auth and account", () => {
         Effect.provide(PeopleContactsClient.layerFromConfig.pipe(Layer.provide(PeopleContactsConfig.layer(config)), Layer.provide(HttpLive)))
       )
       expect(list).toHaveLength(emulator.contactsOf(1).length)
+      const viaWrap = yield* Contacts.listContacts("2").pipe(
+        Effect.provide(PeopleContactsClient.layerConfig({
+          baseUrl: Config.succeed(emulator.baseUrl),
+          token: Config.redacted("SECRET_TOKEN"),
+          account: Config.succeed(emulator.account)
+        }).pipe(Layer.provide(HttpLive))),
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["SECRET_TOKEN", emulator.tokens[0]!]])))
+      )
+      expect(viaWrap).toHaveLength(emulator.contactsOf(2).length)
       const tooBig = yield* Effect.either(PeopleContactsConfig.fromEnv.pipe(
         Effect.withConfigProvider(ConfigProvider.fromMap(new Map([
           ["PEOPLE_CONTACTS.BASE_URL", "x"],
