@@ -217,7 +217,7 @@ describe("rate limits", () => {
         emulator: { burst: { limit: 3, windowMillis: 2000 }, rateLimitScale: 0.1 },
         client: { limiter, rateLimitScale: 0.1, retry: { base: "5 millis", times: 10 } }
       })
-      yield* Effect.forEach(Array.from({ length: 8 }, () => 0), () => provide(Contacts.listContacts("1")), { concurrency: 1 })
+      yield* Effect.forEach(Array.from({ length: 8 }, () => 0), () => provide(Contacts.listContacts("1")), { concurrency: 8 })
       expect(emulator.statusCounts()[200]).toBe(8)
       expect(emulator.statusCounts()[429]).toBeGreaterThan(0)
       const stats = yield* client.policy.stats
@@ -235,7 +235,7 @@ describe("rate limits", () => {
         client: { limiter, rateLimitScale: 0.1, retry: { base: "1 millis", times: 10 } }
       })
       const start = Date.now()
-      yield* Effect.forEach(Array.from({ length: 5 }, () => 0), () => provide(Contacts.listContacts("1")), { concurrency: 1 })
+      yield* Effect.forEach(Array.from({ length: 5 }, () => 0), () => provide(Contacts.listContacts("1")), { concurrency: 5 })
       expect(emulator.statusCounts()[200]).toBe(5)
       expect(emulator.statusCounts()[429]).toBeGreaterThan(0)
       expect((yield* client.policy.stats).failures).toBe(0)
@@ -313,8 +313,8 @@ describe("faults", () => {
 
   it.scopedLive("a slow answer times out and the read is retried", () =>
     Effect.gen(function*() {
-      const { emulator, provide } = yield* setup({ client: { timeout: "150 millis" } })
-      yield* emulator.faults.inject({ fault: { _tag: "Latency", millis: 600 } })
+      const { emulator, provide } = yield* setup({ client: { timeout: "400 millis" } })
+      yield* emulator.faults.inject({ fault: { _tag: "Latency", millis: 1500 } })
       const list = yield* provide(Contacts.listContacts("1"))
       expect(list).toHaveLength(emulator.contactsOf(1).length)
     }).pipe(Effect.provide(HttpLive)))
