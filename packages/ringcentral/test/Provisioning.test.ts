@@ -135,6 +135,24 @@ describe("Provisioning over HTTP", () => {
       expect(report.results.filter((r) => r._tag === "Deleted").length).toBe(48)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
+  it.scopedLive("the Heavy group paces large inputs; a 429 caused by another client is waited out without duplicates", () =>
+    Effect.gen(function*() {
+      const { emulator, provisioning, calls } = yield* setup({ scale: 0.01 })
+      // another client of the same user already used the whole Heavy window
+      yield* emulator.consume("Heavy", 10)
+      const records = Array.from({ length: 120 }, (_, i) => user(i))
+      const report = yield* provisioning.postBatchProvisionUsers(records)
+      expect(report.calls).toBe(12)
+      expect(report.results.every((r) => r._tag === "Created")).toBe(true)
+      const stats = yield* emulator.stats
+      expect(stats.rateLimited).toBeGreaterThanOrEqual(1)
+      // every record was created exactly once
+      const emails = emulator.store.list().map((e) => e.contact.email).filter((e) => e?.startsWith("new.user"))
+      expect(emails.length).toBe(120)
+      expect(new Set(emails).size).toBe(120)
+      expect(calls("POST", "/batch-provisioning/users").filter((r) => r.status === 200).length).toBe(12)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
   it("operations carry the Heavy group and the chunk sizes of the spec", () => {
     expect(Provisioning.operations.postBatchProvisionUsers.group).toBe("Heavy")
     expect(Provisioning.operations.bulkDeleteUsersV2.group).toBe("Heavy")
