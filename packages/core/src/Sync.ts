@@ -828,9 +828,53 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
         return yield* cleanUp(base, undefined, "the person left the directory")
       })
 
-    const planPerson = (person: Person, index: Index | undefined) =>
+    interface Candidate {
+      readonly person: Person
+      readonly sourceId: string
+      readonly matched: MatchResult
+    }
+
+    const matchPerson = (person: Person, index: Index | undefined) =>
       Effect.gen(function*() {
         const sourceId = remoteIdOf(person, sourceSystem)
+        const matched = yield* match(person, sourceId, index)
+        return { person, sourceId, matched } satisfies Candidate
+      })
+
+    /**
+     * One source person per target person, so two directory entries never write
+     * the same person's contacts: the one already linked to it wins, else the
+     * first in directory order. In a partial run, a target linked to a source
+     * outside the batch stays with that source.
+     */
+    const claim = (candidates: ReadonlyArray<Candidate>, partial: boolean) =>
+      Effect.gen(function*() {
+        const byTarget = new Map<string, Array<Candidate>>()
+        for (const c of candidates) {
+          if (c.matched._tag !== "Matched") continue
+          const list = byTarget.get(c.matched.personId)
+          if (list === undefined) byTarget.set(c.matched.personId, [c])
+          else list.push(c)
+        }
+        const batch = new Set(candidates.map((c) => c.sourceId))
+        const losers = new Map<Candidate, string>()
+        for (const [target, list] of byTarget) {
+          if (list.length === 1 && !partial) continue
+          const holders = yield* state.xrefsTo(target)
+          const outside = partial ? holders.find((h) => !batch.has(h)) : undefined
+          const winner = outside ?? list.find((c) => holders.includes(c.sourceId))?.sourceId ?? list[0]!.sourceId
+          for (const c of list) {
+            if (c.sourceId !== winner) losers.set(c, `person ${target} is matched to directory person ${winner}`)
+          }
+        }
+        return candidates.map((c): Candidate => {
+          const reason = losers.get(c)
+          return reason === undefined ? c : { ...c, matched: { _tag: "Unmatched", reason } }
+        })
+      })
+
+    const planPerson = ({ matched, person, sourceId }: Candidate) =>
+      Effect.gen(function*() {
         const projected = project(person, {
           system: sourceSystem,
           sourceId,
@@ -838,7 +882,6 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
           kinds: options.kinds,
           defaultRegion
         })
-        const matched = yield* match(person, sourceId, index)
         const xref = yield* state.xref(sourceId)
         let plan: PersonPlan = { ...empty(sourceId), name: person.displayName, skipped: [...projected.skipped] }
         if (matched._tag === "Unmatched") {
@@ -892,9 +935,8 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
         return { mode: "full", unchanged: true, version: snapshot.version, peopleRead: 0, matched: 0, unmatched: 0, people: [] } satisfies Plan
       }
       const index = options.match === "search" ? undefined : yield* buildIndex
-      yield* phase("planning")
       const seen = new Set<string>()
-      const people = yield* snapshot.people.pipe(
+      const read = yield* snapshot.people.pipe(
         Stream.tap(() => tick((c) => c.peopleRead++)),
         Stream.filter((person) => {
           const id = remoteIdOf(person, sourceSystem)
@@ -902,10 +944,12 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
           seen.add(id)
           return true
         }),
-        Stream.mapEffect((person) => Effect.flatMap(planPerson(person, index), planned), { concurrency }),
         Stream.runCollect,
         Effect.map(Chunk.toReadonlyArray)
       )
+      yield* phase("planning")
+      const candidates = yield* claim(yield* Effect.forEach(read, (person) => matchPerson(person, index), { concurrency }), false)
+      const people = yield* Effect.forEach(candidates, (c) => Effect.flatMap(planPerson(c), planned), { concurrency })
       const removed = (yield* state.sources).filter((id) => !seen.has(id))
       const removals = yield* Effect.forEach(removed, (id) => Effect.flatMap(planRemoved(id), planned), { concurrency })
       return {
@@ -923,20 +967,22 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
       Effect.gen(function*() {
         yield* start("planning")
         const ids = [...new Set(remoteIds)]
-        const people = yield* Effect.forEach(
+        const read = yield* Effect.forEach(
           ids,
           (id) =>
-            Effect.gen(function*() {
-              const read = yield* Effect.either(counted("source", options.source.get(id)))
-              if (read._tag === "Left") {
-                if (read.left._tag !== "NotFound") return yield* read.left
-                return yield* planRemoved(id)
-              }
-              yield* tick((c) => c.peopleRead++)
-              return yield* planPerson(read.right, undefined)
-            }).pipe(Effect.flatMap(planned)),
+            counted("source", options.source.get(id)).pipe(
+              Effect.tap(() => tick((c) => c.peopleRead++)),
+              Effect.map(Option.some),
+              Effect.catchTag("NotFound", () => Effect.succeedNone)
+            ),
           { concurrency }
         )
+        const present = read.flatMap((p) => (Option.isSome(p) ? [p.value] : []))
+        const candidates = yield* claim(yield* Effect.forEach(present, (person) => matchPerson(person, undefined), { concurrency }), true)
+        const personPlans = yield* Effect.forEach(candidates, (c) => Effect.flatMap(planPerson(c), planned), { concurrency })
+        const gone = ids.filter((_, i) => Option.isNone(read[i]!))
+        const removals = yield* Effect.forEach(gone, (id) => Effect.flatMap(planRemoved(id), planned), { concurrency })
+        const people = [...personPlans, ...removals]
         return {
           mode: "partial",
           unchanged: false,

@@ -100,6 +100,8 @@ export interface Service {
   readonly xref: (sourceId: string) => Effect.Effect<Option.Option<string>, SyncStateError>
   readonly setXref: (sourceId: string, targetId: string) => Effect.Effect<void, SyncStateError>
   readonly deleteXref: (sourceId: string) => Effect.Effect<void, SyncStateError>
+  /** The source people linked to a target person, sorted. */
+  readonly xrefsTo: (targetId: string) => Effect.Effect<ReadonlyArray<string>, SyncStateError>
   /** Every cross-reference, ordered by source id. */
   readonly xrefs: Effect.Effect<ReadonlyArray<Xref>, SyncStateError>
   /** The contacts the job owns on a target person, ordered by contact id. */
@@ -164,6 +166,7 @@ export const makeMemory: Effect.Effect<Service> = Effect.sync((): Service => {
     xref: (sourceId) => Effect.sync(() => Option.fromNullable(xrefs.get(sourceId))),
     setXref: (sourceId, targetId) => Effect.sync(() => void xrefs.set(sourceId, targetId)),
     deleteXref: (sourceId) => Effect.sync(() => void xrefs.delete(sourceId)),
+    xrefsTo: (targetId) => Effect.sync(() => [...xrefs.entries()].flatMap(([s, t]) => (t === targetId ? [s] : [])).sort()),
     xrefs: Effect.sync(() =>
       [...xrefs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([sourceId, targetId]) => new Xref({ sourceId, targetId }))
     ),

@@ -4,6 +4,7 @@ import * as fc from "fast-check"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import * as RateLimiter from "../src/RateLimiter.js"
 import * as Sync from "../src/Sync.js"
 import * as SyncState from "../src/SyncState.js"
 import * as Sqlite from "../src/SyncState/Sqlite.js"
@@ -429,6 +430,78 @@ describe("Sync limits and progress", () => {
       expect(progress.at(-1)!.phase).toBe("done")
       expect(report.summary.calls.contacts).toBe(s.book.calls.list + s.book.writes())
       expect(Sync.formatSummary(report.summary)).toContain("47 created")
+    }).pipe(Effect.provide(SyncState.layerMemory)))
+
+  it.live("reports the waits of the adapters' rate limiters and stays within the limit", () =>
+    Effect.gen(function*() {
+      // People-Contacts' burst limit (20 requests per 2 s), scaled down 20 times
+      const limiter = yield* RateLimiter.make({
+        buckets: RateLimiter.scale({ contacts: { windows: [{ limit: 20, window: "2 seconds" }] } }, 0.05)
+      })
+      const stats = Effect.map(limiter.stats, (limiter) => ({ attempts: limiter.requests, retries: 0, failures: 0, limiter }))
+      const s = scenario({ extraPeople: 12, limiter })
+      const started = Date.now()
+      const report = yield* runOnce(s, { stats: [stats] })
+      const elapsed = Date.now() - started
+      const calls = s.book.calls.list + s.book.writes()
+      expect(report.summary.created).toBe(7 + 24)
+      expect(report.summary.rateLimitWaits).toBeGreaterThan(0)
+      expect(report.summary.rateLimitWaits).toBe((yield* limiter.stats).waits)
+      // at most 20 calls per 100 ms: the run cannot be faster than the windows it needed
+      expect(elapsed).toBeGreaterThanOrEqual(Math.floor((calls - 1) / 20) * 100 - 10)
+    }).pipe(Effect.provide(SyncState.layerMemory)))
+
+  it.effect("matches by cross-reference when e-mail and employee number no longer match; ambiguity is reported", () =>
+    Effect.gen(function*() {
+      const s = scenario()
+      yield* runOnce(s)
+      // Bob's employee number changes in the People system: the cross-reference still finds him
+      s.target.put(Memory.person(PC, { id: "p-2", given: "Bob", employeeNumber: "E-22", points: [{ kind: "email", value: "bob.b@acme.com" }] }))
+      // Carol's e-mail now belongs to two People records
+      s.target.put(Memory.person(PC, { id: "p-5", given: "Carol", points: [{ kind: "email", value: "carol@acme.com" }] }))
+      s.target.put(Memory.person(PC, { id: "p-6", given: "Caroline", points: [{ kind: "email", value: "carol@acme.com" }] }))
+      const state = yield* SyncState.SyncState
+      yield* state.setVersion(undefined)
+      const plan = yield* Effect.flatMap(s.job(), (job) => job.plan)
+      const bob = plan.people.find((p) => p.sourceId === "rc-2")
+      expect(bob).toBeUndefined() // matched by xref, nothing to do
+      const carol = plan.people.find((p) => p.sourceId === "rc-3")!
+      expect(carol.personId).toBeUndefined()
+      expect(carol.skipped.map((x) => x.reason)).toEqual(["e-mail carol@acme.com is ambiguous (2 people)"])
+      expect(plan.matched).toBe(3)
+      expect(plan.unmatched).toBe(1)
+    }).pipe(Effect.provide(SyncState.layerMemory)))
+
+  it.effect("two directory people matched to one person never duplicate or delete each other's contacts", () =>
+    Effect.gen(function*() {
+      const s = scenario()
+      // rc-9 has Bob's employee number and his phone
+      s.source.put(
+        Memory.person(RC, { id: "rc-9", given: "Robert", employeeNumber: "E-2", points: [{ kind: "phone", value: "+1 650 555 0201", label: "work" }] })
+      )
+      yield* runOnce(s)
+      expect(s.book.dump("p-2")).toEqual(expectedAfterFirstRun["p-2"])
+      const state = yield* SyncState.SyncState
+      yield* state.setVersion(undefined)
+      const plan = yield* Effect.flatMap(s.job(), (job) => job.plan)
+      expect(Sync.actions(plan)).toEqual([])
+      expect(plan.people.find((p) => p.sourceId === "rc-9")!.skipped.map((x) => x.reason)).toEqual([
+        "person p-2 is matched to directory person rc-2"
+      ])
+      // the linked one keeps the person even when it comes later in the directory
+      s.source.remove("rc-9")
+      s.source.put(
+        Memory.person(RC, { id: "rc-0", given: "Robert", employeeNumber: "E-2", points: [{ kind: "phone", value: "+1 650 555 0209", label: "mobile" }] })
+      )
+      const later = yield* Effect.flatMap(s.job(), (job) => job.plan)
+      expect(Sync.actions(later)).toEqual([])
+      expect(later.people.find((p) => p.sourceId === "rc-0")!.skipped.map((x) => x.reason)).toEqual([
+        "person p-2 is matched to directory person rc-2"
+      ])
+      // and a webhook for the newcomer does not take the person either
+      const partial = yield* Effect.flatMap(s.job(), (job) => job.planPeople(["rc-0"]))
+      expect(Sync.actions(partial)).toEqual([])
+      expect(partial.unmatched).toBe(1)
     }).pipe(Effect.provide(SyncState.layerMemory)))
 
   it.effect("runs on the SQLite state store, which carries the state to the next process", () =>

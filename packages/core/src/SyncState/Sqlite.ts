@@ -71,6 +71,7 @@ export const migrate: Effect.Effect<void, SyncStateError, SqlClient.SqlClient> =
   const sql = yield* SqlClient.SqlClient
   yield* sql`CREATE TABLE IF NOT EXISTS up_sync_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`
   yield* sql`CREATE TABLE IF NOT EXISTS up_sync_xref (source_id TEXT PRIMARY KEY, target_id TEXT NOT NULL)`
+  yield* sql`CREATE INDEX IF NOT EXISTS up_sync_xref_target ON up_sync_xref (target_id)`
   yield* sql`CREATE TABLE IF NOT EXISTS up_sync_written (
     person_id TEXT NOT NULL,
     contact_id TEXT NOT NULL,
@@ -129,6 +130,13 @@ export const make: Effect.Effect<Service, SyncStateError, SqlClient.SqlClient> =
             ON CONFLICT (source_id) DO UPDATE SET target_id = excluded.target_id`
       ).pipe(Effect.asVoid),
     deleteXref: (sourceId) => run("deleteXref", sql`DELETE FROM up_sync_xref WHERE source_id = ${sourceId}`).pipe(Effect.asVoid),
+    xrefsTo: (targetId) =>
+      run(
+        "xrefsTo",
+        sql<{ source_id: string }>`SELECT source_id FROM up_sync_xref WHERE target_id = ${targetId} ORDER BY source_id`.pipe(
+          Effect.map((rows) => rows.map((row) => row.source_id))
+        )
+      ),
     xrefs: run(
       "xrefs",
       sql<{ source_id: string; target_id: string }>`SELECT source_id, target_id FROM up_sync_xref ORDER BY source_id`.pipe(

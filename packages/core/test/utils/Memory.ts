@@ -9,6 +9,7 @@ import * as ContactBook from "../../src/ContactBook.js"
 import * as ContactPoint from "../../src/ContactPoint.js"
 import type * as Label from "../../src/Label.js"
 import type * as PeopleDirectory from "../../src/PeopleDirectory.js"
+import type * as RateLimiter from "../../src/RateLimiter.js"
 import * as PeopleError from "../../src/PeopleError.js"
 import * as Person from "../../src/Person.js"
 
@@ -195,7 +196,12 @@ export interface MemoryContactBook {
 export const contactBook = (
   system: string,
   personIds: Iterable<string>,
-  options: { readonly omitIntegration?: boolean; readonly latency?: Duration.DurationInput } = {}
+  options: {
+    readonly omitIntegration?: boolean
+    readonly latency?: Duration.DurationInput
+    /** Every call first acquires the `contacts` bucket of this limiter, as an adapter's policy does. */
+    readonly limiter?: RateLimiter.Service
+  } = {}
 ): MemoryContactBook => {
   const people = new Map<string, Array<Stored>>()
   for (const id of personIds) people.set(id, [])
@@ -221,6 +227,9 @@ export const contactBook = (
     })
 
   const gauge = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
+    Effect.zipRight(options.limiter === undefined ? Effect.void : options.limiter.acquire("contacts"), gaugeOnly(effect))
+
+  const gaugeOnly = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
     Effect.acquireUseRelease(
       Effect.sync(() => {
         inFlight++

@@ -4,6 +4,7 @@
  */
 import { Effect } from "effect"
 import type * as Duration from "effect/Duration"
+import type * as RateLimiter from "../../src/RateLimiter.js"
 import * as Sync from "../../src/Sync.js"
 import type * as SyncState from "../../src/SyncState.js"
 import * as Memory from "./Memory.js"
@@ -70,7 +71,12 @@ export interface Scenario {
 }
 
 export const scenario = (
-  options: { readonly omitIntegration?: boolean; readonly latency?: Duration.DurationInput; readonly extraPeople?: number } = {}
+  options: {
+    readonly omitIntegration?: boolean
+    readonly latency?: Duration.DurationInput
+    readonly extraPeople?: number
+    readonly limiter?: RateLimiter.Service
+  } = {}
 ): Scenario => {
   const extra = Array.from({ length: options.extraPeople ?? 0 }, (_, i) => i + 10)
   const source = Memory.directory(RC, [
@@ -92,7 +98,8 @@ export const scenario = (
   ])
   const book = Memory.contactBook(PC, ["p-1", "p-2", "p-4", ...extra.map((i) => `p-${i}`)], {
     ...(options.omitIntegration === undefined ? {} : { omitIntegration: options.omitIntegration }),
-    ...(options.latency === undefined ? {} : { latency: options.latency })
+    ...(options.latency === undefined ? {} : { latency: options.latency }),
+    ...(options.limiter === undefined ? {} : { limiter: options.limiter })
   })
   const typed = {
     aliceHome: book.seed("p-1", { kind: "phone", value: "+1 650 555 0199", label: "home", integration: false }),
