@@ -66,6 +66,13 @@ describe("Extensions over HTTP", () => {
       expect(person.id).toBe(`ringcentral:${me.id}`)
       expect(person.name.given).toBe(me.contact.firstName)
       expect(person.department).toBe(me.contact.department)
+      // an unassigned extension is sparse on the wire, as in the docs sample
+      const unassigned = emulator.store.create({ status: "Unassigned", contact: { firstName: "Ghost" } })
+      const sparse = yield* extensions.readExtension(unassigned.id)
+      expect(sparse.status).toBe("Unassigned")
+      expect(sparse.contact).toBeUndefined()
+      expect(sparse.extensionNumber).toBeUndefined()
+      expect(Extensions.toPerson(sparse).status).toBe("Unassigned")
       const missing = yield* Effect.either(extensions.readExtension("1"))
       expect(Either.isLeft(missing) && missing.left._tag).toBe("NotFound")
       expect(Either.isLeft(missing) && missing.left.remoteCode).toBe("CMN-102")
