@@ -324,8 +324,23 @@ export const fromParseError = (context: PeopleError.Context, error: ParseResult.
 }
 
 /**
+ * Why a text is not JSON, without quoting it: a body that failed to parse may be a
+ * truncated token answer, so neither the text nor the parser's message (which
+ * quotes the text) is kept; only its length, the position and its general shape.
+ */
+const describeInvalidJson = (text: string, error: unknown): string => {
+  const trimmed = text.trim()
+  if (trimmed === "") return "not valid JSON (empty body)"
+  const position = /position (\d+)/.exec(error instanceof Error ? error.message : "")?.[1]
+  const shape = trimmed.startsWith("<") ? ", looks like HTML or XML" : ""
+  const at = position === undefined ? "" : `, error at position ${position}`
+  return `not valid JSON (${text.length} characters${at}${shape})`
+}
+
+/**
  * Decodes a JSON text with a schema. Text that is not JSON is a `DecodeError` at
- * path `body`. Excess properties are ignored, so new remote fields never break a
+ * path `body` whose reason never quotes the text. A leading byte-order mark is
+ * skipped. Excess properties are ignored, so new remote fields never break a
  * decode.
  *
  * @since 0.1.0
@@ -337,15 +352,14 @@ export const decodeText = <A, I, R>(schema: Schema.Schema<A, I, R>, context: Peo
     Effect.suspend(() => {
       let json: unknown
       try {
-        json = JSON.parse(text)
+        json = JSON.parse(text.replace(/^\uFEFF/, ""))
       } catch (e) {
-        const preview = text.length > 60 ? `${text.slice(0, 60)}…` : text
         return Effect.fail(
           new PeopleError.DecodeError({
             module: context.module,
             method: context.method,
             path: "body",
-            reason: `not valid JSON (${(e as Error).message}): ${JSON.stringify(preview)}`
+            reason: describeInvalidJson(text, e)
           })
         )
       }

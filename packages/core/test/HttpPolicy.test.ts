@@ -339,6 +339,28 @@ describe("HttpPolicy decoding", () => {
       expect((empty as PeopleError.DecodeError).path).toBe("body")
     }))
 
+  it.effect("a body that is not JSON is described without quoting it (it may hold a token)", () =>
+    Effect.gen(function*() {
+      const decode = HttpPolicy.decodeText(Schema.Struct({ access_token: Schema.String }), { module: "ringcentral", method: "getToken" })
+      for (const text of [`{"access_token":"SECRET-abc123" x`, `{"access_token":"SECRET-abc123`, `SECRET-abc123`]) {
+        const error = failure(yield* Effect.exit(decode(text)))
+        expect(error._tag).toBe("DecodeError")
+        expect((error as PeopleError.DecodeError).path).toBe("body")
+        expect(error.message).toContain(`not valid JSON (${text.length} characters`)
+        expect(error.message).not.toContain("SECRET")
+        expect(JSON.stringify(error)).not.toContain("SECRET")
+      }
+      const html = failure(yield* Effect.exit(decode("<html><body>502 Bad Gateway</body></html>")))
+      expect(html.message).toContain("looks like HTML")
+      const empty = failure(yield* Effect.exit(decode("  ")))
+      expect(empty.message).toContain("empty body")
+    }))
+
+  it.effect("a leading byte-order mark is skipped", () =>
+    Effect.gen(function*() {
+      expect(yield* HttpPolicy.decodeText(Items, ctx)(`\uFEFF{"records":[]}`)).toEqual({ records: [] })
+    }))
+
   it("formatPath", () => {
     expect(HttpPolicy.formatPath(["records", 3, "phoneNumbers", 0, "usageType"])).toBe("records[3].phoneNumbers[0].usageType")
     expect(HttpPolicy.formatPath([0, "id"])).toBe("[0].id")
