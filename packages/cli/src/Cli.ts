@@ -1,0 +1,389 @@
+/**
+ * The `unified-people` command line:
+ *
+ * - `sync [--dry-run] [--state FILE] [--full]`: runs the RingCentral → People
+ *   sync job with its state in an embedded SQLite file, showing progress and
+ *   printing a summary;
+ * - `plan [--state FILE] [--full]`: prints what a sync would do (a dry run);
+ * - `merge [--source NAME]... [--file FILE]...`: reads several sources (the
+ *   RingCentral directory, the People system, JSON files of `Person`s), merges
+ *   them into one person per real person and prints them as JSON.
+ *
+ * The connections are configured from the environment (`Config`), see
+ * `Connections`; flags fall back to `UNIFIED_PEOPLE_STATE`,
+ * `UNIFIED_PEOPLE_CONCURRENCY` and `UNIFIED_PEOPLE_DEFAULT_REGION`. Errors are
+ * printed as their secret-free message, with a non-zero exit code.
+ *
+ * @since 0.1.0
+ */
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as ValidationError from "@effect/cli/ValidationError"
+import * as FileSystem from "@effect/platform/FileSystem"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Path from "@effect/platform/Path"
+import type * as CliApp from "@effect/cli/CliApp"
+import * as Merge from "@unified-people/core/Merge"
+import * as Person from "@unified-people/core/Person"
+import * as Sync from "@unified-people/core/Sync"
+import * as SyncState from "@unified-people/core/SyncState"
+import * as SqliteState from "@unified-people/core/SyncState/Sqlite"
+import * as Chunk from "effect/Chunk"
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as Connections from "./Connections.js"
+import * as Output from "./Output.js"
+import * as Progress from "./Progress.js"
+
+/**
+ * The default state file.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultStateFile = ".unified-people/state.sqlite"
+
+/**
+ * Exit codes: `0` success, `1` an error (or actions the remote side refused),
+ * `2` invalid command line.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const exitCodes = { ok: 0, error: 1, usage: 2 } as const
+
+/**
+ * A command failed; its message was printed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CommandFailed extends Data.TaggedError("CommandFailed")<{ readonly exitCode: number }> {}
+
+/**
+ * The secret-free message of any error a command meets.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const messageOf = (error: unknown): string => {
+  if (ConfigError.isConfigError(error)) return `invalid configuration: ${String(error)}`
+  if (typeof error === "object" && error !== null && "message" in error && typeof error.message === "string") {
+    return error.message
+  }
+  return String(error)
+}
+
+const fail = (error: unknown, exitCode: number = exitCodes.error) =>
+  Effect.zipRight(Output.errorLine(`Error: ${messageOf(error)}`), Effect.fail(new CommandFailed({ exitCode })))
+
+// ---------------------------------------------------------------------------
+// options
+// ---------------------------------------------------------------------------
+
+const state = Options.text("state").pipe(
+  Options.withDescription(`The SQLite file keeping the sync state (default ${defaultStateFile}, or UNIFIED_PEOPLE_STATE).`),
+  Options.withFallbackConfig(Config.string("UNIFIED_PEOPLE_STATE").pipe(Config.withDefault(defaultStateFile)))
+)
+
+const full = Options.boolean("full").pipe(
+  Options.withDescription("Ignore the stored directory version: read and compare the whole directory.")
+)
+
+const concurrency = Options.integer("concurrency").pipe(
+  Options.withDescription("People planned and applied at once (default 4, or UNIFIED_PEOPLE_CONCURRENCY)."),
+  Options.withFallbackConfig(Config.integer("UNIFIED_PEOPLE_CONCURRENCY").pipe(Config.withDefault(4)))
+)
+
+const region = Options.text("region").pipe(
+  Options.withDescription("Region of phone numbers without a country code (default US, or UNIFIED_PEOPLE_DEFAULT_REGION)."),
+  Options.withFallbackConfig(Config.string("UNIFIED_PEOPLE_DEFAULT_REGION").pipe(Config.withDefault("US")))
+)
+
+const quiet = Options.boolean("quiet").pipe(Options.withAlias("q"), Options.withDescription("No progress display."))
+
+const dryRun = Options.boolean("dry-run").pipe(Options.withDescription("Plan and print, write nothing."))
+
+// ---------------------------------------------------------------------------
+// sync and plan
+// ---------------------------------------------------------------------------
+
+/**
+ * The settings of a sync or plan run.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RunOptions {
+  readonly state: string
+  readonly full: boolean
+  readonly concurrency: number
+  readonly region: string
+  readonly quiet: boolean
+  readonly dryRun: boolean
+}
+
+/**
+ * The SQLite state layer of a state file (its directory is created).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerState = (file: string): Layer.Layer<SyncState.SyncState, SyncState.SyncStateError | ConfigError.ConfigError, FileSystem.FileSystem | Path.Path> =>
+  Layer.unwrapEffect(
+    Effect.gen(function*() {
+      const fs = yield* FileSystem.FileSystem
+      const path = yield* Path.Path
+      if (file !== ":memory:") {
+        yield* fs.makeDirectory(path.dirname(path.resolve(file)), { recursive: true }).pipe(
+          Effect.mapError((e) => new SyncState.SyncStateError({ method: "open", reason: `cannot create the directory of ${file}: ${e.message}` }))
+        )
+      }
+      return SqliteState.layer({ filename: file })
+    })
+  )
+
+/** With `full`, the job sees no stored directory version (the new one is still stored). */
+const ignoringVersion = Layer.effect(
+  SyncState.SyncState,
+  Effect.map(SyncState.SyncState, (service): SyncState.Service => ({ ...service, version: Effect.succeedNone }))
+)
+
+/**
+ * Plans, and unless `dryRun` applies, one full run with progress; prints the
+ * plan (dry runs) or a summary.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const runSync = (
+  options: RunOptions,
+  mode: "sync" | "plan"
+): Effect.Effect<Sync.Report, Sync.SyncError, Connections.Connections | SyncState.SyncState | Output.Output> =>
+  Effect.gen(function*() {
+    const connections = yield* Connections.Connections
+    const job = yield* Sync.make({
+      source: connections.source,
+      target: connections.target,
+      contacts: connections.contacts,
+      stats: connections.stats,
+      dryRun: options.dryRun || mode === "plan",
+      concurrency: options.concurrency,
+      defaultRegion: options.region
+    })
+    const report = yield* Effect.scoped(
+      Effect.zipRight(options.quiet ? Effect.void : Progress.track(job.progress), job.run)
+    )
+    if (mode === "plan" || options.dryRun) {
+      yield* Output.line(Sync.formatPlan(report.plan))
+    } else {
+      const c = Sync.counts(report.plan)
+      yield* Output.line(
+        report.plan.unchanged
+          ? "Directory unchanged since the last run: nothing to do."
+          : `Planned: ${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.adopt} to adopt, ${c.skip} skipped.`
+      )
+      for (const failure of report.summary.failures) {
+        yield* Output.line(`  ! ${failure.action._tag.toLowerCase()} on ${failure.action.personId}: ${failure.error.message}`)
+      }
+    }
+    yield* Output.line(Sync.formatSummary(report.summary))
+    return report
+  }).pipe(Effect.provide(options.full ? ignoringVersion : Layer.empty))
+
+const syncHandler = (mode: "sync" | "plan") => (options: RunOptions) =>
+  runSync(options, mode).pipe(
+    Effect.provide(Connections.layerConfig()),
+    Effect.provide(layerState(options.state)),
+    Effect.catchAll((error) => fail(error)),
+    Effect.flatMap((report) =>
+      report.summary.failures.length === 0
+        ? Effect.void
+        : fail(`${report.summary.failures.length} action(s) were refused by the People system`)
+    )
+  )
+
+/**
+ * `sync`.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const sync = Command.make("sync", { dryRun, state, full, concurrency, region, quiet }, (o) => syncHandler("sync")(o)).pipe(
+  Command.withDescription("Sync the RingCentral company directory into the People system's contacts.")
+)
+
+/**
+ * `plan`.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const plan = Command.make("plan", { state, full, concurrency, region, quiet }, (o) => syncHandler("plan")({ ...o, dryRun: true })).pipe(
+  Command.withDescription("Print what `sync` would do (a dry run: no writes, no state changes).")
+)
+
+// ---------------------------------------------------------------------------
+// merge
+// ---------------------------------------------------------------------------
+
+const systems = ["ringcentral", "people-contacts"] as const
+
+/**
+ * Reads a JSON file of `Person`s (an array of encoded people, as `merge` prints).
+ *
+ * @since 0.1.0
+ * @category merge
+ */
+export const readPeopleFile = (file: string) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const text = yield* fs.readFileString(file).pipe(Effect.mapError((e) => new MergeInputError({ file, reason: e.message })))
+    return yield* Schema.decodeUnknown(Schema.parseJson(Schema.Array(Person.Person)))(text).pipe(
+      Effect.mapError((e) => new MergeInputError({ file, reason: e.message }))
+    )
+  })
+
+/**
+ * A file given to `merge` cannot be read as people.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MergeInputError extends Schema.TaggedError<MergeInputError>()("MergeInputError", {
+  file: Schema.String,
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `cannot read people from ${this.file}: ${this.reason}`
+  }
+}
+
+/**
+ * The options of a merge.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MergeOptions {
+  readonly sources: ReadonlyArray<(typeof systems)[number]>
+  readonly files: ReadonlyArray<string>
+  /** Source systems, best first (default: RingCentral, the People system, then the files' systems). */
+  readonly priority: ReadonlyArray<string>
+}
+
+/**
+ * Reads the sources and merges them.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const runMerge = (options: MergeOptions) =>
+  Effect.gen(function*() {
+    const people: Array<Person.Person> = []
+    const counts: Array<string> = []
+    if (options.sources.length > 0) {
+      const connections = yield* Effect.provide(Connections.Connections, Connections.layerConfig())
+      for (const system of options.sources) {
+        const directory = system === "ringcentral" ? connections.source : connections.target
+        const read = Chunk.toReadonlyArray(yield* Stream.runCollect(directory.stream))
+        counts.push(`${read.length} from ${system}`)
+        people.push(...read)
+      }
+    }
+    for (const file of options.files) {
+      const read = yield* readPeopleFile(file)
+      counts.push(`${read.length} from ${file}`)
+      people.push(...read)
+    }
+    const seen = new Set<string>(options.priority)
+    const priority = [...options.priority]
+    for (const system of [...systems, ...people.flatMap((p) => p.provenance.map((x) => x.system))]) {
+      if (!seen.has(system)) {
+        seen.add(system)
+        priority.push(system)
+      }
+    }
+    const result = Merge.merge(people, { sourcePriority: priority })
+    const multi = result.clusters.filter((c) => c.members.length > 1).length
+    yield* Output.line(JSON.stringify(Schema.encodeSync(Schema.Array(Person.Person))(result.people), null, 2))
+    yield* Output.errorLine(
+      `Merged ${people.length} records (${counts.join(", ") || "none"}) into ${result.people.length} people ` +
+        `(${multi} from more than one record); source priority: ${priority.join(" > ")}`
+    )
+    return result
+  })
+
+/**
+ * `merge`.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const merge = Command.make(
+  "merge",
+  {
+    sources: Options.choice("source", systems).pipe(
+      Options.repeated,
+      Options.withDescription("A system to read (repeatable; default both when no --file is given).")
+    ),
+    files: Options.text("file").pipe(Options.repeated, Options.withDescription("A JSON file of people (repeatable).")),
+    priority: Options.text("priority").pipe(
+      Options.optional,
+      Options.withDescription("Source systems, best first, comma separated (e.g. people-contacts,ringcentral).")
+    )
+  },
+  (o) =>
+    runMerge({
+      sources: o.sources.length === 0 && o.files.length === 0 ? systems : o.sources,
+      files: o.files,
+      priority: Option.match(o.priority, {
+        onNone: () => [],
+        onSome: (p) => p.split(",").map((s) => s.trim()).filter((s) => s !== "")
+      })
+    }).pipe(Effect.asVoid, Effect.catchAll((error) => fail(error)))
+).pipe(Command.withDescription("Read several sources, merge them into one person per real person, print them as JSON."))
+
+// ---------------------------------------------------------------------------
+// the application
+// ---------------------------------------------------------------------------
+
+/**
+ * The root command.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const command = Command.make("unified-people").pipe(
+  Command.withDescription("Unified people: merge people across systems and sync the RingCentral directory into the People system."),
+  Command.withSubcommands([sync, plan, merge])
+)
+
+const cli = Command.run(command, { name: "unified-people", version: "0.1.0" })
+
+/**
+ * Runs the command line (`args` as in `process.argv`: the first two are the
+ * runtime and the script) and returns the exit code; errors have been printed.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const run = (
+  args: ReadonlyArray<string>
+): Effect.Effect<number, never, CliApp.CliApp.Environment | HttpClient.HttpClient | Output.Output> =>
+  cli(args).pipe(
+    Effect.as(exitCodes.ok),
+    Effect.catchAll((error) =>
+      error instanceof CommandFailed
+        ? Effect.succeed(error.exitCode)
+        : ValidationError.isValidationError(error)
+        ? Effect.succeed(exitCodes.usage)
+        : Effect.as(Output.errorLine(`Error: ${messageOf(error)}`), exitCodes.error)
+    )
+  )

@@ -1,0 +1,20 @@
+/**
+ * @since 0.1.0
+ */
+export * as Cli from "./Cli.js"
+/**
+ * @since 0.1.0
+ */
+export * as Connections from "./Connections.js"
+/**
+ * @since 0.1.0
+ */
+export * as Emulators from "./Emulators.js"
+/**
+ * @since 0.1.0
+ */
+export * as Output from "./Output.js"
+/**
+ * @since 0.1.0
+ */
+export * as Progress from "./Progress.js"
