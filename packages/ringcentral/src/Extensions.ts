@@ -18,6 +18,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Schema from "./Extensions/Schema.js"
+import * as CustomFields from "./CustomFields.js"
 import * as Request from "./Extensions/Request.js"
 import * as Mapping from "./Mapping.js"
 import { RingCentralClient } from "./RingCentralClient.js"
@@ -182,7 +183,7 @@ export interface Unsupported {
  * @category models
  */
 export interface ToUpdateOptions {
-  /** The account's custom field definitions, to write values by id (a `Person` keys them by name). */
+  /** The account's custom field definitions, to write values by id (a `Person` keys them by name; `updatePerson` lists them when omitted). */
   readonly customFields?: ReadonlyArray<{ readonly id: string; readonly displayName?: string | undefined }> | undefined
   /**
    * Treat the input as the whole person: names, job title, department, company,
@@ -402,8 +403,10 @@ export interface Service {
   readonly readPerson: (extensionId?: string) => Effect.Effect<Person.Person, PeopleError.PeopleError>
   /**
    * Writes a `Person` (or a partial change) with `updateExtension` and returns
-   * the person as updated, plus what RingCentral could not store. Nothing is
-   * sent when nothing storable changed (the extension is read instead).
+   * the person as updated, plus what RingCentral could not store. Custom field
+   * definitions are listed (`listCustomFields`) when the change has custom
+   * fields and `options.customFields` is not given. Nothing is sent when nothing
+   * storable changed (the extension is read instead).
    */
   readonly updatePerson: (
     extensionId: string,
@@ -522,11 +525,21 @@ export const make: Effect.Effect<Service, never, RingCentralClient> = Effect.map
 
   const readPerson = (extensionId = "~") => Effect.map(readExtension(extensionId), (extension) => toPerson(extension))
 
-  const updatePerson = (extensionId: string, change: PersonChange, options?: ToUpdateOptions) => {
-    const plan = toUpdateRequest(change, options)
-    const write = Object.keys(plan.request).length === 0 ? readExtension(extensionId) : updateExtension(extensionId, plan.request)
-    return Effect.map(write, (extension) => ({ person: toPerson(extension), unsupported: plan.unsupported }))
-  }
+  // custom field values are written by id: read the account's definitions when the caller gave none
+  const definitionsFor = (change: PersonChange, options: ToUpdateOptions | undefined) =>
+    options?.customFields !== undefined || change.customFields === undefined || Object.keys(change.customFields).length === 0
+      ? Effect.succeed(options ?? {})
+      : Effect.map(Effect.provideService(CustomFields.listCustomFields, RingCentralClient, client), (list): ToUpdateOptions => ({
+        ...options,
+        customFields: list.records.flatMap((r) => r.id === undefined ? [] : [{ id: r.id, displayName: r.displayName }])
+      }))
+
+  const updatePerson = (extensionId: string, change: PersonChange, options?: ToUpdateOptions) =>
+    Effect.flatMap(definitionsFor(change, options), (resolved) => {
+      const plan = toUpdateRequest(change, resolved)
+      const write = Object.keys(plan.request).length === 0 ? readExtension(extensionId) : updateExtension(extensionId, plan.request)
+      return Effect.map(write, (extension) => ({ person: toPerson(extension), unsupported: plan.unsupported }))
+    })
 
   return {
     readPerson,

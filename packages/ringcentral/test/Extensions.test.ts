@@ -116,6 +116,24 @@ describe("Extensions over HTTP", () => {
       expect(entry.lastName).toBe("Brown")
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
+  it.scopedLive("updatePerson writes custom fields by name, listing the definitions when none are given", () =>
+    Effect.gen(function*() {
+      const { emulator, extensions, requests } = yield* setup()
+      const field = emulator.store.createCustomField({ category: "User", displayName: "Badge" })
+      if (field === "limit") throw new Error("no custom field")
+      const me = owner(emulator)
+      const result = yield* extensions.updatePerson(me.id, { customFields: { Badge: "B-1", Nope: "x" }, department: "Research" })
+      expect(result.person.customFields).toEqual({ Badge: "B-1" })
+      expect(result.person.department).toBe("Research")
+      expect(result.unsupported.map((u) => u.field)).toEqual(["customFields.Nope"])
+      expect(requests("GET", "/custom-fields").length).toBe(1)
+      expect(emulator.store.get(me.id)?.customFields).toEqual({ [field.id]: "B-1" })
+      // nothing storable: nothing is written
+      const nothing = yield* extensions.updatePerson(me.id, { employeeNumber: "E-1" })
+      expect(nothing.unsupported.map((u) => u.field)).toEqual(["employeeNumber"])
+      expect(requests("PUT", `/extension/${me.id}`).length).toBe(1)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
   it.scopedLive("secrets of an update travel only on the wire, never in errors", () =>
     Effect.gen(function*() {
       const { emulator, extensions, sent } = yield* setup()
