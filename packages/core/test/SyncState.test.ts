@@ -114,6 +114,18 @@ describe("SyncState/Sqlite persistence", () => {
       }).pipe(Effect.provide(Sqlite.layer({ filename })))
     }))
 
+  it.effect("a file that cannot be opened is a SyncStateError, not a defect", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        Effect.flatMap(SyncState.SyncState, (state) => state.version).pipe(
+          Effect.provide(Sqlite.layer({ filename: Path.join(Os.tmpdir(), "up-missing-dir-" + process.pid, "state.db") }))
+        )
+      )
+      expect(error).toBeInstanceOf(SyncState.SyncStateError)
+      expect((error as SyncState.SyncStateError).method).toBe("open")
+      expect(error.message).toContain("directory does not exist")
+    }))
+
   it.effect("a corrupt row is a SyncStateError naming the method, not a crash", () =>
     Effect.gen(function*() {
       const filename = tempFile()

@@ -13,6 +13,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import type * as SqlError from "@effect/sql/SqlError"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import type * as Config from "effect/Config"
+import * as Cause from "effect/Cause"
 import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -181,6 +182,21 @@ export const make: Effect.Effect<Service, SyncStateError, SqlClient.SqlClient> =
   }
 })
 
+/** The driver throws when the file cannot be opened: a typed error instead of a defect. */
+const openFailure = <E>(self: Layer.Layer<SyncState, E>): Layer.Layer<SyncState, E | SyncStateError> =>
+  Layer.catchAllCause(self, (cause): Layer.Layer<never, E | SyncStateError> => {
+    const defect = Cause.dieOption(cause)
+    return Option.isSome(defect)
+      ? Layer.fail(
+        new SyncStateError({
+          method: "open",
+          reason: defect.value instanceof Error ? defect.value.message : "cannot open the database",
+          cause: defect.value
+        })
+      )
+      : Layer.failCause(cause)
+  })
+
 /**
  * A state store on the `SqlClient` in context (any `@effect/sql` driver).
  *
@@ -196,7 +212,7 @@ export const layerClient: Layer.Layer<SyncState, SyncStateError, SqlClient.SqlCl
  * @category layers
  */
 export const layer = (options: Options): Layer.Layer<SyncState, SyncStateError | ConfigError.ConfigError> =>
-  layerClient.pipe(Layer.provide(SqliteClient.layer({ filename: options.filename })))
+  layerClient.pipe(Layer.provide(SqliteClient.layer({ filename: options.filename })), openFailure)
 
 /**
  * {@link layer} with its options read from `Config` (for example
@@ -208,4 +224,4 @@ export const layer = (options: Options): Layer.Layer<SyncState, SyncStateError |
 export const layerConfig = (
   options: Config.Config.Wrap<Options>
 ): Layer.Layer<SyncState, SyncStateError | ConfigError.ConfigError> =>
-  layerClient.pipe(Layer.provide(SqliteClient.layerConfig(options)))
+  layerClient.pipe(Layer.provide(SqliteClient.layerConfig(options)), openFailure)
