@@ -368,31 +368,59 @@ export const decodeText = <A, I, R>(schema: Schema.Schema<A, I, R>, context: Peo
 }
 
 /**
+ * Options of reading a body.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ReadOptions {
+  /** The longest wait for the whole body (default 30 s): a body that stalls is `Unavailable`. */
+  readonly timeout?: Duration.DurationInput
+}
+
+/**
  * Reads a response body and decodes it as JSON with a schema.
  *
  * @since 0.1.0
  * @category decoding
  */
-export const decodeJson = <A, I, R>(schema: Schema.Schema<A, I, R>, context: PeopleError.Context) => {
+export const decodeJson = <A, I, R>(schema: Schema.Schema<A, I, R>, context: PeopleError.Context, options: ReadOptions = {}) => {
   const decode = decodeText(schema, context)
   return (response: HttpClientResponse.HttpClientResponse): Effect.Effect<A, PeopleError.DecodeError | PeopleError.Unavailable, R> =>
-    Effect.flatMap(readText(response, context), decode)
+    Effect.flatMap(readText(response, context, options), decode)
 }
 
 /**
- * Reads a response body as text; a failure while reading is `Unavailable`.
+ * Reads a response body as text; a failure while reading, or a body that does
+ * not arrive within the timeout, is `Unavailable`.
  *
  * @since 0.1.0
  * @category decoding
  */
 export const readText = (
   response: HttpClientResponse.HttpClientResponse,
-  context: PeopleError.Context
-): Effect.Effect<string, PeopleError.Unavailable> =>
-  Effect.mapError(response.text, (error) =>
-    new PeopleError.Unavailable({
-      module: context.module,
-      method: context.method,
-      reason: `reading the response body failed: ${describeCause(error.cause)}`,
-      status: response.status
-    }))
+  context: PeopleError.Context,
+  options: ReadOptions = {}
+): Effect.Effect<string, PeopleError.Unavailable> => {
+  const timeout = options.timeout ?? Duration.seconds(30)
+  return response.text.pipe(
+    Effect.mapError((error) =>
+      new PeopleError.Unavailable({
+        module: context.module,
+        method: context.method,
+        reason: `reading the response body failed: ${describeCause(error.cause)}`,
+        status: response.status
+      })
+    ),
+    Effect.timeoutFail({
+      duration: timeout,
+      onTimeout: () =>
+        new PeopleError.Unavailable({
+          module: context.module,
+          method: context.method,
+          reason: `the response body did not arrive within ${Duration.format(timeout)}`,
+          status: response.status
+        })
+    })
+  )
+}

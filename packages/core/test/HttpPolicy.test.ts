@@ -2,7 +2,7 @@ import { HttpClientRequest, HttpRouter, HttpServerResponse } from "@effect/platf
 import type * as Headers from "@effect/platform/Headers"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { type Duration, Effect, Exit, Schema } from "effect"
+import { type Duration, Effect, Exit, Schema, Stream } from "effect"
 import * as HttpPolicy from "../src/HttpPolicy.js"
 import * as PeopleError from "../src/PeopleError.js"
 import * as RateLimiter from "../src/RateLimiter.js"
@@ -14,6 +14,17 @@ const app = HttpRouter.empty.pipe(
   HttpRouter.get("/items", HttpServerResponse.unsafeJson({ records: [{ id: "1", name: "a" }, { id: "2" }] })),
   HttpRouter.post("/items", HttpServerResponse.unsafeJson({ id: "3" }, { status: 201 })),
   HttpRouter.get("/bad", HttpServerResponse.unsafeJson({ records: [{ id: "1" }, { id: 2 }, { name: "x" }] })),
+  HttpRouter.get(
+    "/stalled",
+    // headers and the start of the body at once, the rest much later
+    HttpServerResponse.stream(
+      Stream.concat(
+        Stream.make(new TextEncoder().encode("{\"records\": [")),
+        Stream.fromEffect(Effect.as(Effect.sleep("2 seconds"), new TextEncoder().encode("]}")))
+      ),
+      { contentType: "application/json" }
+    )
+  ),
   HttpRouter.get("/missing", HttpServerResponse.unsafeJson({ message: "Not found" }, { status: 404 })),
   HttpRouter.get(
     "/quota",
@@ -355,6 +366,17 @@ describe("HttpPolicy decoding", () => {
       const empty = failure(yield* Effect.exit(decode("  ")))
       expect(empty.message).toContain("empty body")
     }))
+
+  it.scopedLive("a body that stalls after the headers is Unavailable after the read timeout", () =>
+    Effect.gen(function*() {
+      const { get } = yield* setup({ timeout: "100 millis" })
+      const response = yield* get("/stalled") // the headers came in time
+      const start = Date.now()
+      const error = failure(yield* Effect.exit(HttpPolicy.decodeJson(Items, ctx, { timeout: "150 millis" })(response)))
+      expect(Date.now() - start).toBeLessThan(1500)
+      expect(error._tag).toBe("Unavailable")
+      expect(error.message).toContain("the response body did not arrive within 150ms")
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.effect("a leading byte-order mark is skipped", () =>
     Effect.gen(function*() {
