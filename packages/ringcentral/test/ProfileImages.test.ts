@@ -9,6 +9,7 @@ import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
 import * as Emulator from "../src/Emulator.js"
 import type * as Store from "../src/Emulator/Store.js"
+import * as Extensions from "../src/Extensions.js"
 import * as ProfileImages from "../src/ProfileImages.js"
 import * as RingCentralClient from "../src/RingCentralClient.js"
 
@@ -60,7 +61,7 @@ const collect = (image: ProfileImages.Image | ProfileImages.NotModified) =>
 describe("ProfileImages over HTTP", () => {
   it.scopedLive("upload then download the same bytes (original and scaled), ETag and 304, then delete", () =>
     Effect.gen(function*() {
-      const { emulator, images, changes, urls } = yield* setup
+      const { client, emulator, images, changes, urls } = yield* setup
       const id = emulator.store.ownerId
       const bytes = gif(5_000)
       yield* images.createUserProfileImage(id, { bytes, contentType: "image/gif", filename: "alice_smith.gif" })
@@ -76,6 +77,13 @@ describe("ProfileImages over HTTP", () => {
         const scaled = yield* images.readScaledProfileImage(id, size)
         expect(yield* collect(scaled)).toEqual(bytes)
       }
+      // the extension and its Person point at the new image
+      const extensions = yield* Effect.provide(Extensions.make, Context.make(RingCentralClient.RingCentralClient, client))
+      const extension = yield* extensions.readExtension(id)
+      expect(`"${extension.profileImage?.etag}"`).toBe(original.etag)
+      expect(extension.profileImage?.contentType).toBe("image/gif")
+      expect(extension.profileImage?.scales?.length).toBe(3)
+      expect(Extensions.toPerson(extension).photo?.etag).toBe(extension.profileImage?.etag)
       const notModified = yield* images.readUserProfileImageLegacy(id, { ifNoneMatch: original.etag })
       expect(notModified._tag).toBe("NotModified")
       // reads go to the media URL
