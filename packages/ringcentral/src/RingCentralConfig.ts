@@ -77,7 +77,7 @@ export interface RingCentralConfig {
   /** The account id used in paths (default `~`, the account of the token). */
   readonly accountId?: string | undefined
   /** Limits per throttling group (default {@link defaultLimits}). */
-  readonly limits?: Readonly<Record<Group, RateLimiter.BucketConfig>> | undefined
+  readonly limits?: Readonly<Record<string, RateLimiter.BucketConfig>> | undefined
   /** Per-attempt timeout (default 30 s). */
   readonly timeout?: Duration.DurationInput | undefined
   /** Retries after the first attempt (default 5) and the first backoff (default 2 s, as RingCentral advises for 503). */

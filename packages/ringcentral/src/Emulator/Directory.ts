@@ -180,7 +180,13 @@ const isStringArray = (u: unknown): u is ReadonlyArray<string> => Array.isArray(
  */
 export const routes = (context: Context.Context): HttpRouter.HttpRouter<never, never> => {
   const store = context.store
-  const listed = () => store.list().filter(isListed)
+  // the listed view is rebuilt only when the store changed (its ETag moved)
+  let cache: { etag: string; items: ReadonlyArray<Store.Extension> } | undefined
+  const listed = () => {
+    const etag = store.etag()
+    if (cache === undefined || cache.etag !== etag) cache = { etag, items: store.list().filter(isListed) }
+    return cache.items
+  }
 
   const list = context.guard("Medium", Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest

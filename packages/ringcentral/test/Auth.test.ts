@@ -1,0 +1,105 @@
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { describe, expect, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
+import * as CustomFields from "../src/CustomFields.js"
+import * as Directory from "../src/Directory.js"
+import * as Emulator from "../src/Emulator.js"
+import * as RingCentralClient from "../src/RingCentralClient.js"
+import { setup } from "./utils.js"
+
+const provide = (client: RingCentralClient.Service) => Effect.provideService(RingCentralClient.RingCentralClient, client)
+
+describe("Auth", () => {
+  it.scopedLive("single-flight: a hundred concurrent requests cause one token request", () =>
+    Effect.gen(function*() {
+      const { client, emulator } = yield* setup({ size: 5, rateLimits: false })
+      const tokens = yield* Effect.all(Array.from({ length: 100 }, () => client.auth.token), { concurrency: "unbounded" })
+      expect(new Set(tokens.map(Redacted.value)).size).toBe(1)
+      yield* Effect.all(Array.from({ length: 30 }, () => CustomFields.listCustomFields.pipe(provide(client))), { concurrency: "unbounded" })
+      const stats = yield* emulator.stats
+      expect(stats.tokenRequests).toBe(1)
+      expect((yield* client.auth.stats).tokenRequests).toBe(1)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("token expiry mid-stream: one 401, one refresh, the stream completes", () =>
+    Effect.gen(function*() {
+      const { client, emulator } = yield* setup({ size: 1000, rateLimits: false })
+      let seen = 0
+      const count = yield* Directory.streamDirectoryEntries({ perPage: 100 }).pipe(
+        Stream.tap(() => ++seen === 250 ? emulator.expireTokens : Effect.void),
+        Stream.runCount,
+        provide(client)
+      )
+      expect(count).toBe(emulator.store.list().filter((e) => ["Enabled", "Disabled", "NotActivated"].includes(e.status)).length)
+      const stats = yield* emulator.stats
+      expect(stats.unauthorized).toBe(1)
+      expect(yield* client.auth.stats).toEqual({ tokenRequests: 2, grants: 1, refreshes: 1 })
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("refreshes ahead of expiry, without a 401", () =>
+    Effect.gen(function*() {
+      const { client, emulator } = yield* setup({ size: 5, rateLimits: false, tokenLifetimeSeconds: 1 })
+      yield* CustomFields.listCustomFields.pipe(provide(client))
+      // refreshed at half the lifetime
+      yield* Effect.sleep("600 millis")
+      yield* CustomFields.listCustomFields.pipe(provide(client))
+      expect((yield* emulator.stats).unauthorized).toBe(0)
+      expect(yield* client.auth.stats).toEqual({ tokenRequests: 2, grants: 1, refreshes: 1 })
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("a refused refresh token falls back to a new JWT grant", () =>
+    Effect.gen(function*() {
+      const { client, emulator } = yield* setup({ size: 5, rateLimits: false })
+      yield* CustomFields.listCustomFields.pipe(provide(client))
+      emulator.context.refreshTokens.clear()
+      yield* emulator.expireTokens
+      yield* CustomFields.listCustomFields.pipe(provide(client))
+      expect(yield* client.auth.stats).toEqual({ tokenRequests: 3, grants: 2, refreshes: 1 })
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("wrong credentials: a typed error without the secrets", () =>
+    Effect.gen(function*() {
+      const { client } = yield* setup({ size: 5 }, {
+        credentials: { _tag: "Jwt", clientId: "emulator-client-id", clientSecret: Redacted.make("wrong-secret-123"), jwt: Redacted.make("jwt-secret-456") }
+      })
+      const error = yield* Effect.flip(CustomFields.listCustomFields.pipe(provide(client)))
+      expect(error).toMatchObject({ _tag: "Unauthorized", remoteCode: "OAU-123", method: "getToken" })
+      const text = `${error.message} ${String(error)} ${JSON.stringify(error)}`
+      expect(text).not.toContain("wrong-secret-123")
+      expect(text).not.toContain("jwt-secret-456")
+      expect(text).not.toContain(Buffer.from("emulator-client-id:wrong-secret-123").toString("base64"))
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("a static token works until revoked, then Unauthorized without a retry loop", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make({ size: 5, rateLimits: false })
+      emulator.context.tokens.set("static-token-789", { expiresAt: Number.MAX_SAFE_INTEGER, ownerId: emulator.store.ownerId })
+      const client = yield* RingCentralClient.make({ serverUrl: emulator.url, credentials: { _tag: "StaticToken", accessToken: Redacted.make("static-token-789") } })
+      const list = yield* CustomFields.listCustomFields.pipe(provide(client))
+      expect(list.records).toEqual([])
+      yield* emulator.expireTokens
+      const error = yield* Effect.flip(CustomFields.listCustomFields.pipe(provide(client)))
+      expect(error).toMatchObject({ _tag: "Unauthorized", remoteCode: "TokenInvalid" })
+      expect(error.message).not.toContain("static-token-789")
+      expect((yield* emulator.stats).unauthorized).toBe(1)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("layerConfig reads Config with redacted secrets", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make({ size: 5, rateLimits: false })
+      const provider = ConfigProvider.fromMap(new Map([
+        ["RINGCENTRAL.SERVER_URL", emulator.url],
+        ["RINGCENTRAL.CLIENT_ID", emulator.credentials.clientId],
+        ["RINGCENTRAL.CLIENT_SECRET", emulator.credentials.clientSecret],
+        ["RINGCENTRAL.JWT", emulator.credentials.jwt]
+      ]))
+      const layer = RingCentralClient.layerConfig().pipe(Layer.provide(Layer.setConfigProvider(provider)))
+      const list = yield* CustomFields.listCustomFields.pipe(Effect.provide(layer))
+      expect(list.records).toEqual([])
+      expect((yield* emulator.stats).tokensIssued).toBe(1)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+})

@@ -1,0 +1,58 @@
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { describe, expect, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import * as Directory from "../src/Directory.js"
+import { isListed } from "../src/Emulator/Directory.js"
+import * as RingCentralClient from "../src/RingCentralClient.js"
+import * as RingCentralConfig from "../src/RingCentralConfig.js"
+import { setup } from "./utils.js"
+import * as RateLimiter from "@unified-people/core/RateLimiter"
+
+const provide = (client: RingCentralClient.Service) => Effect.provideService(RingCentralClient.RingCentralClient, client)
+
+describe("rate limits", () => {
+  it.scopedLive("a stream of 20,000 entries completes with no 429 and no request during a penalty", () =>
+    Effect.gen(function*() {
+      // 100 per page: 200 Medium requests against 40 per (scaled) 300 ms window
+      const { client, emulator } = yield* setup({ size: 20_000, maxPerPage: 100, scale: 0.005 })
+      const count = yield* Directory.streamDirectoryEntries().pipe(Stream.runCount, provide(client))
+      expect(count).toBe(emulator.store.list().filter(isListed).length)
+      expect(count).toBeGreaterThan(19_000)
+      const stats = yield* emulator.stats
+      expect(stats.byGroup["Medium"]).toBe(Math.ceil(count / 100))
+      expect(stats.rateLimited).toBe(0)
+      expect(stats.duringPenalty).toBe(0)
+      // the client had to wait for the windows
+      const policy = yield* client.policy.stats
+      expect(policy.limiter.buckets["Medium"]!.waits).toBeGreaterThan(0)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)), { timeout: 60_000 })
+
+  it.scopedLive("a quota used by another client: one 429, its Retry-After honoured, nothing sent during the penalty", () =>
+    Effect.gen(function*() {
+      const { client, emulator } = yield* setup({ size: 2000, maxPerPage: 100, scale: 0.01 })
+      yield* emulator.consume("Medium", 40)
+      const count = yield* Directory.streamDirectoryEntries().pipe(Stream.runCount, provide(client))
+      expect(count).toBe(emulator.store.list().filter(isListed).length)
+      const stats = yield* emulator.stats
+      expect(stats.rateLimited).toBe(1)
+      expect(stats.duringPenalty).toBe(0)
+      const policy = yield* client.policy.stats
+      expect(policy.limiter.buckets["Medium"]!.penalties).toBe(1)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("learns a lower limit from X-Rate-Limit-* headers", () =>
+    Effect.gen(function*() {
+      const { client, emulator } = yield* setup(
+        { size: 3000, maxPerPage: 100, scale: 0.01, limits: { Medium: { limit: 15, windowMillis: 60_000, penaltyMillis: 60_000 } } },
+        // the client starts from the documented 40 per window
+        { limits: RateLimiter.scale(RingCentralConfig.defaultLimits, 0.01) }
+      )
+      const count = yield* Directory.streamDirectoryEntries().pipe(Stream.runCount, provide(client))
+      expect(count).toBe(emulator.store.list().filter(isListed).length)
+      const stats = yield* emulator.stats
+      expect(stats.rateLimited).toBe(0)
+      expect(yield* client.limiter.limits("Medium")).toEqual([{ limit: 15, windowMillis: Duration.toMillis("600 millis") }])
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+})
