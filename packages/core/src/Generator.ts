@@ -308,7 +308,8 @@ const point = (
 interface Draft {
   readonly rng: Random
   readonly uniquePhone: () => string
-  readonly emails: Set<string>
+  /** `local@domain`, or `local2@domain`, `local3@domain`, … when taken. */
+  readonly uniqueEmail: (local: string, domain: string) => string
 }
 
 const makeSites = (count: number, uniquePhone: () => string): Array<Site> =>
@@ -340,9 +341,7 @@ const makeIdentity = (draft: Draft, index: number, earlier: ReadonlyArray<Identi
   const previousFamily = rng.chance(rates.nameChange) ? rng.pick(familyNames) : undefined
   const emailFamily = previousFamily ?? family
   const base = `${emailLocal(given)}.${emailLocal(emailFamily)}`
-  let email = `${base}@${domain}`
-  for (let n = 2; draft.emails.has(email); n++) email = `${base}${n}@${domain}`
-  draft.emails.add(email)
+  const email = draft.uniqueEmail(base, domain)
   const nickname = nicknames.length > 0 && rng.chance(rates.nickname) ? rng.pick(nicknames) : undefined
   const [department, titles] = rng.pick(departments)
   const number = index + 1
@@ -353,7 +352,7 @@ const makeIdentity = (draft: Draft, index: number, earlier: ReadonlyArray<Identi
     family,
     ...(previousFamily === undefined || previousFamily === family ? {} : { previousFamily }),
     email,
-    ...(rng.chance(0.4) ? { personalEmail: `${emailLocal(given).slice(0, 1)}${emailLocal(family)}${rng.int(100)}@${rng.pick(personalDomains)}` } : {}),
+    ...(rng.chance(0.4) ? { personalEmail: draft.uniqueEmail(`${emailLocal(given).slice(0, 1)}${emailLocal(family)}${rng.int(100)}`, rng.pick(personalDomains)) } : {}),
     ...(rng.chance(0.85) ? { direct: draft.uniquePhone() } : {}),
     ...(rng.chance(0.6) ? { mobile: draft.uniquePhone() } : {}),
     ...(home === undefined ? {} : { home }),
@@ -398,7 +397,7 @@ const ringcentralRecord = (rng: Random, who: Identity, base: number, rates: Rate
       jobTitle: who.jobTitle,
       department: who.department,
       site: new Person.Reference({ id: who.site.id, name: who.site.name }, true),
-      ...(rng.chance(0.5) ? { employeeNumber: who.employeeNumber } : {}),
+      ...(rng.chance(0.7) ? { employeeNumber: who.employeeNumber } : {}),
       extensionNumber: who.extensionNumber,
       status: who.status,
       contactPoints: points,
@@ -453,7 +452,7 @@ const peopleContactsRecord = (rng: Random, who: Identity, base: number, rates: R
 const hrRecord = (rng: Random, who: Identity, base: number): Person.Person => {
   const remoteId = who.employeeNumber
   const points: Array<ContactPoint.ContactPoint> = []
-  if (rng.chance(0.6)) points.push(point("hr", remoteId, "email", mixCase(rng, who.email), "work"))
+  if (rng.chance(0.75)) points.push(point("hr", remoteId, "email", mixCase(rng, who.email), "work"))
   if (who.personalEmail !== undefined && rng.chance(0.7)) points.push(point("hr", remoteId, "email", who.personalEmail, "personal"))
   if (who.mobile !== undefined && rng.chance(0.7)) points.push(point("hr", remoteId, "phone", formatPhone(who.mobile, 3), "mobile"))
   if (who.home !== undefined && rng.chance(0.6)) points.push(point("hr", remoteId, "phone", formatPhone(who.home, 3), "home"))
@@ -495,7 +494,19 @@ export const company = (options: Options): Company => {
       }
     }
   }
-  const draft: Draft = { rng, uniquePhone, emails: new Set() }
+  const emails = new Map<string, number>()
+  const uniqueEmail = (local: string, domain: string): string => {
+    const base = `${local}@${domain}`
+    const count = (emails.get(base) ?? 0) + 1
+    emails.set(base, count)
+    if (count === 1) return base
+    const numbered = `${local}${count}@${domain}`
+    // a numbered address can collide with a base that ends in digits; try the next number
+    if (emails.has(numbered)) return uniqueEmail(`${local}${count}x`, domain)
+    emails.set(numbered, 1)
+    return numbered
+  }
+  const draft: Draft = { rng, uniquePhone, uniqueEmail }
   const sites = makeSites(Math.max(1, Math.min(siteNames.length * 4, Math.ceil(options.size / 500))), uniquePhone)
   const identities: Array<Identity> = []
   for (let i = 0; i < options.size; i++) identities.push(makeIdentity(draft, i, identities, sites, domain, rates))

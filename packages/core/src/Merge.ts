@@ -213,8 +213,8 @@ export const recordKey = (person: Person.Person): string => {
   return best ?? person.id
 }
 
-const referenceResolver = (groups: ReadonlyArray<ReadonlyArray<string>> | undefined): ((key: string) => string) => {
-  if (groups === undefined || groups.length === 0) return (key) => key
+const referenceResolver = (groups: ReadonlyArray<ReadonlyArray<string>> | undefined): ((key: string) => string | undefined) | undefined => {
+  if (groups === undefined || groups.length === 0) return undefined
   const parent = new Map<string, string>()
   const find = (key: string): string => {
     let root = key
@@ -241,7 +241,54 @@ const referenceResolver = (groups: ReadonlyArray<ReadonlyArray<string>> | undefi
       else if (b < a) parent.set(a, b)
     }
   }
-  return (key) => (parent.has(key) ? find(key) : key)
+  return (key) => (parent.has(key) ? find(key) : undefined)
+}
+
+// Blocking keys are kept as flat triples `[kind, namespace, value]` that reuse the
+// strings already held by the people (normalized values, remote ids), so large
+// inputs allocate no key strings.
+const REFERENCE = 0
+const EMAIL = 1
+const PHONE = 2
+const EMPLOYEE = 3
+const kindNames = ["reference", "email", "phone", "employeeNumber"] as const
+const NS_EMAIL = "\u0001email"
+const NS_PHONE = "\u0001phone"
+const NS_EMPLOYEE = "\u0001employeeNumber"
+const NS_CROSS = "\u0001cross-reference"
+const NS_ID = "\u0001id"
+
+type Keys = Array<number | string>
+
+const pushKey = (out: Keys, kind: number, ns: string, value: string) => {
+  for (let k = 0; k < out.length; k += 3) if (out[k] === kind && out[k + 1] === ns && out[k + 2] === value) return
+  out.push(kind, ns, value)
+}
+
+const hasKey = (keys: Keys, kind: number | string, ns: number | string, value: number | string): boolean => {
+  for (let k = 0; k < keys.length; k += 3) if (keys[k + 2] === value && keys[k + 1] === ns && keys[k] === kind) return true
+  return false
+}
+
+const keyString = (kind: number, ns: string, value: string): string =>
+  kind !== REFERENCE || ns === NS_CROSS || ns === NS_ID ? `${kindNames[kind]}:${value}` : `reference:${ns}:${value}`
+
+const keysOf = (person: Person.Person, cross: ((key: string) => string | undefined) | undefined): Keys => {
+  const out: Keys = []
+  if (person.provenance.length === 0) pushKey(out, REFERENCE, NS_ID, person.id)
+  for (const p of person.provenance) {
+    const root = cross === undefined ? undefined : cross(p.key)
+    if (root === undefined) pushKey(out, REFERENCE, p.system, p.remoteId)
+    else pushKey(out, REFERENCE, NS_CROSS, root)
+  }
+  for (const point of person.contactPoints) {
+    if (!ContactPoint.isIdentifying(point)) continue
+    if (point.kind === "email") pushKey(out, EMAIL, NS_EMAIL, point.normalized!)
+    else if (point.kind === "phone" && !Label.isShared(point.label)) pushKey(out, PHONE, NS_PHONE, point.normalized!)
+  }
+  const employee = person.employeeNumber?.trim()
+  if (employee !== undefined && employee !== "") pushKey(out, EMPLOYEE, NS_EMPLOYEE, employee)
+  return out
 }
 
 /**
@@ -252,24 +299,15 @@ const referenceResolver = (groups: ReadonlyArray<ReadonlyArray<string>> | undefi
  * @since 0.1.0
  * @category getters
  */
-export const blockingKeys = (person: Person.Person, reference: (key: string) => string = (key) => key): ReadonlyArray<string> => {
-  const keys: Array<string> = []
-  const add = (key: string) => {
-    if (!keys.includes(key)) keys.push(key)
-  }
-  if (person.provenance.length === 0) add(`reference:${reference(person.id)}`)
-  for (const p of person.provenance) add(`reference:${reference(p.key)}`)
-  for (const point of person.contactPoints) {
-    if (!ContactPoint.isIdentifying(point)) continue
-    if (point.kind === "email") add(`email:${point.normalized}`)
-    else if (point.kind === "phone" && !Label.isShared(point.label)) add(`phone:${point.normalized}`)
-  }
-  const employee = person.employeeNumber?.trim()
-  if (employee !== undefined && employee !== "") add(`employeeNumber:${employee}`)
-  return keys
+export const blockingKeys = (person: Person.Person, options?: Pick<Options, "crossReferences">): ReadonlyArray<string> => {
+  const keys = keysOf(person, referenceResolver(options?.crossReferences))
+  const out: Array<string> = []
+  for (let k = 0; k < keys.length; k += 3) out.push(keyString(keys[k] as number, keys[k + 1] as string, keys[k + 2] as string))
+  return out
 }
 
-const keyKind = (key: string): string => key.slice(0, key.indexOf(":"))
+const kindOfNamespace = (ns: string): number =>
+  ns === NS_EMAIL ? EMAIL : ns === NS_PHONE ? PHONE : ns === NS_EMPLOYEE ? EMPLOYEE : REFERENCE
 
 // -----------------------------------------------------------------------------
 // resolution
@@ -292,6 +330,15 @@ const nameWeight = (outcome: Names.Outcome, w: Weights): number => {
   }
 }
 
+const nameReasons: Readonly<Record<Names.Outcome, string>> = {
+  agree: "name:agree",
+  partial: "name:partial",
+  "given-conflict": "name:given-conflict",
+  "family-conflict": "name:family-conflict",
+  conflict: "name:conflict",
+  unknown: "name:unknown"
+}
+
 /**
  * What a later round knows from the previous one: which people changed (were
  * merged) and which keys were skipped. A pair of unchanged people sharing only
@@ -312,36 +359,49 @@ const resolveWith = (
   const weights: Weights = { ...defaultWeights, ...options.weights }
   const threshold = options.threshold ?? defaultThreshold
   const maxBlockSize = options.maxBlockSize ?? defaultMaxBlockSize
-  const reference = referenceResolver(options.crossReferences)
+  const cross = referenceResolver(options.crossReferences)
   const n = people.length
 
-  const keys: Array<ReadonlyArray<string>> = new Array(n)
-  for (let i = 0; i < n; i++) keys[i] = blockingKeys(people[i]!, reference)
-  // in a later round, only the keys of changed people and the keys skipped before can yield new pairs
-  let relevant: Set<string> | undefined
-  if (previous !== undefined) {
-    relevant = new Set(previous.skippedKeys)
-    for (let i = 0; i < n; i++) if (previous.changed[i]) for (const key of keys[i]!) relevant.add(key)
-  }
-  const blocks = new Map<string, number | Array<number>>()
+  const keys: Array<Keys> = new Array(n)
+  const blocks = new Map<string, Map<string, number | Array<number>>>()
   for (let i = 0; i < n; i++) {
-    for (const key of keys[i]!) {
-      if (relevant !== undefined && !relevant.has(key)) continue
-      const block = blocks.get(key)
-      if (block === undefined) blocks.set(key, i)
-      else if (typeof block === "number") blocks.set(key, [block, i])
+    const own = keysOf(people[i]!, cross)
+    keys[i] = own
+    for (let k = 0; k < own.length; k += 3) {
+      const ns = own[k + 1] as string
+      const value = own[k + 2] as string
+      let inner = blocks.get(ns)
+      if (inner === undefined) {
+        inner = new Map()
+        blocks.set(ns, inner)
+      }
+      const block = inner.get(value)
+      if (block === undefined) inner.set(value, i)
+      else if (typeof block === "number") inner.set(value, [block, i])
       else block.push(i)
     }
   }
 
   const skipped: Array<Skipped> = []
   const skippedKeys = new Set<string>()
-  for (const [key, block] of blocks) {
-    if (typeof block === "number" || block.length <= maxBlockSize || key.startsWith("reference:")) continue
-    skippedKeys.add(key)
-    skipped.push({ key, size: block.length, reason: `held by ${block.length} records (more than ${maxBlockSize}): not identifying` })
+  const skippedBlocks = new Set<Array<number>>()
+  for (const [ns, inner] of blocks) {
+    if (kindOfNamespace(ns) === REFERENCE) continue
+    for (const [value, block] of inner) {
+      if (typeof block === "number" || block.length <= maxBlockSize) continue
+      const key = keyString(kindOfNamespace(ns), ns, value)
+      skippedBlocks.add(block)
+      skippedKeys.add(key)
+      skipped.push({ key, size: block.length, reason: `held by ${block.length} records (more than ${maxBlockSize}): not identifying` })
+    }
   }
   skipped.sort((x, y) => compareStrings(x.key, y.key))
+  const isSkipped = (ns: string, value: string): boolean => {
+    const block = blocks.get(ns)?.get(value)
+    return typeof block === "object" && skippedBlocks.has(block)
+  }
+  const wasSkipped = (kind: number, ns: string, value: string): boolean =>
+    previous !== undefined && previous.skippedKeys.size > 0 && previous.skippedKeys.has(keyString(kind, ns, value))
 
   const names: Array<Names.NameParts | undefined> = new Array(n)
   const nameOf = (i: number): Names.NameParts => (names[i] ??= Names.parts(people[i]!.name))
@@ -366,38 +426,42 @@ const resolveWith = (
   }
 
   const decisions: Array<Decision> = []
-  const seen = new Set<number>()
-  const decide = (i: number, j: number) => {
-    const pair = i * n + j
-    if (seen.has(pair)) return
-    seen.add(pair)
-    const reasons: Array<string> = []
+  const shared: Array<number> = []
+  /**
+   * Decides the pair (i, j) found in the block `ns`/`value`, unless another block
+   * is designated for it: the first shared key (in i's order) that is not
+   * skipped, and for two unchanged people in a later round, that was skipped
+   * before.
+   */
+  const decide = (i: number, j: number, ns: string, value: string, onlyNew: boolean, force: boolean) => {
+    const ki = keys[i]!
+    const kj = keys[j]!
+    shared.length = 0
+    let designated: number | undefined
+    for (let k = 0; k < ki.length; k += 3) {
+      const kns = ki[k + 1] as string
+      const kvalue = ki[k + 2] as string
+      if (!hasKey(kj, ki[k]!, kns, kvalue) || isSkipped(kns, kvalue)) continue
+      if (designated === undefined && (!onlyNew || wasSkipped(ki[k] as number, kns, kvalue))) designated = k
+      shared.push(k)
+    }
+    if (!force && (designated === undefined || ki[designated + 1] !== ns || ki[designated + 2] !== value)) return
     let reference = false
     let email = false
     let employee = false
     let phone = false
-    const other = keys[j]!
-    for (const key of keys[i]!) {
-      if (!other.includes(key) || skippedKeys.has(key)) continue
-      reasons.push(key)
-      switch (keyKind(key)) {
-        case "reference":
-          reference = true
-          break
-        case "email":
-          email = true
-          break
-        case "employeeNumber":
-          employee = true
-          break
-        case "phone":
-          phone = true
-          break
-      }
+    const reasons: Array<string> = []
+    for (const k of shared) {
+      const kind = ki[k] as number
+      if (kind === REFERENCE) reference = true
+      else if (kind === EMAIL) email = true
+      else if (kind === PHONE) phone = true
+      else employee = true
+      reasons.push(keyString(kind, ki[k + 1] as string, ki[k + 2] as string))
     }
     reasons.sort(compareStrings)
     const outcome = Names.compare(nameOf(i), nameOf(j))
-    reasons.push(`name:${outcome}`)
+    reasons.push(nameReasons[outcome])
     let score = 0
     if (reference) score += weights.reference
     if (email) score += weights.email
@@ -416,18 +480,25 @@ const resolveWith = (
     )
   }
 
-  for (const [key, block] of blocks) {
-    if (typeof block === "number") continue
-    if (skippedKeys.has(key)) continue
-    if (block.length > maxBlockSize) {
-      // an oversized reference block: every record is the same record; link each to the first
-      for (let k = 1; k < block.length; k++) decide(block[0]!, block[k]!)
-      continue
-    }
-    const everyPair = previous === undefined || previous.skippedKeys.has(key)
-    for (let x = 0; x < block.length; x++) {
-      for (let y = x + 1; y < block.length; y++) {
-        if (everyPair || previous.changed[block[x]!] || previous.changed[block[y]!]) decide(block[x]!, block[y]!)
+  for (const [ns, inner] of blocks) {
+    const kind = kindOfNamespace(ns)
+    for (const [value, block] of inner) {
+      if (typeof block === "number" || skippedBlocks.has(block)) continue
+      const everyPair = previous === undefined || wasSkipped(kind, ns, value)
+      if (!everyPair && !block.some((i) => previous!.changed[i])) continue
+      if (block.length > maxBlockSize) {
+        // an oversized reference block: every record is the same record; link each to the first
+        for (let k = 1; k < block.length; k++) decide(block[0]!, block[k]!, ns, value, false, true)
+        continue
+      }
+      for (let x = 0; x < block.length; x++) {
+        for (let y = x + 1; y < block.length; y++) {
+          const i = block[x]!
+          const j = block[y]!
+          const onlyNew = previous !== undefined && !previous.changed[i] && !previous.changed[j]
+          if (onlyNew && !everyPair) continue
+          decide(i, j, ns, value, onlyNew, false)
+        }
       }
     }
   }

@@ -9,11 +9,19 @@ export * as ContactPoint from "./ContactPoint.js"
 /**
  * @since 0.1.0
  */
+export * as Generator from "./Generator.js"
+/**
+ * @since 0.1.0
+ */
 export * as HttpPolicy from "./HttpPolicy.js"
 /**
  * @since 0.1.0
  */
 export * as Label from "./Label.js"
+/**
+ * @since 0.1.0
+ */
+export * as Merge from "./Merge.js"
 /**
  * @since 0.1.0
  */

@@ -85,11 +85,22 @@ const formsByName: ReadonlyMap<string, ReadonlyArray<string>> = (() => {
 const marks = /\p{M}/gu
 const nonLetters = /[^\p{L}\s-]/gu
 
+// letters that do not decompose into a base letter and a mark
+const transliterations: Readonly<Record<string, string>> = { ø: "o", æ: "ae", œ: "oe", ß: "ss", ł: "l", đ: "d", ð: "d", þ: "th", ı: "i" }
+const special = /[øæœßłđðþı]/g
+
 /** Lower-case, accents removed, punctuation (except hyphens) removed, spaces collapsed. @internal */
 export const normalizeName = (raw: string | undefined): string =>
   raw === undefined
     ? ""
-    : raw.normalize("NFD").replace(marks, "").toLowerCase().replace(nonLetters, "").replace(/\s+/g, " ").trim()
+    : raw
+      .normalize("NFD")
+      .replace(marks, "")
+      .toLowerCase()
+      .replace(special, (c) => transliterations[c] ?? c)
+      .replace(nonLetters, "")
+      .replace(/\s+/g, " ")
+      .trim()
 
 const splitDisplay = (display: string): { readonly given?: string; readonly family?: string } => {
   const comma = display.indexOf(",")

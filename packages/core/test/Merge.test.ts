@@ -1,0 +1,468 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as fc from "fast-check"
+import * as ContactPoint from "../src/ContactPoint.js"
+import * as Generator from "../src/Generator.js"
+import * as Merge from "../src/Merge.js"
+import * as Person from "../src/Person.js"
+
+interface RecordInput {
+  readonly system: string
+  readonly remoteId: string
+  readonly given?: string
+  readonly family?: string
+  readonly display?: string
+  readonly jobTitle?: string
+  readonly department?: string
+  readonly employeeNumber?: string
+  readonly emails?: ReadonlyArray<string | { readonly value: string; readonly label?: "work" | "personal" | "other"; readonly customLabel?: string; readonly primary?: boolean }>
+  readonly phones?: ReadonlyArray<string | { readonly value: string; readonly label?: "work" | "mobile" | "home" | "main" | "fax" | "other"; readonly shared?: boolean; readonly capabilities?: ReadonlyArray<ContactPoint.Capability>; readonly primary?: boolean }>
+  readonly customFields?: Record<string, string>
+  readonly readAt?: string
+}
+
+const record = (input: RecordInput): Person.Person =>
+  new Person.Person({
+    id: Person.canonicalId(input.system, input.remoteId),
+    name: new Person.Name({
+      ...(input.given === undefined ? {} : { given: input.given }),
+      ...(input.family === undefined ? {} : { family: input.family }),
+      ...(input.display === undefined ? {} : { display: input.display })
+    }),
+    ...(input.jobTitle === undefined ? {} : { jobTitle: input.jobTitle }),
+    ...(input.department === undefined ? {} : { department: input.department }),
+    ...(input.employeeNumber === undefined ? {} : { employeeNumber: input.employeeNumber }),
+    contactPoints: [
+      ...(input.emails ?? []).map((e) =>
+        typeof e === "string" ? ContactPoint.make({ kind: "email", value: e, label: "work" }) : ContactPoint.make({ kind: "email", label: "work", ...e })
+      ),
+      ...(input.phones ?? []).map((p) =>
+        typeof p === "string" ? ContactPoint.make({ kind: "phone", value: p, label: "work" }) : ContactPoint.make({ kind: "phone", label: "work", ...p })
+      )
+    ],
+    customFields: input.customFields ?? {},
+    provenance: [
+      new Person.Provenance({
+        system: input.system,
+        remoteId: input.remoteId,
+        ...(input.readAt === undefined ? {} : { readAt: new Date(input.readAt) })
+      })
+    ]
+  })
+
+const options: Merge.Options = { sourcePriority: ["hr", "ringcentral", "people-contacts"] }
+
+const snapshot = (result: Merge.Result): string =>
+  JSON.stringify({
+    people: result.people.map((p) => Person.encode(p)),
+    clusters: result.clusters.map((c) => ({ id: c.id, members: c.members })),
+    decisions: result.decisions,
+    skipped: result.skipped,
+    rounds: result.rounds
+  })
+
+const pointKeys = (person: Person.Person): Array<string> => person.contactPoints.map((p) => p.key)
+
+describe("Merge: identity resolution", () => {
+  it("matches on an e-mail address whatever its case, and keeps the reasons", () => {
+    const result = Merge.merge(
+      [
+        record({ system: "ringcentral", remoteId: "1", given: "Alice", family: "Martin", emails: ["Alice.Martin@Example.com"] }),
+        record({ system: "hr", remoteId: "E1", given: "Alice", family: "Martin", emails: ["alice.martin@example.com"] })
+      ],
+      options
+    )
+    expect(result.people).toHaveLength(1)
+    expect(result.decisions).toEqual([
+      { a: "hr:E1", b: "ringcentral:1", score: 1.6, matched: true, reasons: ["email:alice.martin@example.com", "name:agree"], round: 1 }
+    ])
+    expect(result.clusters[0]!.members).toEqual(["hr:E1", "ringcentral:1"])
+    expect(result.people[0]!.id).toBe("hr:E1")
+  })
+
+  it("matches on a personal number written differently, with a nickname", () => {
+    const result = Merge.merge(
+      [
+        record({ system: "people-contacts", remoteId: "a", given: "Bob", family: "Smith", phones: [{ value: "+1 (650) 555-0100", label: "mobile" }] }),
+        record({ system: "hr", remoteId: "E2", given: "Robert", family: "Smith", phones: [{ value: "16505550100", label: "mobile" }] })
+      ],
+      options
+    )
+    expect(result.people).toHaveLength(1)
+    expect(result.decisions[0]!.reasons).toEqual(["phone:+16505550100", "name:agree"])
+    expect(result.people[0]!.contactPoints.map((p) => p.normalized)).toEqual(["+16505550100"])
+  })
+
+  it("never uses a shared or main number to find or score a pair", () => {
+    const main = { value: "+1 650 555 0000", label: "main" as const }
+    const result = Merge.merge(
+      [
+        record({ system: "ringcentral", remoteId: "1", given: "Alice", family: "Martin", phones: [main] }),
+        record({ system: "ringcentral", remoteId: "2", given: "Alice", family: "Martin", phones: [main] }),
+        record({ system: "people-contacts", remoteId: "x", given: "Alice", family: "Martin", phones: [{ value: "650.555.0000", label: "work", shared: true }] })
+      ],
+      options
+    )
+    expect(result.people).toHaveLength(3)
+    expect(result.decisions).toEqual([])
+    expect(Merge.blockingKeys(result.people[0]!)).toEqual(["reference:people-contacts:x"])
+  })
+
+  it("never matches on names alone", () => {
+    const result = Merge.merge(
+      [
+        record({ system: "ringcentral", remoteId: "1", given: "John", family: "Smith", emails: ["john.smith@example.com"] }),
+        record({ system: "ringcentral", remoteId: "2", given: "John", family: "Smith", emails: ["john.smith2@example.com"] })
+      ],
+      options
+    )
+    expect(result.people).toHaveLength(2)
+    expect(result.decisions).toEqual([])
+  })
+
+  it("does not match a shared personal number when the names differ, and says why", () => {
+    const result = Merge.merge(
+      [
+        record({ system: "hr", remoteId: "E1", given: "Anna", family: "Jensen", phones: [{ value: "(303) 555-0199", label: "home" }] }),
+        record({ system: "hr", remoteId: "E2", given: "Olga", family: "Jensen", phones: [{ value: "303.555.0199", label: "home" }] }),
+        record({ system: "people-contacts", remoteId: "z", given: "Peter", family: "Ivanov", phones: [{ value: "+13035550199", label: "home" }] })
+      ],
+      options
+    )
+    expect(result.people).toHaveLength(3)
+    expect(result.decisions.map((d) => [d.a, d.b, d.matched, d.reasons.at(-1)])).toEqual([
+      ["hr:E1", "hr:E2", false, "name:given-conflict"],
+      ["hr:E1", "people-contacts:z", false, "name:conflict"],
+      ["hr:E2", "people-contacts:z", false, "name:conflict"]
+    ])
+  })
+
+  it("matches on an e-mail address even when the names differ, with a lower score", () => {
+    const result = Merge.merge(
+      [
+        record({ system: "hr", remoteId: "E1", given: "Maria", family: "Garcia", emails: ["m.lopez@example.com"] }),
+        record({ system: "ringcentral", remoteId: "7", given: "Maria", family: "Lopez", emails: ["M.Lopez@example.com"] })
+      ],
+      options
+    )
+    expect(result.people).toHaveLength(1)
+    expect(result.decisions[0]).toMatchObject({ matched: true, score: 1.1, reasons: ["email:m.lopez@example.com", "name:family-conflict"] })
+  })
+
+  it("matches on an employee number unless the names disagree", () => {
+    const result = Merge.merge(
+      [
+        record({ system: "hr", remoteId: "E7", given: "Søren", family: "Åberg", employeeNumber: "E7" }),
+        record({ system: "ringcentral", remoteId: "3", given: "Soren", family: "ABERG", employeeNumber: " E7 " }),
+        record({ system: "ringcentral", remoteId: "4", given: "Kwame", family: "Mensah", employeeNumber: "E7" })
+      ],
+      options
+    )
+    expect(result.clusters.map((c) => c.members)).toEqual([["hr:E7", "ringcentral:3"], ["ringcentral:4"]])
+  })
+
+  it("links records through cross-references and shared provenance keys", () => {
+    const result = Merge.merge(
+      [
+        record({ system: "ringcentral", remoteId: "1", given: "Ann" }),
+        record({ system: "people-contacts", remoteId: "p1", family: "Other" }),
+        record({ system: "hr", remoteId: "E9" })
+      ],
+      { ...options, crossReferences: [["people-contacts:p1", "ringcentral:1"], ["hr:E9", "people-contacts:p1"]] }
+    )
+    expect(result.clusters.map((c) => c.members)).toEqual([["hr:E9", "people-contacts:p1", "ringcentral:1"]])
+    expect(result.decisions.every((d) => d.reasons[0] === "reference:hr:E9")).toBe(true)
+  })
+
+  it("closes matches transitively", () => {
+    const result = Merge.merge(
+      [
+        record({ system: "ringcentral", remoteId: "1", given: "Li", family: "Wang", emails: ["li.wang@example.com"] }),
+        record({ system: "hr", remoteId: "E3", given: "Li", family: "Wang", emails: ["li.wang@example.com"], phones: [{ value: "+1 212 555 0142", label: "mobile" }] }),
+        record({ system: "people-contacts", remoteId: "q", given: "Li", family: "Wang", phones: [{ value: "(212) 555-0142", label: "mobile" }] })
+      ],
+      options
+    )
+    expect(result.clusters.map((c) => c.members)).toEqual([["hr:E3", "people-contacts:q", "ringcentral:1"]])
+  })
+
+  it("compares merged people again until nothing more matches", () => {
+    // round 1: the nameless record cannot be linked by its phone alone; once merged with
+    // its e-mail twin it carries a name, and round 2 links it to the phone record
+    const input = [
+      record({ system: "hr", remoteId: "E4", given: "Robert", family: "Smith", emails: ["rs@example.com"] }),
+      record({ system: "ringcentral", remoteId: "5", emails: ["rs@example.com"], phones: [{ value: "+1 415 555 0177", label: "mobile" }] }),
+      record({ system: "people-contacts", remoteId: "r", given: "Bob", family: "Smith", phones: [{ value: "415-555-0177", label: "mobile" }] })
+    ]
+    const result = Merge.merge(input, options)
+    expect(result.clusters.map((c) => c.members)).toEqual([["hr:E4", "people-contacts:r", "ringcentral:5"]])
+    expect(result.rounds).toBe(3)
+    expect(result.decisions.map((d) => [d.round, d.matched])).toEqual([[1, true], [1, false], [2, true]])
+    expect(Merge.merge(result.people, options).people.map((p) => Person.encode(p))).toEqual(result.people.map((p) => Person.encode(p)))
+  })
+
+  it("skips a key held by too many records and reports it", () => {
+    const people = Array.from({ length: 6 }, (_, i) =>
+      record({ system: "people-contacts", remoteId: String(i), given: "Sam", family: "Lee", phones: ["(650) 555-0000"] })
+    )
+    const result = Merge.merge(people, { ...options, maxBlockSize: 5 })
+    expect(result.people).toHaveLength(6)
+    expect(result.decisions).toEqual([])
+    expect(result.skipped).toEqual([{ key: "phone:+16505550000", size: 6, reason: "held by 6 records (more than 5): not identifying" }])
+    expect(Merge.merge(people.slice(0, 5), { ...options, maxBlockSize: 5 }).people).toHaveLength(1)
+  })
+})
+
+describe("Merge: survivorship", () => {
+  const people = [
+    record({
+      system: "ringcentral",
+      remoteId: "1",
+      given: "Bob",
+      family: "Smith",
+      jobTitle: "Engineer",
+      department: "R&D",
+      emails: [{ value: "Bob.Smith@Example.com", primary: true }],
+      phones: [{ value: "+1 650 555 0100", capabilities: ["voice"] }, { value: "+1 650 555 0000", label: "main" }],
+      customFields: { color: "red", team: "core" },
+      readAt: "2026-01-02T00:00:00Z"
+    }),
+    record({
+      system: "hr",
+      remoteId: "E1",
+      given: "Robert",
+      family: "Smith",
+      jobTitle: "Senior Engineer",
+      employeeNumber: "E1",
+      emails: [{ value: "bob.smith@example.com", label: "other", customLabel: "corp" }],
+      phones: [{ value: "650.555.0100", label: "other", capabilities: ["sms"] }, { value: "16505550199", label: "mobile" }],
+      customFields: { color: "blue" },
+      readAt: "2026-01-01T00:00:00Z"
+    }),
+    record({
+      system: "hr",
+      remoteId: "E1-old",
+      given: "Rob",
+      family: "Smith",
+      jobTitle: "Intern",
+      employeeNumber: "E1",
+      readAt: "2025-01-01T00:00:00Z"
+    })
+  ]
+
+  it("takes each field from the best source, and records where it came from", () => {
+    const [merged] = Merge.merge(people, options).people
+    expect(merged!.id).toBe("hr:E1")
+    expect(merged!.name.given).toBe("Robert")
+    expect(merged!.jobTitle).toBe("Senior Engineer")
+    expect(merged!.department).toBe("R&D")
+    expect(merged!.employeeNumber).toBe("E1")
+    expect(merged!.customFields).toEqual({ color: "blue", team: "core" })
+    expect(merged!.fieldSources).toEqual({
+      contactPoints: "hr,ringcentral",
+      "customFields.color": "hr",
+      "customFields.team": "ringcentral",
+      department: "ringcentral",
+      employeeNumber: "hr",
+      jobTitle: "hr",
+      name: "hr"
+    })
+    expect(merged!.provenance.map((p) => p.key)).toEqual(["hr:E1", "hr:E1-old", "ringcentral:1"])
+  })
+
+  it("honours a per-field priority", () => {
+    const [merged] = Merge.merge(people, { ...options, fieldPriority: { name: ["ringcentral"] } }).people
+    expect(merged!.name.given).toBe("Bob")
+    expect(merged!.fieldSources?.["name"]).toBe("ringcentral")
+  })
+
+  it("prefers the most recent record of the same source", () => {
+    const [merged] = Merge.merge(people, { sourcePriority: ["ringcentral", "hr"] }).people
+    expect(merged!.jobTitle).toBe("Engineer")
+    expect(Merge.survive([people[1]!, people[2]!], options).jobTitle).toBe("Senior Engineer")
+  })
+
+  it("unions contact points on their normalized value, keeping the best label", () => {
+    const [merged] = Merge.merge(people, options).people
+    const byKey = new Map(merged!.contactPoints.map((p) => [p.key, p]))
+    expect(merged!.contactPoints.map((p) => p.key)).toEqual([
+      "email:bob.smith@example.com",
+      "phone:+16505550100",
+      "phone:+16505550199",
+      "phone:+16505550000"
+    ])
+    const email = byKey.get("email:bob.smith@example.com")!
+    expect(email).toMatchObject({ label: "work", primary: true, source: { system: "hr", remoteId: "E1" } })
+    expect(email.customLabel).toBeUndefined()
+    const direct = byKey.get("phone:+16505550100")!
+    expect(direct).toMatchObject({ label: "work", capabilities: ["voice", "sms"] })
+    expect(byKey.get("phone:+16505550000")).toMatchObject({ label: "main", shared: true })
+  })
+})
+
+// -----------------------------------------------------------------------------
+// properties
+// -----------------------------------------------------------------------------
+
+const pools = {
+  system: ["hr", "ringcentral", "people-contacts", "crm"],
+  remoteId: ["1", "2", "3", "4", "5", "6"],
+  given: ["Robert", "Bob", "rob", "Alice", "ALICE", "José", "Jose", "Zoë", "J"],
+  family: ["Smith", "smith", "Garcia", "García", "Lee"],
+  email: ["a@x.com", "A@X.com", "b@x.com", "c@y.org", "not an email"],
+  phone: ["+1 650 555 0100", "650.555.0100", "16505550101", "(650) 555-0102", "+44 20 7946 0958", "12"],
+  employee: ["E1", "E2", "E3"],
+  title: ["Engineer", "Manager", "CEO"],
+  readAt: ["2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z"]
+}
+
+const pointArbitrary = fc.oneof(
+  fc.record({
+    kind: fc.constant("email" as const),
+    value: fc.constantFrom(...pools.email),
+    label: fc.constantFrom("work" as const, "personal" as const, "other" as const),
+    primary: fc.option(fc.boolean(), { nil: undefined })
+  }),
+  fc.record({
+    kind: fc.constant("phone" as const),
+    value: fc.constantFrom(...pools.phone),
+    label: fc.constantFrom("work" as const, "mobile" as const, "main" as const, "home" as const, "other" as const),
+    shared: fc.option(fc.constant(true), { nil: undefined }),
+    capabilities: fc.option(fc.subarray(["voice", "fax", "sms"] as const), { nil: undefined })
+  })
+)
+
+const personArbitrary: fc.Arbitrary<Person.Person> = fc
+  .record({
+    system: fc.constantFrom(...pools.system),
+    remoteId: fc.constantFrom(...pools.remoteId),
+    given: fc.option(fc.constantFrom(...pools.given), { nil: undefined }),
+    family: fc.option(fc.constantFrom(...pools.family), { nil: undefined }),
+    jobTitle: fc.option(fc.constantFrom(...pools.title), { nil: undefined }),
+    employeeNumber: fc.option(fc.constantFrom(...pools.employee), { nil: undefined }),
+    points: fc.array(pointArbitrary, { maxLength: 4 }),
+    custom: fc.option(fc.constantFrom("red", "blue"), { nil: undefined }),
+    readAt: fc.option(fc.constantFrom(...pools.readAt), { nil: undefined })
+  })
+  .map((r) =>
+    new Person.Person({
+      id: Person.canonicalId(r.system, r.remoteId),
+      name: new Person.Name({
+        ...(r.given === undefined ? {} : { given: r.given }),
+        ...(r.family === undefined ? {} : { family: r.family })
+      }),
+      ...(r.jobTitle === undefined ? {} : { jobTitle: r.jobTitle }),
+      ...(r.employeeNumber === undefined ? {} : { employeeNumber: r.employeeNumber }),
+      contactPoints: r.points.map((p) =>
+        ContactPoint.make({
+          kind: p.kind,
+          value: p.value,
+          label: p.label,
+          ...("primary" in p && p.primary !== undefined ? { primary: p.primary } : {}),
+          ...("shared" in p && p.shared !== undefined ? { shared: p.shared } : {}),
+          ...("capabilities" in p && p.capabilities !== undefined ? { capabilities: p.capabilities } : {})
+        })
+      ),
+      customFields: r.custom === undefined ? {} : { color: r.custom },
+      provenance: [
+        new Person.Provenance({ system: r.system, remoteId: r.remoteId, ...(r.readAt === undefined ? {} : { readAt: new Date(r.readAt) }) })
+      ]
+    })
+  )
+
+const crossReferenceArbitrary = fc.array(
+  fc.array(fc.tuple(fc.constantFrom(...pools.system), fc.constantFrom(...pools.remoteId)).map(([s, r]) => `${s}:${r}`), { minLength: 2, maxLength: 3 }),
+  { maxLength: 2 }
+)
+
+const inputArbitrary = fc.record({
+  people: fc.array(personArbitrary, { maxLength: 14 }),
+  crossReferences: crossReferenceArbitrary,
+  priority: fc.shuffledSubarray(pools.system),
+  maxBlockSize: fc.constantFrom(2, 3, 32)
+})
+
+const generatedArbitrary = fc.record({ seed: fc.integer({ min: 0, max: 1_000_000 }), size: fc.integer({ min: 1, max: 40 }) }).map(
+  ({ seed, size }) => Generator.company({ seed, size }).records
+)
+
+const optionsOf = (input: { crossReferences: ReadonlyArray<ReadonlyArray<string>>; priority: ReadonlyArray<string>; maxBlockSize: number }): Merge.Options => ({
+  sourcePriority: input.priority,
+  crossReferences: input.crossReferences,
+  maxBlockSize: input.maxBlockSize
+})
+
+const checkNoPointLost = (people: ReadonlyArray<Person.Person>, result: Merge.Result) => {
+  const byId = new Map<string, Array<Person.Person>>()
+  for (const p of people) byId.set(p.id, [...(byId.get(p.id) ?? []), p])
+  const seen = new Set<string>()
+  for (const cluster of result.clusters) {
+    const keys = new Set(pointKeys(cluster.person))
+    for (const member of new Set(cluster.members)) {
+      expect(seen.has(member)).toBe(false)
+      seen.add(member)
+      for (const p of byId.get(member)!) for (const key of pointKeys(p)) expect(keys.has(key)).toBe(true)
+    }
+    // no duplicates after de-duplication
+    expect(keys.size).toBe(cluster.person.contactPoints.length)
+  }
+  expect(seen).toEqual(new Set(people.map((p) => p.id)))
+}
+
+describe("Merge: properties", () => {
+  it("gives the same result whatever the input order (adversarial people)", () => {
+    fc.assert(
+      fc.property(inputArbitrary, fc.integer(), (input, salt) => {
+        const options = optionsOf(input)
+        const shuffled = shuffle(input.people, salt)
+        expect(snapshot(Merge.merge(shuffled, options))).toBe(snapshot(Merge.merge(input.people, options)))
+      }),
+      { numRuns: 150 }
+    )
+  })
+
+  it("is idempotent: merging a merged result changes nothing (adversarial people)", () => {
+    fc.assert(
+      fc.property(inputArbitrary, (input) => {
+        const options = optionsOf(input)
+        const once = Merge.merge(input.people, options)
+        const twice = Merge.merge(once.people, options)
+        expect(twice.people.map((p) => Person.encode(p))).toEqual(once.people.map((p) => Person.encode(p)))
+        expect(twice.decisions.filter((d) => d.matched)).toEqual([])
+      }),
+      { numRuns: 150 }
+    )
+  })
+
+  it("loses no contact point and puts every record in exactly one cluster (adversarial people)", () => {
+    fc.assert(
+      fc.property(inputArbitrary, (input) => {
+        checkNoPointLost(input.people, Merge.merge(input.people, optionsOf(input)))
+      }),
+      { numRuns: 150 }
+    )
+  })
+
+  it("holds all three properties on generated companies", () => {
+    fc.assert(
+      fc.property(generatedArbitrary, fc.integer(), (records, salt) => {
+        const shuffled = shuffle(records, salt)
+        const once = Merge.merge(records, options)
+        expect(snapshot(Merge.merge(shuffled, options))).toBe(snapshot(once))
+        expect(Merge.merge(once.people, options).people.map((p) => Person.encode(p))).toEqual(once.people.map((p) => Person.encode(p)))
+        checkNoPointLost(records, once)
+      }),
+      { numRuns: 30 }
+    )
+  })
+})
+
+/** A deterministic shuffle (a seeded Fisher-Yates). */
+const shuffle = <A>(items: ReadonlyArray<A>, salt: number): Array<A> => {
+  const rng = Generator.random(salt)
+  const out = [...items]
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1)
+    ;[out[i], out[j]] = [out[j]!, out[i]!]
+  }
+  return out
+}
