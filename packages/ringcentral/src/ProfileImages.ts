@@ -88,6 +88,8 @@ export interface Image {
   readonly contentType: string | undefined
   readonly etag: string | undefined
   readonly contentLength: number | undefined
+  /** The `Content-Disposition` header, when the server sent one. */
+  readonly contentDisposition: string | undefined
   readonly bytes: Stream.Stream<Uint8Array, PeopleError.PeopleError>
 }
 
@@ -213,6 +215,7 @@ export const make: Effect.Effect<Service, never, RingCentralClient> = Effect.map
       contentType: response.headers["content-type"],
       etag: response.headers["etag"],
       contentLength: length === undefined || !/^\d+$/.test(length.trim()) ? undefined : Number(length),
+      contentDisposition: response.headers["content-disposition"],
       bytes: Stream.mapError(response.stream, (error) =>
         new PeopleError.Unavailable({
           module: "ringcentral",

@@ -73,6 +73,9 @@ describe("ProfileImages over HTTP", () => {
       expect(original.contentType).toBe("image/gif")
       expect(original.contentLength).toBe(5_000)
       expect(yield* collect(original)).toEqual(bytes)
+      const attachment = yield* images.readScaledProfileImage(id, "195x195", { contentDisposition: "Attachment", contentDispositionFilename: "alice.gif" })
+      expect(attachment.contentDisposition).toBe(`attachment; filename="alice.gif"`)
+      expect(yield* collect(attachment)).toEqual(bytes)
       for (const size of ProfileImages.scaleSizes) {
         const scaled = yield* images.readScaledProfileImage(id, size)
         expect(yield* collect(scaled)).toEqual(bytes)
@@ -88,7 +91,7 @@ describe("ProfileImages over HTTP", () => {
       expect(notModified._tag).toBe("NotModified")
       // reads go to the media URL
       const reads = urls.filter((u) => u.startsWith("GET") && u.includes("/profile-image"))
-      expect(reads.length).toBe(2 + ProfileImages.scaleSizes.length)
+      expect(reads.length).toBe(3 + ProfileImages.scaleSizes.length)
       expect(reads.every((u) => u.includes(`${emulator.url}/restapi`) && u.endsWith("accept=image/*"))).toBe(true)
       yield* images.deleteUserProfileImage(id)
       const gone = yield* Effect.either(images.readUserProfileImageLegacy(id))

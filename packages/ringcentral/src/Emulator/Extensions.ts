@@ -533,17 +533,29 @@ export const routes = (context: Context.Context): HttpRouter.HttpRouter<never, n
     return Effect.map(HttpServerRequest.HttpServerRequest, (request) => {
       const etag = `"${img.etag}"`
       if (request.headers["if-none-match"] === etag) return HttpServerResponse.empty({ status: 304, headers: { ETag: etag } })
-      return HttpServerResponse.uint8Array(img.bytes, {
-        contentType: img.contentType,
-        headers: { ETag: etag, "Content-Language": "en-US" }
-      })
+      const query = new URL(request.url, "http://localhost").searchParams
+      const disposition = query.get("contentDisposition")
+      const filename = query.get("contentDispositionFilename")
+      const headers: Record<string, string> = { ETag: etag, "Content-Language": "en-US" }
+      if (disposition === "Inline" || disposition === "Attachment") {
+        headers["Content-Disposition"] = `${disposition.toLowerCase()}${filename === null ? "" : `; filename="${filename.replace(/["\r\n]/g, "_")}"`}`
+      }
+      return HttpServerResponse.uint8Array(img.bytes, { contentType: img.contentType, headers })
     })
   }
 
   const readImage = context.guard("Medium", withExtension(image))
 
   const readScaledImage = context.guard("Medium", withExtension((extension) =>
-    Effect.flatMap(params, (p) => scaleSizes.includes(p.scaleSize ?? "") ? image(extension) : Effect.succeed(invalid("scaleSize")))))
+    Effect.flatMap(params, (p) => {
+      if (!scaleSizes.includes(p.scaleSize ?? "")) return Effect.succeed(invalid("scaleSize"))
+      return Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+        const disposition = new URL(request.url, "http://localhost").searchParams.get("contentDisposition")
+        return disposition === null || disposition === "Inline" || disposition === "Attachment"
+          ? image(extension)
+          : Effect.succeed(invalid("contentDisposition"))
+      })
+    })))
 
   const upload = context.guard("Heavy", withExtension((extension) =>
     Effect.gen(function*() {
