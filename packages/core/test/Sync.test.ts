@@ -169,9 +169,9 @@ describe("Sync.run", () => {
       }
     }).pipe(Effect.provide(SyncState.layerMemory)))
 
-  it.effect("follows directory changes: value changed, label changed, number removed", () =>
+  it.effect.each([false, true])("follows directory changes: value changed, label changed, number removed (list omits integration: %s)", (omitIntegration) =>
     Effect.gen(function*() {
-      const s = scenario()
+      const s = scenario({ omitIntegration })
       yield* runOnce(s)
       s.source.put(
         Memory.person(RC, {
@@ -203,7 +203,9 @@ describe("Sync.run", () => {
         ["phone", "+16505550101", "mobile", true],
         ["phone", "+16505550111", "fax", true]
       ])
-      const again = yield* Effect.flatMap(s.job(), (j) => Effect.zipRight(SyncState.SyncState.pipe(Effect.flatMap((st) => st.setVersion(undefined))), j.plan))
+      const state = yield* SyncState.SyncState
+      yield* state.setVersion(undefined)
+      const again = yield* Effect.flatMap(s.job(), (j) => j.plan)
       expect(Sync.actions(again)).toHaveLength(0)
     }).pipe(Effect.provide(SyncState.layerMemory)))
 

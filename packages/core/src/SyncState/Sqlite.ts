@@ -184,7 +184,7 @@ export const make: Effect.Effect<Service, SyncStateError, SqlClient.SqlClient> =
 
 /** The driver throws when the file cannot be opened: a typed error instead of a defect. */
 const openFailure = <E>(self: Layer.Layer<SyncState, E>): Layer.Layer<SyncState, E | SyncStateError> =>
-  Layer.catchAllCause(self, (cause): Layer.Layer<never, E | SyncStateError> => {
+  Layer.catchAllCause(self, (cause): Layer.Layer<SyncState, E | SyncStateError> => {
     const defect = Cause.dieOption(cause)
     return Option.isSome(defect)
       ? Layer.fail(
