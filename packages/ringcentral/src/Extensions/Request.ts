@@ -37,7 +37,9 @@ export const validate = <A, I>(schema: Schema.Schema<A, I>, method: string) => {
  */
 export const invalid = (method: string, error: ParseResult.ParseError): PeopleError.InvalidRequest => {
   const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
-  const all = issues.map((issue) => ({ field: HttpPolicy.formatPath(issue.path), message: issue.message }))
+  const all = issues
+    .map((issue) => ({ field: HttpPolicy.formatPath(issue.path), message: issue.message }))
+    .sort((a, b) => Number(a.message.startsWith("Expected undefined")) - Number(b.message.startsWith("Expected undefined")))
   // an optional field reports its members' issues plus "expected undefined" (for
   // the field and its parents): keep the most precise issue of each field
   const seen = new Set<string>()
