@@ -1,0 +1,54 @@
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as ContactPoint from "@unified-people/core/ContactPoint"
+import * as PeopleDirectory from "@unified-people/core/PeopleDirectory"
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
+import * as Emulator from "../src/Emulator.js"
+import { isListed } from "../src/Emulator/Directory.js"
+import * as RingCentralClient from "../src/RingCentralClient.js"
+import * as RingCentralPeople from "../src/RingCentralPeople.js"
+
+describe("RingCentralPeople", () => {
+  it.scopedLive("implements the core PeopleDirectory port over the directory", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make({ size: 300, scale: 0.01 })
+      const layer = RingCentralPeople.layer().pipe(Layer.provide(RingCentralClient.layer(Emulator.clientOptions(emulator))))
+      yield* Effect.gen(function*() {
+        const directory = yield* PeopleDirectory.PeopleDirectory
+        expect(directory.system).toBe("ringcentral")
+        const people = yield* Stream.runCollect(directory.stream)
+        const listed = emulator.store.list().filter(isListed)
+        expect(people.length).toBe(listed.length)
+        const all = [...people]
+        expect(all.every((p) => p.provenance[0]!.system === "ringcentral" && p.id === `ringcentral:${p.provenance[0]!.remoteId}`)).toBe(true)
+        // people sharing the company main number: shared, never identifying
+        const main = all.flatMap((p) => p.contactPoints).filter((c) => c.label === "main")
+        expect(main.length).toBeGreaterThan(0)
+        expect(main.every((c) => c.shared === true && !ContactPoint.isIdentifying(c))).toBe(true)
+        // Department entries keep their name only
+        const queue = all.find((p) => p.name.display?.includes("queue"))
+        expect(queue?.name.given).toBeUndefined()
+
+        const snapshot = yield* directory.snapshot()
+        if (snapshot._tag !== "Modified") throw new Error("expected Modified")
+        expect(yield* Stream.runCount(snapshot.people)).toBe(listed.length)
+        const again = yield* directory.snapshot({ ifNoneMatch: snapshot.version })
+        expect(again).toEqual({ _tag: "NotModified", version: snapshot.version })
+
+        const target = listed.find((e) => e.type === "User" && e.contact.email !== undefined)!
+        const person = yield* directory.get(target.id)
+        expect(person.name).toMatchObject({ given: target.contact.firstName, family: target.contact.lastName })
+        expect(person.jobTitle).toBe(target.contact.jobTitle)
+        const missing = yield* Effect.flip(directory.get("1"))
+        expect(missing._tag).toBe("NotFound")
+
+        const found = yield* Stream.runCollect(directory.search({ email: target.contact.email!.toUpperCase() }))
+        expect([...found].map((p) => p.provenance[0]!.remoteId)).toEqual([target.id])
+        const sales = yield* Stream.runCollect(directory.search({ department: "Sales" }))
+        expect(sales.length).toBe(listed.filter((e) => e.contact.department === "Sales").length)
+        expect([...sales].every((p) => p.department === "Sales")).toBe(true)
+      }).pipe(Effect.provide(layer))
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+})
