@@ -28,7 +28,21 @@
  * Matching: a full run reads the target directory once into an index
  * (`match: "index"`, the default: one streamed read instead of one search per
  * person); `match: "search"` searches per person instead (small sources). Partial
- * syncs always search.
+ * syncs always search. A target person is given to one source person only: the
+ * one already linked to it, else the first in directory order.
+ *
+ * ```ts
+ * import { Sync } from "@unified-people/core"
+ * import * as Sqlite from "@unified-people/core/SyncState/Sqlite"
+ *
+ * const program = Effect.gen(function*() {
+ *   const job = yield* Sync.make({ source, target, contacts, concurrency: 4 })
+ *   const plan = yield* job.plan
+ *   console.log(Sync.formatPlan(plan)) // the dry run
+ *   const summary = yield* job.apply(plan)
+ *   console.log(Sync.formatSummary(summary))
+ * }).pipe(Effect.provide(Sqlite.layer({ filename: "sync-state.db" })))
+ * ```
  *
  * @since 0.1.0
  */
@@ -342,7 +356,8 @@ export interface DirectoryEvent {
 export type SyncError = PeopleError | SyncState.SyncStateError
 
 /**
- * A sync job.
+ * A sync job. Run one operation of a job at a time (its progress counters are
+ * shared), and one job per state store.
  *
  * @since 0.1.0
  * @category models

@@ -118,7 +118,10 @@ describe("Sync.run", () => {
       const s = scenario()
       const job = yield* s.job()
       const plan = yield* job.plan
+      const reads = { list: s.book.calls.list, get: s.book.calls.get, source: s.source.total(), target: s.target.total() }
       const summary = yield* job.apply(plan)
+      // applying reads nothing: it makes exactly the planned writes
+      expect({ list: s.book.calls.list, get: s.book.calls.get, source: s.source.total(), target: s.target.total() }).toEqual(reads)
       expect(s.book.calls.create).toBe(7)
       expect(s.book.calls.update + s.book.calls.delete + s.book.calls.deleteAll).toBe(0)
       expect(summary).toMatchObject({ created: 7, updated: 0, deleted: 0, matched: 3, unmatched: 1, failures: [] })
