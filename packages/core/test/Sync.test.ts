@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Option, SubscriptionRef } from "effect"
+import { Effect, Option, Stream, SubscriptionRef } from "effect"
 import * as fc from "fast-check"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -402,6 +402,38 @@ describe("Sync resumability", () => {
         { numRuns: 25, seed: 7 }
       )
     ))
+
+  it.effect("an update whose answer was lost leaves a stale state record, refreshed without a write", () =>
+    Effect.gen(function*() {
+      const s = scenario()
+      yield* runOnce(s)
+      const state = yield* SyncState.SyncState
+      const work = (yield* state.written("p-1")).find((w) => w.normalized === "+16505550101")!
+      // the state still describes the contact as it was before an update that did reach the book
+      yield* state.recordWrite(new SyncState.Written({ ...work, label: "mobile", hash: SyncState.hash({ ...work, label: "mobile" }) }))
+      yield* state.setVersion(undefined)
+      const writes = s.book.writes()
+      const report = yield* runOnce(s)
+      expect(report.plan.people.flatMap((p) => p.adopt.map((a) => [a.contactId, a.reason]))).toEqual([[work.contactId, "state refreshed"]])
+      expect(Sync.actions(report.plan)).toEqual([])
+      expect(s.book.writes()).toBe(writes)
+      expect((yield* state.written("p-1")).find((w) => w.contactId === work.contactId)!.label).toBe("work")
+    }).pipe(Effect.provide(SyncState.layerMemory)))
+
+  it.effect("a directory that returns a person twice (paging overlap) is planned once", () =>
+    Effect.gen(function*() {
+      const s = scenario()
+      const source = {
+        ...s.source.service,
+        snapshot: () =>
+          Effect.map(s.source.service.snapshot(), (snap) =>
+            snap._tag === "NotModified" ? snap : { ...snap, people: Stream.concat(snap.people, Stream.take(snap.people, 2)) })
+      }
+      const report = yield* Effect.flatMap(Sync.make({ ...s.options(), source }), (job) => job.run)
+      expect(report.plan.peopleRead).toBe(4)
+      expect(report.summary.created).toBe(7)
+      expect(s.book.dumpAll()).toEqual(expectedAfterFirstRun)
+    }).pipe(Effect.provide(SyncState.layerMemory)))
 
   it.effect("a failure that rejects one action is reported and the rest is applied; the version is not stored", () =>
     Effect.gen(function*() {
