@@ -1,0 +1,92 @@
+/**
+ * `npm run bench`: every benchmark in one run, one after the other (never in
+ * parallel, so they do not compete for the cores), printed as markdown tables and
+ * written to `bench/RESULTS.md` with the date and the machine.
+ *
+ *   npm run bench                       # directory 100,000 entries, sync 10,000 people, merge 1,000,000 records
+ *   npm run bench -- --quick            # directory 10,000, sync 1,000, merge 100,000
+ *   npm run bench -- --only directory,merge
+ *
+ * Other flags: `--directory-size`, `--directory-scale` (default 0.01),
+ * `--sync-size`, `--sync-scale` (default 0.001), `--sync-concurrency` (default 8),
+ * `--merge-records`, `--no-small-pages` (skip the SDK run with 100-entry pages),
+ * `--out FILE` (default bench/RESULTS.md).
+ *
+ * @since 0.1.0
+ */
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import * as Directory from "./directory.js"
+import * as Merge from "./merge.js"
+import * as Sync from "./sync.js"
+import * as Util from "./util.js"
+
+const benchmarks = ["directory", "sync", "merge"] as const
+
+const machine = (): string => {
+  const cpus = Os.cpus()
+  return `${cpus[0]?.model ?? "unknown CPU"}, ${Os.availableParallelism()} cores (nproc), ` +
+    `${(Os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${Os.type()} ${Os.release()}`
+}
+
+const load = (): string => Os.loadavg().map((l) => l.toFixed(1)).join(" / ")
+
+const main = async (): Promise<void> => {
+  const args = process.argv.slice(2)
+  const quick = Util.has(args, "quick")
+  const only = Util.flag(args, "only")?.split(",").map((s) => s.trim()) ?? [...benchmarks]
+  for (const name of only) {
+    if (!(benchmarks as ReadonlyArray<string>).includes(name)) throw new Error(`unknown benchmark ${name} (one of ${benchmarks.join(", ")})`)
+  }
+  const out = Path.resolve(Util.root, Util.flag(args, "out") ?? "bench/RESULTS.md")
+  const started = new Date()
+  const loadBefore = load()
+  const clock = performance.now()
+  const sections: Array<Util.Section> = []
+  const timings: Array<string> = []
+  const timed = async (name: string, f: () => Promise<Util.Section>) => {
+    const t = performance.now()
+    const section = await f()
+    timings.push(`${name} ${Util.seconds(performance.now() - t)}`)
+    sections.push(section)
+    process.stdout.write(`\n${Util.markdown(section)}\n`)
+  }
+  if (only.includes("directory")) {
+    await timed("directory", () =>
+      Directory.run({
+        size: Util.numberFlag(args, "directory-size", quick ? 10_000 : 100_000),
+        scale: Util.numberFlag(args, "directory-scale", 0.01),
+        smallPages: !Util.has(args, "no-small-pages")
+      }))
+  }
+  if (only.includes("sync")) {
+    await timed("sync", () =>
+      Sync.run({
+        size: Util.numberFlag(args, "sync-size", quick ? 1_000 : 10_000),
+        scale: Util.numberFlag(args, "sync-scale", 0.001),
+        concurrency: Util.numberFlag(args, "sync-concurrency", 8)
+      }))
+  }
+  if (only.includes("merge")) {
+    await timed("merge", () =>
+      Merge.run({ records: Util.numberFlag(args, "merge-records", quick ? 100_000 : 1_000_000), seed: Util.numberFlag(args, "seed", 1) }))
+  }
+  const document = [
+    `# Benchmark results${quick ? " (--quick)" : ""}`,
+    "",
+    `- Date: ${started.toISOString()} (finished ${new Date().toISOString()}, ${Util.seconds(performance.now() - clock)} in all: ${timings.join(", ")})`,
+    `- Machine: ${machine()}`,
+    `- Load average (1 / 5 / 15 min) at the start: ${loadBefore}; at the end: ${load()}. The machine is shared with other work, so wall times are inflated; CPU times and call counts are steadier.`,
+    `- Command: \`npm run bench${args.length === 0 ? "" : ` -- ${args.join(" ")}`}\``,
+    "",
+    ...sections.flatMap((s) => [Util.markdown(s), ""])
+  ].join("\n")
+  Fs.writeFileSync(out, document)
+  process.stdout.write(`\nwritten to ${Path.relative(process.cwd(), out)}\n`)
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,168 @@
+/**
+ * Sync benchmark: the core `Sync` job from the RingCentral company directory to
+ * the People system, both emulators on loopback holding one generated company
+ * (the CLI's `Emulators`, as the demo starts them), both sides' rate limits
+ * scaled by the same factor, the state in an embedded SQLite file. Three runs:
+ *
+ * 1. a full sync (every directory person matched and written);
+ * 2. a no-change re-sync that reads and compares everything (the stored
+ *    directory version ignored, as `unified-people sync --full`): zero writes;
+ * 3. a re-sync with the stored directory ETag: the directory answers 304, so
+ *    one directory call and no People call.
+ *
+ * Calls and 429s are counted by the emulators, writes are the People emulator's
+ * non-GET requests.
+ *
+ *   node --conditions=@unified-people/source --import tsx bench/sync.ts [--size 10000] [--scale 0.001]
+ *
+ * @since 0.1.0
+ */
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as Connections from "@unified-people/cli/Connections"
+import * as Emulators from "@unified-people/cli/Emulators"
+import * as Sync from "@unified-people/core/Sync"
+import * as SyncState from "@unified-people/core/SyncState"
+import * as SqliteState from "@unified-people/core/SyncState/Sqlite"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import * as Url from "node:url"
+import * as Util from "./util.js"
+
+/**
+ * Options of {@link run}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  readonly size: number
+  readonly scale: number
+  readonly concurrency: number
+}
+
+/**
+ * One run's figures.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Measurement {
+  readonly label: string
+  readonly millis: number
+  readonly directoryCalls: number
+  readonly directory429: number
+  readonly peopleCalls: number
+  readonly people429: number
+  readonly writes: number
+  readonly summary: Sync.Summary
+}
+
+/**
+ * Runs the three syncs and returns the table.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const run = (options: Options): Promise<Util.Section> => {
+  const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "unified-people-bench-"))
+  const file = Path.join(dir, "state.sqlite")
+  const program = Effect.gen(function*() {
+    process.stderr.write(`sync: generating ${Util.int(options.size)} people in both emulators…\n`)
+    const emulators = yield* Emulators.start({ size: options.size, scale: options.scale })
+    const connections = yield* Connections.make(emulators.settings)
+    const state = yield* SyncState.SyncState
+    const matched = emulators.company.matched.size
+
+    const once = (label: string, service: SyncState.Service) =>
+      Effect.gen(function*() {
+        process.stderr.write(`sync: ${label}…\n`)
+        const rcBefore = yield* emulators.ringcentral.stats
+        const peopleBefore = emulators.people.requests().length
+        const people429Before = emulators.people.statusCounts()[429] ?? 0
+        const job = yield* Effect.provideService(
+          Sync.make({ ...connections, concurrency: options.concurrency }),
+          SyncState.SyncState,
+          service
+        )
+        const started = performance.now()
+        const report = yield* job.run
+        const millis = performance.now() - started
+        const rcAfter = yield* emulators.ringcentral.stats
+        const requests = emulators.people.requests().slice(peopleBefore)
+        return {
+          label,
+          millis,
+          directoryCalls: rcAfter.requests - rcBefore.requests,
+          directory429: rcAfter.rateLimited - rcBefore.rateLimited,
+          peopleCalls: requests.length,
+          people429: (emulators.people.statusCounts()[429] ?? 0) - people429Before,
+          writes: requests.filter((r) => r.method !== "GET").length,
+          summary: report.summary
+        } satisfies Measurement
+      })
+
+    const full = yield* once("full sync", state)
+    // as `sync --full`: the stored directory version is not used, everything is read and compared
+    const compared = yield* once("no-change re-sync (whole directory compared)", { ...state, version: Effect.succeedNone })
+    const conditional = yield* once("no-change re-sync (ETag, 304)", state)
+    return { matched, results: [full, compared, conditional] }
+  })
+  return program.pipe(
+    Effect.scoped,
+    Effect.provide(SqliteState.layer({ filename: file })),
+    Effect.provide(Layer.merge(NodeHttpClient.layerUndici, NodeContext.layer)),
+    Effect.runPromise
+  ).then(({ matched, results }) => {
+    Fs.rmSync(dir, { recursive: true, force: true })
+    const baseline = results[0]!
+    return {
+      title: `Sync: ${Util.int(options.size)} directory people → People system, rate limits ×${options.scale}`,
+      columns: [
+        "run",
+        "wall time",
+        "time vs full sync",
+        "directory calls (429s)",
+        "People calls (429s)",
+        "writes",
+        "created / updated / deleted",
+        "client retries / rate-limit waits"
+      ],
+      rows: results.map((r) => [
+        r.label,
+        Util.seconds(r.millis),
+        Util.ratio(r.millis, baseline.millis),
+        `${Util.int(r.directoryCalls)} (${r.directory429})`,
+        `${Util.int(r.peopleCalls)} (${r.people429})`,
+        Util.int(r.writes),
+        `${Util.int(r.summary.created)} / ${Util.int(r.summary.updated)} / ${Util.int(r.summary.deleted)}`,
+        `${r.summary.retries} / ${r.summary.rateLimitWaits}`
+      ]),
+      notes: [
+        `${Util.int(matched)} directory users matched a person in the People system (the rest are directory-only, or People-only people).`,
+        `People system limits 3600 / h and 20 / 2 s per token, RingCentral Medium 40 / 60 s, Heavy 10 / 60 s, all scaled ×${options.scale}; job concurrency ${options.concurrency}; state in an SQLite file.`,
+        "Calls counted by the emulators (directory: every RingCentral request incl. token; People: every request); writes are the People system's POST/PATCH/DELETE requests."
+      ]
+    } satisfies Util.Section
+  })
+}
+
+const main = async (): Promise<void> => {
+  const args = process.argv.slice(2)
+  const section = await run({
+    size: Util.numberFlag(args, "size", 10_000),
+    scale: Util.numberFlag(args, "scale", 0.001),
+    concurrency: Util.numberFlag(args, "concurrency", 8)
+  })
+  process.stdout.write(`${Util.markdown(section)}\n`)
+}
+
+if (process.argv[1] !== undefined && Url.pathToFileURL(process.argv[1]).href === import.meta.url) {
+  main().catch((error) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`)
+    process.exit(1)
+  })
+}
