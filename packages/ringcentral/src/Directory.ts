@@ -267,15 +267,39 @@ export const searchDirectoryEntries = (
   })
 
 /**
- * Every match of a search across pages, lazily (`perPage` defaults to 2000).
+ * Page sizes tried by {@link streamSearchDirectoryEntries}, largest first: a
+ * server that refuses one (`InvalidRequest` on `perPage`) gets the next.
+ *
+ * @since 0.1.0
+ * @category paging
+ */
+export const searchPageSizes: ReadonlyArray<number> = [2000, 1000, 500, 200, 100]
+
+/**
+ * Every match of a search across pages, lazily, with the largest page size the
+ * server accepts (unless `perPage` is given).
  *
  * @since 0.1.0
  * @category operations
  */
 export const streamSearchDirectoryEntries = (
   request: Omit<SearchRequest, "page">
-): Stream.Stream<DirectorySchema.ContactResource, PeopleError.PeopleError, RingCentralClient> =>
-  pages((page) => searchDirectoryEntries({ perPage: 2000, ...request, page }))
+): Stream.Stream<DirectorySchema.ContactResource, PeopleError.PeopleError, RingCentralClient> => {
+  if (request.perPage !== undefined) return pages((page) => searchDirectoryEntries({ ...request, page }))
+  const probe = (
+    sizes: ReadonlyArray<number>
+  ): Effect.Effect<readonly [DirectorySchema.DirectoryResource, number], PeopleError.PeopleError, RingCentralClient> =>
+    searchDirectoryEntries({ ...request, page: 1, perPage: sizes[0]! }).pipe(
+      Effect.map((first) => [first, sizes[0]!] as const),
+      Effect.catchIf(
+        (e) => e._tag === "InvalidRequest" && e.sent && e.field === "perPage" && sizes.length > 1,
+        () => probe(sizes.slice(1))
+      )
+    )
+  return Stream.unwrap(
+    Effect.map(probe(searchPageSizes), ([first, perPage]) => pages((page) => searchDirectoryEntries({ ...request, page, perPage }), first))
+  )
+}
 
 /**
  * Reads the federation and its accounts.

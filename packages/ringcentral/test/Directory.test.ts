@@ -127,6 +127,21 @@ describe("Directory", () => {
       expect(stats.byGroup["Heavy"]).toBe(2 + Math.ceil(expectedLabs.length / 7) + (expectedLabs.length % 7 === 0 ? 1 : 0))
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
+  it.scopedLive("a search stream falls back to the largest page size the server accepts", () =>
+    Effect.gen(function*() {
+      const { client, emulator } = yield* setup({ size: 700, maxPerPage: 250 })
+      const provide = Effect.provideService(RingCentralClient, client)
+      const refused = yield* Effect.flip(Directory.searchDirectoryEntries({ perPage: 2000 }).pipe(provide))
+      expect(refused).toMatchObject({ _tag: "InvalidRequest", field: "perPage", remoteCode: "ADG-121", sent: true })
+      const before = (yield* emulator.stats).byGroup["Heavy"] ?? 0
+      const count = yield* Directory.streamSearchDirectoryEntries({}).pipe(Stream.runCount, provide)
+      expect(count).toBe(emulator.store.list().filter(isListed).length)
+      // 2000 and 1000 refused, then 500 refused, then pages of 200
+      expect((yield* emulator.stats).byGroup["Heavy"]! - before).toBe(3 + Math.ceil(count / 200))
+      const invalid = yield* Effect.flip(Directory.searchDirectoryEntries({ extensionIds: Array.from({ length: 101 }, (_, i) => String(i)) }).pipe(provide))
+      expect(invalid).toMatchObject({ _tag: "InvalidRequest", field: "extensionIds", sent: false })
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
   it.scopedLive("reads the federation", () =>
     Effect.gen(function*() {
       const { result } = yield* run(Effect.gen(function*() {
