@@ -670,7 +670,13 @@ const surviveWith = (members: ReadonlyArray<Person.Person>, ranking: Ranking): P
   const fieldSources: Record<string, string> = {}
   const keyed = members.map((person) => ({ person, record: recordKey(person) }))
 
+  const single = keyed.length === 1 ? members[0]! : undefined
   const pick = <A>(field: Field, get: (person: Person.Person) => A | undefined): A | undefined => {
+    if (single !== undefined) {
+      const value = get(single)
+      if (value !== undefined) fieldSources[field] = recordSystem(single, field, ranking)
+      return value
+    }
     const candidates: Array<Candidate<A>> = []
     for (const { person, record } of keyed) {
       const value = get(person)
@@ -717,9 +723,10 @@ const surviveWith = (members: ReadonlyArray<Person.Person>, ranking: Ranking): P
     const fallback = recordSystem(person, "contactPoints", ranking)
     for (const point of person.contactPoints) {
       const system = point.source?.system ?? fallback
-      const list = pointCandidates.get(point.key)
+      const key = point.key
+      const list = pointCandidates.get(key)
       const candidate = { value: point, system, rank: ranking.rank("contactPoints", system), readAt: readAtOf(person, system), record }
-      if (list === undefined) pointCandidates.set(point.key, [candidate])
+      if (list === undefined) pointCandidates.set(key, [candidate])
       else list.push(candidate)
     }
   }
@@ -741,18 +748,21 @@ const surviveWith = (members: ReadonlyArray<Person.Person>, ranking: Ranking): P
   }
 
   // provenance, unioned on its key (the latest read wins)
-  const provenanceByKey = new Map<string, Person.Provenance>()
-  for (const { person } of keyed) {
-    for (const p of person.provenance) {
-      const current = provenanceByKey.get(p.key)
-      if (current === undefined || compareProvenance(p, current) < 0) provenanceByKey.set(p.key, p)
+  let provenance: Array<Person.Provenance>
+  if (single !== undefined && single.provenance.length <= 1) {
+    provenance = [...single.provenance]
+  } else {
+    const provenanceByKey = new Map<string, Person.Provenance>()
+    for (const { person } of keyed) {
+      for (const p of person.provenance) {
+        const current = provenanceByKey.get(p.key)
+        if (current === undefined || compareProvenance(p, current) < 0) provenanceByKey.set(p.key, p)
+      }
     }
+    provenance = Array.from(provenanceByKey.values()).sort((x, y) => compareStrings(x.key, y.key))
   }
-  const provenance = Array.from(provenanceByKey.values()).sort((x, y) => compareStrings(x.key, y.key))
   const id = provenance[0]?.key ?? keyed.map((k) => k.person.id).sort(compareStrings)[0] ?? ""
 
-  const sortedSources: Record<string, string> = {}
-  for (const key of Object.keys(fieldSources).sort(compareStrings)) sortedSources[key] = fieldSources[key]!
 
   return new Person.Person(
     {
@@ -769,7 +779,7 @@ const surviveWith = (members: ReadonlyArray<Person.Person>, ranking: Ranking): P
       customFields,
       ...(photo === undefined ? {} : { photo }),
       provenance,
-      fieldSources: sortedSources
+      fieldSources
     },
     true
   )
@@ -818,7 +828,10 @@ export const merge = (people: ReadonlyArray<Person.Person>, options: Options): R
     const matchedNothing = resolution.clusters.length === current.length
     if (round > 1 && matchedNothing) break
     groups = resolution.clusters.map((cluster) => cluster.flatMap((i) => currentGroups[i]!))
-    merged = groups.map((group) => surviveWith(group, ranking))
+    // after the first round a person that matched nothing is already merged: merging it alone changes nothing
+    merged = resolution.clusters.map((cluster, c) =>
+      round > 1 && cluster.length === 1 ? current[cluster[0]!]! : surviveWith(groups[c]!, ranking)
+    )
     const order = merged.map((_, i) => i).sort((x, y) => compareStrings(merged[x]!.id, merged[y]!.id))
     groups = order.map((i) => groups[i]!)
     merged = order.map((i) => merged[i]!)

@@ -404,6 +404,16 @@ const checkNoPointLost = (people: ReadonlyArray<Person.Person>, result: Merge.Re
     }
     // no duplicates after de-duplication
     expect(keys.size).toBe(cluster.person.contactPoints.length)
+    // every field of the result names its source
+    const person = cluster.person
+    const sources = person.fieldSources ?? {}
+    for (const field of Person.singleValuedFields) {
+      const present = field === "name" ? [person.name.given, person.name.family, person.name.display].some((v) => v !== undefined && v !== "") : person[field] !== undefined
+      expect(sources[field] !== undefined).toBe(present)
+    }
+    for (const key of Object.keys(person.customFields)) expect(sources[`customFields.${key}`]).toBeDefined()
+    for (const point of person.contactPoints) expect(point.source).toBeDefined()
+    expect(person.provenance.map((p) => p.key)).toEqual([...new Set(cluster.members.flatMap((m) => byId.get(m)!.flatMap((p) => p.provenance.map((q) => q.key))))].sort())
   }
   expect(seen).toEqual(new Set(people.map((p) => p.id)))
 }
@@ -437,6 +447,16 @@ describe("Merge: properties", () => {
     fc.assert(
       fc.property(inputArbitrary, (input) => {
         checkNoPointLost(input.people, Merge.merge(input.people, optionsOf(input)))
+      }),
+      { numRuns: 150 }
+    )
+  })
+
+  it("merges one person alone exactly as it merges it with a copy of itself", () => {
+    fc.assert(
+      fc.property(personArbitrary, fc.shuffledSubarray(pools.system), (person, priority) => {
+        const options = { sourcePriority: priority }
+        expect(Person.encode(Merge.survive([person], options))).toEqual(Person.encode(Merge.survive([person, person], options)))
       }),
       { numRuns: 150 }
     )
