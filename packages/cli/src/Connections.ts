@@ -23,6 +23,7 @@ import * as PeopleContactsConfig from "@unified-people/people-contacts/PeopleCon
 import * as PeopleContactsPeople from "@unified-people/people-contacts/PeopleContactsPeople"
 import * as RingCentralClient from "@unified-people/ringcentral/RingCentralClient"
 import * as RingCentralConfig from "@unified-people/ringcentral/RingCentralConfig"
+import * as RingCentralPeople from "@unified-people/ringcentral/RingCentralPeople"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -30,7 +31,6 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as RingCentralDirectory from "./internal/ringcentralDirectory.js"
 
 /**
  * The settings of both sides.
@@ -46,6 +46,13 @@ export interface Settings {
    * to emulators whose limits are scaled the same way (0.01: 60 s → 600 ms).
    */
   readonly rateLimitScale?: number | undefined
+  /**
+   * The People client's safety margin per rate-limit window, covering the time
+   * between taking a slot and the request arriving (default: the core limiter's,
+   * 2% of the window plus 25 ms). Emulators running in the same process as the
+   * client share its event loop, so they need a larger one under load.
+   */
+  readonly rateLimitMargin?: ((windowMillis: number) => number) | undefined
 }
 
 /**
@@ -95,9 +102,10 @@ export const make = (settings: Settings): Effect.Effect<Service, never, HttpClie
     })
     const people = yield* PeopleContactsClient.make({
       ...settings.people,
-      ...(scaled ? { rateLimitScale: scale, retry: scaledRetry(scale) } : {})
+      ...(scaled ? { rateLimitScale: scale, retry: scaledRetry(scale) } : {}),
+      ...(settings.rateLimitMargin === undefined ? {} : { rateLimitMargin: settings.rateLimitMargin })
     })
-    const source = yield* Effect.provideService(RingCentralDirectory.make, RingCentralClient.RingCentralClient, ringcentral)
+    const source = yield* Effect.provideService(RingCentralPeople.make(), RingCentralClient.RingCentralClient, ringcentral)
     const target = yield* Effect.provideService(PeopleContactsPeople.makeDirectory, PeopleContactsClient.PeopleContactsClient, people)
     const contacts = yield* Effect.provideService(PeopleContactsPeople.makeContactBook, PeopleContactsClient.PeopleContactsClient, people)
     return { source, target, contacts, stats: [ringcentral.policy.stats, people.policy.stats] }

@@ -45,6 +45,10 @@ export interface Options {
   readonly personalShare?: number
   /** Share of the federated account in the directory (default 0: one account). */
   readonly federatedShare?: number
+  /** The People client's rate-limit margin in {@link Emulators.settings} (default {@link inProcessMargin}). */
+  readonly rateLimitMargin?: (windowMillis: number) => number
+  /** Share of directory users given a personal fax line (a `FaxOnly` direct number, default 0.1). */
+  readonly faxShare?: number
 }
 
 /**
@@ -93,6 +97,16 @@ const prng = (seed: number) => {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }
+
+/**
+ * The People client's rate-limit margin against these emulators: they run in
+ * the client's process, so a request can wait in the shared event loop before
+ * the emulator counts it (5% of the window plus 80 ms).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const inProcessMargin = (windowMillis: number): number => windowMillis * 0.05 + 80
 
 /**
  * Formats an E.164 US number the way people type it: `(650) 555-0101`.
@@ -145,7 +159,8 @@ export const start = (
       settings: {
         ringcentral: RingCentralEmulator.clientOptions(ringcentral),
         people: { baseUrl: people.baseUrl, token: Redacted.make(people.tokens[0]!), account: people.account },
-        rateLimitScale: scale
+        rateLimitScale: scale,
+        rateLimitMargin: options.rateLimitMargin ?? inProcessMargin
       },
       env,
       configProvider: ConfigProvider.fromMap(new Map(Object.entries(env)), { pathDelim: "_" })
@@ -171,9 +186,21 @@ export const seedPeople = (
   const matched = new Map<string, number>()
   const ringcentralOnly: Array<string> = []
   let personalContacts = 0
+  const faxShare = options.faxShare ?? 0.1
+  let fax = 0
   for (const extension of ringcentral.store.list()) {
     const email = extension.contact.email
     if (email === undefined || (extension.type !== "User" && extension.type !== "DigitalUser")) continue
+    if (random() < faxShare) {
+      // seeding, before anyone read the directory: no change event
+      fax++
+      extension.phoneNumbers.push({
+        id: ringcentral.store.nextId(),
+        phoneNumber: `+1206${String(3_000_000 + fax * 7).padStart(7, "0")}`,
+        usageType: "DirectNumber",
+        type: "FaxOnly"
+      })
+    }
     if (random() < ringcentralOnlyShare) {
       ringcentralOnly.push(extension.id)
       continue
