@@ -89,6 +89,14 @@ export interface Options {
   readonly labels?: ReadonlyArray<Label.Label> | undefined
   /** Contact kinds projected (default `email` and `phone`). */
   readonly kinds?: ReadonlyArray<Label.Kind> | undefined
+  /**
+   * Compare the contacts of every matched person on a full run, even the people
+   * whose directory entry projects what the job already synced (default false:
+   * those are skipped without reading their contacts). A verifying run repairs
+   * changes made outside the job (contacts deleted by hand); run one now and then.
+   * Partial runs always compare.
+   */
+  readonly verify?: boolean | undefined
   /** How a full run finds target people: one streamed index (default) or a search per person. */
   readonly match?: "index" | "search" | undefined
   /** The adapters' HTTP policy counters, read to report retries and rate-limit waits. */
@@ -225,6 +233,8 @@ export interface PersonPlan {
   readonly link: boolean
   /** Delete the cross-reference once the actions succeeded. */
   readonly unlink: boolean
+  /** Store this fingerprint of what was synced once the actions succeeded. */
+  readonly fingerprint?: string | undefined
   /** Remote writes, in the order they are made: deletes, updates, creates. */
   readonly actions: ReadonlyArray<Action>
   readonly adopt: ReadonlyArray<Adopt>
@@ -493,6 +503,10 @@ export const project = (
   }
   return { desired, skipped }
 }
+
+/** What the job syncs for a person: the target and the desired contacts, in order. */
+const fingerprint = (personId: string, desired: ReadonlyArray<ContactPoint.ContactPoint>): string =>
+  JSON.stringify([personId, ...desired.map((d) => [d.kind, d.normalized, d.label])])
 
 interface Index {
   readonly ids: ReadonlySet<string>
@@ -888,7 +902,7 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
         })
       })
 
-    const planPerson = ({ matched, person, sourceId }: Candidate) =>
+    const planPerson = ({ matched, person, sourceId }: Candidate, verify: boolean) =>
       Effect.gen(function*() {
         const projected = project(person, {
           system: sourceSystem,
@@ -910,14 +924,22 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
         }
         yield* tick((c) => c.matched++)
         const personId = matched.personId
+        const print = fingerprint(personId, projected.desired)
+        const stored = yield* state.fingerprint(sourceId)
+        const linked = Option.isSome(xref) && xref.value === personId
+        if (!verify && linked && Option.getOrUndefined(stored) === print) {
+          // Nothing changed since this person was last synced: no need to read the contacts.
+          return { ...plan, personId, matchedBy: matched.by }
+        }
         const { compared, missing } = yield* compare(sourceId, personId, projected.desired, "no longer in the directory")
         plan = merge(
           {
             ...plan,
             personId,
             matchedBy: matched.by,
-            link: !missing && !(Option.isSome(xref) && xref.value === personId),
-            unlink: missing && Option.isSome(xref)
+            link: !missing && !linked,
+            unlink: missing && Option.isSome(xref),
+            fingerprint: missing || Option.getOrUndefined(stored) === print ? undefined : print
           },
           compared
         )
@@ -925,7 +947,7 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
       })
 
     const interesting = (plan: PersonPlan) =>
-      plan.removed || plan.link || plan.unlink || plan.actions.length > 0 || plan.adopt.length > 0 ||
+      plan.removed || plan.link || plan.unlink || plan.fingerprint !== undefined || plan.actions.length > 0 || plan.adopt.length > 0 ||
       plan.forget.length > 0 || plan.skipped.length > 0
 
     const planned = (plan: PersonPlan) =>
@@ -964,7 +986,9 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
       )
       yield* phase("planning")
       const candidates = yield* claim(yield* Effect.forEach(read, (person) => matchPerson(person, index), { concurrency }), false)
-      const people = yield* Effect.forEach(candidates, (c) => Effect.flatMap(planPerson(c), planned), { concurrency })
+      const people = yield* Effect.forEach(candidates, (c) => Effect.flatMap(planPerson(c, options.verify === true), planned), {
+        concurrency
+      })
       const removed = (yield* state.sources).filter((id) => !seen.has(id))
       const removals = yield* Effect.forEach(removed, (id) => Effect.flatMap(planRemoved(id), planned), { concurrency })
       return {
@@ -994,7 +1018,7 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
         )
         const present = read.flatMap((p) => (Option.isSome(p) ? [p.value] : []))
         const candidates = yield* claim(yield* Effect.forEach(present, (person) => matchPerson(person, undefined), { concurrency }), true)
-        const personPlans = yield* Effect.forEach(candidates, (c) => Effect.flatMap(planPerson(c), planned), { concurrency })
+        const personPlans = yield* Effect.forEach(candidates, (c) => Effect.flatMap(planPerson(c, true), planned), { concurrency })
         const gone = ids.filter((_, i) => Option.isNone(read[i]!))
         const removals = yield* Effect.forEach(gone, (id) => Effect.flatMap(planRemoved(id), planned), { concurrency })
         const people = [...personPlans, ...removals]
@@ -1082,6 +1106,7 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
           yield* tick((c) => c.writes++)
         }
         if (plan.unlink && !failed) yield* state.deleteXref(plan.sourceId)
+        if (plan.fingerprint !== undefined && !plan.unlink && !failed) yield* state.setFingerprint(plan.sourceId, plan.fingerprint)
         yield* bump((c) => c.peopleApplied++)
       })
 

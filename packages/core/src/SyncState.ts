@@ -1,8 +1,8 @@
 /**
  * The state store of a sync job: the directory version (ETag) of the last
- * complete run, cross-references (source remote id → target person id), what the
- * job last wrote for each target contact, and the webhook events already
- * processed. One store holds the state of one job.
+ * complete run, cross-references (source remote id → target person id) with the
+ * fingerprint of what the job last synced for that person, what the job last
+ * wrote for each target contact, and the webhook events already processed. One store holds the state of one job.
  *
  * `layerMemory` keeps it in memory (tests, one-off runs);
  * `@unified-people/core/SyncState/Sqlite` persists it in an embedded SQLite file.
@@ -99,7 +99,12 @@ export interface Service {
   /** The target person a source person was matched to. */
   readonly xref: (sourceId: string) => Effect.Effect<Option.Option<string>, SyncStateError>
   readonly setXref: (sourceId: string, targetId: string) => Effect.Effect<void, SyncStateError>
+  /** Deletes a cross-reference and its fingerprint. */
   readonly deleteXref: (sourceId: string) => Effect.Effect<void, SyncStateError>
+  /** The fingerprint of what was last synced for a linked source person. */
+  readonly fingerprint: (sourceId: string) => Effect.Effect<Option.Option<string>, SyncStateError>
+  /** Stores (or, with `undefined`, clears) the fingerprint of a linked source person; ignored when it is not linked. */
+  readonly setFingerprint: (sourceId: string, fingerprint: string | undefined) => Effect.Effect<void, SyncStateError>
   /** The source people linked to a target person, sorted. */
   readonly xrefsTo: (targetId: string) => Effect.Effect<ReadonlyArray<string>, SyncStateError>
   /** Every cross-reference, ordered by source id. */
@@ -153,6 +158,7 @@ export const makeMemory: Effect.Effect<Service> = Effect.sync((): Service => {
   const byPerson = new Map<string, Map<string, Written>>()
   const bySource = new Map<string, Map<string, Written>>()
   const events = new Set<string>()
+  const fingerprints = new Map<string, string>()
   const key = (personId: string, contactId: string) => `${personId}\u0000${contactId}`
   const forget = (personId: string, contactId: string) => {
     const previous = byPerson.get(personId)?.get(contactId)
@@ -165,7 +171,17 @@ export const makeMemory: Effect.Effect<Service> = Effect.sync((): Service => {
     setVersion: (next) => Effect.sync(() => void (version = next)),
     xref: (sourceId) => Effect.sync(() => Option.fromNullable(xrefs.get(sourceId))),
     setXref: (sourceId, targetId) => Effect.sync(() => void xrefs.set(sourceId, targetId)),
-    deleteXref: (sourceId) => Effect.sync(() => void xrefs.delete(sourceId)),
+    deleteXref: (sourceId) =>
+      Effect.sync(() => {
+        xrefs.delete(sourceId)
+        fingerprints.delete(sourceId)
+      }),
+    fingerprint: (sourceId) => Effect.sync(() => Option.fromNullable(fingerprints.get(sourceId))),
+    setFingerprint: (sourceId, fingerprint) =>
+      Effect.sync(() => {
+        if (fingerprint === undefined) fingerprints.delete(sourceId)
+        else if (xrefs.has(sourceId)) fingerprints.set(sourceId, fingerprint)
+      }),
     xrefsTo: (targetId) => Effect.sync(() => [...xrefs.entries()].flatMap(([s, t]) => (t === targetId ? [s] : [])).sort()),
     xrefs: Effect.sync(() =>
       [...xrefs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([sourceId, targetId]) => new Xref({ sourceId, targetId }))

@@ -154,22 +154,53 @@ describe("Sync.run", () => {
       expect(Sync.formatPlan(report.plan)).toContain("directory unchanged")
     }).pipe(Effect.provide(SyncState.layerMemory)))
 
-  it.effect("is idempotent: re-reading a directory it already synced plans nothing and writes nothing", () =>
-    Effect.gen(function*() {
-      for (const match of ["index", "search"] as const) {
+  it.effect.each(["index", "search"] as const)(
+    "is idempotent: re-reading a directory it already synced plans nothing and writes nothing (match: %s)",
+    (match) =>
+      Effect.gen(function*() {
         const s = scenario()
         yield* runOnce(s, { match })
         const writes = s.book.writes()
         const state = yield* SyncState.SyncState
         yield* state.setVersion(undefined) // force a full re-read
+        const lists = s.book.calls.list
         const report = yield* runOnce(s, { match })
         expect(report.plan.unchanged).toBe(false)
         expect(Sync.counts(report.plan)).toMatchObject({ create: 0, update: 0, delete: 0, adopt: 0, forget: 0 })
+        // nobody's projection changed: no contacts are read
+        expect(s.book.calls.list).toBe(lists)
+        yield* state.setVersion(undefined)
+        const verified = yield* runOnce(s, { match, verify: true })
+        expect(verified.plan.unchanged).toBe(false)
+        expect(s.book.calls.list - lists).toBe(3)
+        expect(Sync.counts(verified.plan)).toMatchObject({ create: 0, update: 0, delete: 0, adopt: 0, forget: 0 })
         expect(s.book.writes()).toBe(writes)
         expect(s.book.dumpAll()).toEqual(expectedAfterFirstRun)
-        yield* state.setVersion(undefined)
-        yield* Effect.forEach(yield* state.xrefs, (x) => state.deleteXref(x.sourceId))
-      }
+      }).pipe(Effect.provide(SyncState.layerMemory))
+  )
+
+  it.effect("a changed directory re-reads the contacts of the changed people only; a verifying run repairs drift", () =>
+    Effect.gen(function*() {
+      const s = scenario({ extraPeople: 5 })
+      yield* runOnce(s)
+      s.source.put(Memory.person(RC, { id: "rc-12", given: "P12", points: [{ kind: "email", value: "p12@acme.com", label: "work" }] }))
+      const lists = s.book.calls.list
+      const report = yield* runOnce(s)
+      expect(report.plan.unchanged).toBe(false)
+      expect(s.book.calls.list - lists).toBe(1)
+      expect(report.summary.deleted).toBe(1)
+      expect(s.book.dump("p-12")).toEqual([["email", "p12@acme.com", "work", true]])
+      // someone deletes a contact the job owns, by hand: a normal run does not notice, a verifying run restores it
+      const state = yield* SyncState.SyncState
+      const [bobEmail] = yield* state.written("p-2")
+      yield* s.book.service.delete("p-2", bobEmail!.contactId)
+      yield* state.setVersion(undefined)
+      expect(Sync.actions((yield* runOnce(s)).plan)).toEqual([])
+      yield* state.setVersion(undefined)
+      const verified = yield* runOnce(s, { verify: true })
+      expect(verified.plan.people.flatMap((p) => p.forget.map((f) => f.reason))).toEqual(["the contact no longer exists"])
+      expect(Sync.actions(verified.plan).map((a) => `${a._tag} ${a.personId} ${a.point.normalized}`)).toEqual(["Create p-2 bob@acme.com"])
+      expect(s.book.dump("p-2")).toEqual(expectedAfterFirstRun["p-2"])
     }).pipe(Effect.provide(SyncState.layerMemory)))
 
   it.effect.each([false, true])("follows directory changes: value changed, label changed, number removed (list omits integration: %s)", (omitIntegration) =>
@@ -366,7 +397,7 @@ describe("Sync resumability", () => {
           expect(s.book.dumpAll()).toEqual(expectedAfterFirstRun)
           const state = yield* SyncState.SyncState
           yield* state.setVersion(undefined)
-          const third = yield* runOnce(s)
+          const third = yield* runOnce(s, { verify: true })
           expect(Sync.counts(third.plan)).toMatchObject({ create: 0, update: 0, delete: 0, adopt: 0 })
         })
         yield* Effect.provide(run, SyncState.layerMemory)
@@ -393,7 +424,7 @@ describe("Sync resumability", () => {
               expect((yield* state.written("p-1")).length + (yield* state.written("p-2")).length + (yield* state.written("p-4")).length).toBe(7)
               yield* state.setVersion(undefined)
               const writes = s.book.writes()
-              const third = yield* runOnce(s, { concurrency })
+              const third = yield* runOnce(s, { concurrency, verify: true })
               expect(Sync.counts(third.plan)).toMatchObject({ create: 0, update: 0, delete: 0, adopt: 0, forget: 0 })
               expect(s.book.writes()).toBe(writes)
             }).pipe(Effect.provide(SyncState.layerMemory))
@@ -413,7 +444,7 @@ describe("Sync resumability", () => {
       yield* state.recordWrite(new SyncState.Written({ ...work, label: "mobile", hash: SyncState.hash({ ...work, label: "mobile" }) }))
       yield* state.setVersion(undefined)
       const writes = s.book.writes()
-      const report = yield* runOnce(s)
+      const report = yield* runOnce(s, { verify: true })
       expect(report.plan.people.flatMap((p) => p.adopt.map((a) => [a.contactId, a.reason]))).toEqual([[work.contactId, "state refreshed"]])
       expect(Sync.actions(report.plan)).toEqual([])
       expect(s.book.writes()).toBe(writes)

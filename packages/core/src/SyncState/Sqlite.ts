@@ -71,7 +71,7 @@ const fail = (method: string) => (cause: SqlError.SqlError | { readonly message:
 export const migrate: Effect.Effect<void, SyncStateError, SqlClient.SqlClient> = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   yield* sql`CREATE TABLE IF NOT EXISTS up_sync_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`
-  yield* sql`CREATE TABLE IF NOT EXISTS up_sync_xref (source_id TEXT PRIMARY KEY, target_id TEXT NOT NULL)`
+  yield* sql`CREATE TABLE IF NOT EXISTS up_sync_xref (source_id TEXT PRIMARY KEY, target_id TEXT NOT NULL, fingerprint TEXT)`
   yield* sql`CREATE INDEX IF NOT EXISTS up_sync_xref_target ON up_sync_xref (target_id)`
   yield* sql`CREATE TABLE IF NOT EXISTS up_sync_written (
     person_id TEXT NOT NULL,
@@ -131,6 +131,18 @@ export const make: Effect.Effect<Service, SyncStateError, SqlClient.SqlClient> =
             ON CONFLICT (source_id) DO UPDATE SET target_id = excluded.target_id`
       ).pipe(Effect.asVoid),
     deleteXref: (sourceId) => run("deleteXref", sql`DELETE FROM up_sync_xref WHERE source_id = ${sourceId}`).pipe(Effect.asVoid),
+    fingerprint: (sourceId) =>
+      run(
+        "fingerprint",
+        sql<{ fingerprint: string | null }>`SELECT fingerprint FROM up_sync_xref WHERE source_id = ${sourceId}`.pipe(
+          Effect.map((rows) => Option.fromNullable(rows[0]?.fingerprint))
+        )
+      ),
+    setFingerprint: (sourceId, fingerprint) =>
+      run(
+        "setFingerprint",
+        sql`UPDATE up_sync_xref SET fingerprint = ${fingerprint ?? null} WHERE source_id = ${sourceId}`
+      ).pipe(Effect.asVoid),
     xrefsTo: (targetId) =>
       run(
         "xrefsTo",
