@@ -18,6 +18,9 @@
  *   one already holds a desired value, no duplicate is created.
  * - **Incremental.** The state store keeps the directory version: an unchanged
  *   directory (`NotModified`) costs one directory call and no calls to the target.
+ *   In a changed directory, a person whose projection is the one the job last
+ *   synced (same target, same desired contacts: a fingerprint in the state) is
+ *   skipped without reading its contacts; `verify: true` compares everyone.
  *   {@link Sync.syncPeople} and {@link Sync.applyEvents} re-sync just the people
  *   named (webhook events), reading their current state, so repeated and
  *   out-of-order deliveries converge.
