@@ -159,10 +159,14 @@ export const numberTypes: Readonly<Record<string, { readonly capabilities: Reado
  */
 export const resolveUsage = (usageType: string | undefined): { readonly label: Label.Label; readonly customLabel?: string; readonly shared: boolean } => {
   if (usageType === undefined) return { label: "other", shared: false }
-  const rule = usageTypes[usageType]
+  const rule = own(usageTypes, usageType)
   if (rule === undefined) return { label: "other", customLabel: usageType, shared: false }
   return { label: rule.label, ...(rule.custom === true ? { customLabel: usageType } : {}), shared: rule.shared === true }
 }
+
+// remote values such as "toString" or "__proto__" must not reach the prototype
+const own = <A>(table: Readonly<Record<string, A>>, key: string): A | undefined =>
+  Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined
 
 const nonEmpty = (s: string | undefined): string | undefined => {
   const t = s?.trim()
@@ -181,7 +185,7 @@ export const toContactPoint = (
   options: Options = {}
 ): ContactPoint.ContactPoint => {
   const usage = resolveUsage(phone.usageType)
-  const numberType = phone.type === undefined ? undefined : numberTypes[phone.type]
+  const numberType = phone.type === undefined ? undefined : own(numberTypes, phone.type)
   const capabilities = numberType === undefined ? undefined : [...numberType.capabilities]
   if (capabilities !== undefined && phone.smsAvailabilityStatus === "Active") capabilities.push("sms")
   const label = numberType?.label !== undefined && !usage.shared && usage.label !== "mobile" ? numberType.label : usage.label
@@ -230,11 +234,12 @@ export const toPerson = (input: Input, options: Options = {}): Person.Person => 
       points.push(point)
     }
   }
-  const customFields: Record<string, string> = {}
-  for (const field of input.customFields ?? []) {
-    const key = field.name ?? field.displayName ?? field.id
-    if (key !== undefined && field.value !== undefined) customFields[key] = field.value
-  }
+  const customFields: Record<string, string> = Object.fromEntries(
+    (input.customFields ?? []).flatMap((field) => {
+      const key = field.name ?? field.displayName ?? field.id
+      return key !== undefined && field.value !== undefined ? [[key, field.value]] : []
+    })
+  )
   const companyName = input.account?.companyName ?? input.account?.name ?? nonEmpty(input.company)
   const company = input.account?.id !== undefined || companyName !== undefined
     ? new Person.Reference({

@@ -63,6 +63,11 @@ describe("Mapping", () => {
       ["mobile", "+16505550199"]
     ])
     expect(person.customFields).toEqual({ "Salesforce User": "https://example.my.salesforce.com/1" })
+    const odd = Mapping.toPerson({ id: "4", customFields: [{ name: "__proto__", value: "x" }], phoneNumbers: [{ phoneNumber: "+16505550100", usageType: "constructor", type: "toString" }] })
+    // never reaches the prototype (the core Person schema drops such a key)
+    expect(Object.getPrototypeOf(odd.customFields)).toBe(Object.prototype)
+    expect(odd.contactPoints[0]).toMatchObject({ label: "other", customLabel: "constructor" })
+    expect(odd.contactPoints[0]!.capabilities).toBeUndefined()
     expect(person.provenance[0]).toMatchObject({ system: "ringcentral", remoteId: "3", version: "v7" })
   })
 
@@ -78,8 +83,8 @@ describe("Mapping", () => {
           email: text,
           phoneNumbers: fc.array(fc.record({
             phoneNumber: fc.oneof(fc.string(), fc.constantFrom("+16505550100", "not a number", "")),
-            usageType: fc.option(fc.oneof(fc.constantFrom(...Object.keys(Mapping.usageTypes)), fc.string()), { nil: undefined }),
-            type: fc.option(fc.oneof(fc.constantFrom("VoiceOnly", "FaxOnly", "VoiceFax"), fc.string()), { nil: undefined })
+            usageType: fc.option(fc.oneof(fc.constantFrom(...Object.keys(Mapping.usageTypes), "toString", "__proto__"), fc.string()), { nil: undefined }),
+            type: fc.option(fc.oneof(fc.constantFrom("VoiceOnly", "FaxOnly", "VoiceFax", "constructor", "__proto__"), fc.string()), { nil: undefined })
           }))
         }),
         (input) => {
