@@ -1,0 +1,131 @@
+import { NodeContext } from "@effect/platform-node"
+import { describe, expect, it } from "@effect/vitest"
+import * as Person from "@unified-people/core/Person"
+import { ConfigProvider, Effect, Layer, Schema } from "effect"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import * as Cli from "../src/Cli.js"
+import * as Output from "../src/Output.js"
+import { HttpLive, rows, setup, writes } from "./utils.js"
+
+/** Runs the CLI in process with the emulators' configuration; returns the exit code and what it printed. */
+const runCli = (configProvider: ConfigProvider.ConfigProvider, ...args: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const output = Output.memory()
+    const code = yield* Cli.run(["node", "unified-people", ...args]).pipe(
+      Effect.withConfigProvider(configProvider),
+      Effect.provide(Layer.mergeAll(NodeContext.layer, output.layer))
+    )
+    return { code, stdout: output.stdout(), stderr: output.stderr() }
+  })
+
+const tempState = Effect.acquireRelease(
+  Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "unified-people-cli-"))),
+  (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
+).pipe(Effect.map((dir) => path.join(dir, "nested", "state.sqlite")))
+
+describe("unified-people CLI", () => {
+  it.scopedLive("plan and sync --dry-run print the plan and write nothing; sync writes, then finds the directory unchanged", () =>
+    Effect.gen(function*() {
+      const env = yield* setup({ size: 40 })
+      const state = yield* tempState
+      const before = rows(env.people)
+
+      const plan = yield* runCli(env.configProvider, "plan", "--state", state, "--quiet")
+      expect(plan.code).toBe(0)
+      expect(plan.stdout).toMatch(/^Plan \(full, directory version "dir-\d+"\): 40 people read, \d+ to create, 0 to update, 0 to delete/)
+      expect(plan.stdout).toMatch(/\n {2}\+ create email work \S+@example\.com on \d+: new in the directory/)
+      expect(plan.stdout).toMatch(/\n {2}· skip phone \S+ \+\d+: shared number \(company main\): never projected/)
+      expect(plan.stdout).toContain("Dry run (full)")
+      expect(plan.stderr).toBe("")
+      const toCreate = Number(/(\d+) to create/.exec(plan.stdout)![1])
+
+      const dry = yield* runCli(env.configProvider, "sync", "--dry-run", "--state", state)
+      expect(dry.code).toBe(0)
+      expect(dry.stdout).toContain(`${toCreate} to create`)
+      // progress on stderr: plain lines, ending with the final state
+      expect(dry.stderr).toMatch(/\[done\] people: 40 read, 40 planned/)
+      expect(writes(env.people)).toEqual([])
+      expect(rows(env.people)).toEqual(before)
+
+      const sync = yield* runCli(env.configProvider, "sync", "--state", state, "--concurrency", "6")
+      expect(sync.code).toBe(0)
+      expect(sync.stdout).toContain(`Planned: ${toCreate} to create`)
+      expect(sync.stdout).toMatch(new RegExp(`Sync \\(full\\): 40 read, \\d+ matched, \\d+ unmatched, 0 removed; ${toCreate} created`))
+      expect(writes(env.people)).toHaveLength(toCreate)
+      expect(fs.existsSync(state)).toBe(true)
+
+      // the state file remembers the directory version: the next run is a 304
+      env.people.clearRequests()
+      const again = yield* runCli(env.configProvider, "sync", "--state", state, "-q")
+      expect(again.code).toBe(0)
+      expect(again.stdout).toContain("Directory unchanged since the last run: nothing to do.")
+      expect(again.stdout).toContain("calls: source 1, target 0, contacts 0")
+      expect(env.people.requests()).toEqual([])
+
+      // --full compares everything again and still writes nothing
+      const full = yield* runCli(env.configProvider, "plan", "--state", state, "--full", "-q")
+      expect(full.stdout).toMatch(/0 to create, 0 to update, 0 to delete/)
+      expect(writes(env.people)).toEqual([])
+    }).pipe(Effect.provide(HttpLive)))
+
+  it.scopedLive("merge prints the merged people of both systems as JSON", () =>
+    Effect.gen(function*() {
+      const env = yield* setup({ size: 30 })
+      const result = yield* runCli(env.configProvider, "merge")
+      expect(result.code).toBe(0)
+      const people = Schema.decodeUnknownSync(Schema.Array(Person.Person))(JSON.parse(result.stdout))
+      const both = people.filter((p) => new Set(p.provenance.map((x) => x.system)).size === 2)
+      expect(both).toHaveLength(env.company.matched.size)
+      for (const person of both) expect(person.fieldSources?.["contactPoints"]).toBeDefined()
+      expect(result.stderr).toMatch(/^Merged \d+ records \(30 from ringcentral, \d+ from people-contacts\) into \d+ people/)
+
+      // a file of people merges with a system
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "unified-people-merge-"))
+      yield* Effect.addFinalizer(() => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+      const file = path.join(dir, "people.json")
+      fs.writeFileSync(file, result.stdout)
+      const again = yield* runCli(env.configProvider, "merge", "--file", file, "--source", "ringcentral", "--priority", "people-contacts,ringcentral")
+      expect(again.code).toBe(0)
+      expect(Schema.decodeUnknownSync(Schema.Array(Person.Person))(JSON.parse(again.stdout))).toHaveLength(people.length)
+      expect(again.stderr).toContain("source priority: people-contacts > ringcentral")
+
+      fs.writeFileSync(file, "[{\"id\": 1}]")
+      const broken = yield* runCli(env.configProvider, "merge", "--file", file)
+      expect(broken.code).toBe(1)
+      expect(broken.stderr).toMatch(/^Error: cannot read people from .*people\.json: /)
+    }).pipe(Effect.provide(HttpLive)))
+
+  it.scopedLive("errors are printed as secret-free messages with a non-zero exit code", () =>
+    Effect.gen(function*() {
+      const env = yield* setup({ size: 10 })
+      const state = yield* tempState
+      const withEnv = (overrides: Record<string, string | undefined>) => {
+        const map = new Map(Object.entries({ ...env.env, ...overrides }).filter((e): e is [string, string] => e[1] !== undefined))
+        return ConfigProvider.fromMap(map, { pathDelim: "_" })
+      }
+
+      const missing = yield* runCli(withEnv({ PEOPLE_CONTACTS_TOKEN: undefined }), "plan", "--state", state, "-q")
+      expect(missing.code).toBe(1)
+      expect(missing.stderr).toMatch(/^Error: invalid configuration: .*TOKEN/)
+
+      const secret = "s3cr3t-client-secret-value"
+      const unauthorized = yield* runCli(withEnv({ RINGCENTRAL_CLIENT_SECRET: secret }), "sync", "--state", state, "-q")
+      expect(unauthorized.code).toBe(1)
+      expect(unauthorized.stderr).toMatch(/^Error: ringcentral\.getToken: .*\(HTTP 401 OAU-123\)/)
+      for (const text of [unauthorized.stderr, unauthorized.stdout]) {
+        expect(text).not.toContain(secret)
+        expect(text).not.toContain(env.env.RINGCENTRAL_JWT!)
+      }
+
+      const badToken = "wrong-people-token"
+      const forbidden = yield* runCli(withEnv({ PEOPLE_CONTACTS_TOKEN: badToken }), "sync", "--state", state, "-q")
+      expect(forbidden.code).toBe(1)
+      expect(forbidden.stderr).toMatch(/^Error: people-contacts\.\w+: Unauthorized \(HTTP 401\)/)
+      expect(forbidden.stderr).not.toContain(badToken)
+
+      const usage = yield* runCli(env.configProvider, "sync", "--concurrency", "many")
+      expect(usage.code).toBe(2)
+    }).pipe(Effect.provide(HttpLive)))
+})
