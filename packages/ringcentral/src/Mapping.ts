@@ -166,7 +166,7 @@ export const resolveUsage = (usageType: string | undefined): { readonly label: L
 
 // remote values such as "toString" or "__proto__" must not reach the prototype
 const own = <A>(table: Readonly<Record<string, A>>, key: string): A | undefined =>
-  Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined
+  Object.hasOwn(table, key) ? table[key] : undefined
 
 const nonEmpty = (s: string | undefined): string | undefined => {
   const t = s?.trim()
