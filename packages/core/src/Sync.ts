@@ -494,13 +494,17 @@ export const project = (
       skip(point, `duplicate of ${describePoint(earlier)}`)
       continue
     }
-    const made = ContactPoint.make({
-      kind: point.kind,
-      value: normalized,
-      label: point.label,
-      source: new ContactPoint.SourceRef({ system: options.system, remoteId: options.sourceId }),
-      ...(options.defaultRegion === undefined ? {} : { defaultRegion: options.defaultRegion })
-    })
+    // Built from values already checked: no second validation or normalization.
+    const made = new ContactPoint.ContactPoint(
+      {
+        kind: point.kind,
+        value: normalized,
+        normalized,
+        label: point.label,
+        source: new ContactPoint.SourceRef({ system: options.system, remoteId: options.sourceId }, true)
+      },
+      true
+    )
     seen.set(key, made)
     desired.push(made)
   }
@@ -1041,16 +1045,19 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
     const record = (personId: string, sourceId: string, contactId: string, point: ContactPoint.ContactPoint) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         state.recordWrite(
-          new SyncState.Written({
-            personId,
-            contactId,
-            sourceId,
-            kind: point.kind,
-            normalized: point.normalized ?? point.value,
-            label: point.label,
-            hash: SyncState.hash({ kind: point.kind, normalized: point.normalized ?? point.value, label: point.label }),
-            writtenAt: now
-          })
+          new SyncState.Written(
+            {
+              personId,
+              contactId,
+              sourceId,
+              kind: point.kind,
+              normalized: point.normalized ?? point.value,
+              label: point.label,
+              hash: SyncState.hash({ kind: point.kind, normalized: point.normalized ?? point.value, label: point.label }),
+              writtenAt: now
+            },
+            true
+          )
         )
       )
 
