@@ -90,17 +90,20 @@ describe("Directory", () => {
       expect(second._tag).toBe("Modified")
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
-  it.scopedLive("reads one entry; a missing one is NotFound with ADG-122", () =>
+  it.scopedLive("reads one entry; a missing one is NotFound (ADG-122, or an empty body)", () =>
     Effect.gen(function*() {
-      const { result, emulator } = yield* run(Effect.gen(function*() {
-        const missing = yield* Effect.flip(Directory.readDirectoryEntry("999"))
-        return missing
-      }), { size: 10 })
-      expect(result).toMatchObject({ _tag: "NotFound", remoteCode: "ADG-122", status: 404 })
+      const { client, emulator } = yield* setup({ size: 10 })
+      const provide = Effect.provideService(RingCentralClient, client)
+      const missing = yield* Effect.flip(Directory.readDirectoryEntry("999").pipe(provide))
+      expect(missing).toMatchObject({ _tag: "NotFound", remoteCode: "ADG-122", status: 404 })
       const target = emulator.store.list()[2]!
-      const { result: entry } = yield* run(Directory.readDirectoryEntry(target.id), { size: 10 })
+      const entry = yield* Directory.readDirectoryEntry(target.id).pipe(provide)
       expect(entry.id).toBe(target.id)
-    }))
+      // "If value doesn't found then empty body will be returned"
+      yield* emulator.faults.inject({ fault: { _tag: "Status", status: 200 }, path: "/restapi/v1.0/account/~/directory/entries/" })
+      const empty = yield* Effect.flip(Directory.readDirectoryEntry(target.id).pipe(provide))
+      expect(empty).toMatchObject({ _tag: "NotFound", status: 200 })
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.scopedLive("searches with filters and ordering, also as a stream", () =>
     Effect.gen(function*() {

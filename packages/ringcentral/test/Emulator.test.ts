@@ -92,7 +92,7 @@ describe("Emulator", () => {
 
   it.scopedLive("rate limits: 429 with Retry-After and CMN-301; a request during the penalty restarts it", () =>
     Effect.gen(function*() {
-      const emulator = yield* Emulator.make({ size: 5, limits: { Heavy: { limit: 3, windowMillis: 400, penaltyMillis: 400 } } })
+      const emulator = yield* Emulator.make({ size: 5, limits: { Heavy: { limit: 3, windowMillis: 400, penaltyMillis: 1000 } } })
       const { send } = yield* client(emulator)
       const search = send(HttpClientRequest.post("/restapi/v1.0/account/~/directory/entries/search").pipe(HttpClientRequest.bodyUnsafeJson({})))
       const ok = yield* search
@@ -101,15 +101,15 @@ describe("Emulator", () => {
       yield* search
       const limited = yield* search
       expect(limited.status).toBe(429)
-      expect(limited.headers["retry-after"]).toBe("0.4")
+      expect(limited.headers["retry-after"]).toBe("1")
       expect(RingCentralError.parse(JSON.stringify(limited.json)).code).toBe("CMN-301")
-      // 300 ms later the window has passed but the penalty was restarted by this request
-      yield* Effect.sleep("300 millis")
+      // 600 ms later the window has passed, but the penalty is still running, and each request restarts it
+      yield* Effect.sleep("600 millis")
       expect((yield* search).status).toBe(429)
-      yield* Effect.sleep("300 millis")
+      yield* Effect.sleep("600 millis")
       expect((yield* search).status).toBe(429)
       // waiting the whole penalty lets requests through again
-      yield* Effect.sleep("450 millis")
+      yield* Effect.sleep("1100 millis")
       expect((yield* search).status).toBe(200)
       const stats = yield* emulator.stats
       expect(stats).toMatchObject({ rateLimited: 3, duringPenalty: 2 })
