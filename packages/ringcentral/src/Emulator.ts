@@ -19,6 +19,7 @@ import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as Testing from "@unified-people/core/Testing"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Queue from "effect/Queue"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as Context from "./Emulator/Context.js"
@@ -56,6 +57,12 @@ export interface Options extends Generate.Options {
   readonly maxPerPage?: number
   /** Leave the totals out of directory pages. */
   readonly omitTotals?: boolean
+  /**
+   * Deliver directory events on their own shortly after each change (also the
+   * changes made through the HTTP API). Off by default: tests call
+   * `changeDirectory` or `subscriptions.deliver` to control deliveries.
+   */
+  readonly autoDeliver?: boolean
   readonly port?: number
 }
 
@@ -129,6 +136,18 @@ export const make = (
     )
     const server = yield* Testing.serve(app, options.port === undefined ? {} : { port: options.port })
     url = server.url
+    if (options.autoDeliver === true) {
+      const signal = yield* Queue.sliding<void>(1)
+      store.subscribe(() => {
+        Queue.unsafeOffer(signal, undefined)
+      })
+      yield* Queue.take(signal).pipe(
+        Effect.zipRight(Effect.sleep(Duration.millis(5))),
+        Effect.zipRight(subscriptions.deliver),
+        Effect.forever,
+        Effect.forkScoped
+      )
+    }
     return {
       url: server.url,
       store,

@@ -131,7 +131,8 @@ export const make = (context: Context.Context, client: HttpClient.HttpClient): S
       return response._tag === "Some" && response.value.status >= 200 && response.value.status < 300
     }).pipe(Effect.scoped)
 
-  const deliver = Effect.gen(function*() {
+  const lock = Effect.unsafeMakeSemaphore(1)
+  const deliver = lock.withPermits(1)(Effect.gen(function*() {
     let ok = 0
     while (pending.length > 0) {
       const next = pending.shift()!
@@ -139,7 +140,7 @@ export const make = (context: Context.Context, client: HttpClient.HttpClient): S
       delivered.push(next)
     }
     return ok
-  })
+  }))
 
   const redeliver = (delivery: Delivery, options: { readonly verificationToken?: string } = {}) =>
     Effect.map(post(delivery, options.verificationToken), (ok) => ok ? 1 : 0)
