@@ -347,7 +347,14 @@ const nameReasons: Readonly<Record<Names.Outcome, string>> = {
  */
 interface Previous {
   readonly changed: ReadonlyArray<boolean>
-  readonly skippedKeys: ReadonlySet<string>
+  /** Skipped keys: namespace → values. */
+  readonly skippedKeys: ReadonlyMap<string, ReadonlySet<string>>
+}
+
+const addTo = (map: Map<string, Set<string>>, ns: string, value: string) => {
+  const set = map.get(ns)
+  if (set === undefined) map.set(ns, new Set([value]))
+  else set.add(value)
 }
 
 const resolveWith = (
@@ -355,7 +362,7 @@ const resolveWith = (
   options: Options,
   round: number,
   previous?: Previous
-): Resolution & { readonly skippedKeys: ReadonlySet<string> } => {
+): Resolution & { readonly skippedKeys: ReadonlyMap<string, ReadonlySet<string>> } => {
   const weights: Weights = { ...defaultWeights, ...options.weights }
   const threshold = options.threshold ?? defaultThreshold
   const maxBlockSize = options.maxBlockSize ?? defaultMaxBlockSize
@@ -363,13 +370,25 @@ const resolveWith = (
   const n = people.length
 
   const keys: Array<Keys> = new Array(n)
+  for (let i = 0; i < n; i++) keys[i] = keysOf(people[i]!, cross)
+  // in a later round only the keys of changed people, and the keys skipped before, can give new pairs
+  let relevant: Map<string, Set<string>> | undefined
+  if (previous !== undefined) {
+    relevant = new Map()
+    for (const [ns, values] of previous.skippedKeys) for (const value of values) addTo(relevant, ns, value)
+    for (let i = 0; i < n; i++) {
+      if (!previous.changed[i]) continue
+      const own = keys[i]!
+      for (let k = 0; k < own.length; k += 3) addTo(relevant, own[k + 1] as string, own[k + 2] as string)
+    }
+  }
   const blocks = new Map<string, Map<string, number | Array<number>>>()
   for (let i = 0; i < n; i++) {
-    const own = keysOf(people[i]!, cross)
-    keys[i] = own
+    const own = keys[i]!
     for (let k = 0; k < own.length; k += 3) {
       const ns = own[k + 1] as string
       const value = own[k + 2] as string
+      if (relevant !== undefined && relevant.get(ns)?.has(value) !== true) continue
       let inner = blocks.get(ns)
       if (inner === undefined) {
         inner = new Map()
@@ -383,7 +402,7 @@ const resolveWith = (
   }
 
   const skipped: Array<Skipped> = []
-  const skippedKeys = new Set<string>()
+  const skippedKeys = new Map<string, Set<string>>()
   const skippedBlocks = new Set<Array<number>>()
   for (const [ns, inner] of blocks) {
     if (kindOfNamespace(ns) === REFERENCE) continue
@@ -391,7 +410,7 @@ const resolveWith = (
       if (typeof block === "number" || block.length <= maxBlockSize) continue
       const key = keyString(kindOfNamespace(ns), ns, value)
       skippedBlocks.add(block)
-      skippedKeys.add(key)
+      addTo(skippedKeys, ns, value)
       skipped.push({ key, size: block.length, reason: `held by ${block.length} records (more than ${maxBlockSize}): not identifying` })
     }
   }
@@ -400,8 +419,7 @@ const resolveWith = (
     const block = blocks.get(ns)?.get(value)
     return typeof block === "object" && skippedBlocks.has(block)
   }
-  const wasSkipped = (kind: number, ns: string, value: string): boolean =>
-    previous !== undefined && previous.skippedKeys.size > 0 && previous.skippedKeys.has(keyString(kind, ns, value))
+  const wasSkipped = (ns: string, value: string): boolean => previous?.skippedKeys.get(ns)?.has(value) === true
 
   const names: Array<Names.NameParts | undefined> = new Array(n)
   const nameOf = (i: number): Names.NameParts => (names[i] ??= Names.parts(people[i]!.name))
@@ -442,7 +460,7 @@ const resolveWith = (
       const kns = ki[k + 1] as string
       const kvalue = ki[k + 2] as string
       if (!hasKey(kj, ki[k]!, kns, kvalue) || isSkipped(kns, kvalue)) continue
-      if (designated === undefined && (!onlyNew || wasSkipped(ki[k] as number, kns, kvalue))) designated = k
+      if (designated === undefined && (!onlyNew || wasSkipped(kns, kvalue))) designated = k
       shared.push(k)
     }
     if (!force && (designated === undefined || ki[designated + 1] !== ns || ki[designated + 2] !== value)) return
@@ -481,10 +499,9 @@ const resolveWith = (
   }
 
   for (const [ns, inner] of blocks) {
-    const kind = kindOfNamespace(ns)
     for (const [value, block] of inner) {
       if (typeof block === "number" || skippedBlocks.has(block)) continue
-      const everyPair = previous === undefined || wasSkipped(kind, ns, value)
+      const everyPair = previous === undefined || wasSkipped(ns, value)
       if (!everyPair && !block.some((i) => previous!.changed[i])) continue
       if (block.length > maxBlockSize) {
         // an oversized reference block: every record is the same record; link each to the first
