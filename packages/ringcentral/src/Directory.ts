@@ -171,8 +171,49 @@ const pages = <E, R>(
     ))
 
 /**
+ * Page sizes tried when reading the whole directory, largest first: a server
+ * that refuses one (`InvalidRequest` on `perPage`) gets the next.
+ *
+ * @since 0.1.0
+ * @category paging
+ */
+export const listPageSizes: ReadonlyArray<PerPage> = ["max", 2000, 1000, 500, 200, 100]
+
+/** Reads page 1 with the largest accepted page size (or the one given). */
+const firstPage = (
+  params: Omit<ListDirectoryEntriesParameters, "page">
+): Effect.Effect<readonly [ListResult, PerPage], PeopleError.PeopleError, RingCentralClient> => {
+  const probe = (sizes: ReadonlyArray<PerPage>): Effect.Effect<readonly [ListResult, PerPage], PeopleError.PeopleError, RingCentralClient> =>
+    listDirectoryEntries({ ...params, page: 1, perPage: sizes[0]! }).pipe(
+      Effect.map((result) => [result, sizes[0]!] as const),
+      Effect.catchIf(
+        (e) => e._tag === "InvalidRequest" && e.sent && e.field === "perPage" && sizes.length > 1,
+        () => probe(sizes.slice(1))
+      )
+    )
+  return probe(params.perPage === undefined ? listPageSizes : [params.perPage])
+}
+
+const unexpected304 = () =>
+  new PeopleError.Unavailable({ module, method: "listDirectoryEntries", reason: "unexpected 304 for a page request", retryable: false })
+
+const fetchPage = (params: ListDirectoryEntriesParameters) =>
+  Effect.flatMap(listDirectoryEntries(params), (result) =>
+    result._tag === "Modified" ? Effect.succeed(result.directory) : Effect.fail(unexpected304()))
+
+const rest = (
+  params: Omit<ListDirectoryEntriesParameters, "page">,
+  perPage: PerPage,
+  first: DirectorySchema.DirectoryResource
+) => {
+  const { ifNoneMatch: _, ...others } = params
+  return pages((page) => fetchPage({ ...others, perPage, page }), first)
+}
+
+/**
  * Every directory entry across pages, fetched lazily one page at a time with the
- * largest page size the server accepts (`perPage=max` unless given).
+ * largest page size the server accepts (`perPage=max`, then 2000, 1000, … if
+ * refused) unless `perPage` is given.
  *
  * @since 0.1.0
  * @category operations
@@ -180,15 +221,10 @@ const pages = <E, R>(
 export const streamDirectoryEntries = (
   params: Omit<ListDirectoryEntriesParameters, "page" | "ifNoneMatch"> = {}
 ): Stream.Stream<DirectorySchema.ContactResource, PeopleError.PeopleError, RingCentralClient> =>
-  pages((page) => fetchPage({ ...params, page }))
-
-const fetchPage = (params: ListDirectoryEntriesParameters) =>
-  Effect.flatMap(listDirectoryEntries({ perPage: "max", ...params }), (result) =>
-    result._tag === "Modified"
-      ? Effect.succeed(result.directory)
-      : Effect.fail(
-        new PeopleError.Unavailable({ module, method: "listDirectoryEntries", reason: "unexpected 304 for a page request", retryable: false })
-      ))
+  Stream.unwrap(
+    Effect.flatMap(firstPage(params), ([result, perPage]) =>
+      result._tag === "Modified" ? Effect.succeed(rest(params, perPage, result.directory)) : Effect.fail(unexpected304()))
+  )
 
 /**
  * The whole directory unless unchanged since `ifNoneMatch`: the first page is
@@ -205,15 +241,10 @@ export const snapshotDirectoryEntries = (
   PeopleError.PeopleError,
   RingCentralClient
 > =>
-  Effect.map(listDirectoryEntries({ perPage: "max", ...params, page: 1 }), (result) => {
-    if (result._tag === "NotModified") return result
-    const { ifNoneMatch: _, ...rest } = params
-    return {
-      _tag: "Modified",
-      etag: result.etag,
-      entries: pages((page) => fetchPage({ ...rest, page }), result.directory)
-    } as const
-  })
+  Effect.map(firstPage(params), ([result, perPage]) =>
+    result._tag === "NotModified"
+      ? result
+      : { _tag: "Modified", etag: result.etag, entries: rest(params, perPage, result.directory) } as const)
 
 /**
  * Reads one directory entry. A missing entry is `NotFound` (`ADG-122`); the

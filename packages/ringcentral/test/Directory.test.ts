@@ -145,6 +145,23 @@ describe("Directory", () => {
       expect(invalid).toMatchObject({ _tag: "InvalidRequest", field: "extensionIds", sent: false })
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
+  it.scopedLive("a directory stream falls back when the server refuses perPage=max", () =>
+    Effect.gen(function*() {
+      const { client, emulator } = yield* setup({ size: 600 })
+      const listed = emulator.store.list().filter(isListed).length
+      // a server that knows no keywords and takes at most 1000
+      yield* emulator.faults.inject({
+        fault: { _tag: "Status", status: 400, body: { errors: [{ errorCode: "ADG-121", message: "Parameter [perPage] is invalid.", parameterName: "perPage" }] } },
+        times: 2,
+        path: /directory\/entries$/
+      })
+      const count = yield* Directory.streamDirectoryEntries().pipe(Stream.runCount, Effect.provideService(RingCentralClient, client))
+      expect(count).toBe(listed)
+      expect(yield* emulator.faults.injected).toBe(2)
+      // max and 2000 refused (by the fault), then one page of 1000 holds everything
+      expect(emulator.context.log().filter((r) => r.group === "Medium").map((r) => r.status)).toEqual([200])
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
   it.scopedLive("reads the federation", () =>
     Effect.gen(function*() {
       const { result } = yield* run(Effect.gen(function*() {
