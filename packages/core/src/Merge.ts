@@ -641,19 +641,28 @@ const capabilityOrder: ReadonlyArray<ContactPoint.Capability> = ContactPoint.Cap
 const kindIndex = (kind: Label.Kind): number => Label.kinds.indexOf(kind)
 
 const combinePoints = (candidates: ReadonlyArray<Candidate<ContactPoint.ContactPoint>>): ContactPoint.ContactPoint => {
-  const sorted = [...candidates].sort(compareCandidates)
+  const sorted = candidates.length === 1 ? candidates : [...candidates].sort(compareCandidates)
   const first = sorted[0]!
   const top = first.value
-  if (sorted.length === 1 && top.source !== undefined) return top
   const labelled = sorted.find((c) => c.value.label !== "other")?.value ?? top
   const primary = sorted.some((c) => c.value.primary === true) ? true : top.primary
   const shared = sorted.some((c) => c.value.shared === true) ? true : top.shared
-  const capabilitySet = new Set<ContactPoint.Capability>()
-  let anyCapabilities = false
+  let capabilities: Array<ContactPoint.Capability> | undefined
   for (const c of sorted) {
     if (c.value.capabilities === undefined) continue
-    anyCapabilities = true
-    for (const capability of c.value.capabilities) capabilitySet.add(capability)
+    capabilities ??= []
+    for (const capability of c.value.capabilities) if (!capabilities.includes(capability)) capabilities.push(capability)
+  }
+  if (capabilities !== undefined && capabilities.length > 1) capabilities.sort((a, b) => capabilityOrder.indexOf(a) - capabilityOrder.indexOf(b))
+  const sameCapabilities = capabilities === undefined
+    ? top.capabilities === undefined
+    : top.capabilities !== undefined && top.capabilities.length === capabilities.length && top.capabilities.every((c, i) => c === capabilities[i])
+  if (
+    top.source !== undefined && sameCapabilities && labelled.label === top.label && labelled.customLabel === top.customLabel &&
+    primary === top.primary && shared === top.shared
+  ) {
+    // the combination is the best point itself
+    return top
   }
   const source = top.source ?? new ContactPoint.SourceRef({ system: first.system, remoteId: first.record.slice(first.record.indexOf(":") + 1) }, true)
   return new ContactPoint.ContactPoint(
@@ -665,7 +674,7 @@ const combinePoints = (candidates: ReadonlyArray<Candidate<ContactPoint.ContactP
       label: labelled.label,
       ...(labelled.customLabel === undefined ? {} : { customLabel: labelled.customLabel }),
       ...(primary === undefined ? {} : { primary }),
-      ...(anyCapabilities ? { capabilities: capabilityOrder.filter((c) => capabilitySet.has(c)) } : {}),
+      ...(capabilities === undefined ? {} : { capabilities }),
       ...(shared === undefined ? {} : { shared }),
       source
     },
@@ -694,14 +703,14 @@ const surviveWith = (members: ReadonlyArray<Person.Person>, ranking: Ranking): P
       if (value !== undefined) fieldSources[field] = recordSystem(single, field, ranking)
       return value
     }
-    const candidates: Array<Candidate<A>> = []
+    let winner: Candidate<A> | undefined
     for (const { person, record } of keyed) {
       const value = get(person)
       if (value === undefined) continue
       const system = recordSystem(person, field, ranking)
-      candidates.push({ value, system, rank: ranking.rank(field, system), readAt: readAtOf(person, system), record })
+      const candidate = { value, system, rank: ranking.rank(field, system), readAt: readAtOf(person, system), record }
+      if (winner === undefined || compareCandidates(candidate, winner) < 0) winner = candidate
     }
-    const winner = best(candidates)
     if (winner !== undefined) fieldSources[field] = winner.system
     return winner?.value
   }
