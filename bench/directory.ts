@@ -55,6 +55,8 @@ export interface ChildResult {
   readonly contender: Contender
   readonly entries: number
   readonly millis: number
+  /** CPU time (user + system) of the contender's process. */
+  readonly cpuMillis: number
   readonly peakRss: number
   readonly peakHeap: number
   /** 429s the contender saw (the library: penalties its limiter served; the SDK: its rate-limit events). */
@@ -188,11 +190,13 @@ const runSdk = async (target: Target): Promise<{ entries: number; seen429: numbe
 const child = async (contender: Contender): Promise<void> => {
   const target = targetFromEnv()
   const memory = Util.sampleMemory()
+  const cpu = process.cpuUsage()
   const started = performance.now()
   const result = contender === "sdk" ? await runSdk(target) : await runLibrary(target, contender === "library-people")
   const millis = performance.now() - started
+  const used = process.cpuUsage(cpu)
   const peak = memory.stop()
-  Util.report({ contender, ...result, millis, peakRss: peak.rss, peakHeap: peak.heapUsed } satisfies ChildResult)
+  Util.report({ contender, ...result, millis, cpuMillis: (used.user + used.system) / 1000, peakRss: peak.rss, peakHeap: peak.heapUsed } satisfies ChildResult)
 }
 
 // ---------------------------------------------------------------------------
@@ -250,7 +254,7 @@ export const run = async (options: Options): Promise<Util.Section> => {
   const minimum = Math.ceil(listed / maxPerPage) + 1
   return {
     title: `Directory listing: ${Util.int(options.size)} entries, rate limits ×${options.scale}`,
-    columns: ["contender", "entries", "API calls (min " + minimum + ")", "429s provoked", "client waits", "wall time", "time vs SDK", "peak RSS", "peak heap"],
+    columns: ["contender", "entries", "API calls (min " + minimum + ")", "429s provoked", "client waits", "wall time", "time vs SDK", "CPU time", "peak RSS", "peak heap"],
     rows: results.map((r) => [
       r.label,
       Util.int(r.entries),
@@ -259,6 +263,7 @@ export const run = async (options: Options): Promise<Util.Section> => {
       String(r.waits),
       Util.seconds(r.millis),
       Util.ratio(r.millis, baseline.millis),
+      Util.seconds(r.cpuMillis),
       Util.mib(r.peakRss),
       Util.mib(r.peakHeap)
     ]),
@@ -266,6 +271,7 @@ export const run = async (options: Options): Promise<Util.Section> => {
       `Minimum possible calls: ceil(${Util.int(listed)} / ${maxPerPage}) pages + 1 token request = ${minimum}.`,
       `Medium group (directory list) limit 40 per ${60 * options.scale} s, penalty ${60 * options.scale} s after a 429 (the real 40 / 60 s, 60 s scaled ×${options.scale}).`,
       "Each contender runs in its own child process against a fresh emulator; calls and 429s are counted by the emulator.",
+      "Wall and CPU time are the contender's own (from its first call to its last entry, in its child process; the emulator's work is not in the CPU time).",
       "Peak RSS includes the Node runtime and the TypeScript loader (tsx) both contenders run under."
     ]
   }

@@ -53,6 +53,8 @@ export interface Options {
 export interface Measurement {
   readonly label: string
   readonly millis: number
+  /** CPU time of this process: the job and both emulators. */
+  readonly cpuMillis: number
   readonly directoryCalls: number
   readonly directory429: number
   readonly peopleCalls: number
@@ -88,14 +90,17 @@ export const run = (options: Options): Promise<Util.Section> => {
           SyncState.SyncState,
           service
         )
+        const cpu = process.cpuUsage()
         const started = performance.now()
         const report = yield* job.run
         const millis = performance.now() - started
+        const used = process.cpuUsage(cpu)
         const rcAfter = yield* emulators.ringcentral.stats
         const requests = emulators.people.requests().slice(peopleBefore)
         return {
           label,
           millis,
+          cpuMillis: (used.user + used.system) / 1000,
           directoryCalls: rcAfter.requests - rcBefore.requests,
           directory429: rcAfter.rateLimited - rcBefore.rateLimited,
           peopleCalls: requests.length,
@@ -125,6 +130,7 @@ export const run = (options: Options): Promise<Util.Section> => {
         "run",
         "wall time",
         "time vs full sync",
+        "CPU time (job + emulators)",
         "directory calls (429s)",
         "People calls (429s)",
         "writes",
@@ -135,6 +141,7 @@ export const run = (options: Options): Promise<Util.Section> => {
         r.label,
         Util.seconds(r.millis),
         Util.ratio(r.millis, baseline.millis),
+        Util.seconds(r.cpuMillis),
         `${Util.int(r.directoryCalls)} (${r.directory429})`,
         `${Util.int(r.peopleCalls)} (${r.people429})`,
         Util.int(r.writes),
