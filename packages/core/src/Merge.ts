@@ -244,9 +244,9 @@ const referenceResolver = (groups: ReadonlyArray<ReadonlyArray<string>> | undefi
   return (key) => (parent.has(key) ? find(key) : undefined)
 }
 
-// Blocking keys are kept as flat triples `[kind, namespace, value]` that reuse the
-// strings already held by the people (normalized values, remote ids), so large
-// inputs allocate no key strings.
+// Blocking keys are kept in one table of parallel arrays (kind, namespace, value)
+// that reuse the strings already held by the people (normalized values, remote
+// ids): large inputs allocate no key strings and no small array per person.
 const REFERENCE = 0
 const EMAIL = 1
 const PHONE = 2
@@ -258,37 +258,42 @@ const NS_EMPLOYEE = "\u0001employeeNumber"
 const NS_CROSS = "\u0001cross-reference"
 const NS_ID = "\u0001id"
 
-type Keys = Array<number | string>
-
-const pushKey = (out: Keys, kind: number, ns: string, value: string) => {
-  for (let k = 0; k < out.length; k += 3) if (out[k] === kind && out[k + 1] === ns && out[k + 2] === value) return
-  out.push(kind, ns, value)
+interface KeyTable {
+  readonly kinds: Array<number>
+  readonly nss: Array<string>
+  readonly values: Array<string>
 }
 
-const hasKey = (keys: Keys, kind: number | string, ns: number | string, value: number | string): boolean => {
-  for (let k = 0; k < keys.length; k += 3) if (keys[k + 2] === value && keys[k + 1] === ns && keys[k] === kind) return true
-  return false
+const emptyTable = (): KeyTable => ({ kinds: [], nss: [], values: [] })
+
+/** Appends a key to the keys of the person starting at `from`, unless it is already there. */
+const pushKey = (table: KeyTable, from: number, kind: number, ns: string, value: string) => {
+  const { kinds, nss, values } = table
+  for (let k = from; k < kinds.length; k++) if (values[k] === value && nss[k] === ns && kinds[k] === kind) return
+  kinds.push(kind)
+  nss.push(ns)
+  values.push(value)
 }
 
 const keyString = (kind: number, ns: string, value: string): string =>
   kind !== REFERENCE || ns === NS_CROSS || ns === NS_ID ? `${kindNames[kind]}:${value}` : `reference:${ns}:${value}`
 
-const keysOf = (person: Person.Person, cross: ((key: string) => string | undefined) | undefined): Keys => {
-  const out: Keys = []
-  if (person.provenance.length === 0) pushKey(out, REFERENCE, NS_ID, person.id)
+/** Appends the keys of a person to the table. */
+const appendKeys = (table: KeyTable, person: Person.Person, cross: ((key: string) => string | undefined) | undefined): void => {
+  const from = table.kinds.length
+  if (person.provenance.length === 0) pushKey(table, from, REFERENCE, NS_ID, person.id)
   for (const p of person.provenance) {
     const root = cross === undefined ? undefined : cross(p.key)
-    if (root === undefined) pushKey(out, REFERENCE, p.system, p.remoteId)
-    else pushKey(out, REFERENCE, NS_CROSS, root)
+    if (root === undefined) pushKey(table, from, REFERENCE, p.system, p.remoteId)
+    else pushKey(table, from, REFERENCE, NS_CROSS, root)
   }
   for (const point of person.contactPoints) {
     if (!ContactPoint.isIdentifying(point)) continue
-    if (point.kind === "email") pushKey(out, EMAIL, NS_EMAIL, point.normalized!)
-    else if (point.kind === "phone" && !Label.isShared(point.label)) pushKey(out, PHONE, NS_PHONE, point.normalized!)
+    if (point.kind === "email") pushKey(table, from, EMAIL, NS_EMAIL, point.normalized!)
+    else if (point.kind === "phone" && !Label.isShared(point.label)) pushKey(table, from, PHONE, NS_PHONE, point.normalized!)
   }
   const employee = person.employeeNumber?.trim()
-  if (employee !== undefined && employee !== "") pushKey(out, EMPLOYEE, NS_EMPLOYEE, employee)
-  return out
+  if (employee !== undefined && employee !== "") pushKey(table, from, EMPLOYEE, NS_EMPLOYEE, employee)
 }
 
 /**
@@ -300,10 +305,9 @@ const keysOf = (person: Person.Person, cross: ((key: string) => string | undefin
  * @category getters
  */
 export const blockingKeys = (person: Person.Person, options?: Pick<Options, "crossReferences">): ReadonlyArray<string> => {
-  const keys = keysOf(person, referenceResolver(options?.crossReferences))
-  const out: Array<string> = []
-  for (let k = 0; k < keys.length; k += 3) out.push(keyString(keys[k] as number, keys[k + 1] as string, keys[k + 2] as string))
-  return out
+  const table = emptyTable()
+  appendKeys(table, person, referenceResolver(options?.crossReferences))
+  return table.kinds.map((kind, k) => keyString(kind, table.nss[k]!, table.values[k]!))
 }
 
 const kindOfNamespace = (ns: string): number =>
@@ -369,8 +373,14 @@ const resolveWith = (
   const cross = referenceResolver(options.crossReferences)
   const n = people.length
 
-  const keys: Array<Keys> = new Array(n)
-  for (let i = 0; i < n; i++) keys[i] = keysOf(people[i]!, cross)
+  const table = emptyTable()
+  const { kinds, nss, values } = table
+  const start = new Int32Array(n + 1)
+  for (let i = 0; i < n; i++) {
+    start[i] = kinds.length
+    appendKeys(table, people[i]!, cross)
+  }
+  start[n] = kinds.length
   // in a later round only the keys of changed people, and the keys skipped before, can give new pairs
   let relevant: Map<string, Set<string>> | undefined
   if (previous !== undefined) {
@@ -378,16 +388,14 @@ const resolveWith = (
     for (const [ns, values] of previous.skippedKeys) for (const value of values) addTo(relevant, ns, value)
     for (let i = 0; i < n; i++) {
       if (!previous.changed[i]) continue
-      const own = keys[i]!
-      for (let k = 0; k < own.length; k += 3) addTo(relevant, own[k + 1] as string, own[k + 2] as string)
+      for (let k = start[i]!; k < start[i + 1]!; k++) addTo(relevant, nss[k]!, values[k]!)
     }
   }
   const blocks = new Map<string, Map<string, number | Array<number>>>()
   for (let i = 0; i < n; i++) {
-    const own = keys[i]!
-    for (let k = 0; k < own.length; k += 3) {
-      const ns = own[k + 1] as string
-      const value = own[k + 2] as string
+    for (let k = start[i]!; k < start[i + 1]!; k++) {
+      const ns = nss[k]!
+      const value = values[k]!
       if (relevant !== undefined && relevant.get(ns)?.has(value) !== true) continue
       let inner = blocks.get(ns)
       if (inner === undefined) {
@@ -452,30 +460,38 @@ const resolveWith = (
    * before.
    */
   const decide = (i: number, j: number, ns: string, value: string, onlyNew: boolean, force: boolean) => {
-    const ki = keys[i]!
-    const kj = keys[j]!
     shared.length = 0
     let designated: number | undefined
-    for (let k = 0; k < ki.length; k += 3) {
-      const kns = ki[k + 1] as string
-      const kvalue = ki[k + 2] as string
-      if (!hasKey(kj, ki[k]!, kns, kvalue) || isSkipped(kns, kvalue)) continue
+    const jFrom = start[j]!
+    const jTo = start[j + 1]!
+    for (let k = start[i]!; k < start[i + 1]!; k++) {
+      const kkind = kinds[k]!
+      const kns = nss[k]!
+      const kvalue = values[k]!
+      let inJ = false
+      for (let m = jFrom; m < jTo; m++) {
+        if (values[m] === kvalue && nss[m] === kns && kinds[m] === kkind) {
+          inJ = true
+          break
+        }
+      }
+      if (!inJ || isSkipped(kns, kvalue)) continue
       if (designated === undefined && (!onlyNew || wasSkipped(kns, kvalue))) designated = k
       shared.push(k)
     }
-    if (!force && (designated === undefined || ki[designated + 1] !== ns || ki[designated + 2] !== value)) return
+    if (!force && (designated === undefined || nss[designated] !== ns || values[designated] !== value)) return
     let reference = false
     let email = false
     let employee = false
     let phone = false
     const reasons: Array<string> = []
     for (const k of shared) {
-      const kind = ki[k] as number
+      const kind = kinds[k]!
       if (kind === REFERENCE) reference = true
       else if (kind === EMAIL) email = true
       else if (kind === PHONE) phone = true
       else employee = true
-      reasons.push(keyString(kind, ki[k + 1] as string, ki[k + 2] as string))
+      reasons.push(keyString(kind, nss[k]!, values[k]!))
     }
     reasons.sort(compareStrings)
     const outcome = Names.compare(nameOf(i), nameOf(j))
