@@ -9,6 +9,10 @@ export * as Connections from "./Connections.js"
 /**
  * @since 0.1.0
  */
+export * as Demo from "./Demo.js"
+/**
+ * @since 0.1.0
+ */
 export * as Emulators from "./Emulators.js"
 /**
  * @since 0.1.0
