@@ -177,7 +177,7 @@ export const format = (report: Report): string => {
     `|${widths.map((w, i) => (i === 0 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`,
     ...lines.map(fmt),
     "",
-    `merge / baseline time: ${(merge!.wallMillis / baseline!.wallMillis).toFixed(1)}x; ` +
+    `merge / baseline: ${(merge!.wallMillis / baseline!.wallMillis).toFixed(1)}x wall, ${(merge!.cpuMillis / baseline!.cpuMillis).toFixed(1)}x CPU; ` +
       `${report.decisions.toLocaleString("en-US")} pair decisions, ${report.skippedKeys} keys skipped, ${report.rounds} rounds`,
     `peak RSS ${(report.peakRssBytes / 2 ** 30).toFixed(2)} GiB (records included); generation ${(report.generateMillis / 1000).toFixed(1)} s (not measured)`,
     `${report.date} on ${report.machine}`

@@ -601,7 +601,7 @@ const makeRanking = (options: Options): Ranking => {
 
 const UNKNOWN_SYSTEM = "unknown"
 
-/** The systems a record came from, best ranked first. */
+/** The system a field of a person came from: its recorded source, else its best ranked provenance. */
 const recordSystem = (person: Person.Person, field: Field, ranking: Ranking): string => {
   const own = person.fieldSources?.[field]
   if (own !== undefined) return own
