@@ -49,16 +49,19 @@ describe("examples", () => {
     expect(missing).toMatchObject({ _tag: "NotFound", module: "people-contacts", status: 404 })
   })
 
-  it.live("demo: the second run and the full re-check write nothing, a change writes just the affected people, then 304", () =>
+  it.live("demo: the second run and the full re-check write nothing, changes and a webhook event write just the affected people, then 304", () =>
     Effect.gen(function*() {
       const result = yield* Demo.main({ size: 120, progress: false })
-      const [first, second, recheck, changed, unchanged] = result.steps
+      const [first, second, recheck, changed, webhook, afterWebhook, unchanged] = result.steps
       expect(first!.peopleWrites).toBeGreaterThan(100)
       expect(second).toMatchObject({ peopleWrites: 0, peopleCalls: 0, ringcentralCalls: 1 })
       expect(recheck!.peopleWrites).toBe(0)
       expect(recheck!.summary.calls.contacts).toBe(result.company.matched)
       expect(changed!.peopleWritten).toBe(4)
       expect(changed!.summary).toMatchObject({ removed: 1, failures: [] })
+      expect(webhook!.summary).toMatchObject({ mode: "partial", peopleRead: 1, updated: 1, failures: [] })
+      expect(webhook!.ringcentralCalls).toBe(1)
+      expect(afterWebhook!.peopleWrites).toBe(0)
       expect(unchanged).toMatchObject({ peopleWrites: 0, peopleCalls: 0, ringcentralCalls: 1 })
       expect(result.ownContacts.unchanged).toBe(true)
     }), 60_000)

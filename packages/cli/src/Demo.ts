@@ -2,8 +2,9 @@
  * The demo behind `npm run demo`: both emulators on loopback with a generated
  * company, the sync job run twice (the second makes no writes), a full
  * re-check, changes made through the RingCentral emulator, a run that writes
- * just the affected people, and a run on an unchanged directory (one directory
- * call, no People calls), printed as a readable report. No network, no
+ * just the affected people, a webhook directory event applied to just the
+ * person it names, and a run on an unchanged directory (one directory call, no
+ * People calls), printed as a readable report. No network, no
  * account; rate limits scaled down; state in a temporary SQLite file.
  *
  * @since 0.1.0
@@ -12,14 +13,21 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Sync from "@unified-people/core/Sync"
 import * as SyncState from "@unified-people/core/SyncState"
 import * as SqliteState from "@unified-people/core/SyncState/Sqlite"
+import * as Testing from "@unified-people/core/Testing"
+import * as RingCentralEmulator from "@unified-people/ringcentral/Emulator"
+import * as Events from "@unified-people/ringcentral/Events"
+import * as RingCentralClient from "@unified-people/ringcentral/RingCentralClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Queue from "effect/Queue"
+import * as Redacted from "effect/Redacted"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as Connections from "./Connections.js"
+import * as DirectoryEvents from "./DirectoryEvents.js"
 import * as Emulators from "./Emulators.js"
 import * as Output from "./Output.js"
 import * as Progress from "./Progress.js"
@@ -31,7 +39,7 @@ import * as Progress from "./Progress.js"
  * @category models
  */
 export interface Options {
-  /** Directory entries (default 2000). */
+  /** Directory entries (default 2000, at least 100). */
   readonly size?: number
   /** Rate-limit scale of both sides (default 0.001). */
   readonly scale?: number
@@ -86,7 +94,7 @@ const seconds = (millis: number) => `${(millis / 1000).toFixed(1)} s`
 export const run = (options: Options = {}): Effect.Effect<Result, Sync.SyncError, Output.Output | HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function*() {
     const started = Date.now()
-    const size = options.size ?? 2000
+    const size = Math.max(100, options.size ?? 2000)
     const scale = options.scale ?? 0.001
     const say = Output.line
     // the core limiter's default margin: at this scale the People burst window is 2 ms, and a
@@ -113,7 +121,12 @@ export const run = (options: Options = {}): Effect.Effect<Result, Sync.SyncError
     yield* say("")
 
     const steps: Array<Step> = []
-    const step = (title: string, syncOptions: Partial<Sync.Options> = {}, ignoreVersion = false) =>
+    const step = (
+      title: string,
+      syncOptions: Partial<Sync.Options> = {},
+      ignoreVersion = false,
+      use: (job: Sync.Sync) => Effect.Effect<Sync.Report, Sync.SyncError> = (job) => job.run
+    ) =>
       Effect.gen(function*() {
         yield* say(`▶ ${title}`)
         const rc0 = (yield* emulators.ringcentral.stats).requests
@@ -123,7 +136,7 @@ export const run = (options: Options = {}): Effect.Effect<Result, Sync.SyncError
           Effect.provideService(SyncState.SyncState, ignoreVersion ? { ...state, version: Effect.succeedNone } : state)
         )
         const report = yield* Effect.scoped(
-          Effect.zipRight(options.progress === false ? Effect.void : Progress.track(job.progress), job.run)
+          Effect.zipRight(options.progress === false ? Effect.void : Progress.track(job.progress), use(job))
         )
         const requests = emulators.people.requests().slice(pc0)
         const written = requests.filter((r) => r.method !== "GET")
@@ -139,7 +152,12 @@ export const run = (options: Options = {}): Effect.Effect<Result, Sync.SyncError
         steps.push(s)
         const c = Sync.counts(report.plan)
         yield* say(
-          `  ${report.plan.unchanged ? "directory unchanged (304): nothing to plan" : `${report.summary.peopleRead} people read, ${report.summary.matched} matched, ${report.summary.unmatched} unmatched, ${report.summary.removed} removed`}`
+          `  ${
+            report.plan.unchanged
+              ? "directory unchanged (304): nothing to plan"
+              : `${report.plan.mode === "partial" ? "partial: " : ""}${report.summary.peopleRead} people read, ${report.summary.matched} matched, ` +
+                `${report.summary.unmatched} unmatched, ${report.summary.removed} removed`
+          }`
         )
         yield* say(
           `  writes: ${s.peopleWrites} (${report.summary.created} created, ${report.summary.updated} updated, ${report.summary.deleted} deleted) ` +
@@ -218,8 +236,36 @@ export const run = (options: Options = {}): Effect.Effect<Result, Sync.SyncError
     )
     yield* say("")
 
-    // 6. unchanged directory: one directory call, no People calls
-    yield* step("Run 5: sync again (directory unchanged)")
+    // 6. a webhook: the emulator delivers directory events, the job re-syncs just the people named
+    const changes = yield* Queue.unbounded<Events.ContactChange>()
+    const verificationToken = Redacted.make("demo-verification-token")
+    const hook = yield* Events.webhook({ verificationToken, onChange: (change) => Queue.offer(changes, change) })
+    const receiver = yield* Testing.serve(hook.app).pipe(Effect.orDie)
+    const ringcentralClient = yield* RingCentralClient.make(RingCentralEmulator.clientOptions(emulators.ringcentral))
+    yield* Events.createSubscription({ address: `${receiver.url}/webhook`, verificationToken }).pipe(
+      Effect.provideService(RingCentralClient.RingCentralClient, ringcentralClient),
+      Effect.orDie
+    )
+    const [webhookId] = matched[40]!
+    yield* say(`✎ Subscribed a webhook to directory events; ${name(webhookId)} gets a new direct number +1 206 555 0199`)
+    const delivered = yield* emulators.ringcentral.changeDirectory((s) =>
+      void s.update(webhookId, (e) => {
+        e.phoneNumbers = [
+          ...e.phoneNumbers.filter((p) => p.usageType !== "DirectNumber" || p.type === "FaxOnly"),
+          { id: s.nextId(), phoneNumber: "+12065550199", usageType: "DirectNumber", type: "VoiceFax" }
+        ]
+      })
+    )
+    const events = DirectoryEvents.fromChanges(yield* Queue.takeAll(changes))
+    yield* say(`  ${delivered} event delivered to the webhook, naming ${events.flatMap((e) => e.changes).length} entry`)
+    yield* say("")
+    yield* step("Run 5: apply the webhook's events (just the people they name)", {}, false, (job) => job.applyEvents(events))
+    yield* say("")
+
+    // 7. unchanged directory: one directory call, no People calls
+    yield* step("Run 6: sync (the directory changed once more, through the event already applied)")
+    yield* say("")
+    yield* step("Run 7: sync again (directory unchanged)")
     yield* say("")
 
     const ownAfter = ownContacts(emulators)

@@ -13,6 +13,10 @@ export * as Demo from "./Demo.js"
 /**
  * @since 0.1.0
  */
+export * as DirectoryEvents from "./DirectoryEvents.js"
+/**
+ * @since 0.1.0
+ */
 export * as Emulators from "./Emulators.js"
 /**
  * @since 0.1.0

@@ -11,6 +11,7 @@ import type * as PeopleEmulator from "@unified-people/people-contacts/Emulator"
 import * as Events from "@unified-people/ringcentral/Events"
 import { Effect, Queue, Redacted } from "effect"
 import * as Connections from "../src/Connections.js"
+import * as DirectoryEvents from "../src/DirectoryEvents.js"
 import * as Emulators from "../src/Emulators.js"
 
 /** The Node HTTP client of every test. */
@@ -63,19 +64,8 @@ export const writes = (people: PeopleEmulator.Emulator) => people.requests().fil
 /** Keeps only digits (and a leading +) of a phone number. */
 export const digits = (value: string) => value.replace(/[^\d]/g, "")
 
-/**
- * Groups the changes a RingCentral webhook received into the sync job's
- * directory events (one per delivery `uuid`).
- */
-export const toDirectoryEvents = (changes: Iterable<Events.ContactChange>): ReadonlyArray<Sync.DirectoryEvent> => {
-  const byUuid = new Map<string, { uuid: string; timestamp: Date; changes: Array<{ type: string; remoteId: string }> }>()
-  for (const change of changes) {
-    const event = byUuid.get(change.uuid) ?? { uuid: change.uuid, timestamp: new Date(change.timestamp), changes: [] }
-    event.changes.push({ type: change.eventType, remoteId: change.contact.id })
-    byUuid.set(change.uuid, event)
-  }
-  return [...byUuid.values()]
-}
+/** The webhook's changes as the job's directory events. */
+export const toDirectoryEvents = DirectoryEvents.fromChanges
 
 /**
  * The RingCentral adapter's webhook served on loopback, its changes queued.
