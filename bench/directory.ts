@@ -63,6 +63,8 @@ export interface ChildResult {
   readonly seen429: number
   /** Requests that waited for the rate limiter (library) or Retry-After sleeps (SDK). */
   readonly waits: number
+  /** The total time of those waits. */
+  readonly waitedMillis: number
 }
 
 /**
@@ -93,6 +95,8 @@ export interface Options {
   readonly scale: number
   /** Also run the SDK with the documentation's 100-entry pages. */
   readonly smallPages: boolean
+  /** Also run `library-people` (the slowest contender). */
+  readonly people: boolean
 }
 
 const maxPerPage = 2000
@@ -119,7 +123,7 @@ const targetFromEnv = (): Target => ({
   perPage: Number(process.env.BENCH_PER_PAGE ?? String(maxPerPage))
 })
 
-const runLibrary = (target: Target, people: boolean): Promise<{ entries: number; seen429: number; waits: number }> =>
+const runLibrary = (target: Target, people: boolean): Promise<{ entries: number; seen429: number; waits: number; waitedMillis: number }> =>
   Effect.gen(function*() {
     const client = yield* RingCentralClient.make({
       serverUrl: target.url,
@@ -143,7 +147,7 @@ const runLibrary = (target: Target, people: boolean): Promise<{ entries: number;
         )
       )
     const stats = yield* client.policy.stats
-    return { entries, seen429: stats.limiter.penalties, waits: stats.limiter.waits }
+    return { entries, seen429: stats.limiter.penalties, waits: stats.limiter.waits, waitedMillis: stats.limiter.waitedMillis }
   }).pipe(Effect.provide(NodeHttpClient.layerUndici), Effect.runPromise)
 
 interface SdkError {
@@ -151,15 +155,17 @@ interface SdkError {
   readonly retryAfter?: number
 }
 
-const runSdk = async (target: Target): Promise<{ entries: number; seen429: number; waits: number }> => {
+const runSdk = async (target: Target): Promise<{ entries: number; seen429: number; waits: number; waitedMillis: number }> => {
   const { SDK } = await import("@ringcentral/sdk")
   const sdk = new SDK({ server: target.url, clientId: target.clientId, clientSecret: target.clientSecret, handleRateLimit: true })
   const platform = sdk.platform()
   let seen429 = 0
   let waits = 0
-  platform.on(platform.events.rateLimitError, () => {
+  let waitedMillis = 0
+  platform.on(platform.events.rateLimitError, (error: Error) => {
     seen429++
     waits++
+    waitedMillis += (error as SdkError).retryAfter ?? 0
   })
   await platform.login({ jwt: target.jwt })
   // the documentation's retry loop: on a 429 the SDK already waited Retry-After
@@ -174,7 +180,9 @@ const runSdk = async (target: Target): Promise<{ entries: number; seen429: numbe
         if (e.response?.status !== 429) throw error
         seen429++
         waits++
-        await new Promise((resolve) => setTimeout(resolve, e.retryAfter ?? 60_000 * target.scale))
+        const wait = e.retryAfter ?? 60_000 * target.scale
+        waitedMillis += wait
+        await new Promise((resolve) => setTimeout(resolve, wait))
       }
     }
   }
@@ -184,7 +192,7 @@ const runSdk = async (target: Target): Promise<{ entries: number; seen429: numbe
     entries += body.records.length
     if (body.records.length < target.perPage || (body.paging.totalPages !== undefined && page >= body.paging.totalPages)) break
   }
-  return { entries, seen429, waits }
+  return { entries, seen429, waits, waitedMillis }
 }
 
 const child = async (contender: Contender): Promise<void> => {
@@ -240,13 +248,13 @@ const measure = (options: Options, contender: Contender, label: string, perPage:
 export const run = async (options: Options): Promise<Util.Section> => {
   const contenders: Array<readonly [Contender, string, number]> = [
     ["library", `library: streamDirectoryEntries (perPage=max)`, maxPerPage],
-    ["library-people", `library: RingCentralPeople.stream → Person`, maxPerPage],
+    ...(options.people ? [["library-people", `library: RingCentralPeople.stream → Person`, maxPerPage] as const] : []),
     ["sdk", `@ringcentral/sdk naive loop (perPage=${maxPerPage})`, maxPerPage]
   ]
   if (options.smallPages) contenders.push(["sdk", "@ringcentral/sdk naive loop (perPage=100)", 100])
   const results: Array<Measurement> = []
   for (const [contender, label, perPage] of contenders) {
-    process.stderr.write(`directory: ${label}…\n`)
+    process.stderr.write(`directory ×${options.scale}: ${label}…\n`)
     results.push(await measure(options, contender, label, perPage))
   }
   const baseline = results.find((r) => r.contender === "sdk" && r.perPage === maxPerPage)!
@@ -254,13 +262,13 @@ export const run = async (options: Options): Promise<Util.Section> => {
   const minimum = Math.ceil(listed / maxPerPage) + 1
   return {
     title: `Directory listing: ${Util.int(options.size)} entries, rate limits ×${options.scale}`,
-    columns: ["contender", "entries", "API calls (min " + minimum + ")", "429s provoked", "client waits", "wall time", "time vs SDK", "CPU time", "peak RSS", "peak heap"],
+    columns: ["contender", "entries", "API calls (min " + minimum + ")", "429s provoked", "client waits (time)", "wall time", "time vs SDK", "CPU time", "peak RSS", "peak heap"],
     rows: results.map((r) => [
       r.label,
       Util.int(r.entries),
       `${r.calls} (${r.authCalls} auth)`,
       `${r.rateLimited}${r.duringPenalty > 0 ? ` (${r.duringPenalty} during a penalty)` : ""}`,
-      String(r.waits),
+      `${r.waits} (${Util.seconds(r.waitedMillis)})`,
       Util.seconds(r.millis),
       Util.ratio(r.millis, baseline.millis),
       Util.seconds(r.cpuMillis),
@@ -287,7 +295,8 @@ const main = async (): Promise<void> => {
   const section = await run({
     size: Util.numberFlag(args, "size", 100_000),
     scale: Util.numberFlag(args, "scale", 0.01),
-    smallPages: !Util.has(args, "no-small-pages")
+    smallPages: !Util.has(args, "no-small-pages"),
+    people: !Util.has(args, "no-people")
   })
   process.stdout.write(`${Util.markdown(section)}\n`)
 }

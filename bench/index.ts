@@ -10,6 +10,8 @@
  * Other flags: `--directory-size`, `--directory-scale` (default 0.01),
  * `--sync-size`, `--sync-scale` (default 0.001), `--sync-concurrency` (default 8),
  * `--merge-records`, `--no-small-pages` (skip the SDK run with 100-entry pages),
+ * `--directory-strict-scale` (default 0.1, `none` to skip: the library and the SDK
+ * with 2000-entry pages again, with limits where the window binds),
  * `--out FILE` (default bench/RESULTS.md).
  *
  * @since 0.1.0
@@ -57,8 +59,20 @@ const main = async (): Promise<void> => {
       Directory.run({
         size: Util.numberFlag(args, "directory-size", quick ? 10_000 : 100_000),
         scale: Util.numberFlag(args, "directory-scale", 0.01),
-        smallPages: !Util.has(args, "no-small-pages")
+        smallPages: !Util.has(args, "no-small-pages"),
+        people: true
       }))
+    // a stricter scale where even the largest pages outrun the window: only the contenders that page by 2000
+    const strict = Util.flag(args, "directory-strict-scale") ?? "0.1"
+    if (strict !== "none") {
+      await timed("directory (strict)", () =>
+        Directory.run({
+          size: Util.numberFlag(args, "directory-size", quick ? 10_000 : 100_000),
+          scale: Number(strict),
+          smallPages: false,
+          people: false
+        }))
+    }
   }
   if (only.includes("sync")) {
     await timed("sync", () =>
