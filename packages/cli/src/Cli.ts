@@ -199,8 +199,9 @@ export const runSync = (
 
 const syncHandler = (mode: "sync" | "plan") => (options: RunOptions) =>
   runSync(options, mode).pipe(
-    Effect.provide(Connections.layerConfig()),
+    // the configuration is read (and refused) before the state file is created
     Effect.provide(layerState(options.state)),
+    Effect.provide(Connections.layerConfig()),
     Effect.catchAll((error) => fail(error)),
     Effect.flatMap((report) =>
       report.summary.failures.length === 0

@@ -109,6 +109,8 @@ describe("unified-people CLI", () => {
       const missing = yield* runCli(withEnv({ PEOPLE_CONTACTS_TOKEN: undefined }), "plan", "--state", state, "-q")
       expect(missing.code).toBe(1)
       expect(missing.stderr).toMatch(/^Error: invalid configuration: .*TOKEN/)
+      // refused before anything is created
+      expect(fs.existsSync(path.dirname(state))).toBe(false)
 
       const secret = "s3cr3t-client-secret-value"
       const unauthorized = yield* runCli(withEnv({ RINGCENTRAL_CLIENT_SECRET: secret }), "sync", "--state", state, "-q")
