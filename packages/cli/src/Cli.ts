@@ -93,7 +93,9 @@ const state = Options.text("state").pipe(
 )
 
 const full = Options.boolean("full").pipe(
-  Options.withDescription("Ignore the stored directory version: read and compare the whole directory.")
+  Options.withDescription(
+    "Ignore the stored directory version and read every matched person's contacts: compares everything and repairs drift."
+  )
 )
 
 const concurrency = Options.integer("concurrency").pipe(
@@ -175,7 +177,8 @@ export const runSync = (
       stats: connections.stats,
       dryRun: options.dryRun || mode === "plan",
       concurrency: options.concurrency,
-      defaultRegion: options.region
+      defaultRegion: options.region,
+      verify: options.full
     })
     const report = yield* Effect.scoped(
       Effect.zipRight(options.quiet ? Effect.void : Progress.track(job.progress), job.run)

@@ -187,8 +187,7 @@ export const run = (options: Options = {}): Effect.Effect<Result, Sync.SyncError
     yield* say("")
 
     // 3. a verifying full comparison: still nothing to write
-    const verifying = { verify: true }
-    yield* step("Run 3: full re-check (stored ETag ignored, every matched person's contacts read and compared)", { ...verifying }, true)
+    yield* step("Run 3: full re-check (stored ETag ignored, every matched person's contacts read and compared)", { verify: true }, true)
     yield* say("")
 
     // 4. the directory changes

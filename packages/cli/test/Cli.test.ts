@@ -68,6 +68,19 @@ describe("unified-people CLI", () => {
       const full = yield* runCli(env.configProvider, "plan", "--state", state, "--full", "-q")
       expect(full.stdout).toMatch(/0 to create, 0 to update, 0 to delete/)
       expect(writes(env.people)).toEqual([])
+
+      // a contact of the job's deleted by hand: a plain run does not look (304), --full repairs it
+      const victim = [...env.people.contacts.values()].find((c) => c.integration)!
+      env.people.contacts.delete(victim.id)
+      const blind = yield* runCli(env.configProvider, "sync", "--state", state, "-q")
+      expect(blind.stdout).toContain("Directory unchanged")
+      const repaired = yield* runCli(env.configProvider, "sync", "--state", state, "--full", "-q")
+      expect(repaired.code).toBe(0)
+      expect(repaired.stdout).toMatch(/Planned: 1 to create, 0 to update, 0 to delete/)
+      const back = env.people.contactsOf(victim.personId).filter((c) =>
+        c.integration && c.label === victim.label && (c.email ?? c.telephone) === (victim.email ?? victim.telephone)
+      )
+      expect(back).toHaveLength(1)
     }).pipe(Effect.provide(HttpLive)))
 
   it.scopedLive("merge prints the merged people of both systems as JSON", () =>

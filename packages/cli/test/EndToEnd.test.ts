@@ -77,8 +77,7 @@ describe("sync, end to end through both emulators", () => {
 
       // a verifying full comparison (stored version forgotten, every person's contacts read) finds nothing to write either
       yield* env.state.setVersion(undefined)
-      const verifying = { verify: true }
-      const third = yield* Effect.flatMap(env.job({ ...verifying }), (j) => j.run)
+      const third = yield* Effect.flatMap(env.job({ verify: true }), (j) => j.run)
       expect(third.plan.unchanged).toBe(false)
       expect(third.summary).toMatchObject({ created: 0, updated: 0, deleted: 0, adopted: 0 })
       expect(writes(env.people)).toEqual([])
