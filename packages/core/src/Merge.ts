@@ -759,29 +759,44 @@ const surviveWith = (members: ReadonlyArray<Person.Person>, ranking: Ranking): P
     fieldSources[`customFields.${key}`] = winner.system
   }
 
-  // contact points, unioned on their key
-  const pointCandidates = new Map<string, Array<Candidate<ContactPoint.ContactPoint>>>()
-  for (const { person, record } of keyed) {
+  // contact points, unioned on their key (kind + normalized value); a linear scan
+  // beats a map for the few points of one person
+  const pointKinds: Array<Label.Kind> = []
+  const pointValues: Array<string> = []
+  const pointCandidates: Array<Array<Candidate<ContactPoint.ContactPoint>>> = []
+  for (const member of keyed) {
+    const person = member.person
     const fallback = recordSystem(person, "contactPoints", ranking)
     for (const point of person.contactPoints) {
       const system = point.source?.system ?? fallback
-      const key = point.key
-      const list = pointCandidates.get(key)
-      const candidate = { value: point, system, rank: ranking.rank("contactPoints", system), readAt: readAtOf(person, system), record }
-      if (list === undefined) pointCandidates.set(key, [candidate])
-      else list.push(candidate)
+      const value = point.normalized ?? point.value.trim()
+      let group = -1
+      for (let g = 0; g < pointValues.length; g++) {
+        if (pointValues[g] === value && pointKinds[g] === point.kind) {
+          group = g
+          break
+        }
+      }
+      const candidate = { value: point, system, rank: ranking.rank("contactPoints", system), readAt: readAtOf(person, system), record: member.record }
+      if (group >= 0) pointCandidates[group]!.push(candidate)
+      else {
+        pointKinds.push(point.kind)
+        pointValues.push(value)
+        pointCandidates.push([candidate])
+      }
     }
   }
-  const points: Array<{ readonly point: ContactPoint.ContactPoint; readonly key: string; readonly rank: number }> = []
-  for (const [key, candidates] of pointCandidates) {
-    const point = combinePoints(candidates)
-    points.push({ point, key, rank: ranking.rank("contactPoints", point.source!.system) })
+  const points: Array<{ readonly point: ContactPoint.ContactPoint; readonly value: string; readonly rank: number }> = []
+  for (let g = 0; g < pointCandidates.length; g++) {
+    const point = combinePoints(pointCandidates[g]!)
+    points.push({ point, value: pointValues[g]!, rank: ranking.rank("contactPoints", point.source!.system) })
   }
+  // the same order as by kind, then primary, then source, then key (kind + value)
   points.sort((x, y) =>
     kindIndex(x.point.kind) - kindIndex(y.point.kind) ||
     (x.point.primary === true ? 0 : 1) - (y.point.primary === true ? 0 : 1) ||
     x.rank - y.rank ||
-    compareStrings(x.key, y.key)
+    compareStrings(x.value, y.value)
   )
   if (points.length > 0) {
     const systems = Array.from(new Set(points.map((p) => p.point.source!.system)))
@@ -794,14 +809,18 @@ const surviveWith = (members: ReadonlyArray<Person.Person>, ranking: Ranking): P
   if (single !== undefined && single.provenance.length <= 1) {
     provenance = [...single.provenance]
   } else {
-    const provenanceByKey = new Map<string, Person.Provenance>()
+    provenance = []
     for (const { person } of keyed) {
       for (const p of person.provenance) {
-        const current = provenanceByKey.get(p.key)
-        if (current === undefined || compareProvenance(p, current) < 0) provenanceByKey.set(p.key, p)
+        const at = provenance.findIndex((q) => q.remoteId === p.remoteId && q.system === p.system)
+        if (at < 0) provenance.push(p)
+        else if (compareProvenance(p, provenance[at]!) < 0) provenance[at] = p
       }
     }
-    provenance = Array.from(provenanceByKey.values()).sort((x, y) => compareStrings(x.key, y.key))
+    if (provenance.length > 1) {
+      const keys = new Map(provenance.map((p) => [p, p.key] as const))
+      provenance.sort((x, y) => compareStrings(keys.get(x)!, keys.get(y)!))
+    }
   }
   const id = provenance[0]?.key ?? keyed.map((k) => k.person.id).sort(compareStrings)[0] ?? ""
 
