@@ -11,10 +11,10 @@
 export interface NameParts {
   /** Normalized given name ("" when unknown). */
   readonly given: string
-  /** Canonical forms of the given name (itself plus the formal names a nickname stands for). */
-  readonly givenForms: ReadonlyArray<string>
-  /** Normalized family name tokens (empty when unknown). */
-  readonly family: ReadonlyArray<string>
+  /** For a known name or nickname: itself and the formal names it stands for. */
+  readonly givenForms: ReadonlyArray<string> | undefined
+  /** Normalized family name ("" when unknown); tokens separated by spaces or hyphens. */
+  readonly family: string
 }
 
 /** @internal */
@@ -119,33 +119,39 @@ export const parts = (name: { readonly given?: string | undefined; readonly fami
     given = split.given
     family = split.family
   }
-  const g = normalizeName(given).split(/[\s-]/)[0] ?? ""
-  const familyNormalized = normalizeName(family)
-  return {
-    given: g,
-    givenForms: g === "" ? [] : (formsByName.get(g) ?? [g]),
-    family: familyNormalized === "" ? [] : familyNormalized.split(/[\s-]+/).filter((t) => t !== "")
-  }
+  const normalizedGiven = normalizeName(given)
+  const cut = normalizedGiven.search(/[\s-]/)
+  const g = cut < 0 ? normalizedGiven : normalizedGiven.slice(0, cut)
+  return { given: g, givenForms: formsByName.get(g), family: normalizeName(family) }
 }
 
 const givenCompatible = (a: NameParts, b: NameParts): boolean => {
   if (a.given === b.given) return true
   if (a.given.length === 1 || b.given.length === 1) return a.given[0] === b.given[0]
-  const [shorter, longer] = a.given.length <= b.given.length ? [a.given, b.given] : [b.given, a.given]
+  const shorter = a.given.length <= b.given.length ? a.given : b.given
+  const longer = shorter === a.given ? b.given : a.given
   if (shorter.length >= 3 && longer.startsWith(shorter)) return true
+  if (a.givenForms === undefined) return b.givenForms?.includes(a.given) === true
+  if (b.givenForms === undefined) return a.givenForms.includes(b.given)
   for (const form of a.givenForms) if (b.givenForms.includes(form)) return true
   return false
 }
 
+const separator = /[\s-]/
+const tokens = (family: string): Array<string> => family.split(/[\s-]+/).filter((t) => t !== "")
+
 const familyCompatible = (a: NameParts, b: NameParts): boolean => {
-  for (const token of a.family) if (b.family.includes(token)) return true
+  if (a.family === b.family) return true
+  if (!separator.test(a.family) && !separator.test(b.family)) return false
+  const other = tokens(b.family)
+  for (const token of tokens(a.family)) if (other.includes(token)) return true
   return false
 }
 
 /** Compares two names. Symmetric. @internal */
 export const compare = (a: NameParts, b: NameParts): Outcome => {
   const given = a.given === "" || b.given === "" ? undefined : givenCompatible(a, b)
-  const family = a.family.length === 0 || b.family.length === 0 ? undefined : familyCompatible(a, b)
+  const family = a.family === "" || b.family === "" ? undefined : familyCompatible(a, b)
   if (given === undefined && family === undefined) return "unknown"
   if (given === false && family === false) return "conflict"
   if (given === false) return "given-conflict"
