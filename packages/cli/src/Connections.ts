@@ -53,6 +53,8 @@ export interface Settings {
    * client share its event loop, so they need a larger one under load.
    */
   readonly rateLimitMargin?: ((windowMillis: number) => number) | undefined
+  /** The People client's per-attempt timeout (default 30 s). */
+  readonly peopleTimeout?: Duration.DurationInput | undefined
 }
 
 /**
@@ -103,7 +105,8 @@ export const make = (settings: Settings): Effect.Effect<Service, never, HttpClie
     const people = yield* PeopleContactsClient.make({
       ...settings.people,
       ...(scaled ? { rateLimitScale: scale, retry: scaledRetry(scale) } : {}),
-      ...(settings.rateLimitMargin === undefined ? {} : { rateLimitMargin: settings.rateLimitMargin })
+      ...(settings.rateLimitMargin === undefined ? {} : { rateLimitMargin: settings.rateLimitMargin }),
+      ...(settings.peopleTimeout === undefined ? {} : { timeout: settings.peopleTimeout })
     })
     const source = yield* Effect.provideService(RingCentralPeople.make(), RingCentralClient.RingCentralClient, ringcentral)
     const target = yield* Effect.provideService(PeopleContactsPeople.makeDirectory, PeopleContactsClient.PeopleContactsClient, people)

@@ -1,9 +1,13 @@
 import { describe, expect, it } from "@effect/vitest"
-import type * as Sync from "@unified-people/core/Sync"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as Sync from "@unified-people/core/Sync"
+import * as SyncState from "@unified-people/core/SyncState"
+import * as Testing from "@unified-people/core/Testing"
 import * as RingCentralClient from "@unified-people/ringcentral/RingCentralClient"
 import * as RingCentralEmulator from "@unified-people/ringcentral/Emulator"
 import * as Events from "@unified-people/ringcentral/Events"
 import { Effect, Either, Fiber, Queue, Redacted, Stream, SubscriptionRef } from "effect"
+import * as Connections from "../src/Connections.js"
 import { digits, endState, HttpLive, rows, setup, toDirectoryEvents, webhookReceiver, writes } from "./utils.js"
 
 const directoryPath = "/restapi/v1.0/account/~/directory/entries"
@@ -237,6 +241,38 @@ describe("resumability", () => {
       expect(resumed.summary.failures).toEqual([])
       expect(endState(env.people)).toEqual(endState(clean.people))
       expect(yield* SubscriptionRef.get(job.progress)).toMatchObject({ phase: "applying" })
+    }).pipe(Effect.provide(HttpLive)))
+  it.scopedLive("a create whose answer was lost is adopted by the next run, not created twice", () =>
+    Effect.gen(function*() {
+      const clean = yield* setup({ size: 40 })
+      yield* Effect.flatMap(clean.job(), (job) => job.run)
+
+      // the 12th create reaches the People system, which creates the contact but answers after
+      // the client gave up: a front server runs the emulator's app, then holds that answer back
+      const env = yield* setup({ size: 40 })
+      let posts = 0
+      const front = yield* Testing.serve(Effect.gen(function*() {
+        const request = yield* HttpServerRequest.HttpServerRequest
+        const response = yield* Effect.uninterruptible(env.people.app)
+        if (request.method === "POST" && ++posts === 12) yield* Effect.sleep("400 millis")
+        return response
+      }))
+      const connections = yield* Connections.make({
+        ...env.settings,
+        people: { ...env.settings.people, baseUrl: `${front.url}/v1` },
+        peopleTimeout: "150 millis"
+      })
+      const job = yield* Sync.make({ ...connections, concurrency: 1 }).pipe(Effect.provideService(SyncState.SyncState, env.state))
+      const first = yield* Effect.either(job.run)
+      expect(Either.isLeft(first) && first.left._tag).toBe("Unavailable")
+      yield* Effect.sleep("400 millis")
+      // the contact was created all the same
+      expect(rows(env.people).filter((r) => r.integration)).toHaveLength(12)
+
+      const second = yield* job.run
+      expect(second.summary.adopted).toBe(1)
+      expect(second.summary.failures).toEqual([])
+      expect(endState(env.people)).toEqual(endState(clean.people))
     }).pipe(Effect.provide(HttpLive)))
 })
 
