@@ -92,6 +92,24 @@ describe("Merge: identity resolution", () => {
     expect(result.people[0]!.contactPoints.map((p) => p.normalized)).toEqual(["+16505550100"])
   })
 
+  it("reads names through accents, case, initials, nicknames and display names", () => {
+    const phone = (n: number) => ({ value: `+1 617 555 01${String(n).padStart(2, "0")}`, label: "mobile" as const })
+    const pairs: ReadonlyArray<readonly [RecordInput, RecordInput, string]> = [
+      [{ system: "hr", remoteId: "1", given: "José", family: "García", phones: [phone(1)] }, { system: "people-contacts", remoteId: "1", display: "GARCIA, Jose", phones: [phone(1)] }, "name:agree"],
+      [{ system: "hr", remoteId: "2", given: "John", family: "Lee", phones: [phone(2)] }, { system: "people-contacts", remoteId: "2", given: "J.", family: "Lee", phones: [phone(2)] }, "name:agree"],
+      [{ system: "hr", remoteId: "3", given: "Christopher", family: "Okafor", phones: [phone(3)] }, { system: "people-contacts", remoteId: "3", given: "Chris", family: "Okafor", phones: [phone(3)] }, "name:agree"],
+      [{ system: "hr", remoteId: "4", given: "Ana", family: "De la Cruz", phones: [phone(4)] }, { system: "people-contacts", remoteId: "4", given: "Ana", family: "Cruz", phones: [phone(4)] }, "name:agree"],
+      [{ system: "hr", remoteId: "5", given: "Maria", phones: [phone(5)] }, { system: "people-contacts", remoteId: "5", given: "Maria", family: "Rossi", phones: [phone(5)] }, "name:partial"],
+      [{ system: "hr", remoteId: "6", given: "Mei", family: "Chen", phones: [phone(6)] }, { system: "people-contacts", remoteId: "6", given: "Wei", family: "Chen", phones: [phone(6)] }, "name:given-conflict"]
+    ]
+    for (const [a, b, outcome] of pairs) {
+      const result = Merge.merge([record(a), record(b)], options)
+      expect(result.decisions.map((d) => d.reasons.at(-1))).toEqual([outcome])
+      // a personal number with agreeing (or partly known, agreeing) names is enough
+      expect(result.people).toHaveLength(outcome === "name:given-conflict" ? 2 : 1)
+    }
+  })
+
   it("never uses a shared or main number to find or score a pair", () => {
     const main = { value: "+1 650 555 0000", label: "main" as const }
     const result = Merge.merge(
