@@ -1,6 +1,6 @@
 /**
  * Where the CLI writes: results to stdout, progress and errors to stderr, and
- * whether stderr is an interactive terminal (progress then redraws one line;
+ * whether both are an interactive terminal (progress then redraws one line;
  * otherwise it prints plain lines).
  *
  * @since 0.1.0
@@ -18,7 +18,7 @@ export interface Service {
   readonly stdout: (text: string) => Effect.Effect<void>
   /** Writes text to stderr as is. */
   readonly stderr: (text: string) => Effect.Effect<void>
-  /** Whether stderr is a terminal that can redraw a line. */
+  /** Whether stdout and stderr are a terminal (progress redraws one line). */
   readonly interactive: boolean
 }
 
@@ -37,7 +37,8 @@ export class Output extends Context.Tag("@unified-people/cli/Output")<Output, Se
 export const layerProcess: Layer.Layer<Output> = Layer.sync(Output, () => ({
   stdout: (text) => Effect.sync(() => void process.stdout.write(text)),
   stderr: (text) => Effect.sync(() => void process.stderr.write(text)),
-  interactive: process.stderr.isTTY === true
+  // redraw only when both streams are a terminal: a redirected run gets plain lines
+  interactive: process.stdout.isTTY === true && process.stderr.isTTY === true
 }))
 
 /**
