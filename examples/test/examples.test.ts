@@ -64,5 +64,6 @@ describe("examples", () => {
       expect(afterWebhook!.peopleWrites).toBe(0)
       expect(unchanged).toMatchObject({ peopleWrites: 0, peopleCalls: 0, ringcentralCalls: 1 })
       expect(result.ownContacts.unchanged).toBe(true)
+      expect(result.store).toMatch(/^SQLite file .*state\.sqlite$/)
     }), 60_000)
 })

@@ -17,6 +17,7 @@ import * as Testing from "@unified-people/core/Testing"
 import * as RingCentralEmulator from "@unified-people/ringcentral/Emulator"
 import * as Events from "@unified-people/ringcentral/Events"
 import * as RingCentralClient from "@unified-people/ringcentral/RingCentralClient"
+import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Queue from "effect/Queue"
@@ -77,6 +78,8 @@ export interface Result {
   readonly steps: ReadonlyArray<Step>
   /** Contacts people typed themselves (`integration: false`) before and after. */
   readonly ownContacts: { readonly before: number; readonly after: number; readonly unchanged: boolean }
+  /** Where the sync state was kept. */
+  readonly store: string
   readonly millis: number
 }
 
@@ -106,7 +109,16 @@ export const run = (options: Options = {}): Effect.Effect<Result, Sync.SyncError
       (d) => Effect.sync(() => fs.rmSync(d, { recursive: true, force: true }))
     )
     const stateFile = path.join(dir, "state.sqlite")
-    const state = Context.get(yield* Layer.build(SqliteState.layer({ filename: stateFile })).pipe(Effect.orDie), SyncState.SyncState)
+    // the embedded SQLite store needs better-sqlite3's native module: without it, say so and keep the state in memory
+    const { state, store: stateStore } = yield* Layer.build(SqliteState.layer({ filename: stateFile })).pipe(
+      Effect.map((context) => ({ state: Context.get(context, SyncState.SyncState), store: `SQLite file ${stateFile}` })),
+      Effect.catchAllCause((cause) =>
+        Effect.map(SyncState.makeMemory, (state) => ({
+          state,
+          store: `memory (the SQLite store could not open: ${Cause.squash(cause) instanceof Error ? (Cause.squash(cause) as Error).message : "unknown error"})`
+        }))
+      )
+    )
     const ownBefore = ownContacts(emulators)
     const directoryUsers = emulators.ringcentral.store.list().filter((e) => e.contact.email !== undefined).length
 
@@ -117,7 +129,7 @@ export const run = (options: Options = {}): Effect.Effect<Result, Sync.SyncError
         `(${emulators.company.matched.size} also in the directory, ${emulators.company.peopleOnly.length} only here), ` +
         `${ownBefore.length} contacts typed by people themselves (integration: false)`
     )
-    yield* say(`  rate limits scaled down ×${Math.round(1 / scale)} on both sides (windows and penalties × ${scale}); state in ${stateFile}`)
+    yield* say(`  rate limits scaled down ×${Math.round(1 / scale)} on both sides (windows and penalties × ${scale}); state in ${stateStore}`)
     yield* say("")
 
     const steps: Array<Step> = []
@@ -291,6 +303,7 @@ export const run = (options: Options = {}): Effect.Effect<Result, Sync.SyncError
       },
       steps,
       ownContacts: { before: ownBefore.length, after: ownAfter.length, unchanged },
+      store: stateStore,
       millis
     } satisfies Result
   })
