@@ -110,6 +110,27 @@ describe("unified-people CLI", () => {
       expect(broken.stderr).toMatch(/^Error: cannot read people from .*people\.json: /)
     }).pipe(Effect.provide(HttpLive)))
 
+  it.scopedLive("actions the People system refuses are listed, the exit code is 1, and the next run completes the job", () =>
+    Effect.gen(function*() {
+      const env = yield* setup({ size: 20 })
+      const state = yield* tempState
+      yield* env.people.faults.inject({
+        fault: { _tag: "Status", status: 422, body: { message: "Validation Failed", errors: [["telephone", "is invalid"]] } },
+        method: "POST",
+        skip: 3,
+        times: 1
+      })
+      const refused = yield* runCli(env.configProvider, "sync", "--state", state, "-q")
+      expect(refused.code).toBe(1)
+      expect(refused.stdout).toMatch(/\n {2}! create on \d+: people-contacts\.createContact: .*telephone.*is invalid/)
+      expect(refused.stdout).toContain("1 failed")
+      expect(refused.stderr).toBe("Error: 1 action(s) were refused by the People system\n")
+
+      const next = yield* runCli(env.configProvider, "sync", "--state", state, "-q")
+      expect(next.code).toBe(0)
+      expect(next.stdout).toMatch(/Planned: 1 to create, 0 to update, 0 to delete/)
+    }).pipe(Effect.provide(HttpLive)))
+
   it.scopedLive("errors are printed as secret-free messages with a non-zero exit code", () =>
     Effect.gen(function*() {
       const env = yield* setup({ size: 10 })
