@@ -381,31 +381,46 @@ const resolveWith = (
     appendKeys(table, people[i]!, cross)
   }
   start[n] = kinds.length
-  // in a later round only the keys of changed people, and the keys skipped before, can give new pairs
-  let relevant: Map<string, Set<string>> | undefined
-  if (previous !== undefined) {
-    relevant = new Map()
-    for (const [ns, values] of previous.skippedKeys) for (const value of values) addTo(relevant, ns, value)
-    for (let i = 0; i < n; i++) {
-      if (!previous.changed[i]) continue
-      for (let k = start[i]!; k < start[i + 1]!; k++) addTo(relevant, nss[k]!, values[k]!)
-    }
-  }
+  // blocks: namespace → value → the people holding the key (one index, or several)
   const blocks = new Map<string, Map<string, number | Array<number>>>()
-  for (let i = 0; i < n; i++) {
-    for (let k = start[i]!; k < start[i + 1]!; k++) {
-      const ns = nss[k]!
-      const value = values[k]!
-      if (relevant !== undefined && relevant.get(ns)?.has(value) !== true) continue
-      let inner = blocks.get(ns)
-      if (inner === undefined) {
-        inner = new Map()
-        blocks.set(ns, inner)
+  const innerOf = (ns: string): Map<string, number | Array<number>> => {
+    let inner = blocks.get(ns)
+    if (inner === undefined) {
+      inner = new Map()
+      blocks.set(ns, inner)
+    }
+    return inner
+  }
+  const insert = (i: number, ns: string, value: string) => {
+    const inner = innerOf(ns)
+    const block = inner.get(value)
+    if (block === undefined) inner.set(value, i)
+    else if (typeof block === "number") inner.set(value, [block, i])
+    else block.push(i)
+  }
+  if (previous === undefined) {
+    for (let i = 0; i < n; i++) for (let k = start[i]!; k < start[i + 1]!; k++) insert(i, nss[k]!, values[k]!)
+  } else {
+    // in a later round only the keys of changed people, and the keys skipped before,
+    // can give new pairs: unchanged people only join the blocks of those keys
+    for (const [ns, skippedValues] of previous.skippedKeys) {
+      const inner = innerOf(ns)
+      for (const value of skippedValues) inner.set(value, [])
+    }
+    for (let i = 0; i < n; i++) {
+      if (previous.changed[i]) for (let k = start[i]!; k < start[i + 1]!; k++) insert(i, nss[k]!, values[k]!)
+    }
+    for (let i = 0; i < n; i++) {
+      if (previous.changed[i]) continue
+      for (let k = start[i]!; k < start[i + 1]!; k++) {
+        const inner = blocks.get(nss[k]!)
+        if (inner === undefined) continue
+        const value = values[k]!
+        const block = inner.get(value)
+        if (block === undefined) continue
+        if (typeof block === "number") inner.set(value, [block, i])
+        else block.push(i)
       }
-      const block = inner.get(value)
-      if (block === undefined) inner.set(value, i)
-      else if (typeof block === "number") inner.set(value, [block, i])
-      else block.push(i)
     }
   }
 
@@ -423,9 +438,15 @@ const resolveWith = (
     }
   }
   skipped.sort((x, y) => compareStrings(x.key, y.key))
-  const isSkipped = (ns: string, value: string): boolean => {
-    const block = blocks.get(ns)?.get(value)
-    return typeof block === "object" && skippedBlocks.has(block)
+  // which entries of the key table are skipped keys
+  const skippedEntry = new Uint8Array(kinds.length)
+  for (const [ns, skippedValues] of skippedKeys) {
+    const inner = blocks.get(ns)!
+    for (const value of skippedValues) {
+      for (const i of inner.get(value) as Array<number>) {
+        for (let k = start[i]!; k < start[i + 1]!; k++) if (values[k] === value && nss[k] === ns) skippedEntry[k] = 1
+      }
+    }
   }
   const wasSkipped = (ns: string, value: string): boolean => previous?.skippedKeys.get(ns)?.has(value) === true
 
@@ -460,6 +481,12 @@ const resolveWith = (
    * before.
    */
   const decide = (i: number, j: number, ns: string, value: string, onlyNew: boolean, force: boolean) => {
+    if (j < i) {
+      // one orientation per pair, whatever the order of the block
+      const t = i
+      i = j
+      j = t
+    }
     shared.length = 0
     let designated: number | undefined
     const jFrom = start[j]!
@@ -475,7 +502,7 @@ const resolveWith = (
           break
         }
       }
-      if (!inJ || isSkipped(kns, kvalue)) continue
+      if (!inJ || skippedEntry[k] === 1) continue
       if (designated === undefined && (!onlyNew || wasSkipped(kns, kvalue))) designated = k
       shared.push(k)
     }
