@@ -218,6 +218,28 @@ describe("Merge: identity resolution", () => {
     expect(Merge.merge(result.people, options).people.map((p) => Person.encode(p))).toEqual(result.people.map((p) => Person.encode(p)))
   })
 
+  it("decides again the pairs of a key that stops being too common once others merged", () => {
+    // round 1: the number is held by four records (more than 3): skipped. Anna's two records
+    // merge on their e-mail address, and one of them marks the number shared, so the merged
+    // Anna no longer holds it. Round 2: three holders, and Bob and Robert match on it.
+    const number = "+1 303 555 0123"
+    const input = [
+      record({ system: "hr", remoteId: "A1", given: "Anna", family: "Jensen", emails: ["anna@example.com"], phones: [number] }),
+      record({ system: "ringcentral", remoteId: "A2", given: "Anna", family: "Jensen", emails: ["anna@example.com"], phones: [{ value: number, shared: true }] }),
+      record({ system: "hr", remoteId: "B", given: "Robert", family: "Smith", phones: [number] }),
+      record({ system: "people-contacts", remoteId: "C", given: "Bob", family: "Smith", phones: [number] }),
+      record({ system: "people-contacts", remoteId: "D", given: "Olga", family: "Petrov", phones: [number] })
+    ]
+    const result = Merge.merge(input, { ...options, maxBlockSize: 3 })
+    expect(result.skipped.map((s) => s.key)).toEqual(["phone:+13035550123"])
+    expect(result.clusters.map((c) => c.members)).toEqual([["hr:A1", "ringcentral:A2"], ["hr:B", "people-contacts:C"], ["people-contacts:D"]])
+    expect(result.decisions.filter((d) => d.matched).map((d) => [d.round, d.a, d.b])).toEqual([
+      [1, "hr:A1", "ringcentral:A2"],
+      [2, "hr:B", "people-contacts:C"]
+    ])
+    expect(Merge.merge(result.people, { ...options, maxBlockSize: 3 }).people.map((p) => Person.encode(p))).toEqual(result.people.map((p) => Person.encode(p)))
+  })
+
   it("skips a key held by too many records and reports it", () => {
     const people = Array.from({ length: 6 }, (_, i) =>
       record({ system: "people-contacts", remoteId: String(i), given: "Sam", family: "Lee", phones: ["(650) 555-0000"] })
