@@ -46,7 +46,7 @@ export const toContactPoint = (contact: Contacts.Contact, options: { readonly de
     value: value.value,
     label: resolved.label,
     ...(resolved.custom === undefined ? {} : { customLabel: resolved.custom }),
-    source: new ContactPoint.SourceRef({ system, remoteId: contact.id }),
+    source: new ContactPoint.SourceRef({ system, remoteId: contact.id }, true),
     ...(options.defaultRegion === undefined ? {} : { defaultRegion: options.defaultRegion })
   })
 }
@@ -115,7 +115,7 @@ export const fromContactPoint = (
 const reference = (ref: People.Reference | undefined): Person.Reference | undefined =>
   ref === undefined || (ref.id === undefined && ref.name === undefined)
     ? undefined
-    : new Person.Reference({ ...(ref.id === undefined ? {} : { id: ref.id }), ...(ref.name === undefined ? {} : { name: ref.name }) })
+    : new Person.Reference({ ...(ref.id === undefined ? {} : { id: ref.id }), ...(ref.name === undefined ? {} : { name: ref.name }) }, true)
 
 /**
  * Maps a person to the canonical `Person`. The primary e-mail becomes a primary
@@ -125,7 +125,9 @@ const reference = (ref: People.Reference | undefined): Person.Reference | undefi
  * @category mappers
  */
 export const toPerson = (person: People.Person, readAt?: Date): Person.Person => {
-  const source = new ContactPoint.SourceRef({ system, remoteId: person.id })
+  // model constructors run with validation off (`true`): the input was decoded by
+  // Schema and every value is typed, so validating again only costs time
+  const source = new ContactPoint.SourceRef({ system, remoteId: person.id }, true)
   const points: Array<ContactPoint.ContactPoint> = []
   if (person.primary_email !== undefined && person.primary_email !== "") {
     points.push(ContactPoint.make({ kind: "email", value: person.primary_email, label: "work", primary: true, source }))
@@ -144,7 +146,7 @@ export const toPerson = (person: People.Person, readAt?: Date): Person.Person =>
   const site = reference(person.site)
   return new Person.Person({
     id: Person.canonicalId(system, person.id),
-    name: new Person.Name(person.name === undefined ? {} : { display: person.name }),
+    name: new Person.Name(person.name === undefined ? {} : { display: person.name }, true),
     ...(person.job_title === undefined ? {} : { jobTitle: person.job_title }),
     ...(company === undefined ? {} : { company }),
     ...(site === undefined ? {} : { site }),
@@ -152,16 +154,16 @@ export const toPerson = (person: People.Person, readAt?: Date): Person.Person =>
     ...(person.disabled === undefined ? {} : { status: person.disabled ? "Disabled" : "Enabled" }),
     contactPoints: points,
     customFields,
-    ...(person.picture_uri === undefined ? {} : { photo: new Person.Photo({ uri: person.picture_uri }) }),
+    ...(person.picture_uri === undefined ? {} : { photo: new Person.Photo({ uri: person.picture_uri }, true) }),
     provenance: [
       new Person.Provenance({
         system,
         remoteId: person.id,
         ...(person.updated_at === undefined ? {} : { version: person.updated_at }),
         ...(readAt === undefined ? {} : { readAt })
-      })
+      }, true)
     ]
-  })
+  }, true)
 }
 
 /**

@@ -197,7 +197,7 @@ export const toContactPoint = (
     ...(phone.primary === undefined ? {} : { primary: phone.primary }),
     ...(capabilities === undefined ? {} : { capabilities }),
     ...(usage.shared ? { shared: true } : {}),
-    source: new ContactPoint.SourceRef({ system, remoteId: owner }),
+    source: new ContactPoint.SourceRef({ system, remoteId: owner }, true),
     ...(options.defaultRegion === undefined ? {} : { defaultRegion: options.defaultRegion })
   })
 }
@@ -209,10 +209,12 @@ export const toContactPoint = (
  * @category mapping
  */
 export const toPerson = (input: Input, options: Options = {}): Person.Person => {
+  // the model constructors below run with validation off (`true`): the input was
+  // decoded by Schema and every value is typed, so validating again only costs time
   const given = nonEmpty(input.firstName)
   const family = nonEmpty(input.lastName)
   const display = given === undefined && family === undefined ? nonEmpty(input.name) : undefined
-  const source = new ContactPoint.SourceRef({ system, remoteId: input.id })
+  const source = new ContactPoint.SourceRef({ system, remoteId: input.id }, true)
   const points: Array<ContactPoint.ContactPoint> = []
   const email = nonEmpty(input.email)
   if (email !== undefined) {
@@ -245,19 +247,19 @@ export const toPerson = (input: Input, options: Options = {}): Person.Person => 
     ? new Person.Reference({
       ...(input.account?.id === undefined ? {} : { id: input.account.id }),
       ...(companyName === undefined ? {} : { name: companyName })
-    })
+    }, true)
     : undefined
   const site = input.site !== undefined && (input.site.id !== undefined || input.site.name !== undefined)
     ? new Person.Reference({
       ...(input.site.id === undefined ? {} : { id: input.site.id }),
       ...(input.site.name === undefined ? {} : { name: input.site.name })
-    })
+    }, true)
     : undefined
   const photo = input.profileImage !== undefined && (input.profileImage.uri !== undefined || input.profileImage.etag !== undefined)
     ? new Person.Photo({
       ...(input.profileImage.uri === undefined ? {} : { uri: input.profileImage.uri }),
       ...(input.profileImage.etag === undefined ? {} : { etag: input.profileImage.etag })
-    })
+    }, true)
     : undefined
   const jobTitle = nonEmpty(input.jobTitle)
   const department = nonEmpty(input.department)
@@ -268,7 +270,7 @@ export const toPerson = (input: Input, options: Options = {}): Person.Person => 
       ...(given === undefined ? {} : { given }),
       ...(family === undefined ? {} : { family }),
       ...(display === undefined ? {} : { display })
-    }),
+    }, true),
     ...(jobTitle === undefined ? {} : { jobTitle }),
     ...(department === undefined ? {} : { department }),
     ...(company === undefined ? {} : { company }),
@@ -284,7 +286,7 @@ export const toPerson = (input: Input, options: Options = {}): Person.Person => 
         remoteId: input.id,
         ...(options.version === undefined ? {} : { version: options.version }),
         ...(options.readAt === undefined ? {} : { readAt: options.readAt })
-      })
+      }, true)
     ]
-  })
+  }, true)
 }
