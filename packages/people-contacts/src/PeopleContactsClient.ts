@@ -359,13 +359,15 @@ export const layer = (options: Options): Layer.Layer<PeopleContactsClient, never
   Layer.effect(PeopleContactsClient, make(options))
 
 /**
- * A client layer from `Config` leaves (the token as `Config.redacted`).
+ * A client layer from `Config` leaves (the token as `Config.redacted`); by
+ * default from the environment (`PEOPLE_CONTACTS_BASE_URL`, `PEOPLE_CONTACTS_TOKEN`,
+ * `PEOPLE_CONTACTS_ACCOUNT`, see `PeopleContactsConfig.fromEnv`).
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (
-  config: Config.Config.Wrap<PeopleContactsConfig.Settings>
+  config: Config.Config.Wrap<PeopleContactsConfig.Settings> = PeopleContactsConfig.fromEnv
 ): Layer.Layer<PeopleContactsClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
   Layer.effect(PeopleContactsClient, Effect.flatMap(PeopleContactsConfig.PeopleContactsConfig, make)).pipe(
     Layer.provide(PeopleContactsConfig.layerConfig(config))
