@@ -40,9 +40,11 @@ const program = Effect.gen(function*() {
   yield* book.delete("1", updated.id)
   const left = yield* Stream.runCount(book.list("1"))
   yield* Console.log(`deleted ours; ${left} contact(s) left on person 1`)
+  return { created: [mobile, email], refused, updated, listed: all, left }
 })
 
-Effect.gen(function*() {
+/** Runs the example against a fresh emulator; returns what it did. */
+export const main = Effect.gen(function*() {
   const emulator = yield* Emulator.serve({ people: 10 })
   yield* Console.log(`emulator at ${emulator.baseUrl}`)
   const client = PeopleContactsClient.layer({
@@ -50,11 +52,16 @@ Effect.gen(function*() {
     token: Redacted.make(emulator.tokens[0]!),
     account: emulator.account
   })
-  yield* program.pipe(
+  const result = yield* program.pipe(
     Effect.provide(PeopleContactsPeople.layerContactBook.pipe(Layer.provideMerge(client))),
     Effect.provide(NodeHttpClient.layerUndici)
   )
-}).pipe(Effect.scoped, Effect.runPromise).catch((error) => {
-  console.error(error)
-  process.exitCode = 1
-})
+  return { ...result, emulator }
+}).pipe(Effect.scoped)
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  Effect.runPromise(main).catch((error) => {
+    console.error(error)
+    process.exitCode = 1
+  })
+}

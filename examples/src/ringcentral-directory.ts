@@ -15,7 +15,7 @@ import { Console, Effect, Layer, Stream } from "effect"
 const program = Effect.gen(function*() {
   const directory = yield* PeopleDirectory.PeopleDirectory
   const snapshot = yield* directory.snapshot()
-  if (snapshot._tag === "NotModified") return
+  if (snapshot._tag === "NotModified") return yield* Effect.dieMessage("a first read cannot be NotModified")
   let count = 0
   let sharedNumbers = 0
   yield* snapshot.people.pipe(
@@ -40,17 +40,24 @@ const program = Effect.gen(function*() {
   yield* Console.log(`re-read with If-None-Match: ${again._tag}`)
   const sales = yield* Stream.runCount(directory.search({ department: "Sales" }))
   yield* Console.log(`search department=Sales: ${sales} people`)
+  return { count, sharedNumbers, again: again._tag, sales }
 })
 
-Effect.gen(function*() {
+/** Lists a generated directory of `size` people from the emulator; returns what it saw. */
+export const main = (size = 2500) => Effect.gen(function*() {
   // scale 0.01: the real per-group limits, with 600 ms windows instead of 60 s
-  const emulator = yield* Emulator.make({ size: 2500, scale: 0.01, maxPerPage: 500 })
+  const emulator = yield* Emulator.make({ size, scale: 0.01, maxPerPage: 500 })
   yield* Console.log(`emulator at ${emulator.url}`)
   const client = RingCentralClient.layer(Emulator.clientOptions(emulator))
-  yield* program.pipe(Effect.provide(RingCentralPeople.layer().pipe(Layer.provide(client))))
+  const seen = yield* program.pipe(Effect.provide(RingCentralPeople.layer().pipe(Layer.provide(client))))
   const stats = yield* emulator.stats
   yield* Console.log(`emulator saw ${stats.requests} requests (${JSON.stringify(stats.byGroup)}), ${stats.rateLimited} rate limited, ${stats.tokensIssued} token issued`)
-}).pipe(Effect.provide(NodeHttpClient.layerUndici), Effect.scoped, Effect.runPromise).catch((error) => {
-  console.error(error)
-  process.exitCode = 1
-})
+  return { ...seen, stats }
+}).pipe(Effect.provide(NodeHttpClient.layerUndici), Effect.scoped)
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  Effect.runPromise(main()).catch((error) => {
+    console.error(error)
+    process.exitCode = 1
+  })
+}

@@ -4,7 +4,9 @@ import { Effect, Schema } from "effect"
 import * as Demo from "../src/demo.js"
 import * as DirectoryStream from "../src/directory-stream.js"
 import * as MergeTwoSources from "../src/merge-two-sources.js"
+import * as PeopleContactsExample from "../src/people-contacts.js"
 import * as PromiseApi from "../src/promise-api.js"
+import * as RingCentralDirectory from "../src/ringcentral-directory.js"
 import * as SyncJob from "../src/sync-job.js"
 
 describe("examples", () => {
@@ -40,6 +42,28 @@ describe("examples", () => {
       const total = [...counts.values()].reduce((a, b) => a + b, 0)
       expect(total).toBeGreaterThan(250)
       expect(total).toBeLessThan(300)
+    }))
+
+  it.live("ringcentral-directory lists every entry as a Person, re-reads with a 304 and searches", () =>
+    Effect.gen(function*() {
+      const result = yield* RingCentralDirectory.main(300)
+      expect(result.count).toBe(300)
+      expect(result.sharedNumbers).toBeGreaterThan(0)
+      expect(result.again).toBe("NotModified")
+      expect(result.sales).toBeGreaterThan(0)
+      expect(result.sales).toBeLessThan(300)
+      expect(result.stats.rateLimited).toBe(0)
+      expect(result.stats.tokensIssued).toBe(1)
+    }))
+
+  it.live("people-contacts creates, refuses before sending, updates, lists and deletes only its own contacts", () =>
+    Effect.gen(function*() {
+      const result = yield* PeopleContactsExample.main
+      const ids = result.created.map((c) => c.id)
+      expect(result.refused).toMatchObject({ _tag: "InvalidRequest", sent: false })
+      expect(result.updated.point).toMatchObject({ kind: "phone", label: "fax", normalized: "+17139872911" })
+      expect(result.listed.map((c) => c.id)).toEqual(expect.arrayContaining(ids))
+      expect(result.left).toBe(result.listed.length - 2)
     }))
 
   it("promise-api awaits the library without Effect and rejects with a PeopleError", async () => {
