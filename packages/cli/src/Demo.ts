@@ -209,6 +209,7 @@ export const run = (options: Options = {}): Effect.Effect<Result, Sync.SyncError
     const [removedId] = matched[20]!
     const [newEmailId] = matched[30]!
     const joiner = emulators.people.people.get(emulators.company.peopleOnly[0]!)!
+    const [joinerGiven = "New", ...joinerFamily] = (joiner.name ?? "New Joiner").split(" ")
     const name = (id: string) => store.get(id)?.name ?? id
     yield* say("✎ Changing the directory through the RingCentral emulator:")
     yield* say(`  - ${name(newNumberId)} gets a new mobile number +1 415 555 0177`)
@@ -228,7 +229,7 @@ export const run = (options: Options = {}): Effect.Effect<Result, Sync.SyncError
       })
       s.create({
         extensionNumber: "9001",
-        contact: { firstName: "New", lastName: "Joiner", email: joiner.primary_email },
+        contact: { firstName: joinerGiven, lastName: joinerFamily.join(" "), email: joiner.primary_email },
         phoneNumbers: [{ phoneNumber: "+12065550188", usageType: "DirectNumber", type: "VoiceOnly" }]
       })
     })
