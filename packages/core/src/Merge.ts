@@ -365,7 +365,9 @@ const resolveWith = (
   people: ReadonlyArray<Person.Person>,
   options: Options,
   round: number,
-  previous?: Previous
+  previous?: Previous,
+  /** The record keys of `people`, when `people` is sorted by them. */
+  sortedKeys?: ReadonlyArray<string>
 ): Resolution & { readonly skippedKeys: ReadonlyMap<string, ReadonlySet<string>> } => {
   const weights: Weights = { ...defaultWeights, ...options.weights }
   const threshold = options.threshold ?? defaultThreshold
@@ -398,7 +400,39 @@ const resolveWith = (
     else if (typeof block === "number") inner.set(value, [block, i])
     else block.push(i)
   }
-  if (previous === undefined) {
+  if (previous === undefined && sortedKeys !== undefined) {
+    // Sorted by record key, the plain reference of a person read from one record (its
+    // only provenance key, not cross-referenced) can only be shared within its run of
+    // equal record keys: those references skip the map unless another person holds them.
+    const plain = (i: number, k: number) => kinds[k] === REFERENCE && nss[k] !== NS_CROSS && people[i]!.provenance.length === 1
+    for (let i = 0; i < n; i++) {
+      for (let k = start[i]!; k < start[i + 1]!; k++) if (kinds[k] === REFERENCE && !plain(i, k)) insert(i, nss[k]!, values[k]!)
+    }
+    let runStart = 0
+    for (let i = 0; i < n; i++) {
+      if (i > 0 && sortedKeys[i] !== sortedKeys[i - 1]) runStart = i
+      for (let k = start[i]!; k < start[i + 1]!; k++) {
+        if (kinds[k] !== REFERENCE) {
+          insert(i, nss[k]!, values[k]!)
+          continue
+        }
+        if (!plain(i, k)) continue
+        const ns = nss[k]!
+        const value = values[k]!
+        let shared = blocks.get(ns)?.has(value) === true
+        for (let m = runStart; !shared && m < i; m++) {
+          for (let q = start[m]!; q < start[m + 1]!; q++) {
+            if (values[q] === value && nss[q] === ns && kinds[q] === REFERENCE) {
+              shared = true
+              if (blocks.get(ns)?.has(value) !== true) insert(m, ns, value)
+              break
+            }
+          }
+        }
+        if (shared) insert(i, ns, value)
+      }
+    }
+  } else if (previous === undefined) {
     for (let i = 0; i < n; i++) for (let k = start[i]!; k < start[i + 1]!; k++) insert(i, nss[k]!, values[k]!)
   } else {
     // in a later round only the keys of changed people, and the keys skipped before,
@@ -578,13 +612,13 @@ const canonicalJson = (person: Person.Person): string => JSON.stringify(Person.e
 const compareRecords = (a: Person.Person, b: Person.Person): number =>
   compareStrings(recordKey(a), recordKey(b)) || compareStrings(a.id, b.id) || compareStrings(canonicalJson(a), canonicalJson(b))
 
-const sortRecords = (people: ReadonlyArray<Person.Person>): Array<Person.Person> => {
+const sortRecords = (people: ReadonlyArray<Person.Person>): { readonly records: Array<Person.Person>; readonly keys: Array<string> } => {
   const decorated = people.map((person) => ({ person, key: recordKey(person) }))
   decorated.sort((x, y) =>
     compareStrings(x.key, y.key) || compareStrings(x.person.id, y.person.id) ||
     (x.person === y.person ? 0 : compareRecords(x.person, y.person))
   )
-  return decorated.map((d) => d.person)
+  return { records: decorated.map((d) => d.person), keys: decorated.map((d) => d.key) }
 }
 
 /**
@@ -897,7 +931,7 @@ const compareProvenance = (x: Person.Provenance, y: Person.Provenance): number =
  * @category merging
  */
 export const merge = (people: ReadonlyArray<Person.Person>, options: Options): Result => {
-  const records = sortRecords(people)
+  const { records, keys: recordKeys } = sortRecords(people)
   const ranking = makeRanking(options)
   const decisions: Array<Decision> = []
   const skipped: Array<Skipped> = []
@@ -910,7 +944,7 @@ export const merge = (people: ReadonlyArray<Person.Person>, options: Options): R
   let round = 0
   for (;;) {
     round++
-    const resolution = resolveWith(current, options, round, previous)
+    const resolution = resolveWith(current, options, round, previous, round === 1 ? recordKeys : undefined)
     for (const d of resolution.decisions) decisions.push(d)
     if (round === 1) for (const s of resolution.skipped) skipped.push(s)
     const matchedNothing = resolution.clusters.length === current.length
