@@ -191,6 +191,23 @@ describe("Merge: identity resolution", () => {
     expect(result.decisions.every((d) => d.reasons[0] === "reference:hr:E9")).toBe(true)
   })
 
+  it("links every record of the same remote record, however many", () => {
+    const input = [
+      record({ system: "hr", remoteId: "E1", given: "Old", family: "Name", readAt: "2025-01-01T00:00:00Z" }),
+      record({ system: "hr", remoteId: "E1", given: "New", family: "Other", readAt: "2026-01-01T00:00:00Z" }),
+      record({ system: "hr", remoteId: "E0", given: "Someone", family: "Else" }),
+      record({ system: "hr", remoteId: "E1", given: "Newest", family: "Other", readAt: "2026-03-01T00:00:00Z" }),
+      record({ system: "ringcentral", remoteId: "9", given: "Different", family: "Person" })
+    ]
+    const result = Merge.merge(input, options)
+    expect(result.clusters.map((c) => c.members)).toEqual([["hr:E0"], ["hr:E1", "hr:E1", "hr:E1"], ["ringcentral:9"]])
+    expect(result.people[1]!.name.given).toBe("Newest")
+    expect(result.people[1]!.provenance.map((p) => p.readAt?.toISOString())).toEqual(["2026-03-01T00:00:00.000Z"])
+    // a merged person holding the key links to a later copy of the record too
+    const merged = new Person.Person({ ...result.people[2]!, provenance: [...result.people[2]!.provenance, ...record({ system: "hr", remoteId: "E0" }).provenance] })
+    expect(Merge.merge([merged, input[2]!], options).clusters.map((c) => c.members)).toEqual([["hr:E0", "ringcentral:9"]])
+  })
+
   it("closes matches transitively", () => {
     const result = Merge.merge(
       [
