@@ -7,7 +7,8 @@
  *   node --conditions=@unified-people/source --import tsx packages/core/bench/merge.ts [--records N] [--seed S]
  *
  * When run directly, the script re-runs itself with a larger heap and a
- * single-threaded garbage collector, so the figures are for one core.
+ * single-threaded garbage collector, pinned to one CPU with `taskset -c 0` where
+ * available (Linux), so the figures are for one core.
  *
  * @since 0.1.0
  */
@@ -50,6 +51,8 @@ export interface Report {
   readonly rounds: number
   readonly machine: string
   readonly date: string
+  /** Whether the process was pinned to one CPU. */
+  readonly pinned: boolean
 }
 
 /**
@@ -145,7 +148,8 @@ export const run = (options: Options): Report => {
     skippedKeys: merged.value.skipped.length,
     rounds: merged.value.rounds,
     machine: `${os.cpus()[0]?.model ?? "unknown CPU"} (${os.cpus().length} cores), ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}`,
-    date: new Date().toISOString()
+    date: new Date().toISOString(),
+    pinned: process.env["MERGE_BENCH_PINNED"] === "1"
   }
 }
 
@@ -180,7 +184,7 @@ export const format = (report: Report): string => {
     `merge / baseline: ${(merge!.wallMillis / baseline!.wallMillis).toFixed(1)}x wall, ${(merge!.cpuMillis / baseline!.cpuMillis).toFixed(1)}x CPU; ` +
       `${report.decisions.toLocaleString("en-US")} pair decisions, ${report.skippedKeys} keys skipped, ${report.rounds} rounds`,
     `peak RSS ${(report.peakRssBytes / 2 ** 30).toFixed(2)} GiB (records included); generation ${(report.generateMillis / 1000).toFixed(1)} s (not measured)`,
-    `${report.date} on ${report.machine}`
+    `${report.date} on ${report.machine}${report.pinned ? ", pinned to one CPU (taskset -c 0)" : ""}`
   ].join("\n")
 }
 
@@ -194,12 +198,14 @@ const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) =
 
 if (isMain) {
   if (process.env["MERGE_BENCH_CHILD"] === undefined) {
-    // one core: a single-threaded garbage collector, and a heap large enough for a million records
-    const child = spawnSync(
-      process.execPath,
-      ["--single-threaded-gc", "--max-old-space-size=8192", "--max-semi-space-size=64", ...process.execArgv, ...process.argv.slice(1)],
-      { stdio: "inherit", env: { ...process.env, MERGE_BENCH_CHILD: "1" } }
-    )
+    // one core: pinned to one CPU when possible, a single-threaded garbage collector,
+    // and a heap large enough for a million records
+    const node = [process.execPath, "--single-threaded-gc", "--max-old-space-size=8192", "--max-semi-space-size=64", ...process.execArgv, ...process.argv.slice(1)]
+    const pinned = process.platform === "linux" && spawnSync("taskset", ["-c", "0", "true"]).status === 0
+    const child = spawnSync(pinned ? "taskset" : node[0]!, pinned ? ["-c", "0", ...node] : node.slice(1), {
+      stdio: "inherit",
+      env: { ...process.env, MERGE_BENCH_CHILD: "1", MERGE_BENCH_PINNED: pinned ? "1" : "0" }
+    })
     process.exitCode = child.status ?? 1
   } else {
     const report = run({ records: argument("records", 1_000_000), seed: argument("seed", 1), log: (line) => console.error(line) })
