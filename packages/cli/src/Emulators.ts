@@ -16,6 +16,7 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
+import * as Generator from "@unified-people/core/Generator"
 import * as PeopleEmulator from "@unified-people/people-contacts/Emulator"
 import * as RingCentralEmulator from "@unified-people/ringcentral/Emulator"
 import * as ConfigProvider from "effect/ConfigProvider"
@@ -85,17 +86,6 @@ export interface Emulators {
   readonly env: Readonly<Record<string, string>>
   /** A `ConfigProvider` over {@link env}. */
   readonly configProvider: ConfigProvider.ConfigProvider
-}
-
-const prng = (seed: number) => {
-  let a = seed >>> 0
-  return (): number => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /**
@@ -180,7 +170,7 @@ export const seedPeople = (
   people: PeopleEmulator.Emulator,
   options: Options = {}
 ): Company => {
-  const random = prng((options.seed ?? 7) * 31 + 1)
+  const random = Generator.random((options.seed ?? 7) * 31 + 1).next
   const ringcentralOnlyShare = options.ringcentralOnlyShare ?? 0.05
   const personalShare = options.personalShare ?? 0.3
   const matched = new Map<string, number>()

@@ -14,6 +14,7 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import type * as HttpApp from "@effect/platform/HttpApp"
+import * as Generator from "@unified-people/core/Generator"
 import * as Testing from "@unified-people/core/Testing"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
@@ -222,17 +223,6 @@ export interface Served extends Emulator {
   readonly faults: Testing.Faults
 }
 
-const mulberry32 = (seed: number) => {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const givenNames = ["Ashok", "Barney", "Chess", "Ed", "Tom", "Howard", "Ellen", "Mia", "Noor", "Olga", "Pablo", "Rita", "Sven", "Yuki"]
 const familyNames = ["Kumar", "Turban", "Cole", "Turner", "Peterson", "Tanner", "Brown", "Garcia", "Haddad", "Ivanova", "Lopez", "Moreau"]
 const organizations = [
@@ -263,7 +253,7 @@ export const make = (options: Options = {}): Emulator => {
   const burst = { ...(options.burst ?? { limit: 20, windowMillis: 2_000 }) }
   const hourlyMillis = hourly.windowMillis * scale
   const burstMillis = burst.windowMillis * scale
-  const random = mulberry32(options.seed ?? 4)
+  const random = Generator.random(options.seed ?? 4).next
   const pick = <A>(items: ReadonlyArray<A>): A => items[Math.floor(random() * items.length)]!
   let quirks: Quirks = { ...documentedQuirks, ...options.quirks }
 

@@ -7,6 +7,7 @@
  *
  * @since 0.1.0
  */
+import * as Generator from "@unified-people/core/Generator"
 import type * as Store from "./Store.js"
 
 /**
@@ -15,16 +16,7 @@ import type * as Store from "./Store.js"
  * @since 0.1.0
  * @category constructors
  */
-export const prng = (seed: number) => {
-  let a = seed >>> 0
-  return (): number => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export const prng = (seed: number): (() => number) => Generator.random(seed).next
 
 const firstNames = [
   "Alice", "Bob", "Carla", "David", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jamal", "Kira", "Liam", "Maya", "Noah",
