@@ -628,7 +628,8 @@ export const routes = (context: Context.Context): HttpRouter.HttpRouter<never, n
         }
         const devices = Array.isArray(record.devices) ? record.devices : []
         const phoneNumbers = devices.map(() => ({
-          phoneNumber: `+1650555${String(1000 + Math.floor(Math.random() * 9000))}`,
+          // deterministic and unique: ids grow by 1000, so id / 1000 is a serial number
+          phoneNumber: `+16505${String(Math.floor(Number(store.nextId()) / 1000) % 1_000_000).padStart(6, "0")}`,
           usageType: "DirectNumber",
           type: "VoiceFax"
         }))
