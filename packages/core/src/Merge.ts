@@ -22,10 +22,12 @@
  *
  * @since 0.1.0
  */
-import * as ContactPoint from "./ContactPoint.js"
-import * as Names from "./internal/mergeNames.js"
-import * as Label from "./Label.js"
-import * as Person from "./Person.js"
+import type * as Person from "./Person.js"
+import * as Keys from "./internal/merge/keys.js"
+import { compareStrings, sortRecords } from "./internal/merge/order.js"
+import { makeRanking } from "./internal/merge/ranking.js"
+import { type Previous, resolveWith, type Settings } from "./internal/merge/resolution.js"
+import { surviveWith } from "./internal/merge/survivorship.js"
 
 /**
  * Score contributions. A kind of key counts once per pair, however many keys of
@@ -196,105 +198,13 @@ export interface Resolution {
 // keys
 // -----------------------------------------------------------------------------
 
-const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
-
 /**
  * The record key of a person: its smallest provenance key, else its id.
  *
  * @since 0.1.0
  * @category getters
  */
-export const recordKey = (person: Person.Person): string => {
-  let best: string | undefined
-  for (const p of person.provenance) {
-    const key = p.key
-    if (best === undefined || key < best) best = key
-  }
-  return best ?? person.id
-}
-
-const referenceResolver = (groups: ReadonlyArray<ReadonlyArray<string>> | undefined): ((key: string) => string | undefined) | undefined => {
-  if (groups === undefined || groups.length === 0) return undefined
-  const parent = new Map<string, string>()
-  const find = (key: string): string => {
-    let root = key
-    let next = parent.get(root)
-    while (next !== undefined && next !== root) {
-      root = next
-      next = parent.get(root)
-    }
-    let node = key
-    while (node !== root) {
-      const up = parent.get(node)!
-      parent.set(node, root)
-      node = up
-    }
-    return root
-  }
-  for (const group of groups) {
-    for (const key of group) if (!parent.has(key)) parent.set(key, key)
-    for (let i = 1; i < group.length; i++) {
-      const a = find(group[0]!)
-      const b = find(group[i]!)
-      // the smaller key becomes the root, so the representative is order independent
-      if (a < b) parent.set(b, a)
-      else if (b < a) parent.set(a, b)
-    }
-  }
-  return (key) => (parent.has(key) ? find(key) : undefined)
-}
-
-// Blocking keys are kept in one table of parallel arrays (kind, namespace, value)
-// that reuse the strings already held by the people (normalized values, remote
-// ids): large inputs allocate no key strings and no small array per person.
-const REFERENCE = 0
-const EMAIL = 1
-const PHONE = 2
-const EMPLOYEE = 3
-const kindNames = ["reference", "email", "phone", "employeeNumber"] as const
-const NS_EMAIL = "\u0001email"
-const NS_PHONE = "\u0001phone"
-const NS_EMPLOYEE = "\u0001employeeNumber"
-const NS_CROSS = "\u0001cross-reference"
-const NS_ID = "\u0001id"
-
-interface KeyTable {
-  readonly kinds: Array<number>
-  readonly nss: Array<string>
-  readonly values: Array<string>
-}
-
-const emptyTable = (): KeyTable => ({ kinds: [], nss: [], values: [] })
-
-/** Appends a key to the keys of the person starting at `from`, unless it is already there. */
-const pushKey = (table: KeyTable, from: number, kind: number, ns: string, value: string) => {
-  const { kinds, nss, values } = table
-  for (let k = from; k < kinds.length; k++) if (values[k] === value && nss[k] === ns && kinds[k] === kind) return
-  kinds.push(kind)
-  nss.push(ns)
-  values.push(value)
-}
-
-const keyString = (kind: number, ns: string, value: string): string =>
-  kind !== REFERENCE || ns === NS_CROSS || ns === NS_ID ? `${kindNames[kind]}:${value}` : `reference:${ns}:${value}`
-
-/** Appends the keys of a person to the table. */
-const appendKeys = (table: KeyTable, person: Person.Person, cross: ((key: string) => string | undefined) | undefined): void => {
-  const from = table.kinds.length
-  if (person.provenance.length === 0) pushKey(table, from, REFERENCE, NS_ID, person.id)
-  for (const p of person.provenance) {
-    const root = cross === undefined ? undefined : cross(p.key)
-    if (root === undefined) pushKey(table, from, REFERENCE, p.system, p.remoteId)
-    else pushKey(table, from, REFERENCE, NS_CROSS, root)
-  }
-  for (const point of person.contactPoints) {
-    if (!ContactPoint.isIdentifying(point)) continue
-    if (point.kind === "email") pushKey(table, from, EMAIL, NS_EMAIL, point.normalized!)
-    else if (point.kind === "phone" && !Label.isShared(point.label)) pushKey(table, from, PHONE, NS_PHONE, point.normalized!)
-  }
-  const employee = person.employeeNumber?.trim()
-  if (employee !== undefined && employee !== "") pushKey(table, from, EMPLOYEE, NS_EMPLOYEE, employee)
-}
+export const recordKey: (person: Person.Person) => string = Keys.recordKey
 
 /**
  * The blocking keys of a person: `reference:`, `email:`, `phone:` and
@@ -305,321 +215,22 @@ const appendKeys = (table: KeyTable, person: Person.Person, cross: ((key: string
  * @category getters
  */
 export const blockingKeys = (person: Person.Person, options?: Pick<Options, "crossReferences">): ReadonlyArray<string> => {
-  const table = emptyTable()
-  appendKeys(table, person, referenceResolver(options?.crossReferences))
-  return table.kinds.map((kind, k) => keyString(kind, table.nss[k]!, table.values[k]!))
+  const table = Keys.emptyTable()
+  Keys.appendKeys(table, person, Keys.referenceResolver(options?.crossReferences))
+  return table.kinds.map((kind, k) => Keys.keyString(kind, table.nss[k]!, table.values[k]!))
 }
-
-const kindOfNamespace = (ns: string): number =>
-  ns === NS_EMAIL ? EMAIL : ns === NS_PHONE ? PHONE : ns === NS_EMPLOYEE ? EMPLOYEE : REFERENCE
 
 // -----------------------------------------------------------------------------
 // resolution
 // -----------------------------------------------------------------------------
 
-const nameWeight = (outcome: Names.Outcome, w: Weights): number => {
-  switch (outcome) {
-    case "agree":
-      return w.nameAgree
-    case "partial":
-      return w.namePartial
-    case "family-conflict":
-      return w.familyConflict
-    case "given-conflict":
-      return w.givenConflict
-    case "conflict":
-      return w.nameConflict
-    case "unknown":
-      return 0
-  }
-}
-
-const nameReasons: Readonly<Record<Names.Outcome, string>> = {
-  agree: "name:agree",
-  partial: "name:partial",
-  "given-conflict": "name:given-conflict",
-  "family-conflict": "name:family-conflict",
-  conflict: "name:conflict",
-  unknown: "name:unknown"
-}
-
-/**
- * What a later round knows from the previous one: which people changed (were
- * merged) and which keys were skipped. A pair of unchanged people sharing only
- * keys that were not skipped before was already decided (unmatched) with the
- * same score, so it is not decided again.
- */
-interface Previous {
-  readonly changed: ReadonlyArray<boolean>
-  /** Skipped keys: namespace → values. */
-  readonly skippedKeys: ReadonlyMap<string, ReadonlySet<string>>
-}
-
-const addTo = (map: Map<string, Set<string>>, ns: string, value: string) => {
-  const set = map.get(ns)
-  if (set === undefined) map.set(ns, new Set([value]))
-  else set.add(value)
-}
-
-const resolveWith = (
-  people: ReadonlyArray<Person.Person>,
-  options: Options,
-  round: number,
-  previous?: Previous,
-  /** The record keys of `people`, when `people` is sorted by them. */
-  sortedKeys?: ReadonlyArray<string>
-): Resolution & { readonly skippedKeys: ReadonlyMap<string, ReadonlySet<string>> } => {
-  const weights: Weights = { ...defaultWeights, ...options.weights }
-  const threshold = options.threshold ?? defaultThreshold
-  const maxBlockSize = options.maxBlockSize ?? defaultMaxBlockSize
-  const cross = referenceResolver(options.crossReferences)
-  const n = people.length
-
-  const table = emptyTable()
-  const { kinds, nss, values } = table
-  const start = new Int32Array(n + 1)
-  for (let i = 0; i < n; i++) {
-    start[i] = kinds.length
-    appendKeys(table, people[i]!, cross)
-  }
-  start[n] = kinds.length
-  // blocks: namespace → value → the people holding the key (one index, or several)
-  const blocks = new Map<string, Map<string, number | Array<number>>>()
-  const innerOf = (ns: string): Map<string, number | Array<number>> => {
-    let inner = blocks.get(ns)
-    if (inner === undefined) {
-      inner = new Map()
-      blocks.set(ns, inner)
-    }
-    return inner
-  }
-  const insert = (i: number, ns: string, value: string) => {
-    const inner = innerOf(ns)
-    const block = inner.get(value)
-    if (block === undefined) inner.set(value, i)
-    else if (typeof block === "number") inner.set(value, [block, i])
-    else block.push(i)
-  }
-  if (previous === undefined && sortedKeys !== undefined) {
-    // Sorted by record key, the plain reference of a person read from one record (its
-    // only provenance key, not cross-referenced) can only be shared within its run of
-    // equal record keys: those references skip the map unless another person holds them.
-    const plain = (i: number, k: number) => kinds[k] === REFERENCE && nss[k] !== NS_CROSS && people[i]!.provenance.length === 1
-    for (let i = 0; i < n; i++) {
-      for (let k = start[i]!; k < start[i + 1]!; k++) if (kinds[k] === REFERENCE && !plain(i, k)) insert(i, nss[k]!, values[k]!)
-    }
-    let runStart = 0
-    for (let i = 0; i < n; i++) {
-      if (i > 0 && sortedKeys[i] !== sortedKeys[i - 1]) runStart = i
-      for (let k = start[i]!; k < start[i + 1]!; k++) {
-        if (kinds[k] !== REFERENCE) {
-          insert(i, nss[k]!, values[k]!)
-          continue
-        }
-        if (!plain(i, k)) continue
-        const ns = nss[k]!
-        const value = values[k]!
-        let shared = blocks.get(ns)?.has(value) === true
-        for (let m = runStart; !shared && m < i; m++) {
-          for (let q = start[m]!; q < start[m + 1]!; q++) {
-            if (values[q] === value && nss[q] === ns && kinds[q] === REFERENCE) {
-              shared = true
-              if (blocks.get(ns)?.has(value) !== true) insert(m, ns, value)
-              break
-            }
-          }
-        }
-        if (shared) insert(i, ns, value)
-      }
-    }
-  } else if (previous === undefined) {
-    for (let i = 0; i < n; i++) for (let k = start[i]!; k < start[i + 1]!; k++) insert(i, nss[k]!, values[k]!)
-  } else {
-    // in a later round only the keys of changed people, and the keys skipped before,
-    // can give new pairs: unchanged people only join the blocks of those keys
-    for (const [ns, skippedValues] of previous.skippedKeys) {
-      const inner = innerOf(ns)
-      for (const value of skippedValues) inner.set(value, [])
-    }
-    for (let i = 0; i < n; i++) {
-      if (previous.changed[i]) for (let k = start[i]!; k < start[i + 1]!; k++) insert(i, nss[k]!, values[k]!)
-    }
-    for (let i = 0; i < n; i++) {
-      if (previous.changed[i]) continue
-      for (let k = start[i]!; k < start[i + 1]!; k++) {
-        const inner = blocks.get(nss[k]!)
-        if (inner === undefined) continue
-        const value = values[k]!
-        const block = inner.get(value)
-        if (block === undefined) continue
-        if (typeof block === "number") inner.set(value, [block, i])
-        else block.push(i)
-      }
-    }
-  }
-
-  const skipped: Array<Skipped> = []
-  const skippedKeys = new Map<string, Set<string>>()
-  const skippedBlocks = new Set<Array<number>>()
-  for (const [ns, inner] of blocks) {
-    if (kindOfNamespace(ns) === REFERENCE) continue
-    for (const [value, block] of inner) {
-      if (typeof block === "number" || block.length <= maxBlockSize) continue
-      const key = keyString(kindOfNamespace(ns), ns, value)
-      skippedBlocks.add(block)
-      addTo(skippedKeys, ns, value)
-      skipped.push({ key, size: block.length, reason: `held by ${block.length} records (more than ${maxBlockSize}): not identifying` })
-    }
-  }
-  skipped.sort((x, y) => compareStrings(x.key, y.key))
-  // which entries of the key table are skipped keys
-  const skippedEntry = new Uint8Array(kinds.length)
-  for (const [ns, skippedValues] of skippedKeys) {
-    const inner = blocks.get(ns)!
-    for (const value of skippedValues) {
-      for (const i of inner.get(value) as Array<number>) {
-        for (let k = start[i]!; k < start[i + 1]!; k++) if (values[k] === value && nss[k] === ns) skippedEntry[k] = 1
-      }
-    }
-  }
-  const wasSkipped = (ns: string, value: string): boolean => previous?.skippedKeys.get(ns)?.has(value) === true
-
-  const names: Array<Names.NameParts | undefined> = new Array(n)
-  const nameOf = (i: number): Names.NameParts => (names[i] ??= Names.parts(people[i]!.name))
-
-  const parent = new Int32Array(n)
-  for (let i = 0; i < n; i++) parent[i] = i
-  const find = (i: number): number => {
-    let root = i
-    while (parent[root] !== root) root = parent[root]!
-    while (parent[i] !== root) {
-      const up = parent[i]!
-      parent[i] = root
-      i = up
-    }
-    return root
-  }
-  const union = (i: number, j: number) => {
-    const a = find(i)
-    const b = find(j)
-    if (a < b) parent[b] = a
-    else if (b < a) parent[a] = b
-  }
-
-  const decisions: Array<Decision> = []
-  const shared: Array<number> = []
-  /**
-   * Decides the pair (i, j) found in the block `ns`/`value`, unless another block
-   * is designated for it: the first shared key (in i's order) that is not
-   * skipped, and for two unchanged people in a later round, that was skipped
-   * before.
-   */
-  const decide = (i: number, j: number, ns: string, value: string, onlyNew: boolean, force: boolean) => {
-    if (j < i) {
-      // one orientation per pair, whatever the order of the block
-      const t = i
-      i = j
-      j = t
-    }
-    shared.length = 0
-    let designated: number | undefined
-    const jFrom = start[j]!
-    const jTo = start[j + 1]!
-    for (let k = start[i]!; k < start[i + 1]!; k++) {
-      const kkind = kinds[k]!
-      const kns = nss[k]!
-      const kvalue = values[k]!
-      let inJ = false
-      for (let m = jFrom; m < jTo; m++) {
-        if (values[m] === kvalue && nss[m] === kns && kinds[m] === kkind) {
-          inJ = true
-          break
-        }
-      }
-      if (!inJ || skippedEntry[k] === 1) continue
-      if (designated === undefined && (!onlyNew || wasSkipped(kns, kvalue))) designated = k
-      shared.push(k)
-    }
-    if (!force && (designated === undefined || nss[designated] !== ns || values[designated] !== value)) return
-    let reference = false
-    let email = false
-    let employee = false
-    let phone = false
-    const reasons: Array<string> = []
-    for (const k of shared) {
-      const kind = kinds[k]!
-      if (kind === REFERENCE) reference = true
-      else if (kind === EMAIL) email = true
-      else if (kind === PHONE) phone = true
-      else employee = true
-      reasons.push(keyString(kind, nss[k]!, values[k]!))
-    }
-    reasons.sort(compareStrings)
-    const outcome = Names.compare(nameOf(i), nameOf(j))
-    reasons.push(nameReasons[outcome])
-    let score = 0
-    if (reference) score += weights.reference
-    if (email) score += weights.email
-    if (employee) score += weights.employeeNumber
-    if (phone) score += weights.phone
-    score += nameWeight(outcome, weights)
-    score = Math.round(score * 1e6) / 1e6
-    const matched = score >= threshold
-    if (matched) union(i, j)
-    const idA = people[i]!.id
-    const idB = people[j]!.id
-    decisions.push(
-      idA <= idB
-        ? { a: idA, b: idB, score, matched, reasons, round }
-        : { a: idB, b: idA, score, matched, reasons, round }
-    )
-  }
-
-  for (const [ns, inner] of blocks) {
-    for (const [value, block] of inner) {
-      if (typeof block === "number" || skippedBlocks.has(block)) continue
-      const everyPair = previous === undefined || wasSkipped(ns, value)
-      if (!everyPair && !block.some((i) => previous!.changed[i])) continue
-      if (block.length > maxBlockSize) {
-        // an oversized reference block: every record is the same record; link each to the first
-        for (let k = 1; k < block.length; k++) decide(block[0]!, block[k]!, ns, value, false, true)
-        continue
-      }
-      for (let x = 0; x < block.length; x++) {
-        for (let y = x + 1; y < block.length; y++) {
-          const i = block[x]!
-          const j = block[y]!
-          const onlyNew = previous !== undefined && !previous.changed[i] && !previous.changed[j]
-          if (onlyNew && !everyPair) continue
-          decide(i, j, ns, value, onlyNew, false)
-        }
-      }
-    }
-  }
-
-  const byRoot = new Map<number, Array<number>>()
-  for (let i = 0; i < n; i++) {
-    const root = find(i)
-    const cluster = byRoot.get(root)
-    if (cluster === undefined) byRoot.set(root, [i])
-    else cluster.push(i)
-  }
-  return { decisions, skipped, skippedKeys, clusters: Array.from(byRoot.values()) }
-}
-
-const canonicalJson = (person: Person.Person): string => JSON.stringify(Person.encode(person))
-
-const compareRecords = (a: Person.Person, b: Person.Person): number =>
-  compareStrings(recordKey(a), recordKey(b)) || compareStrings(a.id, b.id) || compareStrings(canonicalJson(a), canonicalJson(b))
-
-const sortRecords = (people: ReadonlyArray<Person.Person>): { readonly records: Array<Person.Person>; readonly keys: Array<string> } => {
-  const decorated = people.map((person) => ({ person, key: recordKey(person) }))
-  decorated.sort((x, y) =>
-    compareStrings(x.key, y.key) || compareStrings(x.person.id, y.person.id) ||
-    (x.person === y.person ? 0 : compareRecords(x.person, y.person))
-  )
-  return { records: decorated.map((d) => d.person), keys: decorated.map((d) => d.key) }
-}
+/** The options of a resolution round, defaults applied. */
+const settings = (options: Options): Settings => ({
+  weights: { ...defaultWeights, ...options.weights },
+  threshold: options.threshold ?? defaultThreshold,
+  maxBlockSize: options.maxBlockSize ?? defaultMaxBlockSize,
+  crossReferences: options.crossReferences
+})
 
 /**
  * Scores the candidate pairs of the given people and closes the matches into
@@ -629,135 +240,13 @@ const sortRecords = (people: ReadonlyArray<Person.Person>): { readonly records: 
  * @category resolution
  */
 export const resolve = (people: ReadonlyArray<Person.Person>, options: Options): Resolution => {
-  const { clusters, decisions, skipped } = resolveWith(people, options, 1)
+  const { clusters, decisions, skipped } = resolveWith(people, settings(options), 1)
   return { clusters, decisions, skipped }
 }
 
 // -----------------------------------------------------------------------------
 // survivorship
 // -----------------------------------------------------------------------------
-
-interface Ranking {
-  readonly rank: (field: Field, system: string) => number
-}
-
-const makeRanking = (options: Options): Ranking => {
-  const cache = new Map<ReadonlyArray<string>, Map<string, number>>()
-  const indexOf = (order: ReadonlyArray<string>) => {
-    let map = cache.get(order)
-    if (map === undefined) {
-      map = new Map(order.map((system, i) => [system, i] as const))
-      cache.set(order, map)
-    }
-    return map
-  }
-  return {
-    rank: (field, system) => {
-      const order = options.fieldPriority?.[field] ?? options.sourcePriority
-      const index = indexOf(order).get(system)
-      return index ?? order.length
-    }
-  }
-}
-
-const UNKNOWN_SYSTEM = "unknown"
-
-/** The system a field of a person came from: its recorded source, else its best ranked provenance. */
-const recordSystem = (person: Person.Person, field: Field, ranking: Ranking): string => {
-  const own = person.fieldSources?.[field]
-  if (own !== undefined) return own
-  let best: string | undefined
-  for (const p of person.provenance) {
-    if (best === undefined) best = p.system
-    else {
-      const diff = ranking.rank(field, p.system) - ranking.rank(field, best)
-      if (diff < 0 || (diff === 0 && p.system < best)) best = p.system
-    }
-  }
-  return best ?? UNKNOWN_SYSTEM
-}
-
-const readAtOf = (person: Person.Person, system: string): number => {
-  let latest = Number.NEGATIVE_INFINITY
-  for (const p of person.provenance) {
-    if (p.system === system && p.readAt !== undefined) latest = Math.max(latest, p.readAt.getTime())
-  }
-  return latest
-}
-
-interface Candidate<A> {
-  readonly value: A
-  readonly system: string
-  readonly rank: number
-  readonly readAt: number
-  readonly record: string
-}
-
-const compareCandidates = <A>(x: Candidate<A>, y: Candidate<A>): number =>
-  x.rank - y.rank ||
-  compareStrings(x.system, y.system) ||
-  (y.readAt > x.readAt ? 1 : y.readAt < x.readAt ? -1 : 0) ||
-  compareStrings(x.record, y.record) ||
-  (x.value === y.value ? 0 : compareStrings(JSON.stringify(x.value), JSON.stringify(y.value)))
-
-const best = <A>(candidates: ReadonlyArray<Candidate<A>>): Candidate<A> | undefined => {
-  let winner: Candidate<A> | undefined
-  for (const candidate of candidates) {
-    if (winner === undefined || compareCandidates(candidate, winner) < 0) winner = candidate
-  }
-  return winner
-}
-
-const hasName = (name: Person.Name): boolean =>
-  (name.given !== undefined && name.given !== "") ||
-  (name.family !== undefined && name.family !== "") ||
-  (name.display !== undefined && name.display !== "")
-
-const capabilityOrder: ReadonlyArray<ContactPoint.Capability> = ContactPoint.Capability.literals
-
-const kindIndex = (kind: Label.Kind): number => Label.kinds.indexOf(kind)
-
-const combinePoints = (candidates: ReadonlyArray<Candidate<ContactPoint.ContactPoint>>): ContactPoint.ContactPoint => {
-  const sorted = candidates.length === 1 ? candidates : [...candidates].sort(compareCandidates)
-  const first = sorted[0]!
-  const top = first.value
-  const labelled = sorted.find((c) => c.value.label !== "other")?.value ?? top
-  const primary = sorted.some((c) => c.value.primary === true) ? true : top.primary
-  const shared = sorted.some((c) => c.value.shared === true) ? true : top.shared
-  let capabilities: Array<ContactPoint.Capability> | undefined
-  for (const c of sorted) {
-    if (c.value.capabilities === undefined) continue
-    capabilities ??= []
-    for (const capability of c.value.capabilities) if (!capabilities.includes(capability)) capabilities.push(capability)
-  }
-  if (capabilities !== undefined && capabilities.length > 1) capabilities.sort((a, b) => capabilityOrder.indexOf(a) - capabilityOrder.indexOf(b))
-  const sameCapabilities = capabilities === undefined
-    ? top.capabilities === undefined
-    : top.capabilities !== undefined && top.capabilities.length === capabilities.length && top.capabilities.every((c, i) => c === capabilities[i])
-  if (
-    top.source !== undefined && sameCapabilities && labelled.label === top.label && labelled.customLabel === top.customLabel &&
-    primary === top.primary && shared === top.shared
-  ) {
-    // the combination is the best point itself
-    return top
-  }
-  const source = top.source ?? new ContactPoint.SourceRef({ system: first.system, remoteId: first.record.slice(first.record.indexOf(":") + 1) }, true)
-  return new ContactPoint.ContactPoint(
-    {
-      kind: top.kind,
-      value: top.value,
-      ...(top.normalized === undefined ? {} : { normalized: top.normalized }),
-      ...(top.issue === undefined ? {} : { issue: top.issue }),
-      label: labelled.label,
-      ...(labelled.customLabel === undefined ? {} : { customLabel: labelled.customLabel }),
-      ...(primary === undefined ? {} : { primary }),
-      ...(capabilities === undefined ? {} : { capabilities }),
-      ...(shared === undefined ? {} : { shared }),
-      source
-    },
-    true
-  )
-}
 
 /**
  * Merges the people of one cluster into one person, field by field. Merging a
@@ -768,152 +257,6 @@ const combinePoints = (candidates: ReadonlyArray<Candidate<ContactPoint.ContactP
  */
 export const survive = (members: ReadonlyArray<Person.Person>, options: Options): Person.Person =>
   surviveWith(members, makeRanking(options))
-
-const surviveWith = (members: ReadonlyArray<Person.Person>, ranking: Ranking): Person.Person => {
-  const fieldSources: Record<string, string> = {}
-  const keyed = members.map((person) => ({ person, record: recordKey(person) }))
-
-  const single = keyed.length === 1 ? members[0]! : undefined
-  const pick = <A>(field: Field, get: (person: Person.Person) => A | undefined): A | undefined => {
-    if (single !== undefined) {
-      const value = get(single)
-      if (value !== undefined) fieldSources[field] = recordSystem(single, field, ranking)
-      return value
-    }
-    let winner: Candidate<A> | undefined
-    for (const { person, record } of keyed) {
-      const value = get(person)
-      if (value === undefined) continue
-      const system = recordSystem(person, field, ranking)
-      const candidate = { value, system, rank: ranking.rank(field, system), readAt: readAtOf(person, system), record }
-      if (winner === undefined || compareCandidates(candidate, winner) < 0) winner = candidate
-    }
-    if (winner !== undefined) fieldSources[field] = winner.system
-    return winner?.value
-  }
-
-  const name = pick("name", (p) => (hasName(p.name) ? p.name : undefined)) ?? new Person.Name({}, true)
-  const jobTitle = pick("jobTitle", (p) => p.jobTitle)
-  const department = pick("department", (p) => p.department)
-  const company = pick("company", (p) => p.company)
-  const site = pick("site", (p) => p.site)
-  const employeeNumber = pick("employeeNumber", (p) => p.employeeNumber)
-  const extensionNumber = pick("extensionNumber", (p) => p.extensionNumber)
-  const status = pick("status", (p) => p.status)
-  const photo = pick("photo", (p) => p.photo)
-
-  // custom fields, per key
-  const customCandidates = new Map<string, Array<Candidate<string>>>()
-  for (const { person, record } of keyed) {
-    for (const [key, value] of Object.entries(person.customFields)) {
-      const sourceKey = `customFields.${key}`
-      const system = person.fieldSources?.[sourceKey] ?? recordSystem(person, "customFields", ranking)
-      const list = customCandidates.get(key) ?? []
-      list.push({ value, system, rank: ranking.rank("customFields", system), readAt: readAtOf(person, system), record })
-      customCandidates.set(key, list)
-    }
-  }
-  const customFields: Record<string, string> = {}
-  for (const key of Array.from(customCandidates.keys()).sort(compareStrings)) {
-    const winner = best(customCandidates.get(key)!)!
-    customFields[key] = winner.value
-    fieldSources[`customFields.${key}`] = winner.system
-  }
-
-  // contact points, unioned on their key (kind + normalized value); a linear scan
-  // beats a map for the few points of one person
-  const pointKinds: Array<Label.Kind> = []
-  const pointValues: Array<string> = []
-  const pointCandidates: Array<Array<Candidate<ContactPoint.ContactPoint>>> = []
-  for (const member of keyed) {
-    const person = member.person
-    const fallback = recordSystem(person, "contactPoints", ranking)
-    for (const point of person.contactPoints) {
-      const system = point.source?.system ?? fallback
-      const value = point.normalized ?? point.value.trim()
-      let group = -1
-      for (let g = 0; g < pointValues.length; g++) {
-        if (pointValues[g] === value && pointKinds[g] === point.kind) {
-          group = g
-          break
-        }
-      }
-      const candidate = { value: point, system, rank: ranking.rank("contactPoints", system), readAt: readAtOf(person, system), record: member.record }
-      if (group >= 0) pointCandidates[group]!.push(candidate)
-      else {
-        pointKinds.push(point.kind)
-        pointValues.push(value)
-        pointCandidates.push([candidate])
-      }
-    }
-  }
-  const points: Array<{ readonly point: ContactPoint.ContactPoint; readonly value: string; readonly rank: number }> = []
-  for (let g = 0; g < pointCandidates.length; g++) {
-    const point = combinePoints(pointCandidates[g]!)
-    points.push({ point, value: pointValues[g]!, rank: ranking.rank("contactPoints", point.source!.system) })
-  }
-  // the same order as by kind, then primary, then source, then key (kind + value)
-  points.sort((x, y) =>
-    kindIndex(x.point.kind) - kindIndex(y.point.kind) ||
-    (x.point.primary === true ? 0 : 1) - (y.point.primary === true ? 0 : 1) ||
-    x.rank - y.rank ||
-    compareStrings(x.value, y.value)
-  )
-  if (points.length > 0) {
-    const systems = Array.from(new Set(points.map((p) => p.point.source!.system)))
-    systems.sort((x, y) => ranking.rank("contactPoints", x) - ranking.rank("contactPoints", y) || compareStrings(x, y))
-    fieldSources["contactPoints"] = systems.join(",")
-  }
-
-  // provenance, unioned on its key (the latest read wins)
-  let provenance: Array<Person.Provenance>
-  if (single !== undefined && single.provenance.length <= 1) {
-    provenance = [...single.provenance]
-  } else {
-    provenance = []
-    for (const { person } of keyed) {
-      for (const p of person.provenance) {
-        const at = provenance.findIndex((q) => q.remoteId === p.remoteId && q.system === p.system)
-        if (at < 0) provenance.push(p)
-        else if (compareProvenance(p, provenance[at]!) < 0) provenance[at] = p
-      }
-    }
-    if (provenance.length > 1) {
-      const keys = new Map(provenance.map((p) => [p, p.key] as const))
-      provenance.sort((x, y) => compareStrings(keys.get(x)!, keys.get(y)!))
-    }
-  }
-  const id = provenance[0]?.key ?? keyed.map((k) => k.person.id).sort(compareStrings)[0] ?? ""
-
-
-  return new Person.Person(
-    {
-      id,
-      name,
-      ...(jobTitle === undefined ? {} : { jobTitle }),
-      ...(department === undefined ? {} : { department }),
-      ...(company === undefined ? {} : { company }),
-      ...(site === undefined ? {} : { site }),
-      ...(employeeNumber === undefined ? {} : { employeeNumber }),
-      ...(extensionNumber === undefined ? {} : { extensionNumber }),
-      ...(status === undefined ? {} : { status }),
-      contactPoints: points.map((p) => p.point),
-      customFields,
-      ...(photo === undefined ? {} : { photo }),
-      provenance,
-      fieldSources
-    },
-    true
-  )
-}
-
-/** Latest read first, then the larger version, then a stable serialization. */
-const compareProvenance = (x: Person.Provenance, y: Person.Provenance): number => {
-  const rx = x.readAt?.getTime() ?? Number.NEGATIVE_INFINITY
-  const ry = y.readAt?.getTime() ?? Number.NEGATIVE_INFINITY
-  if (rx !== ry) return ry - rx > 0 ? 1 : -1
-  return compareStrings(y.version ?? "", x.version ?? "")
-}
 
 // -----------------------------------------------------------------------------
 // merge
@@ -933,6 +276,7 @@ const compareProvenance = (x: Person.Provenance, y: Person.Provenance): number =
 export const merge = (people: ReadonlyArray<Person.Person>, options: Options): Result => {
   const { records, keys: recordKeys } = sortRecords(people)
   const ranking = makeRanking(options)
+  const resolved = settings(options)
   const decisions: Array<Decision> = []
   const skipped: Array<Skipped> = []
 
@@ -944,7 +288,7 @@ export const merge = (people: ReadonlyArray<Person.Person>, options: Options): R
   let round = 0
   for (;;) {
     round++
-    const resolution = resolveWith(current, options, round, previous, round === 1 ? recordKeys : undefined)
+    const resolution = resolveWith(current, resolved, round, previous, round === 1 ? recordKeys : undefined)
     for (const d of resolution.decisions) decisions.push(d)
     if (round === 1) for (const s of resolution.skipped) skipped.push(s)
     const matchedNothing = resolution.clusters.length === current.length
