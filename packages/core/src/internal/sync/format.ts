@@ -1,0 +1,68 @@
+/**
+ * Reading and printing plans and summaries: the writes of a plan, its counts,
+ * the dry-run listing and the one-line summary.
+ *
+ * @internal
+ */
+import type * as Sync from "../../Sync.js"
+import { describePoint } from "./project.js"
+
+/** @internal */
+export const actions = (plan: Sync.Plan): ReadonlyArray<Sync.Action> => plan.people.flatMap((p) => p.actions)
+
+/** @internal */
+export const counts = (plan: Sync.Plan) => {
+  const all = actions(plan)
+  return {
+    create: all.filter((a) => a._tag === "Create").length,
+    update: all.filter((a) => a._tag === "Update").length,
+    delete: all.filter((a) => a._tag === "Delete").length,
+    adopt: plan.people.reduce((n, p) => n + p.adopt.length, 0),
+    forget: plan.people.reduce((n, p) => n + p.forget.length, 0),
+    skip: plan.people.reduce((n, p) => n + p.skipped.length, 0)
+  }
+}
+
+/** @internal */
+export const formatPlan = (plan: Sync.Plan): string => {
+  if (plan.unchanged) return `Plan (${plan.mode}): directory unchanged (version ${plan.version ?? "-"}): nothing to do`
+  const c = counts(plan)
+  const lines = [
+    `Plan (${plan.mode}${plan.version === undefined ? "" : `, directory version ${plan.version}`}): ${plan.peopleRead} people read, ` +
+    `${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.adopt} to adopt, ${c.skip} skipped`
+  ]
+  for (const p of plan.people) {
+    const who = `${p.sourceId}${p.name === undefined ? "" : ` (${p.name})`}`
+    const where = p.removed
+      ? "removed from the directory"
+      : p.personId === undefined
+      ? "unmatched"
+      : `→ ${p.personId} (by ${p.matchedBy})`
+    lines.push(`${who} ${where}${p.link ? " [link]" : ""}${p.unlink ? " [unlink]" : ""}`)
+    for (const a of p.actions) {
+      switch (a._tag) {
+        case "Create":
+          lines.push(`  + create ${describePoint(a.point)} on ${a.personId}: ${a.reason}`)
+          break
+        case "Update":
+          lines.push(`  ~ update ${a.contactId} ${describePoint(a.previous)} → ${describePoint(a.point)}: ${a.reason}`)
+          break
+        case "Delete":
+          lines.push(`  - delete ${a.contactId} ${describePoint(a.point)} on ${a.personId}: ${a.reason}`)
+          break
+      }
+    }
+    for (const a of p.adopt) lines.push(`  = adopt ${a.contactId} ${describePoint(a.point)}: ${a.reason}`)
+    for (const f of p.forget) lines.push(`  · forget ${f.contactId} on ${f.personId}: ${f.reason}`)
+    for (const s of p.skipped) lines.push(`  · skip ${s.point === undefined ? "" : `${describePoint(s.point)}: `}${s.reason}`)
+  }
+  return lines.join("\n")
+}
+
+/** @internal */
+export const formatSummary = (s: Sync.Summary): string =>
+  `${s.dryRun ? "Dry run" : "Sync"} (${s.mode}${s.unchanged ? ", directory unchanged" : ""}): ${s.peopleRead} read, ` +
+  `${s.matched} matched, ${s.unmatched} unmatched, ${s.removed} removed; ${s.created} created, ${s.updated} updated, ` +
+  `${s.deleted} deleted, ${s.adopted} adopted, ${s.skipped} skipped, ${s.failures.length} failed; calls: ` +
+  `source ${s.calls.source}, target ${s.calls.target}, contacts ${s.calls.contacts}; ${s.retries} retries, ` +
+  `${s.rateLimitWaits} rate-limit waits; ${s.durationMillis} ms`

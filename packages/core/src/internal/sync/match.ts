@@ -1,0 +1,149 @@
+/**
+ * Matching source people to target people: by normalized e-mail, then employee
+ * number, then the cross-reference kept from an earlier run; against one
+ * streamed index of the target directory or a search per person. `claim` gives
+ * each target person to one source person only.
+ *
+ * @internal
+ */
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import * as ContactPoint from "../../ContactPoint.js"
+import type * as PeopleDirectory from "../../PeopleDirectory.js"
+import type { Person } from "../../Person.js"
+import type * as Sync from "../../Sync.js"
+import type { Env } from "./env.js"
+import { remoteIdOf } from "./project.js"
+
+/**
+ * The target directory read once: its remote ids, and the ids holding each
+ * normalized e-mail and each employee number.
+ *
+ * @internal
+ */
+export interface Index {
+  readonly ids: ReadonlySet<string>
+  readonly emails: ReadonlyMap<string, ReadonlyArray<string>>
+  readonly employees: ReadonlyMap<string, ReadonlyArray<string>>
+}
+
+const emailsOf = (person: Person) =>
+  person.contactPoints.flatMap((p) => (p.kind === "email" && p.normalized !== undefined ? [p.normalized] : []))
+
+const push = (map: Map<string, Array<string>>, key: string, id: string) => {
+  const list = map.get(key)
+  if (list === undefined) map.set(key, [id])
+  else if (!list.includes(id)) list.push(id)
+}
+
+/** @internal */
+export type MatchResult =
+  | { readonly _tag: "Matched"; readonly personId: string; readonly by: Sync.MatchedBy }
+  | { readonly _tag: "Unmatched"; readonly reason: string }
+
+/** @internal */
+export interface Candidate {
+  readonly person: Person
+  readonly sourceId: string
+  readonly matched: MatchResult
+}
+
+/** @internal */
+export const buildIndex = (env: Env) =>
+  Effect.gen(function*() {
+    const ids = new Set<string>()
+    const emails = new Map<string, Array<string>>()
+    const employees = new Map<string, Array<string>>()
+    yield* env.meter.countedStream("target", env.options.target.stream).pipe(
+      Stream.runForEach((person) =>
+        Effect.sync(() => {
+          const id = remoteIdOf(person, env.targetSystem)
+          ids.add(id)
+          for (const email of emailsOf(person)) push(emails, email, id)
+          const employee = person.employeeNumber?.trim()
+          if (employee !== undefined && employee !== "") push(employees, employee, id)
+        })
+      )
+    )
+    return { ids, emails, employees } satisfies Index
+  })
+
+const searchIds = (env: Env, query: PeopleDirectory.Query) =>
+  env.meter.countedStream("target", env.options.target.search(query)).pipe(
+    Stream.runCollect,
+    Effect.map((people) => [...new Set(Chunk.toReadonlyArray(people).map((p) => remoteIdOf(p, env.targetSystem)))])
+  )
+
+const match = (env: Env, person: Person, sourceId: string, index: Index | undefined) =>
+  Effect.gen(function*() {
+    const notes: Array<string> = []
+    const emails = [...new Set(person.contactPoints.filter((p) => p.kind === "email" && ContactPoint.isIdentifying(p)).map((p) => p.normalized!))]
+    for (const email of emails) {
+      const hits = index === undefined ? yield* searchIds(env, { email }) : (index.emails.get(email) ?? [])
+      if (hits.length === 1) return { _tag: "Matched", personId: hits[0]!, by: "email" } as MatchResult
+      if (hits.length > 1) notes.push(`e-mail ${email} is ambiguous (${hits.length} people)`)
+    }
+    const employee = person.employeeNumber?.trim()
+    if (employee !== undefined && employee !== "") {
+      const hits = index === undefined ? yield* searchIds(env, { employeeNumber: employee }) : (index.employees.get(employee) ?? [])
+      if (hits.length === 1) return { _tag: "Matched", personId: hits[0]!, by: "employeeNumber" } as MatchResult
+      if (hits.length > 1) notes.push(`employee number ${employee} is ambiguous (${hits.length} people)`)
+    }
+    const xref = yield* env.state.xref(sourceId)
+    if (Option.isSome(xref) && (index === undefined || index.ids.has(xref.value))) {
+      return { _tag: "Matched", personId: xref.value, by: "xref" } as MatchResult
+    }
+    const tried = [
+      emails.length === 0 ? "no e-mail" : `e-mail ${emails.join(", ")}`,
+      employee === undefined || employee === "" ? "no employee number" : `employee number ${employee}`
+    ]
+    return {
+      _tag: "Unmatched",
+      reason: notes.length > 0 ? notes.join("; ") : `no matching person (${tried.join(", ")})`
+    } as MatchResult
+  })
+
+/** @internal */
+export const matchPerson = (env: Env, person: Person, index: Index | undefined) =>
+  Effect.gen(function*() {
+    const sourceId = remoteIdOf(person, env.sourceSystem)
+    const matched = yield* match(env, person, sourceId, index)
+    return { person, sourceId, matched } satisfies Candidate
+  })
+
+/**
+ * One source person per target person, so two directory entries never write
+ * the same person's contacts: the one already linked to it wins, else the
+ * first in directory order. In a partial run, a target linked to a source
+ * outside the batch stays with that source.
+ *
+ * @internal
+ */
+export const claim = (env: Env, candidates: ReadonlyArray<Candidate>, partial: boolean) =>
+  Effect.gen(function*() {
+    const byTarget = new Map<string, Array<Candidate>>()
+    for (const c of candidates) {
+      if (c.matched._tag !== "Matched") continue
+      const list = byTarget.get(c.matched.personId)
+      if (list === undefined) byTarget.set(c.matched.personId, [c])
+      else list.push(c)
+    }
+    const batch = new Set(candidates.map((c) => c.sourceId))
+    const losers = new Map<Candidate, string>()
+    for (const [target, list] of byTarget) {
+      if (list.length === 1 && !partial) continue
+      const holders = yield* env.state.xrefsTo(target)
+      const outside = partial ? holders.find((h) => !batch.has(h)) : undefined
+      const winner = outside ?? list.find((c) => holders.includes(c.sourceId))?.sourceId ?? list[0]!.sourceId
+      for (const c of list) {
+        if (c.sourceId !== winner) losers.set(c, `person ${target} is matched to directory person ${winner}`)
+      }
+    }
+    return candidates.map((c): Candidate => {
+      const reason = losers.get(c)
+      return reason === undefined ? c : { ...c, matched: { _tag: "Unmatched", reason } }
+    })
+  })
+
