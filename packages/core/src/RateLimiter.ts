@@ -139,6 +139,8 @@ interface BucketState {
   blockedUntil: number
   requests: number
   waits: number
+  /** Requests holding or waiting for the bucket's lock. */
+  inside: number
   waitedMillis: number
   penalties: number
   readonly lock: Effect.Semaphore
@@ -180,6 +182,7 @@ export const make = (options: Options): Effect.Effect<Service> =>
         blockedUntil: 0,
         requests: 0,
         waits: 0,
+        inside: 0,
         waitedMillis: 0,
         penalties: 0,
         lock: Effect.unsafeMakeSemaphore(1)
@@ -218,23 +221,33 @@ export const make = (options: Options): Effect.Effect<Service> =>
       Effect.suspend(() => {
         const state = stateOf(bucket)
         if (state === undefined) return Effect.void
-        const loop = (start: number): Effect.Effect<void> =>
+        // a request waited when it slept for the bucket, or queued behind other
+        // requests that held it for a while (scheduling delay alone is not a wait)
+        const loop = (start: number, queued: boolean, slept: boolean): Effect.Effect<void> =>
           Effect.flatMap(Clock.currentTimeMillis, (now) => {
             prune(state, now)
             const wait = waitFor(state, now)
             if (wait <= 0) {
               state.sent.push(now)
               state.requests++
-              // time spent queueing behind other requests counts as waiting too
-              if (now > start) {
+              if (slept || (queued && now > start)) {
                 state.waits++
                 state.waitedMillis += now - start
               }
               return Effect.void
             }
-            return Effect.zipRight(Effect.sleep(Duration.millis(wait)), loop(start))
+            return Effect.zipRight(Effect.sleep(Duration.millis(wait)), loop(start, queued, true))
           })
-        return Effect.flatMap(Clock.currentTimeMillis, (start) => state.lock.withPermits(1)(loop(start)))
+        return Effect.flatMap(Clock.currentTimeMillis, (start) => {
+          // another request holds or waits for the bucket: this one queues behind it
+          const queued = state.inside > 0
+          state.inside++
+          return state.lock.withPermits(1)(loop(start, queued, false)).pipe(
+            Effect.ensuring(Effect.sync(() => {
+              state.inside--
+            }))
+          )
+        })
       })
 
     const observe = (bucket: string, raw: Observation): Effect.Effect<void> =>
