@@ -50,6 +50,7 @@
  * @since 0.1.0
  */
 import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as SubscriptionRef from "effect/SubscriptionRef"
 import type * as ContactBook from "./ContactBook.js"
@@ -108,6 +109,11 @@ export interface Options {
   readonly stats?: ReadonlyArray<Effect.Effect<HttpPolicy.Stats>> | undefined
   /** Called on every progress change. */
   readonly onProgress?: ((progress: Progress) => Effect.Effect<void>) | undefined
+  /**
+   * How long processed webhook event ids are remembered to drop repeated
+   * deliveries (default 7 days); `applyEvents` forgets older ones.
+   */
+  readonly eventRetention?: Duration.DurationInput | undefined
 }
 
 /**
@@ -467,6 +473,8 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
         const report = yield* syncPeople(fresh.flatMap((e) => e.changes.map((c) => c.remoteId)))
         if (options.dryRun !== true && report.summary.failures.length === 0) {
           for (const event of fresh) yield* state.markEventProcessed(event.uuid)
+          const now = yield* Clock.currentTimeMillis
+          yield* state.pruneEvents(new Date(now - Duration.toMillis(options.eventRetention ?? Duration.days(7))))
         }
         return report
       })

@@ -9,6 +9,7 @@
  *
  * @since 0.1.0
  */
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -122,6 +123,12 @@ export interface Service {
   /** Marks a webhook event processed; `true` when it was not processed before. */
   readonly markEventProcessed: (uuid: string) => Effect.Effect<boolean, SyncStateError>
   readonly isEventProcessed: (uuid: string) => Effect.Effect<boolean, SyncStateError>
+  /**
+   * Forgets the events processed before `before` and answers how many were
+   * forgotten. Deliveries repeat within minutes, so keeping a few days is plenty;
+   * without pruning the set grows with every event.
+   */
+  readonly pruneEvents: (before: Date) => Effect.Effect<number, SyncStateError>
 }
 
 /**
@@ -157,7 +164,8 @@ export const makeMemory: Effect.Effect<Service> = Effect.sync((): Service => {
   const xrefs = new Map<string, string>()
   const byPerson = new Map<string, Map<string, Written>>()
   const bySource = new Map<string, Map<string, Written>>()
-  const events = new Set<string>()
+  /** uuid → when it was processed (epoch ms) */
+  const events = new Map<string, number>()
   const fingerprints = new Map<string, string>()
   const key = (personId: string, contactId: string) => `${personId}\u0000${contactId}`
   const forget = (personId: string, contactId: string) => {
@@ -197,12 +205,23 @@ export const makeMemory: Effect.Effect<Service> = Effect.sync((): Service => {
     forgetWrite: (personId, contactId) => Effect.sync(() => forget(personId, contactId)),
     sources: Effect.sync(() => [...new Set([...xrefs.keys(), ...bySource.keys()])].sort()),
     markEventProcessed: (uuid) =>
-      Effect.sync(() => {
+      Effect.map(Clock.currentTimeMillis, (now) => {
         if (events.has(uuid)) return false
-        events.add(uuid)
+        events.set(uuid, now)
         return true
       }),
-    isEventProcessed: (uuid) => Effect.sync(() => events.has(uuid))
+    isEventProcessed: (uuid) => Effect.sync(() => events.has(uuid)),
+    pruneEvents: (before) =>
+      Effect.sync(() => {
+        let pruned = 0
+        for (const [uuid, at] of events) {
+          if (at < before.getTime()) {
+            events.delete(uuid)
+            pruned++
+          }
+        }
+        return pruned
+      })
   }
 })
 

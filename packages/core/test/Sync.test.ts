@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Option, Stream, SubscriptionRef } from "effect"
+import { Effect, Option, Stream, SubscriptionRef, TestClock } from "effect"
 import * as fc from "fast-check"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -357,6 +357,13 @@ describe("Sync events", () => {
       const repeat = yield* job.applyEvents([event])
       expect(repeat.plan.people).toEqual([])
       expect({ source: s.source.total(), target: s.target.total(), book: s.book.writes() + s.book.calls.list }).toEqual(calls)
+      // processed ids are remembered for the retention (default 7 days), then forgotten
+      yield* TestClock.adjust("6 days")
+      yield* job.applyEvents([])
+      expect(yield* state.isEventProcessed("ev-1")).toBe(true)
+      yield* TestClock.adjust("2 days")
+      yield* job.applyEvents([])
+      expect(yield* state.isEventProcessed("ev-1")).toBe(false)
     }).pipe(Effect.provide(SyncState.layerMemory)))
 
   it.effect("a delete event removes the owned contacts of the person; out-of-order updates converge", () =>

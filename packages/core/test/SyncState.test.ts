@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
-import { Effect, type Layer, Option } from "effect"
+import { Effect, type Layer, Option, TestClock } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
@@ -101,6 +101,24 @@ const suite = (name: string, layer: () => Layer.Layer<SyncState.SyncState, unkno
         expect(yield* state.markEventProcessed("e-1")).toBe(false)
         expect(yield* state.isEventProcessed("e-1")).toBe(true)
         expect(yield* state.isEventProcessed("e-2")).toBe(false)
+      }).pipe(Effect.provide(layer())))
+
+    it.effect("prunes the events processed before a time, keeping the later ones", () =>
+      Effect.gen(function*() {
+        const state = yield* SyncState.SyncState
+        yield* TestClock.setTime(1_000_000)
+        yield* state.markEventProcessed("old-1")
+        yield* state.markEventProcessed("old-2")
+        yield* TestClock.setTime(2_000_000)
+        yield* state.markEventProcessed("new-1")
+        expect(yield* state.pruneEvents(new Date(1_000_000))).toBe(0)
+        expect(yield* state.pruneEvents(new Date(1_500_000))).toBe(2)
+        expect(yield* state.isEventProcessed("old-1")).toBe(false)
+        expect(yield* state.isEventProcessed("old-2")).toBe(false)
+        expect(yield* state.isEventProcessed("new-1")).toBe(true)
+        // a pruned event can be processed again (it is new to the store)
+        expect(yield* state.markEventProcessed("old-1")).toBe(true)
+        expect(yield* state.pruneEvents(new Date(1_500_000))).toBe(0)
       }).pipe(Effect.provide(layer())))
   })
 

@@ -15,6 +15,7 @@ import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import type * as Config from "effect/Config"
 import * as Cause from "effect/Cause"
 import type * as ConfigError from "effect/ConfigError"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -85,7 +86,8 @@ export const migrate: Effect.Effect<void, SyncStateError, SqlClient.SqlClient> =
     PRIMARY KEY (person_id, contact_id)
   )`
   yield* sql`CREATE INDEX IF NOT EXISTS up_sync_written_source ON up_sync_written (source_id)`
-  yield* sql`CREATE TABLE IF NOT EXISTS up_sync_event (uuid TEXT PRIMARY KEY)`
+  yield* sql`CREATE TABLE IF NOT EXISTS up_sync_event (uuid TEXT PRIMARY KEY, processed_at INTEGER NOT NULL DEFAULT 0)`
+  yield* sql`CREATE INDEX IF NOT EXISTS up_sync_event_processed ON up_sync_event (processed_at)`
 }).pipe(Effect.mapError(fail("migrate")))
 
 /**
@@ -182,14 +184,22 @@ export const make: Effect.Effect<Service, SyncStateError, SqlClient.SqlClient> =
     markEventProcessed: (uuid) =>
       run(
         "markEventProcessed",
-        sql<{ uuid: string }>`INSERT INTO up_sync_event (uuid) VALUES (${uuid}) ON CONFLICT (uuid) DO NOTHING RETURNING uuid`.pipe(
-          Effect.map((rows) => rows.length > 0)
-        )
+        Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          sql<{ uuid: string }>`INSERT INTO up_sync_event (uuid, processed_at) VALUES (${uuid}, ${now}) ON CONFLICT (uuid) DO NOTHING RETURNING uuid`.pipe(
+            Effect.map((rows) => rows.length > 0)
+          ))
       ),
     isEventProcessed: (uuid) =>
       run(
         "isEventProcessed",
         sql<{ uuid: string }>`SELECT uuid FROM up_sync_event WHERE uuid = ${uuid}`.pipe(Effect.map((rows) => rows.length > 0))
+      ),
+    pruneEvents: (before) =>
+      run(
+        "pruneEvents",
+        sql<{ uuid: string }>`DELETE FROM up_sync_event WHERE processed_at < ${before.getTime()} RETURNING uuid`.pipe(
+          Effect.map((rows) => rows.length)
+        )
       )
   }
 })
