@@ -1,23 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
-import type * as Sync from "@unified-people/core/Sync"
+import * as Sync from "@unified-people/core/Sync"
 import { Effect, SubscriptionRef } from "effect"
 import * as Output from "../src/Output.js"
 import * as Progress from "../src/Progress.js"
 
-const initial: Sync.Progress = {
-  phase: "reading",
-  peopleRead: 0,
-  peoplePlanned: 0,
-  peopleApplied: 0,
-  matched: 0,
-  unmatched: 0,
-  actionsPlanned: 0,
-  writes: 0,
-  failures: 0,
-  calls: { source: 0, target: 0, contacts: 0 },
-  retries: 0,
-  rateLimitWaits: 0
-}
+const initial: Sync.Progress = { ...Sync.initialProgress, phase: "reading" }
 
 const drive = (interactive: boolean) =>
   Effect.gen(function*() {

@@ -518,6 +518,14 @@ export const counts: (plan: Plan) => {
 } = format.counts
 
 /**
+ * The progress of a job that has not started: every counter at zero, phase `idle`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const initialProgress: Progress = progressMeter.initialProgress
+
+/**
  * Prints a plan as a dry run: one line per person, one indented line per step.
  *
  * @since 0.1.0
