@@ -29,6 +29,10 @@ export * as Normalize from "./Normalize.js"
 /**
  * @since 0.1.0
  */
+export * as PageAudit from "./PageAudit.js"
+/**
+ * @since 0.1.0
+ */
 export * as PeopleDirectory from "./PeopleDirectory.js"
 /**
  * @since 0.1.0
