@@ -21,6 +21,7 @@ import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import * as Random from "effect/Random"
 import * as Schema from "effect/Schema"
+import * as Json from "./internal/json.js"
 import * as PeopleError from "./PeopleError.js"
 import type * as RateLimiter from "./RateLimiter.js"
 
@@ -352,7 +353,7 @@ export const decodeText = <A, I, R>(schema: Schema.Schema<A, I, R>, context: Peo
     Effect.suspend(() => {
       let json: unknown
       try {
-        json = JSON.parse(text.replace(/^\uFEFF/, ""))
+        json = Json.parse(text.replace(/^\uFEFF/, ""))
       } catch (e) {
         return Effect.fail(
           new PeopleError.DecodeError({

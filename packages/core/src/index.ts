@@ -21,6 +21,10 @@ export * as Label from "./Label.js"
 /**
  * @since 0.1.0
  */
+export * as Liberal from "./Liberal.js"
+/**
+ * @since 0.1.0
+ */
 export * as Merge from "./Merge.js"
 /**
  * @since 0.1.0
@@ -30,6 +34,10 @@ export * as Normalize from "./Normalize.js"
  * @since 0.1.0
  */
 export * as PageAudit from "./PageAudit.js"
+/**
+ * @since 0.1.0
+ */
+export * as PagedRead from "./PagedRead.js"
 /**
  * @since 0.1.0
  */

@@ -1,0 +1,177 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as PagedRead from "../src/PagedRead.js"
+import * as PeopleDirectory from "../src/PeopleDirectory.js"
+
+interface FakePage {
+  readonly records: ReadonlyArray<string>
+  readonly totalElements?: number
+  readonly totalPages?: number
+  /** The page number the next link names; absent: no link; `undefined` entries use page numbers only. */
+  readonly next?: number | null
+}
+
+/** A server of numbered pages: `answers(page, attempt)` gives what it says. */
+const server = (perPage: number, answers: (page: number, attempt: number) => FakePage | "fail", links: boolean) => {
+  const calls: Array<[number, number]> = []
+  const read = PagedRead.make<string, number, string, never>({
+    module: "test",
+    method: "list",
+    first: 1,
+    key: (page) => `page=${page}`,
+    numberOf: (page) => page,
+    retryDelay: 0,
+    retryable: (e) => e === "fail",
+    fetch: (page, _number, attempt) =>
+      Effect.suspend(() => {
+        calls.push([page, attempt])
+        const answer = answers(page, attempt)
+        if (answer === "fail") return Effect.fail("fail")
+        return Effect.succeed({
+          items: answer.records,
+          page: {
+            records: answer.records.length,
+            perPage,
+            ...(answer.totalElements === undefined ? {} : { totalElements: answer.totalElements }),
+            ...(answer.totalPages === undefined ? {} : { totalPages: answer.totalPages }),
+            ...(links ? { hasNext: answer.next !== undefined && answer.next !== null } : {}),
+            ids: answer.records
+          },
+          next: links ? (answer.next ?? undefined) : page + 1
+        })
+      })
+  })
+  return { read, calls }
+}
+
+const people = (from: number, count: number) => Array.from({ length: count }, (_, i) => `p${from + i}`)
+
+const run = <E>(read: PagedRead.Read<string, E>) =>
+  Effect.gen(function*() {
+    const items = yield* Stream.runCollect(read.stream).pipe(Effect.either)
+    const completeness = yield* read.completeness
+    return { items: Either.map(items, Chunk.toReadonlyArray), completeness }
+  })
+
+describe("PagedRead", () => {
+  it.effect("a consistent listing is read to its end and is complete", () =>
+    Effect.gen(function*() {
+      const { read, calls } = server(2, (page) => ({ records: people((page - 1) * 2, page < 3 ? 2 : 1), totalElements: 5, totalPages: 3 }), false)
+      expect(yield* read.completeness).toEqual(PeopleDirectory.notRead)
+      const { items, completeness } = yield* run(read)
+      expect(items).toEqual(Either.right(people(0, 5)))
+      expect(completeness).toMatchObject({ complete: true, records: 5, pages: 3, announced: 5 })
+      expect(calls).toEqual([[1, 0], [2, 0], [3, 0]])
+    }))
+
+  it.effect("an empty page before the end is read again; a transient one costs one call", () =>
+    Effect.gen(function*() {
+      const { read, calls } = server(
+        2,
+        (page, attempt) => ({ records: page === 2 && attempt === 0 ? [] : people((page - 1) * 2, page < 3 ? 2 : 1), totalElements: 5 }),
+        false
+      )
+      const { items, completeness } = yield* run(read)
+      expect(items).toEqual(Either.right(people(0, 5)))
+      expect(completeness.complete).toBe(true)
+      expect(calls).toEqual([[1, 0], [2, 0], [2, 1], [3, 0]])
+    }))
+
+  it.effect("a page that stays empty while the link says more: read twice more, then followed, and the read is incomplete", () =>
+    Effect.gen(function*() {
+      const { read, calls } = server(2, (page) => ({ records: page === 2 ? [] : people((page - 1) * 2, 2), next: page < 3 ? page + 1 : null }), true)
+      const { items, completeness } = yield* run(read)
+      expect(items).toEqual(Either.right([...people(0, 2), ...people(4, 2)]))
+      expect(completeness.complete).toBe(false)
+      expect(completeness.issues).toContain("page 2 was empty before the end of the listing")
+      expect(calls).toEqual([[1, 0], [2, 0], [2, 1], [2, 2], [3, 0]])
+    }))
+
+  it.effect("an empty first page is read once more even when nothing more is announced", () =>
+    Effect.gen(function*() {
+      const { read, calls } = server(2, () => ({ records: [], totalElements: 0, totalPages: 0 }), false)
+      const { completeness } = yield* run(read)
+      expect(calls).toEqual([[1, 0], [1, 1], [1, 2]])
+      // consistent: the plausibility of an empty directory is the sync's to judge
+      expect(completeness).toMatchObject({ complete: true, records: 0 })
+    }))
+
+  it.effect("a link to a page already read stops the read with an issue", () =>
+    Effect.gen(function*() {
+      const { read, calls } = server(2, (page) => ({ records: people((page - 1) * 2, 2), next: 2 }), true)
+      const { items, completeness } = yield* run(read)
+      expect(items).toEqual(Either.right(people(0, 4)))
+      expect(calls).toEqual([[1, 0], [2, 0]])
+      expect(completeness.complete).toBe(false)
+      expect(completeness.issues).toContain("page 2 links to a page already read (page=2): the read stopped there")
+    }))
+
+  it.effect("pages that never end stop at the announced count plus slack", () =>
+    Effect.gen(function*() {
+      const { read } = server(2, (page) => ({ records: people((page - 1) * 2, 2), totalPages: 3, totalElements: 6, next: page + 1 }), true)
+      const { completeness } = yield* run(read)
+      expect(completeness.pages).toBe(PagedRead.bound(3))
+      expect(completeness.complete).toBe(false)
+      expect(completeness.issues).toContain("the listing did not end after 5 pages although 3 were announced: the read stopped there")
+    }))
+
+  it.effect("without totals, maxPages bounds the read", () =>
+    Effect.gen(function*() {
+      const read = PagedRead.make<number, number, never, never>({
+        module: "test",
+        method: "list",
+        first: 1,
+        key: String,
+        maxPages: 7,
+        fetch: (page) => Effect.succeed({ items: [page], page: { records: 1, perPage: 1, hasNext: true }, next: page + 1 })
+      })
+      expect(yield* Stream.runCount(read.stream)).toBe(7)
+      expect((yield* read.completeness).issues).toEqual(["the listing did not end after 7 pages: the read stopped there"])
+    }))
+
+  it.effect("a retryable failure is read again; one that stays fails the stream and says where it stopped", () =>
+    Effect.gen(function*() {
+      const transient = server(2, (page, attempt) => page === 2 && attempt === 0 ? "fail" : { records: people((page - 1) * 2, page < 2 ? 2 : 1) }, false)
+      const once = yield* run(transient.read)
+      expect(once.items).toEqual(Either.right(people(0, 3)))
+      expect(once.completeness.complete).toBe(true)
+      const lasting = server(2, (page) => page === 2 ? "fail" : { records: people(0, 2) }, false)
+      const failed = yield* run(lasting.read)
+      expect(failed.items).toEqual(Either.left("fail"))
+      expect(lasting.calls).toEqual([[1, 0], [2, 0], [2, 1], [2, 2]])
+      expect(failed.completeness).toMatchObject({ complete: false, issues: ["page 2 could not be read: fail"], pages: 1 })
+    }))
+
+  it.effect("a run that does not reach its end leaves the completeness at notRead", () =>
+    Effect.gen(function*() {
+      const { read } = server(2, (page) => ({ records: page <= 3 ? people((page - 1) * 2, 2) : [], totalElements: 6 }), false)
+      yield* run(read)
+      expect((yield* read.completeness).complete).toBe(true)
+      yield* Stream.runCollect(Stream.take(read.stream, 1))
+      expect(yield* read.completeness).toEqual(PeopleDirectory.notRead)
+    }))
+
+  it("decodeRecords skips a bad record and says where and why", () => {
+    const decode = PagedRead.decodeRecords(Schema.Struct({ id: Schema.String, phones: Schema.Array(Schema.String) }), {
+      module: "m",
+      method: "list",
+      page: 3,
+      field: "records"
+    })
+    const result = decode([{ id: "a", phones: [] }, { id: 7, phones: [] }, { id: "c", phones: ["+1", 2] }, "..."])
+    expect(result.items).toEqual([{ id: "a", phones: [] }])
+    expect(result.ids).toEqual(["a", "7", "c"])
+    expect(result.count).toBe(4)
+    expect(result.unreadable).toEqual([
+      { remoteId: "7", path: "page 3, records[1].id", reason: "Expected string, actual 7" },
+      { remoteId: "c", path: "page 3, records[2].phones[1]", reason: "Expected string, actual 2" },
+      { path: "page 3, records[3]", reason: expect.stringContaining("Expected { readonly id: string") }
+    ])
+    const bare = PagedRead.decodeRecords(Schema.String, { module: "m", method: "list", page: 1 })([1])
+    expect(bare.unreadable[0]?.path).toBe("page 1, [0]")
+  })
+})
