@@ -62,3 +62,7 @@ export * as Sync from "./Sync.js"
  * @since 0.1.0
  */
 export * as SyncState from "./SyncState.js"
+/**
+ * @since 0.1.0
+ */
+export * as Text from "./Text.js"
