@@ -57,6 +57,13 @@ export interface WriteOptions {
  */
 export interface Service {
   readonly system: string
+  /**
+   * The longest value (in characters) the book stores, when it has a limit:
+   * pass it as `maxLength` to `ContactPoint.validate` / `Normalize` so a value
+   * too long for the book is refused before it is written. The book refuses
+   * such a value itself too (`InvalidRequest`, `sent: false`).
+   */
+  readonly maxLength?: number | undefined
   /** Every contact of a person, lazily. */
   readonly list: (personId: string) => Stream.Stream<Contact, PeopleError>
   readonly get: (personId: string, contactId: string) => Effect.Effect<Contact, PeopleError>

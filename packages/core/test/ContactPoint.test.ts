@@ -3,6 +3,7 @@ import * as fc from "fast-check"
 import * as Schema from "effect/Schema"
 import * as ContactPoint from "../src/ContactPoint.js"
 import * as Label from "../src/Label.js"
+import * as Text from "../src/Text.js"
 
 describe("ContactPoint.make", () => {
   it("normalizes the value and keeps the raw one", () => {
@@ -95,6 +96,58 @@ describe("ContactPoint.make", () => {
     expect(point.primary).toBe(true)
     expect(point.capabilities).toEqual(["voice", "sms"])
     expect(point.source).toEqual(new ContactPoint.SourceRef({ system: "ringcentral", remoteId: "123" }))
+  })
+})
+
+describe("ContactPoint: strict values", () => {
+  it("an invalid value carries its issue and no normalized form", () => {
+    for (const [kind, value] of [
+      ["website", "javascript:alert(1)"],
+      ["email", "jane\u200b@example.com"],
+      ["email", "a@b@c"],
+      ["phone", "+999999999999999999"],
+      ["chat", "jane.doe"]
+    ] as const) {
+      const point = ContactPoint.make({ kind, value })
+      expect(point.normalized).toBeUndefined()
+      expect(point.issue).toBeDefined()
+      expect(Text.isSafe(point.issue!)).toBe(true)
+      expect(ContactPoint.isIdentifying(point)).toBe(false)
+    }
+  })
+
+  it("maxLength (the target's limit) is applied when the point is made", () => {
+    const value = `${"a".repeat(60)}@${"b".repeat(60)}.example.com`
+    expect(ContactPoint.make({ kind: "email", value }).normalized).toBe(value)
+    const limited = ContactPoint.make({ kind: "email", value, maxLength: 100 })
+    expect(limited.normalized).toBeUndefined()
+    expect(limited.issue).toContain("at most 100 characters")
+  })
+
+  it("a 300-character e-mail comes out invalid", () => {
+    const point = ContactPoint.make({ kind: "email", value: `${"j".repeat(288)}@example.com`, label: "work" })
+    expect(point.value).toHaveLength(300)
+    expect(point.normalized).toBeUndefined()
+    expect(point.issue).toMatch(/more than 64 characters before the @/)
+  })
+
+  it("validate: the issue, else the value to write, checked again under the target's options", () => {
+    const good = ContactPoint.make({ kind: "phone", value: "+1 (650) 555-0100", label: "work" })
+    expect(ContactPoint.validate(good)).toEqual({ _tag: "Normalized", value: "+16505550100" })
+    expect(ContactPoint.validate(good, { maxLength: 5 })._tag).toBe("Unnormalized")
+    const bad = ContactPoint.make({ kind: "website", value: "javascript:alert(1)" })
+    expect(ContactPoint.validate(bad)).toEqual({ _tag: "Unnormalized", reason: bad.issue })
+    // a point built around validation (no make) is checked from its value
+    const forged = new ContactPoint.ContactPoint({ kind: "website", value: "x", normalized: "javascript:alert(1)", label: "work" }, true)
+    expect(ContactPoint.validate(forged)._tag).toBe("Unnormalized")
+    const raw = new ContactPoint.ContactPoint({ kind: "phone", value: "020 7946 0958", label: "work" }, true)
+    expect(ContactPoint.validate(raw, { defaultRegion: "GB" })).toEqual({ _tag: "Normalized", value: "+442079460958" })
+  })
+
+  it("a custom label is cleaned like free text", () => {
+    const point = ContactPoint.make({ kind: "phone", value: "+16505550100", label: "other", customLabel: "emer\u200bgency\u202e" })
+    expect(point.customLabel).toBe("emergency")
+    expect(ContactPoint.make({ kind: "phone", value: "+16505550100", label: "other", customLabel: "\u200b" }).customLabel).toBeUndefined()
   })
 })
 
