@@ -2,33 +2,86 @@
  * The canonical person: names, organisation, contact points, custom fields and
  * the provenance of every record it was read from.
  *
+ * Free text is cleaned when a model is built, by its constructor (so also when
+ * an adapter maps a remote record, a merge builds a person, or stored data is
+ * decoded): `Text.clean` removes control, zero-width, invisible and bidi
+ * characters and unpaired surrogates, turning tabs and line breaks into spaces,
+ * and keeps everything else. Cleaned: name parts, `jobTitle`, `department`,
+ * `employeeNumber`, `extensionNumber`, `status`, company and site names, and
+ * custom field names and values. Identifiers (`id`, remote ids, provenance),
+ * photo references and contact values are not touched: a contact value is
+ * validated instead (`ContactPoint`, `Normalize`).
+ *
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
 import { ContactPoint } from "./ContactPoint.js"
+import * as Text from "./Text.js"
 
-/**
- * Name parts.
- *
- * @since 0.1.0
- * @category models
- */
-export class Name extends Schema.Class<Name>("@unified-people/core/Name")({
+/** Cleans the named string fields; the same object when nothing changes. */
+const cleanFields = <P extends object>(props: P, keys: ReadonlyArray<keyof P & string>): P => {
+  let out: Record<string, unknown> | undefined
+  for (const key of keys) {
+    const value = props[key]
+    if (typeof value === "string" && !Text.isSafe(value)) {
+      const copy: Record<string, unknown> = out ?? { ...(props as Record<string, unknown>) }
+      copy[key] = Text.clean(value)
+      out = copy
+    }
+  }
+  return out === undefined ? props : (out as P)
+}
+
+const cleanRecord = (record: Readonly<Record<string, string>>): Readonly<Record<string, string>> => {
+  for (const key in record) {
+    if (!Text.isSafe(key) || !Text.isSafe(record[key]!)) {
+      const out: Record<string, string> = {}
+      for (const [k, v] of Object.entries(record)) out[Text.clean(k)] = Text.clean(v)
+      return out
+    }
+  }
+  return record
+}
+
+const nameFields = {
   given: Schema.optional(Schema.String),
   family: Schema.optional(Schema.String),
   display: Schema.optional(Schema.String)
-}) {}
+}
+
+const nameText = ["given", "family", "display"] as const
 
 /**
- * A reference to a company / account or a site: an id, a name, or both.
+ * Name parts, cleaned (`Text.clean`) when built.
  *
  * @since 0.1.0
  * @category models
  */
-export class Reference extends Schema.Class<Reference>("@unified-people/core/Reference")({
+export class Name extends Schema.Class<Name>("@unified-people/core/Name")(nameFields) {
+  constructor(props: Schema.Struct.Constructor<typeof nameFields> = {}, options?: Schema.MakeOptions) {
+    super(cleanFields(props, nameText), options)
+  }
+}
+
+const referenceFields = {
   id: Schema.optional(Schema.String),
   name: Schema.optional(Schema.String)
-}) {}
+}
+
+const referenceText = ["name"] as const
+
+/**
+ * A reference to a company / account or a site: an id, a name, or both. The
+ * name is cleaned (`Text.clean`) when built; the id is kept as is.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Reference extends Schema.Class<Reference>("@unified-people/core/Reference")(referenceFields) {
+  constructor(props: Schema.Struct.Constructor<typeof referenceFields> = {}, options?: Schema.MakeOptions) {
+    super(cleanFields(props, referenceText), options)
+  }
+}
 
 /**
  * A reference to a photo.
@@ -86,13 +139,7 @@ export const singleValuedFields = [
  */
 export type SingleValuedField = (typeof singleValuedFields)[number]
 
-/**
- * A canonical person.
- *
- * @since 0.1.0
- * @category models
- */
-export class Person extends Schema.Class<Person>("@unified-people/core/Person")({
+const personFields = {
   /** Canonical id: `system:remoteId` for a person read from one source, the cluster id after a merge. */
   id: Schema.String,
   name: Name,
@@ -110,7 +157,24 @@ export class Person extends Schema.Class<Person>("@unified-people/core/Person")(
   provenance: Schema.Array(Provenance),
   /** For merged people: the source system each field was taken from. */
   fieldSources: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String }))
-}) {
+}
+
+const personText = ["jobTitle", "department", "employeeNumber", "extensionNumber", "status"] as const
+
+/**
+ * A canonical person. Its free text is cleaned (`Text.clean`) when built: see
+ * the module documentation.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Person extends Schema.Class<Person>("@unified-people/core/Person")(personFields) {
+  constructor(props: Schema.Struct.Constructor<typeof personFields>, options?: Schema.MakeOptions) {
+    const cleaned = cleanFields(props, personText)
+    const customFields = cleanRecord(cleaned.customFields)
+    super(customFields === cleaned.customFields ? cleaned : { ...cleaned, customFields }, options)
+  }
+
   /** The best display name: `display`, else given + family. */
   get displayName(): string {
     const parts = [this.name.given, this.name.family].filter((s): s is string => s !== undefined && s !== "")

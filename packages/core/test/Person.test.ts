@@ -94,3 +94,45 @@ describe("Person", () => {
     for (const field of Person.singleValuedFields) expect(Object.keys(Person.Person.fields)).toContain(field)
   })
 })
+
+describe("Person: free text is cleaned when built", () => {
+  const hostile = new Person.Person({
+    id: "people-contacts:1",
+    name: new Person.Name({ given: "Ja\u200bne\u202e", family: "\u001b[31mDoe\u0007", display: "Jane\nDoe" }),
+    jobTitle: "Engi\u2066neer",
+    department: "R&D\t(Labs)",
+    company: new Person.Reference({ id: "co\u200b1", name: "Ac\u202eme" }),
+    site: new Person.Reference({ name: "HQ\r\n" }),
+    employeeNumber: "E\u200d17",
+    extensionNumber: "10\u00851",
+    status: "Enabled\u0000",
+    contactPoints: [],
+    customFields: { "T-\u200bshirt": "M\u202e", "Notes": "line 1\nline 2" },
+    provenance: [new Person.Provenance({ system: "people-contacts", remoteId: "1" })]
+  })
+
+  it("control, zero-width and bidi characters are removed, line breaks and tabs become spaces, the rest is kept", () => {
+    expect(hostile.name).toMatchObject({ given: "Jane", family: "[31mDoe", display: "Jane Doe" })
+    expect(hostile.displayName).toBe("Jane Doe")
+    expect(hostile.jobTitle).toBe("Engineer")
+    expect(hostile.department).toBe("R&D (Labs)")
+    expect(hostile.company).toMatchObject({ id: "co\u200b1", name: "Acme" })
+    expect(hostile.site?.name).toBe("HQ")
+    expect([hostile.employeeNumber, hostile.extensionNumber, hostile.status]).toEqual(["E17", "10 1", "Enabled"])
+    expect(hostile.customFields).toEqual({ "T-shirt": "M", Notes: "line 1 line 2" })
+  })
+
+  it("also without validation (adapters build models with `true`) and when decoding stored data", () => {
+    const unchecked = new Person.Name({ given: "Ja\u200bne" }, true)
+    expect(unchecked.given).toBe("Jane")
+    const decoded = Effect.runSync(Person.decode({ ...Person.encode(jane), name: { given: "\u202eJane" }, jobTitle: "a\u0007b" }))
+    expect(decoded.name.given).toBe("Jane")
+    expect(decoded.jobTitle).toBe("ab")
+  })
+
+  it("clean text is kept as it is, the same strings", () => {
+    const name = new Person.Name({ given: "José", family: "Müller-Lüdenscheidt", display: " محمد  عبد الله " })
+    expect(name).toMatchObject({ given: "José", family: "Müller-Lüdenscheidt", display: " محمد  عبد الله " })
+    expect(new Person.Person({ ...jane }, true).customFields).toBe(jane.customFields)
+  })
+})
