@@ -2,7 +2,12 @@
  * The state store of a sync job: the directory version (ETag) of the last
  * complete run, cross-references (source remote id → target person id) with the
  * fingerprint of what the job last synced for that person, what the job last
- * wrote for each target contact, and the webhook events already processed. One store holds the state of one job.
+ * wrote for each target contact, the webhook events already processed, the
+ * size of the last complete read of each side, and the lease of the run that
+ * is using it. One store holds the state of one job, and one run at a time uses
+ * it: {@link lease} takes an exclusive lease (owner, start, heartbeat, expiry)
+ * in the store itself, so a second run on the same state fails at once with
+ * {@link StateBusy}, and a crashed run's lease expires and is taken over.
  *
  * `layerMemory` keeps it in memory (tests, one-off runs);
  * `@unified-people/core/SyncState/Sqlite` persists it in an embedded SQLite file.
@@ -11,10 +16,14 @@
  */
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import * as Label from "./Label.js"
 
 /**
@@ -36,6 +45,65 @@ export class SyncStateError extends Schema.TaggedError<SyncStateError>("@unified
     return `SyncState.${this.method}: ${this.reason}`
   }
 }
+
+/** A length of time for people: `12 s`, `3 min 20 s`. */
+const seconds = (millis: number): string => {
+  const total = Math.max(0, Math.round(millis / 1000))
+  return total < 120 ? `${total} s` : `${Math.floor(total / 60)} min${total % 60 === 0 ? "" : ` ${total % 60} s`}`
+}
+
+/**
+ * Another run holds the state's lease: this run did not start.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class StateBusy extends Schema.TaggedError<StateBusy>("@unified-people/core/StateBusy")("StateBusy", {
+  /** Who holds the lease (host, process). */
+  owner: Schema.String,
+  /** When the holder started (epoch milliseconds). */
+  startedAt: Schema.Number,
+  /** The holder's last heartbeat (epoch milliseconds). */
+  heartbeatAt: Schema.Number,
+  /** When the lease expires unless renewed (epoch milliseconds). */
+  expiresAt: Schema.Number,
+  /** When this run looked (epoch milliseconds). */
+  checkedAt: Schema.Number
+}) {
+  /** Worth trying again later: the holder's run ends, or its lease expires. */
+  get isRetryable(): boolean {
+    return true
+  }
+  get reason(): string {
+    return `the sync state is in use by ${this.owner} (started ${seconds(this.checkedAt - this.startedAt)} ago, ` +
+      `last heartbeat ${seconds(this.checkedAt - this.heartbeatAt)} ago): one run at a time; ` +
+      `if that run crashed, its lease expires in ${seconds(this.expiresAt - this.checkedAt)}`
+  }
+  override get message(): string {
+    return this.reason
+  }
+}
+
+/**
+ * A lease on a state store: who holds it and until when.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Lease extends Schema.Class<Lease>("@unified-people/core/SyncState/Lease")({
+  owner: Schema.String,
+  startedAt: Schema.Number,
+  heartbeatAt: Schema.Number,
+  expiresAt: Schema.Number
+}) {}
+
+/**
+ * The two sides a sync reads in full.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Side = "source" | "target"
 
 /**
  * A cross-reference: the target person a source person was matched to.
@@ -129,6 +197,22 @@ export interface Service {
    * without pruning the set grows with every event.
    */
   readonly pruneEvents: (before: Date) => Effect.Effect<number, SyncStateError>
+  /** How many contacts the job owns. */
+  readonly ownedCount: Effect.Effect<number, SyncStateError>
+  /** How many source people are linked to a target person. */
+  readonly linkedCount: Effect.Effect<number, SyncStateError>
+  /** The number of records of the last complete read of a side. */
+  readonly lastCount: (side: Side) => Effect.Effect<Option.Option<number>, SyncStateError>
+  readonly setLastCount: (side: Side, count: number) => Effect.Effect<void, SyncStateError>
+  /**
+   * Takes the lease when it is free, expired, or already `lease.owner`'s (in
+   * one atomic step); answers the holder when someone else holds it.
+   */
+  readonly tryLease: (lease: Lease) => Effect.Effect<Option.Option<Lease>, SyncStateError>
+  /** Extends `owner`'s lease; `false` when `owner` no longer holds it. */
+  readonly renewLease: (owner: string, heartbeatAt: number, expiresAt: number) => Effect.Effect<boolean, SyncStateError>
+  /** Gives up `owner`'s lease (nothing when `owner` does not hold it). */
+  readonly releaseLease: (owner: string) => Effect.Effect<void, SyncStateError>
 }
 
 /**
@@ -167,6 +251,8 @@ export const makeMemory: Effect.Effect<Service> = Effect.sync((): Service => {
   /** uuid → when it was processed (epoch ms) */
   const events = new Map<string, number>()
   const fingerprints = new Map<string, string>()
+  const counts = new Map<Side, number>()
+  let held: Lease | undefined
   const key = (personId: string, contactId: string) => `${personId}\u0000${contactId}`
   const forget = (personId: string, contactId: string) => {
     const previous = byPerson.get(personId)?.get(contactId)
@@ -221,6 +307,32 @@ export const makeMemory: Effect.Effect<Service> = Effect.sync((): Service => {
           }
         }
         return pruned
+      }),
+    ownedCount: Effect.sync(() => {
+      let n = 0
+      for (const inner of byPerson.values()) n += inner.size
+      return n
+    }),
+    linkedCount: Effect.sync(() => xrefs.size),
+    lastCount: (side) => Effect.sync(() => Option.fromNullable(counts.get(side))),
+    setLastCount: (side, count) => Effect.sync(() => void counts.set(side, count)),
+    tryLease: (lease) =>
+      Effect.sync(() => {
+        if (held === undefined || held.expiresAt <= lease.startedAt || held.owner === lease.owner) {
+          held = lease
+          return Option.none()
+        }
+        return Option.some(held)
+      }),
+    renewLease: (owner, heartbeatAt, expiresAt) =>
+      Effect.sync(() => {
+        if (held === undefined || held.owner !== owner) return false
+        held = new Lease({ ...held, heartbeatAt, expiresAt })
+        return true
+      }),
+    releaseLease: (owner) =>
+      Effect.sync(() => {
+        if (held?.owner === owner) held = undefined
       })
   }
 })
@@ -232,3 +344,77 @@ export const makeMemory: Effect.Effect<Service> = Effect.sync((): Service => {
  * @category layers
  */
 export const layerMemory: Layer.Layer<SyncState> = Layer.effect(SyncState, makeMemory)
+
+/**
+ * Options of {@link lease}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LeaseOptions {
+  /** Who takes the lease, shown to a run that finds the state busy (default: a random name with the process id). */
+  readonly owner?: string | undefined
+  /** How long the lease lasts without a heartbeat (default 60 s): a crashed run blocks others this long. */
+  readonly ttl?: Duration.DurationInput | undefined
+  /** How often the lease is renewed (default a third of `ttl`). */
+  readonly heartbeat?: Duration.DurationInput | undefined
+}
+
+/**
+ * A lease held for the length of a scope.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface HeldLease {
+  readonly owner: string
+  /** `true` once a heartbeat found the lease taken over (this run stalled past its expiry): stop writing. */
+  readonly lost: Effect.Effect<boolean>
+}
+
+/**
+ * A default lease owner: the process id when there is one, and a random tag.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const defaultOwner = (): string => {
+  const pid = (globalThis as { process?: { pid?: number } }).process?.pid
+  const tag = Math.random().toString(36).slice(2, 8)
+  return pid === undefined ? `run ${tag}` : `process ${pid} (${tag})`
+}
+
+/**
+ * Takes the state's exclusive lease for the length of the scope, renews it in
+ * the background, and gives it up when the scope closes. Fails at once with
+ * {@link StateBusy} when another run holds it; a lease whose holder stopped
+ * renewing it (a crash) is taken over once expired.
+ *
+ * @since 0.1.0
+ * @category lease
+ */
+export const lease = (
+  options: LeaseOptions = {}
+): Effect.Effect<HeldLease, StateBusy | SyncStateError, SyncState | Scope.Scope> =>
+  Effect.gen(function*() {
+    const state = yield* SyncState
+    const owner = options.owner ?? defaultOwner()
+    const ttl = Duration.toMillis(options.ttl ?? Duration.seconds(60))
+    const every = options.heartbeat === undefined ? Duration.millis(Math.max(1, Math.floor(ttl / 3))) : options.heartbeat
+    const now = yield* Clock.currentTimeMillis
+    const holder = yield* Effect.acquireRelease(
+      state.tryLease(new Lease({ owner, startedAt: now, heartbeatAt: now, expiresAt: now + ttl })),
+      (holder) => Option.isNone(holder) ? Effect.ignore(state.releaseLease(owner)) : Effect.void
+    )
+    if (Option.isSome(holder)) {
+      return yield* new StateBusy({ ...holder.value, checkedAt: now })
+    }
+    const lost = yield* Ref.make(false)
+    const renew = Effect.flatMap(Clock.currentTimeMillis, (at) => state.renewLease(owner, at, at + ttl)).pipe(
+      Effect.flatMap((ours) => ours ? Effect.void : Ref.set(lost, true)),
+      // a failed renewal is tried again at the next beat; the lease only lapses after `ttl`
+      Effect.catchAll((error) => Effect.logWarning(`sync state lease: renewal failed: ${error.message}`))
+    )
+    yield* Effect.forkScoped(Effect.repeat(Effect.delay(renew, every), Schedule.forever))
+    return { owner, lost: Ref.get(lost) }
+  })

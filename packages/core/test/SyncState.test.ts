@@ -120,6 +120,70 @@ const suite = (name: string, layer: () => Layer.Layer<SyncState.SyncState, unkno
         expect(yield* state.markEventProcessed("old-1")).toBe(true)
         expect(yield* state.pruneEvents(new Date(1_500_000))).toBe(0)
       }).pipe(Effect.provide(layer())))
+
+    it.effect("counts what the job owns and links, and keeps the size of the last complete read of each side", () =>
+      Effect.gen(function*() {
+        const state = yield* SyncState.SyncState
+        expect(yield* state.ownedCount).toBe(0)
+        expect(yield* state.lastCount("source")).toEqual(Option.none())
+        yield* state.recordWrite(written("p-1", "c-1", "rc-1", "a@acme.com"))
+        yield* state.recordWrite(written("p-1", "c-2", "rc-1", "+16505550101"))
+        yield* state.setXref("rc-1", "p-1")
+        expect(yield* state.ownedCount).toBe(2)
+        expect(yield* state.linkedCount).toBe(1)
+        yield* state.setLastCount("source", 2000)
+        yield* state.setLastCount("target", 1990)
+        yield* state.setLastCount("source", 2001)
+        expect(yield* state.lastCount("source")).toEqual(Option.some(2001))
+        expect(yield* state.lastCount("target")).toEqual(Option.some(1990))
+      }).pipe(Effect.provide(layer())))
+
+    it.effect("a lease is exclusive until released or expired, renewable only by its holder", () =>
+      Effect.gen(function*() {
+        const state = yield* SyncState.SyncState
+        const a = new SyncState.Lease({ owner: "a", startedAt: 1000, heartbeatAt: 1000, expiresAt: 61_000 })
+        expect(yield* state.tryLease(a)).toEqual(Option.none())
+        // held: b is told who holds it
+        const b = (at: number) => new SyncState.Lease({ owner: "b", startedAt: at, heartbeatAt: at, expiresAt: at + 60_000 })
+        expect(yield* state.tryLease(b(2000))).toEqual(Option.some(a))
+        // the holder renews; the other cannot
+        expect(yield* state.renewLease("a", 30_000, 90_000)).toBe(true)
+        expect(yield* state.renewLease("b", 30_000, 90_000)).toBe(false)
+        expect(Option.map(yield* state.tryLease(b(89_999)), (l) => l.expiresAt)).toEqual(Option.some(90_000))
+        // expired: taken over; the old holder can no longer renew or release it
+        expect(yield* state.tryLease(b(90_000))).toEqual(Option.none())
+        expect(yield* state.renewLease("a", 91_000, 151_000)).toBe(false)
+        yield* state.releaseLease("a")
+        expect(Option.map(yield* state.tryLease(new SyncState.Lease({ ...a, startedAt: 91_000 })), (l) => l.owner)).toEqual(Option.some("b"))
+        // released: free
+        yield* state.releaseLease("b")
+        expect(yield* state.tryLease(new SyncState.Lease({ ...a, startedAt: 92_000, expiresAt: 152_000 }))).toEqual(Option.none())
+      }).pipe(Effect.provide(layer())))
+
+    it.scoped("SyncState.lease holds the lease for a scope, heartbeats, and fails fast with StateBusy", () =>
+      Effect.gen(function*() {
+        const state = yield* SyncState.SyncState
+        yield* Effect.scoped(
+          Effect.gen(function*() {
+            const held = yield* SyncState.lease({ owner: "runner-1", ttl: "30 seconds" })
+            yield* TestClock.adjust("5 seconds")
+            const busy = yield* Effect.flip(Effect.scoped(SyncState.lease({ owner: "runner-2" })))
+            expect(busy._tag).toBe("StateBusy")
+            expect(busy.message).toBe(
+              "the sync state is in use by runner-1 (started 5 s ago, last heartbeat 5 s ago): one run at a time; " +
+                "if that run crashed, its lease expires in 25 s"
+            )
+            // heartbeats every 10 s keep it alive well past the first expiry
+            yield* TestClock.adjust("60 seconds")
+            const later = yield* Effect.flip(Effect.scoped(SyncState.lease({ owner: "runner-2" })))
+            expect(later._tag).toBe("StateBusy")
+            expect(yield* held.lost).toBe(false)
+          })
+        )
+        // released with the scope
+        const again = new SyncState.Lease({ owner: "runner-2", startedAt: 70_000, heartbeatAt: 70_000, expiresAt: 80_000 })
+        expect(yield* state.tryLease(again)).toEqual(Option.none())
+      }).pipe(Effect.provide(layer())))
   })
 
 suite("SyncState.layerMemory", () => SyncState.layerMemory)
@@ -127,6 +191,23 @@ suite("SyncState/Sqlite :memory:", () => Sqlite.layer({ filename: ":memory:" }))
 suite("SyncState/Sqlite file", () => Sqlite.layer({ filename: tempFile() }))
 
 describe("SyncState/Sqlite persistence", () => {
+  it.effect("two connections to one file: the lease taken by one refuses the other", () =>
+    Effect.gen(function*() {
+      const filename = tempFile()
+      const lease = (owner: string) =>
+        Effect.scoped(Effect.flatMap(SyncState.lease({ owner }), (held) => Effect.succeed(held.owner))).pipe(
+          Effect.provide(Sqlite.layer({ filename }))
+        )
+      yield* Effect.scoped(
+        Effect.gen(function*() {
+          yield* SyncState.lease({ owner: "first" })
+          const other = yield* Effect.flip(lease("second"))
+          expect(other).toMatchObject({ _tag: "StateBusy", owner: "first" })
+        })
+      ).pipe(Effect.provide(Sqlite.layer({ filename })))
+      expect(yield* lease("second")).toBe("second")
+    }))
+
   it.effect("a second layer on the same file sees what the first wrote", () =>
     Effect.gen(function*() {
       const filename = tempFile()

@@ -21,7 +21,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Label from "../Label.js"
-import { SyncState, SyncStateError, Written, Xref } from "../SyncState.js"
+import { Lease, SyncState, SyncStateError, Written, Xref } from "../SyncState.js"
 import type { Service } from "../SyncState.js"
 
 /**
@@ -88,7 +88,23 @@ export const migrate: Effect.Effect<void, SyncStateError, SqlClient.SqlClient> =
   yield* sql`CREATE INDEX IF NOT EXISTS up_sync_written_source ON up_sync_written (source_id)`
   yield* sql`CREATE TABLE IF NOT EXISTS up_sync_event (uuid TEXT PRIMARY KEY, processed_at INTEGER NOT NULL DEFAULT 0)`
   yield* sql`CREATE INDEX IF NOT EXISTS up_sync_event_processed ON up_sync_event (processed_at)`
+  yield* sql`CREATE TABLE IF NOT EXISTS up_sync_lease (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    owner TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    heartbeat_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  )`
 }).pipe(Effect.mapError(fail("migrate")))
+
+const LeaseRow = Schema.Struct({
+  owner: Schema.String,
+  started_at: Schema.Number,
+  heartbeat_at: Schema.Number,
+  expires_at: Schema.Number
+})
+
+const decodeLeases = Schema.decodeUnknown(Schema.Array(LeaseRow))
 
 /**
  * Builds a state store on the `SqlClient` in context, creating its tables when
@@ -200,7 +216,60 @@ export const make: Effect.Effect<Service, SyncStateError, SqlClient.SqlClient> =
         sql<{ uuid: string }>`DELETE FROM up_sync_event WHERE processed_at < ${before.getTime()} RETURNING uuid`.pipe(
           Effect.map((rows) => rows.length)
         )
-      )
+      ),
+    ownedCount: run(
+      "ownedCount",
+      sql<{ n: number }>`SELECT COUNT(*) AS n FROM up_sync_written`.pipe(Effect.map((rows) => Number(rows[0]?.n ?? 0)))
+    ),
+    linkedCount: run(
+      "linkedCount",
+      sql<{ n: number }>`SELECT COUNT(*) AS n FROM up_sync_xref`.pipe(Effect.map((rows) => Number(rows[0]?.n ?? 0)))
+    ),
+    lastCount: (side) =>
+      run(
+        "lastCount",
+        sql<{ value: string }>`SELECT value FROM up_sync_meta WHERE key = ${`count:${side}`}`.pipe(
+          Effect.map((rows) => Option.filter(Option.fromNullable(rows[0]?.value).pipe(Option.map(Number)), Number.isFinite))
+        )
+      ),
+    setLastCount: (side, count) =>
+      run(
+        "setLastCount",
+        sql`INSERT INTO up_sync_meta (key, value) VALUES (${`count:${side}`}, ${String(count)})
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value`
+      ).pipe(Effect.asVoid),
+    tryLease: (lease) =>
+      run(
+        "tryLease",
+        Effect.gen(function*() {
+          // one statement: the row is taken only when free, expired or already ours
+          const taken = yield* sql<{ owner: string }>`
+            INSERT INTO up_sync_lease (id, owner, started_at, heartbeat_at, expires_at)
+            VALUES (1, ${lease.owner}, ${lease.startedAt}, ${lease.heartbeatAt}, ${lease.expiresAt})
+            ON CONFLICT (id) DO UPDATE SET
+              owner = excluded.owner, started_at = excluded.started_at,
+              heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at
+            WHERE up_sync_lease.expires_at <= excluded.started_at OR up_sync_lease.owner = excluded.owner
+            RETURNING owner`
+          if (taken.length > 0) return Option.none()
+          const rows = yield* Effect.flatMap(
+            sql`SELECT owner, started_at, heartbeat_at, expires_at FROM up_sync_lease WHERE id = 1`,
+            decodeLeases
+          )
+          const row = rows[0]
+          return row === undefined
+            ? Option.none()
+            : Option.some(new Lease({ owner: row.owner, startedAt: row.started_at, heartbeatAt: row.heartbeat_at, expiresAt: row.expires_at }))
+        })
+      ),
+    renewLease: (owner, heartbeatAt, expiresAt) =>
+      run(
+        "renewLease",
+        sql<{ owner: string }>`UPDATE up_sync_lease SET heartbeat_at = ${heartbeatAt}, expires_at = ${expiresAt}
+            WHERE id = 1 AND owner = ${owner} RETURNING owner`.pipe(Effect.map((rows) => rows.length > 0))
+      ),
+    releaseLease: (owner) =>
+      run("releaseLease", sql`DELETE FROM up_sync_lease WHERE id = 1 AND owner = ${owner}`).pipe(Effect.asVoid)
   }
 })
 
