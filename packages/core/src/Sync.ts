@@ -28,6 +28,31 @@
  *   whose answer was lost is found on the next run (same value, `integration:
  *   true`) and adopted instead of created again.
  *
+ * Safety (what the job never does):
+ * - **Deletes need proof.** Contacts are deleted because a person left the
+ *   directory only after a read of the whole directory that is complete (its
+ *   pages agree: see `PeopleDirectory.Completeness`) and plausible (not far
+ *   smaller than the last complete read, {@link Options.minReadRatio}), and only
+ *   once the person's absence is confirmed by a direct read (`NotFound`) or, in
+ *   a partial run, by a delete event. The same holds for the target's people: an
+ *   incomplete read of them never makes anyone "unmatched". Whatever is in doubt
+ *   is held back ({@link PersonPlan.held}) and the directory version is not
+ *   stored, so the next run looks again.
+ * - **A delete guard.** A run that would delete more contacts, or unmatch more
+ *   people, than {@link Options.maxDeletes} / {@link Options.maxDeleteRatio}
+ *   allow (default: 10% of what the job owns, at least 10) writes nothing and
+ *   fails with {@link MassDeleteRefused}, listing what it would delete, unless
+ *   {@link Options.allowMassDelete}.
+ * - **One run per state.** Every run that writes takes the state store's lease
+ *   (`SyncState.lease`); a second one fails at once with `StateBusy`.
+ * - **Partial runs are visible.** A failure for one person (planning or
+ *   writing) is recorded with the person and the reason, and the others go on;
+ *   after {@link Options.stopAfterFailures} consecutive failures, or when the
+ *   credentials are refused, the run stops writing. The summary's `status`
+ *   says `complete`, `partial` or `stopped`, with the reasons. Each write and
+ *   its state record are uninterruptible: an interrupted run stops between
+ *   writes, and the next one continues where it stopped.
+ *
  * Matching: a full run reads the target directory once into an index
  * (`match: "index"`, the default: one streamed read instead of one search per
  * person); `match: "search"` searches per person instead (small sources). Partial
@@ -57,8 +82,10 @@ import type * as ContactBook from "./ContactBook.js"
 import type * as ContactPoint from "./ContactPoint.js"
 import type * as HttpPolicy from "./HttpPolicy.js"
 import * as applying from "./internal/sync/apply.js"
+import type * as errors from "./internal/sync/errors.js"
 import type { Env } from "./internal/sync/env.js"
 import * as format from "./internal/sync/format.js"
+import * as guard from "./internal/sync/guard.js"
 import * as planning from "./internal/sync/plan.js"
 import * as progressMeter from "./internal/sync/progress.js"
 import * as projection from "./internal/sync/project.js"
@@ -114,7 +141,40 @@ export interface Options {
    * deliveries (default 7 days); `applyEvents` forgets older ones.
    */
   readonly eventRetention?: Duration.DurationInput | undefined
+  /**
+   * The most contacts a run may delete, and the most linked people it may
+   * unmatch, before it is refused (default: `maxDeleteRatio` of what the job
+   * owns, at least {@link defaultMinimumDeletes}).
+   */
+  readonly maxDeletes?: number | undefined
+  /** The share of the contacts the job owns (and of the linked people) a run may delete (default 0.1). */
+  readonly maxDeleteRatio?: number | undefined
+  /**
+   * Lifts the delete guard and the plausibility check of full reads: for a
+   * directory that really lost most of its people. Deletions still need a
+   * complete read and a confirmed absence.
+   */
+  readonly allowMassDelete?: boolean | undefined
+  /**
+   * A complete full read with fewer records than this share of the last
+   * complete read of the same side is implausible: it deletes nothing
+   * (default 0.5). An empty read after a non-empty one is always implausible.
+   */
+  readonly minReadRatio?: number | undefined
+  /** Consecutive failed people after which a run stops writing (default 10). */
+  readonly stopAfterFailures?: number | undefined
+  /** The state lease taken by every run that writes (owner name, time to live). */
+  readonly lease?: SyncState.LeaseOptions | undefined
 }
+
+/**
+ * The least number of deletions the guard allows by default, however few
+ * contacts the job owns.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMinimumDeletes: number = guard.defaultMinimumDeletes
 
 /**
  * Creates a contact.
@@ -251,6 +311,56 @@ export interface PersonPlan {
   readonly adopt: ReadonlyArray<Adopt>
   readonly forget: ReadonlyArray<Forget>
   readonly skipped: ReadonlyArray<Skip>
+  /**
+   * Why a removal (or a clean-up of an unmatched person) is held back instead
+   * of planned: the evidence was not enough to delete anything.
+   */
+  readonly held?: string | undefined
+  /** The person could not be planned (a read failed); nothing is written for them this run. */
+  readonly failure?: PeopleError | undefined
+}
+
+/**
+ * What a full read of one side proved.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ReadCheck {
+  readonly side: SyncState.Side
+  /** Complete and plausible: someone absent from it is gone (once confirmed). */
+  readonly trusted: boolean
+  /** Records read. */
+  readonly records: number
+  /** Records of the last complete read of this side, when there was one. */
+  readonly previous?: number | undefined
+  /** Why it is not trusted. */
+  readonly issues: ReadonlyArray<string>
+  /** Records that could not be read (skipped). */
+  readonly unreadable: ReadonlyArray<PeopleDirectory.Unreadable>
+}
+
+/**
+ * The delete guard's verdict on a plan.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Guard {
+  /** Contacts the plan deletes. */
+  readonly deletes: number
+  /** The most deletions allowed. */
+  readonly limit: number
+  /** Contacts the job owns. */
+  readonly owned: number
+  /** Linked people the plan unmatches. */
+  readonly unmatched: number
+  /** The most unmatched people allowed. */
+  readonly unmatchedLimit: number
+  /** Linked people. */
+  readonly linked: number
+  /** The plan goes over a limit (and `allowMassDelete` is off): it is not applied. */
+  readonly tripped: boolean
 }
 
 /**
@@ -274,6 +384,10 @@ export interface Plan {
   readonly unmatched: number
   /** The people with something to do or to report, in directory order, removed people last. */
   readonly people: ReadonlyArray<PersonPlan>
+  /** What the full reads of a full plan proved (empty for unchanged and partial plans). */
+  readonly reads: ReadonlyArray<ReadCheck>
+  /** The delete guard's verdict. */
+  readonly guard: Guard
 }
 
 /**
@@ -305,16 +419,30 @@ export interface Progress {
 }
 
 /**
- * An action that failed without stopping the run (the remote side rejected it:
- * invalid, not found, conflict or forbidden).
+ * A person the run could not plan or whose write failed; the run went on with
+ * the others, and the next run tries again.
  *
  * @since 0.1.0
  * @category models
  */
 export interface Failure {
-  readonly action: Action
+  readonly sourceId: string
+  readonly personId?: string | undefined
+  /** The write that failed; absent when the person could not be planned. */
+  readonly action?: Action | undefined
   readonly error: PeopleError
 }
+
+/**
+ * How a run ended: `complete` (everything planned was written and the reads
+ * proved what they had to), `partial` (it ran to its end, but some people
+ * failed, removals were held back or a read was in doubt: the next run goes on
+ * from there), `stopped` (it stopped writing before the end).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Status = "complete" | "partial" | "stopped"
 
 /**
  * The outcome of a run.
@@ -336,6 +464,13 @@ export interface Summary {
   readonly adopted: number
   readonly forgotten: number
   readonly skipped: number
+  /** Removals and clean-ups held back for lack of proof. */
+  readonly held: number
+  /** People whose plan was not applied because the run stopped. */
+  readonly notApplied: number
+  readonly status: Status
+  /** Why the run is not `complete`, one sentence each. */
+  readonly issues: ReadonlyArray<string>
   readonly failures: ReadonlyArray<Failure>
   readonly calls: Progress["calls"]
   readonly retries: number
@@ -368,13 +503,36 @@ export interface DirectoryEvent {
   readonly changes: ReadonlyArray<{ readonly type?: string | undefined; readonly remoteId: string }>
 }
 
+export {
+  /**
+   * A run refused by the delete guard: it would delete more than allowed.
+   * Nothing was written.
+   *
+   * @since 0.1.0
+   * @category errors
+   */
+  MassDeleteRefused
+} from "./internal/sync/errors.js"
+
 /**
- * The errors of a run: an adapter's, or the state store's.
+ * The errors of a run: an adapter's, the state store's, a busy state, or the
+ * delete guard's refusal.
  *
  * @since 0.1.0
  * @category models
  */
-export type SyncError = PeopleError | SyncState.SyncStateError
+export type SyncError = PeopleError | SyncState.SyncStateError | SyncState.StateBusy | errors.MassDeleteRefused
+
+/**
+ * Options of a partial run.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PeopleOptions {
+  /** Source people whose removal is confirmed (by a delete event): removed when a direct read does not find them. */
+  readonly removed?: Iterable<string> | undefined
+}
 
 /**
  * A sync job. Run one operation of a job at a time (its progress counters are
@@ -386,15 +544,23 @@ export type SyncError = PeopleError | SyncState.SyncStateError
 export interface Sync {
   /** Plans a full run: reads the directory unless unchanged, matches, compares. No writes. */
   readonly plan: Effect.Effect<Plan, SyncError>
-  /** Plans just the named source people (re-read one by one; absent ones are removals). */
-  readonly planPeople: (remoteIds: Iterable<string>) => Effect.Effect<Plan, SyncError>
+  /**
+   * Plans just the named source people, re-read one by one. One the direct
+   * read does not find is removed only when `options.removed` names it (a
+   * delete event confirms it); otherwise its removal is held for the next full run.
+   */
+  readonly planPeople: (remoteIds: Iterable<string>, options?: PeopleOptions) => Effect.Effect<Plan, SyncError>
   /** Makes exactly the writes of a plan, updating the state after each. */
   readonly apply: (plan: Plan) => Effect.Effect<Summary, SyncError>
   /** `plan` then, unless `dryRun`, `apply`. */
   readonly run: Effect.Effect<Report, SyncError>
   /** `planPeople` then, unless `dryRun`, `apply`. */
-  readonly syncPeople: (remoteIds: Iterable<string>) => Effect.Effect<Report, SyncError>
-  /** Re-syncs the people named by events not processed yet, then marks the events processed. */
+  readonly syncPeople: (remoteIds: Iterable<string>, options?: PeopleOptions) => Effect.Effect<Report, SyncError>
+  /**
+   * Re-syncs the people named by events not processed yet (a `Delete` change
+   * confirms a removal), then, when the run is complete, marks the events
+   * processed; otherwise a repeated delivery tries again.
+   */
   readonly applyEvents: (events: Iterable<DirectoryEvent>) => Effect.Effect<Report, SyncError>
   /** The counters of the current (or last) run. */
   readonly progress: SubscriptionRef.SubscriptionRef<Progress>
@@ -445,46 +611,59 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
       sourceSystem: options.source.system,
       targetSystem: options.target.system
     }
+    const leaseOptions: SyncState.LeaseOptions = { ...options.lease, owner: options.lease?.owner ?? SyncState.defaultOwner() }
+
+    /** Runs `f` under the state's lease, unless nothing is written (a dry run). */
+    const leased = <A>(f: (lease: SyncState.HeldLease | undefined) => Effect.Effect<A, SyncError>): Effect.Effect<A, SyncError> =>
+      options.dryRun === true
+        ? f(undefined)
+        : Effect.scoped(Effect.flatMap(SyncState.lease(leaseOptions).pipe(Effect.provideService(SyncState.SyncState, state)), f))
 
     const plan = planning.planFull(env)
-    const planPeople = (remoteIds: Iterable<string>) => planning.planPeople(env, remoteIds)
+    const planPeople = (remoteIds: Iterable<string>, peopleOptions?: PeopleOptions) =>
+      planning.planPeople(env, remoteIds, new Set(peopleOptions?.removed ?? []))
 
     const timed = <A>(f: (started: number) => Effect.Effect<A, SyncError>) => Effect.flatMap(Clock.currentTimeMillis, f)
 
-    const finish = (plan: Plan, started: number) =>
+    const finish = (plan: Plan, started: number, lease: SyncState.HeldLease | undefined) =>
       options.dryRun === true
-        ? Effect.map(applying.summarize(env, plan, applying.newTally(), true, started), (summary): Report => ({ plan, summary }))
-        : Effect.map(applying.applyWith(env, plan, started), (summary): Report => ({ plan, summary }))
+        ? Effect.map(
+          applying.summarize(env, plan, { ...applying.newTally(), failures: applying.planFailures(plan) }, true, started),
+          (summary): Report => ({ plan, summary })
+        )
+        : Effect.map(applying.applyWith(env, plan, started, lease), (summary): Report => ({ plan, summary }))
 
-    const run = timed((started) => Effect.flatMap(plan, (p) => finish(p, started)))
-
-    const syncPeople = (remoteIds: Iterable<string>) =>
-      timed((started) => Effect.flatMap(planPeople(remoteIds), (p) => finish(p, started)))
+    const syncPeopleWith = (remoteIds: Iterable<string>, peopleOptions: PeopleOptions | undefined, lease: SyncState.HeldLease | undefined) =>
+      timed((started) => Effect.flatMap(planPeople(remoteIds, peopleOptions), (p) => finish(p, started, lease)))
 
     const applyEvents = (events: Iterable<DirectoryEvent>) =>
-      Effect.gen(function*() {
-        const fresh: Array<DirectoryEvent> = []
-        const uuids = new Set<string>()
-        for (const event of events) {
-          if (uuids.has(event.uuid)) continue
-          uuids.add(event.uuid)
-          if (!(yield* state.isEventProcessed(event.uuid))) fresh.push(event)
-        }
-        const report = yield* syncPeople(fresh.flatMap((e) => e.changes.map((c) => c.remoteId)))
-        if (options.dryRun !== true && report.summary.failures.length === 0) {
-          for (const event of fresh) yield* state.markEventProcessed(event.uuid)
-          const now = yield* Clock.currentTimeMillis
-          yield* state.pruneEvents(new Date(now - Duration.toMillis(options.eventRetention ?? Duration.days(7))))
-        }
-        return report
-      })
+      leased((lease) =>
+        Effect.gen(function*() {
+          const fresh: Array<DirectoryEvent> = []
+          const uuids = new Set<string>()
+          for (const event of events) {
+            if (uuids.has(event.uuid)) continue
+            uuids.add(event.uuid)
+            if (!(yield* state.isEventProcessed(event.uuid))) fresh.push(event)
+          }
+          const changes = fresh.flatMap((e) => e.changes)
+          const removed = changes.filter((c) => c.type?.toLowerCase() === "delete").map((c) => c.remoteId)
+          const report = yield* syncPeopleWith(changes.map((c) => c.remoteId), { removed }, lease)
+          if (options.dryRun !== true && report.summary.status === "complete") {
+            for (const event of fresh) yield* state.markEventProcessed(event.uuid)
+            const now = yield* Clock.currentTimeMillis
+            yield* state.pruneEvents(new Date(now - Duration.toMillis(options.eventRetention ?? Duration.days(7))))
+          }
+          return report
+        })
+      )
 
     return {
       plan,
       planPeople,
-      apply: (p) => timed((started) => applying.applyWith(env, p, started)),
-      run,
-      syncPeople,
+      apply: (p) => leased((lease) => timed((started) => applying.applyWith(env, p, started, lease))),
+      run: leased((lease) => timed((started) => Effect.flatMap(plan, (p) => finish(p, started, lease)))),
+      syncPeople: (remoteIds, peopleOptions) => leased((lease) => syncPeopleWith(remoteIds, peopleOptions, lease)),
       applyEvents,
       progress
     } satisfies Sync
@@ -540,6 +719,15 @@ export const formatPlan: (plan: Plan) => string = format.formatPlan
  * @category formatting
  */
 export const formatSummary: (s: Summary) => string = format.formatSummary
+
+/**
+ * Prints a failure in one line: the person, the write (or that the person
+ * could not be planned) and the reason.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const formatFailure: (failure: Failure) => string = format.formatFailure
 
 // ---------------------------------------------------------------------------
 // Shortcuts

@@ -8,7 +8,7 @@ import type * as Duration from "effect/Duration"
 import * as ContactBook from "../../src/ContactBook.js"
 import * as ContactPoint from "../../src/ContactPoint.js"
 import type * as Label from "../../src/Label.js"
-import type * as PeopleDirectory from "../../src/PeopleDirectory.js"
+import * as PeopleDirectory from "../../src/PeopleDirectory.js"
 import type * as RateLimiter from "../../src/RateLimiter.js"
 import * as PeopleError from "../../src/PeopleError.js"
 import * as Person from "../../src/Person.js"
@@ -60,6 +60,21 @@ export interface Calls {
   search: number
 }
 
+/**
+ * How the directory answers one full read (a snapshot's people or the stream):
+ * as it is, or with a fault. A `detected` fault is one the adapter's page
+ * audit notices (the read says it is incomplete); an undetected one is a server
+ * that lies consistently (the read says complete).
+ */
+export type Answer =
+  | { readonly _tag: "Complete" }
+  /** Only the first `keep` people (0: an empty listing). */
+  | { readonly _tag: "Truncated"; readonly keep: number; readonly detected: boolean }
+  /** One person (the one at `drop` in id order) missing: pages that shifted. */
+  | { readonly _tag: "Shifted"; readonly drop: number; readonly detected: boolean }
+  /** The read fails with a retryable `Unavailable` after `afterPages` pages. */
+  | { readonly _tag: "Fail"; readonly afterPages: number }
+
 export interface MemoryDirectory {
   readonly service: PeopleDirectory.Service
   readonly calls: Calls
@@ -68,6 +83,12 @@ export interface MemoryDirectory {
   readonly put: (person: Person.Person) => void
   readonly remove: (remoteId: string) => void
   readonly version: () => string
+  /** How the next full reads answer, one per read (then `Complete` again); replaces answers not used yet. */
+  readonly answer: (...answers: ReadonlyArray<Answer>) => void
+  /** The next `n` gets fail with a retryable `Unavailable`. */
+  readonly failGets: (n: number) => void
+  /** Gets of these ids answer `NotFound` although the person is there (a lying single read). */
+  readonly hideOnGet: (ids: ReadonlyArray<string>) => void
 }
 
 const notFound = (module: string, method: string, reason: string) =>
@@ -86,35 +107,78 @@ export const directory = (
   let revision = 1
   const calls: Calls = { snapshot: 0, notModified: 0, pages: 0, get: 0, search: 0 }
   const version = () => `"v${revision}"`
+  const answers: Array<Answer> = []
+  let failingGets = 0
+  const hidden = new Set<string>()
+  /** The people a read returns, what it says about itself, and when it fails. */
+  const answerRead = (all: ReadonlyArray<Person.Person>) => {
+    const answer = answers.shift() ?? { _tag: "Complete" }
+    const complete = (records: number): PeopleDirectory.Completeness => ({
+      complete: true,
+      issues: [],
+      records,
+      pages: Math.max(1, Math.ceil(records / pageSize)),
+      unreadable: []
+    })
+    switch (answer._tag) {
+      case "Complete":
+        return { people: all, completeness: complete(all.length), failAfter: undefined }
+      case "Fail":
+        return { people: all, completeness: complete(all.length), failAfter: answer.afterPages }
+      case "Truncated":
+      case "Shifted": {
+        const people = answer._tag === "Truncated" ? all.slice(0, answer.keep) : all.filter((_, i) => i !== answer.drop)
+        const completeness = answer.detected
+          ? { ...complete(people.length), complete: false, issues: [`injected: ${answer._tag.toLowerCase()} read`] }
+          : complete(people.length)
+        return { people, completeness, failAfter: undefined }
+      }
+    }
+  }
   // Pages after the first: each is one more call.
-  const pages = (firstCounted: boolean) =>
+  const pages = (firstCounted: boolean, onEnd: (completeness: PeopleDirectory.Completeness) => void) =>
     Stream.suspend(() => {
       const all = [...store.values()].sort((a, b) => (remoteId(a) < remoteId(b) ? -1 : 1))
+      const { completeness, failAfter, people } = answerRead(all)
       return Stream.paginateChunkEffect(0, (page) =>
-        Effect.sync(() => {
+        Effect.suspend(() => {
           if (page > 0 || !firstCounted) calls.pages++
-          const chunk = Chunk.fromIterable(all.slice(page * pageSize, (page + 1) * pageSize))
-          const next = (page + 1) * pageSize < all.length ? Option.some(page + 1) : Option.none()
-          return [chunk, next] as const
+          if (failAfter !== undefined && page >= failAfter) {
+            return Effect.fail(new PeopleError.Unavailable({ module: system, method: "list", reason: "injected: the read failed", status: 503 }))
+          }
+          const chunk = Chunk.fromIterable(people.slice(page * pageSize, (page + 1) * pageSize))
+          const more = (page + 1) * pageSize < people.length
+          if (!more) onEnd(completeness)
+          return Effect.succeed([chunk, more ? Option.some(page + 1) : Option.none()] as const)
         })
       )
     })
   const service: PeopleDirectory.Service = {
     system,
-    stream: pages(false),
+    stream: pages(false, () => undefined),
     snapshot: (opts) =>
-      Effect.sync(() => {
+      Effect.sync((): PeopleDirectory.Snapshot => {
         calls.snapshot++
         if (opts?.ifNoneMatch === version()) {
           calls.notModified++
-          return { _tag: "NotModified", version: version() } as const
+          return { _tag: "NotModified", version: version() }
         }
-        return { _tag: "Modified", version: version(), people: pages(true) } as const
+        let last: PeopleDirectory.Completeness = PeopleDirectory.notRead
+        return {
+          _tag: "Modified",
+          version: version(),
+          people: pages(true, (c) => void (last = c)),
+          completeness: Effect.sync(() => last)
+        }
       }),
     get: (id) =>
       Effect.suspend(() => {
         calls.get++
-        const found = store.get(id)
+        if (failingGets > 0) {
+          failingGets--
+          return Effect.fail(new PeopleError.Unavailable({ module: system, method: "get", reason: "injected: the read failed", status: 503 }))
+        }
+        const found = hidden.has(id) ? undefined : store.get(id)
         return found === undefined ? Effect.fail(notFound(system, "get", `no person ${id}`)) : Effect.succeed(found)
       }),
     search: (query) =>
@@ -141,7 +205,13 @@ export const directory = (
     remove: (id) => {
       if (store.delete(id)) revision++
     },
-    version
+    version,
+    answer: (...next) => void answers.splice(0, answers.length, ...next),
+    failGets: (n) => void (failingGets = n),
+    hideOnGet: (ids) => {
+      hidden.clear()
+      for (const id of ids) hidden.add(id)
+    }
   }
 }
 
@@ -185,6 +255,8 @@ export interface MemoryContactBook {
   readonly failAfter: (writes: number | undefined) => void
   /** The next `n` creates are stored but answer with a retryable `Unavailable` (a lost answer). */
   readonly loseCreateAnswers: (n: number) => void
+  /** Every contact deleted so far (by `delete` or `deleteAll`), in order. */
+  readonly deleted: () => ReadonlyArray<{ readonly personId: string; readonly kind: Label.Kind; readonly value: string; readonly label: Label.Label }>
 }
 
 /**
@@ -211,6 +283,10 @@ export const contactBook = (
   let failBudget: number | undefined
   let loseAnswers = 0
   const calls: BookCalls = { list: 0, get: 0, create: 0, update: 0, delete: 0, deleteAll: 0 }
+  const deletedLog: Array<{ readonly personId: string; readonly kind: Label.Kind; readonly value: string; readonly label: Label.Label }> = []
+  const logDeleted = (personId: string, removed: ReadonlyArray<Stored>) => {
+    for (const c of removed) deletedLog.push({ personId, kind: c.kind, value: c.value, label: c.label })
+  }
 
   const toContact = (personId: string, s: Stored, withIntegration: boolean) =>
     new ContactBook.Contact({
@@ -343,7 +419,7 @@ export const contactBook = (
         Effect.suspend(() => {
           calls.delete++
           return Effect.flatMap(findContact("delete", personId, contactId), ({ index, list }) =>
-            Effect.map(owned("delete", list[index]!, opts), () => void list.splice(index, 1)))
+            Effect.map(owned("delete", list[index]!, opts), () => logDeleted(personId, list.splice(index, 1))))
         })
       ),
     deleteAll: (personId) =>
@@ -351,7 +427,7 @@ export const contactBook = (
         "deleteAll",
         Effect.suspend(() => {
           calls.deleteAll++
-          return Effect.map(contactsOf("deleteAll", personId), (list) => void list.splice(0, list.length))
+          return Effect.map(contactsOf("deleteAll", personId), (list) => logDeleted(personId, list.splice(0, list.length)))
         })
       )
   }
@@ -380,6 +456,7 @@ export const contactBook = (
     dump,
     dumpAll: () => Object.fromEntries([...people.keys()].sort().map((id) => [id, dump(id)])),
     failAfter: (writes) => void (failBudget = writes),
-    loseCreateAnswers: (n) => void (loseAnswers = n)
+    loseCreateAnswers: (n) => void (loseAnswers = n),
+    deleted: () => [...deletedLog]
   }
 }

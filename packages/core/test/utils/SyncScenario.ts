@@ -76,8 +76,11 @@ export const scenario = (
     readonly latency?: Duration.DurationInput
     readonly extraPeople?: number
     readonly limiter?: RateLimiter.Service
+    /** People per page of both directories (default 50). */
+    readonly pageSize?: number
   } = {}
 ): Scenario => {
+  const paging = options.pageSize === undefined ? {} : { pageSize: options.pageSize }
   const extra = Array.from({ length: options.extraPeople ?? 0 }, (_, i) => i + 10)
   const source = Memory.directory(RC, [
     ...sourcePeople(),
@@ -91,11 +94,11 @@ export const scenario = (
         ]
       })
     )
-  ])
+  ], paging)
   const target = Memory.directory(PC, [
     ...targetPeople(),
     ...extra.map((i) => Memory.person(PC, { id: `p-${i}`, given: `P${i}`, points: [{ kind: "email", value: `p${i}@acme.com` }] }))
-  ])
+  ], paging)
   const book = Memory.contactBook(PC, ["p-1", "p-2", "p-4", ...extra.map((i) => `p-${i}`)], {
     ...(options.omitIntegration === undefined ? {} : { omitIntegration: options.omitIntegration }),
     ...(options.latency === undefined ? {} : { latency: options.latency }),

@@ -1,7 +1,9 @@
 /**
  * Applying a plan: per person, the state-only steps (forget, link, adopt), then
- * the remote writes in order, the state updated after each; an action the
- * remote side rejects is a failure that does not stop the run. Then the summary.
+ * the remote writes in order, the state updated after each (a write and its
+ * record are uninterruptible together). A write that fails is a failure of that
+ * person and the run goes on, until the credentials are refused or too many
+ * writes fail in a row: then it stops writing. Then the summary.
  *
  * @internal
  */
@@ -13,10 +15,7 @@ import type { PeopleError } from "../../PeopleError.js"
 import type * as Sync from "../../Sync.js"
 import * as SyncState from "../../SyncState.js"
 import type { Env } from "./env.js"
-
-/** Errors that reject one action without stopping the run. */
-const isActionError = (error: PeopleError) =>
-  error._tag === "InvalidRequest" || error._tag === "NotFound" || error._tag === "Conflict" || error._tag === "Forbidden"
+import * as guard from "./guard.js"
 
 const record = (env: Env, personId: string, sourceId: string, contactId: string, point: ContactPoint.ContactPoint) =>
   Effect.flatMap(Clock.currentTimeMillis, (now) =>
@@ -37,7 +36,7 @@ const record = (env: Env, personId: string, sourceId: string, contactId: string,
     )
   )
 
-const write = (env: Env, action: Sync.Action): Effect.Effect<void, Sync.SyncError> => {
+const write = (env: Env, action: Sync.Action): Effect.Effect<void, PeopleError | SyncState.SyncStateError> => {
   switch (action._tag) {
     case "Create":
       return env.meter.counted("contacts", env.options.contacts.create(action.personId, action.point, { integration: true })).pipe(
@@ -67,10 +66,54 @@ export interface Tally {
   adopted: number
   forgotten: number
   failures: Array<Sync.Failure>
+  /** People not applied because the run stopped. */
+  notApplied: number
+  /** Why the run stopped writing, once it did. */
+  stopped: string | undefined
+  /** Failed writes since the last successful one. */
+  consecutiveFailures: number
 }
 
-const applyPerson = (env: Env, plan: Sync.PersonPlan, tally: Tally) =>
+/** @internal */
+export const newTally = (): Tally => ({
+  created: 0,
+  updated: 0,
+  deleted: 0,
+  adopted: 0,
+  forgotten: 0,
+  failures: [],
+  notApplied: 0,
+  stopped: undefined,
+  consecutiveFailures: 0
+})
+
+const failed = (env: Env, tally: Tally, action: Sync.Action, error: PeopleError) =>
   Effect.gen(function*() {
+    tally.failures.push({ sourceId: action.sourceId, personId: action.personId, action, error })
+    tally.consecutiveFailures++
+    yield* env.meter.tick((c) => c.failures++)
+    const limit = env.options.stopAfterFailures ?? 10
+    if (tally.stopped !== undefined) return
+    if (error._tag === "Unauthorized") {
+      tally.stopped = `stopped writing: the credentials were refused (${error.message})`
+    } else if (tally.consecutiveFailures >= limit) {
+      tally.stopped = `stopped writing after ${tally.consecutiveFailures} failures in a row (last: ${error.message})`
+    }
+  })
+
+const applyPerson = (env: Env, plan: Sync.PersonPlan, tally: Tally, lease: SyncState.HeldLease | undefined) =>
+  Effect.gen(function*() {
+    if (plan.failure !== undefined || plan.held !== undefined) return
+    const work = plan.actions.length > 0 || plan.adopt.length > 0 || plan.forget.length > 0 || plan.link || plan.unlink ||
+      plan.fingerprint !== undefined
+    if (!work) return
+    if (tally.stopped === undefined && lease !== undefined && (yield* lease.lost)) {
+      tally.stopped = "stopped writing: another run took over the state's lease (this run stalled past its expiry)"
+    }
+    if (tally.stopped !== undefined) {
+      tally.notApplied++
+      return
+    }
     for (const f of plan.forget) {
       yield* env.state.forgetWrite(f.personId, f.contactId)
       tally.forgotten++
@@ -80,26 +123,53 @@ const applyPerson = (env: Env, plan: Sync.PersonPlan, tally: Tally) =>
       yield* record(env, a.personId, a.sourceId, a.contactId, a.point)
       tally.adopted++
     }
-    let failed = false
+    let complete = true
     for (const action of plan.actions) {
-      const result = yield* Effect.either(write(env, action))
+      if (tally.stopped !== undefined) {
+        complete = false
+        break
+      }
+      // a write and its state record are one step: an interruption waits for both
+      const result = yield* Effect.either(Effect.uninterruptible(write(env, action)))
       if (result._tag === "Left") {
-        const error = result.left
-        if (error._tag === "SyncStateError" || !isActionError(error)) return yield* error
-        failed = true
-        tally.failures.push({ action, error })
-        yield* env.meter.tick((c) => c.failures++)
+        if (result.left._tag === "SyncStateError") return yield* result.left
+        complete = false
+        yield* failed(env, tally, action, result.left)
         continue
       }
+      tally.consecutiveFailures = 0
       if (action._tag === "Create") tally.created++
       else if (action._tag === "Update") tally.updated++
       else tally.deleted++
       yield* env.meter.tick((c) => c.writes++)
     }
-    if (plan.unlink && !failed) yield* env.state.deleteXref(plan.sourceId)
-    if (plan.fingerprint !== undefined && !plan.unlink && !failed) yield* env.state.setFingerprint(plan.sourceId, plan.fingerprint)
+    if (!complete) {
+      if (tally.stopped !== undefined && plan.actions.length > 0 && !tally.failures.some((f) => f.sourceId === plan.sourceId)) {
+        tally.notApplied++
+      }
+      return
+    }
+    if (plan.unlink) yield* env.state.deleteXref(plan.sourceId)
+    if (plan.fingerprint !== undefined && !plan.unlink) yield* env.state.setFingerprint(plan.sourceId, plan.fingerprint)
     yield* env.meter.bump((c) => c.peopleApplied++)
   })
+
+/** Why a run (or a plan, for a dry run) is not complete. */
+const issuesOf = (plan: Sync.Plan, tally: Tally): ReadonlyArray<string> => {
+  const issues: Array<string> = []
+  for (const check of plan.reads) {
+    if (!check.trusted) issues.push(`the ${check.side} read proves nothing: ${check.issues.join("; ")}`)
+  }
+  const held = plan.people.filter((p) => p.held !== undefined).length
+  if (held > 0) issues.push(`${held} removal(s) held back for lack of proof`)
+  if (plan.guard.tripped) issues.push(`the delete guard refuses this plan (${plan.guard.deletes} deletions, limit ${plan.guard.limit})`)
+  if (tally.failures.length > 0) {
+    const people = new Set(tally.failures.map((f) => f.sourceId)).size
+    issues.push(`${tally.failures.length} failure(s) on ${people} people`)
+  }
+  if (tally.stopped !== undefined) issues.push(tally.stopped)
+  return issues
+}
 
 /**
  * Ends a run: progress `done` with the retries and rate-limit waits of the run,
@@ -117,6 +187,7 @@ export const summarize = (env: Env, plan: Sync.Plan, tally: Tally, dryRun: boole
       c.rateLimitWaits = stats.waits - env.meter.baseline().waits
     })
     const p = env.meter.counters()
+    const issues = issuesOf(plan, tally)
     return {
       mode: plan.mode,
       dryRun,
@@ -124,13 +195,17 @@ export const summarize = (env: Env, plan: Sync.Plan, tally: Tally, dryRun: boole
       peopleRead: plan.peopleRead,
       matched: plan.matched,
       unmatched: plan.unmatched,
-      removed: plan.people.filter((x) => x.removed).length,
+      removed: plan.people.filter((x) => x.removed && x.held === undefined && x.failure === undefined).length,
       created: tally.created,
       updated: tally.updated,
       deleted: tally.deleted,
       adopted: tally.adopted,
       forgotten: tally.forgotten,
       skipped: plan.people.reduce((n, x) => n + x.skipped.length, 0),
+      held: plan.people.filter((x) => x.held !== undefined).length,
+      notApplied: tally.notApplied,
+      status: tally.stopped !== undefined ? "stopped" : issues.length > 0 ? "partial" : "complete",
+      issues,
       failures: tally.failures,
       calls: { ...p.calls },
       retries: p.retries,
@@ -139,24 +214,48 @@ export const summarize = (env: Env, plan: Sync.Plan, tally: Tally, dryRun: boole
     } satisfies Sync.Summary
   })
 
-/** @internal */
-export const newTally = (): Tally => ({ created: 0, updated: 0, deleted: 0, adopted: 0, forgotten: 0, failures: [] })
-
 /**
- * Makes exactly the writes of a plan, updating the state after each; a full
- * plan applied without failures stores the directory version.
+ * The failures of a plan's people that could not be planned.
  *
  * @internal
  */
-export const applyWith = (env: Env, plan: Sync.Plan, started: number): Effect.Effect<Sync.Summary, Sync.SyncError> =>
+export const planFailures = (plan: Sync.Plan): Array<Sync.Failure> =>
+  plan.people.flatMap((p) =>
+    p.failure === undefined
+      ? []
+      : [{ sourceId: p.sourceId, ...(p.personId === undefined ? {} : { personId: p.personId }), error: p.failure }]
+  )
+
+/**
+ * Makes exactly the writes of a plan, updating the state after each. A plan
+ * the delete guard refuses is not applied. A full plan whose reads were trusted
+ * stores the size of each read; one applied completely also stores the
+ * directory version.
+ *
+ * @internal
+ */
+export const applyWith = (
+  env: Env,
+  plan: Sync.Plan,
+  started: number,
+  lease: SyncState.HeldLease | undefined
+): Effect.Effect<Sync.Summary, Sync.SyncError> =>
   Effect.gen(function*() {
+    if (plan.guard.tripped) return yield* guard.refusal(plan)
     yield* env.meter.phase("applying")
     const tally = newTally()
-    yield* Effect.forEach(plan.people, (person) => applyPerson(env, person, tally), { concurrency: env.concurrency, discard: true })
-    if (plan.mode === "full" && tally.failures.length === 0) {
+    tally.failures.push(...planFailures(plan))
+    yield* Effect.forEach(plan.people, (person) => applyPerson(env, person, tally, lease), {
+      concurrency: env.concurrency,
+      discard: true
+    })
+    if (plan.mode === "full" && !plan.unchanged) {
+      for (const check of plan.reads) if (check.trusted) yield* env.state.setLastCount(check.side, check.records)
+    }
+    const summary = yield* summarize(env, plan, tally, false, started)
+    if (plan.mode === "full" && summary.status === "complete") {
       const stored = yield* env.state.version
       if (Option.getOrUndefined(stored) !== plan.version) yield* env.state.setVersion(plan.version)
     }
-    return yield* summarize(env, plan, tally, false, started)
+    return summary
   })
-

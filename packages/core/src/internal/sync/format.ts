@@ -27,10 +27,23 @@ export const counts = (plan: Sync.Plan) => {
 export const formatPlan = (plan: Sync.Plan): string => {
   if (plan.unchanged) return `Plan (${plan.mode}): directory unchanged (version ${plan.version ?? "-"}): nothing to do`
   const c = counts(plan)
+  const held = plan.people.filter((p) => p.held !== undefined).length
+  const failed = plan.people.filter((p) => p.failure !== undefined).length
   const lines = [
     `Plan (${plan.mode}${plan.version === undefined ? "" : `, directory version ${plan.version}`}): ${plan.peopleRead} people read, ` +
-    `${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.adopt} to adopt, ${c.skip} skipped`
+    `${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.adopt} to adopt, ${c.skip} skipped` +
+    `${held === 0 ? "" : `, ${held} held back`}${failed === 0 ? "" : `, ${failed} not plannable`}`
   ]
+  for (const check of plan.reads) {
+    if (!check.trusted) lines.push(`! the ${check.side} read proves nothing, so nothing is deleted on its strength: ${check.issues.join("; ")}`)
+  }
+  if (plan.guard.tripped) {
+    lines.push(
+      `! the delete guard refuses this plan: ${plan.guard.deletes} deletions (limit ${plan.guard.limit} of ${plan.guard.owned} owned), ` +
+        `${plan.guard.unmatched} people unmatched (limit ${plan.guard.unmatchedLimit} of ${plan.guard.linked} linked); ` +
+        "allow it with allowMassDelete / --allow-mass-delete, or raise maxDeletes / --max-deletes"
+    )
+  }
   for (const p of plan.people) {
     const who = `${p.sourceId}${p.name === undefined ? "" : ` (${p.name})`}`
     const where = p.removed
@@ -39,6 +52,8 @@ export const formatPlan = (plan: Sync.Plan): string => {
       ? "unmatched"
       : `→ ${p.personId} (by ${p.matchedBy})`
     lines.push(`${who} ${where}${p.link ? " [link]" : ""}${p.unlink ? " [unlink]" : ""}`)
+    if (p.failure !== undefined) lines.push(`  ! failed: ${p.failure.message}`)
+    if (p.held !== undefined) lines.push(`  ! held: ${p.held}`)
     for (const a of p.actions) {
       switch (a._tag) {
         case "Create":
@@ -61,8 +76,15 @@ export const formatPlan = (plan: Sync.Plan): string => {
 
 /** @internal */
 export const formatSummary = (s: Sync.Summary): string =>
-  `${s.dryRun ? "Dry run" : "Sync"} (${s.mode}${s.unchanged ? ", directory unchanged" : ""}): ${s.peopleRead} read, ` +
+  `${s.dryRun ? "Dry run" : "Sync"} (${s.mode}${s.unchanged ? ", directory unchanged" : ""}, ${s.status}): ${s.peopleRead} read, ` +
   `${s.matched} matched, ${s.unmatched} unmatched, ${s.removed} removed; ${s.created} created, ${s.updated} updated, ` +
-  `${s.deleted} deleted, ${s.adopted} adopted, ${s.skipped} skipped, ${s.failures.length} failed; calls: ` +
+  `${s.deleted} deleted, ${s.adopted} adopted, ${s.skipped} skipped, ${s.held} held, ${s.failures.length} failed` +
+  `${s.notApplied === 0 ? "" : `, ${s.notApplied} not applied`}; calls: ` +
   `source ${s.calls.source}, target ${s.calls.target}, contacts ${s.calls.contacts}; ${s.retries} retries, ` +
   `${s.rateLimitWaits} rate-limit waits; ${s.durationMillis} ms`
+
+/** @internal */
+export const formatFailure = (f: Sync.Failure): string =>
+  f.action === undefined
+    ? `! ${f.sourceId}${f.personId === undefined ? "" : ` → ${f.personId}`}: not planned: ${f.error.message}`
+    : `! ${f.action._tag.toLowerCase()} ${describePoint(f.action.point)} on ${f.action.personId} (${f.sourceId}): ${f.error.message}`

@@ -11,7 +11,8 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as ContactPoint from "../../ContactPoint.js"
-import type * as PeopleDirectory from "../../PeopleDirectory.js"
+import * as PeopleDirectory from "../../PeopleDirectory.js"
+import { isPeopleError, type PeopleError } from "../../PeopleError.js"
 import type { Person } from "../../Person.js"
 import type * as Sync from "../../Sync.js"
 import type { Env } from "./env.js"
@@ -27,6 +28,18 @@ export interface Index {
   readonly ids: ReadonlySet<string>
   readonly emails: ReadonlyMap<string, ReadonlyArray<string>>
   readonly employees: ReadonlyMap<string, ReadonlyArray<string>>
+  /** Linked target people missing from the read but found by a direct read: the read was not complete. */
+  readonly missing: Array<string>
+}
+
+/**
+ * The target directory read once, and what the read said about itself.
+ *
+ * @internal
+ */
+export interface TargetRead {
+  readonly index: Index
+  readonly completeness: PeopleDirectory.Completeness
 }
 
 const emailsOf = (person: Person) =>
@@ -42,6 +55,8 @@ const push = (map: Map<string, Array<string>>, key: string, id: string) => {
 export type MatchResult =
   | { readonly _tag: "Matched"; readonly personId: string; readonly by: Sync.MatchedBy }
   | { readonly _tag: "Unmatched"; readonly reason: string }
+  /** A read needed to decide failed: the person is neither matched nor unmatched this run. */
+  | { readonly _tag: "Unknown"; readonly error: PeopleError }
 
 /** @internal */
 export interface Candidate {
@@ -51,12 +66,13 @@ export interface Candidate {
 }
 
 /** @internal */
-export const buildIndex = (env: Env) =>
+export const buildIndex = (env: Env): Effect.Effect<TargetRead, PeopleError> =>
   Effect.gen(function*() {
     const ids = new Set<string>()
     const emails = new Map<string, Array<string>>()
     const employees = new Map<string, Array<string>>()
-    yield* env.meter.countedStream("target", env.options.target.stream).pipe(
+    const snapshot = yield* env.meter.counted("target", env.options.target.snapshot())
+    yield* (snapshot._tag === "Modified" ? snapshot.people : env.options.target.stream).pipe(
       Stream.runForEach((person) =>
         Effect.sync(() => {
           const id = remoteIdOf(person, env.targetSystem)
@@ -67,7 +83,12 @@ export const buildIndex = (env: Env) =>
         })
       )
     )
-    return { ids, emails, employees } satisfies Index
+    const completeness: PeopleDirectory.Completeness = snapshot._tag === "Modified"
+      ? yield* snapshot.completeness
+      : { ...PeopleDirectory.notRead, issues: ["an unconditional read was answered 'not modified'"], records: ids.size }
+    // an unreadable person is still there: a link to them holds
+    for (const u of completeness.unreadable) if (u.remoteId !== undefined) ids.add(u.remoteId)
+    return { index: { ids, emails, employees, missing: [] }, completeness }
   })
 
 const searchIds = (env: Env, query: PeopleDirectory.Query) =>
@@ -92,8 +113,15 @@ const match = (env: Env, person: Person, sourceId: string, index: Index | undefi
       if (hits.length > 1) notes.push(`employee number ${employee} is ambiguous (${hits.length} people)`)
     }
     const xref = yield* env.state.xref(sourceId)
-    if (Option.isSome(xref) && (index === undefined || index.ids.has(xref.value))) {
-      return { _tag: "Matched", personId: xref.value, by: "xref" } as MatchResult
+    if (Option.isSome(xref)) {
+      if (index === undefined || index.ids.has(xref.value)) return { _tag: "Matched", personId: xref.value, by: "xref" } as MatchResult
+      // The read of the target does not hold the linked person: ask for them before calling this person unmatched.
+      const read = yield* Effect.either(env.meter.counted("target", env.options.target.get(xref.value)))
+      if (read._tag === "Right") {
+        index.missing.push(xref.value)
+        return { _tag: "Matched", personId: xref.value, by: "xref" } as MatchResult
+      }
+      if (read.left._tag !== "NotFound") return { _tag: "Unknown", error: read.left } as MatchResult
     }
     const tried = [
       emails.length === 0 ? "no e-mail" : `e-mail ${emails.join(", ")}`,
@@ -109,7 +137,9 @@ const match = (env: Env, person: Person, sourceId: string, index: Index | undefi
 export const matchPerson = (env: Env, person: Person, index: Index | undefined) =>
   Effect.gen(function*() {
     const sourceId = remoteIdOf(person, env.sourceSystem)
-    const matched = yield* match(env, person, sourceId, index)
+    const matched = yield* match(env, person, sourceId, index).pipe(
+      Effect.catchIf(isPeopleError, (error): Effect.Effect<MatchResult> => Effect.succeed({ _tag: "Unknown", error }))
+    )
     return { person, sourceId, matched } satisfies Candidate
   })
 

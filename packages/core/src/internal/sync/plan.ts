@@ -4,16 +4,26 @@
  * the people named. Each person's plan holds its remote writes and state-only
  * steps; people with nothing to do or to report are left out.
  *
+ * Nothing is deleted without proof: removals need a trusted (complete and
+ * plausible) full read and a confirmed absence, clean-ups of unmatched people
+ * need a trusted read of the target; what lacks proof is held back, and a read
+ * that fails for one person makes that person a failure, not a removal.
+ *
  * @internal
  */
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import * as ContactPoint from "../../ContactPoint.js"
+import type * as PeopleDirectory from "../../PeopleDirectory.js"
+import * as PeopleError from "../../PeopleError.js"
 import type * as Sync from "../../Sync.js"
+import type * as SyncState from "../../SyncState.js"
 import { type Compared, compare } from "./compare.js"
 import type { Env } from "./env.js"
-import { buildIndex, type Candidate, claim, matchPerson } from "./match.js"
+import * as guard from "./guard.js"
+import { buildIndex, type Candidate, claim, type Index, matchPerson } from "./match.js"
 import { fingerprint, project, remoteIdOf } from "./project.js"
 
 const empty = (sourceId: string): Sync.PersonPlan => ({
@@ -35,6 +45,17 @@ const merge = (plan: Sync.PersonPlan, compared: Compared): Sync.PersonPlan => ({
   skipped: [...plan.skipped, ...compared.skipped]
 })
 
+/** A read for one person failed: the person is a failure of this run, never a removal. */
+const orFailure = (plan: Sync.PersonPlan) =>
+(
+  effect: Effect.Effect<Sync.PersonPlan, PeopleError.PeopleError | SyncState.SyncStateError>
+): Effect.Effect<Sync.PersonPlan, SyncState.SyncStateError> =>
+  Effect.catchIf(
+    effect,
+    PeopleError.isPeopleError,
+    (error): Effect.Effect<Sync.PersonPlan> => Effect.succeed({ ...plan, failure: error })
+  )
+
 /** Removes what the job wrote for `sourceId` on every target person except `keep`. */
 const cleanUp = (env: Env, plan: Sync.PersonPlan, keep: string | undefined, reason: string) =>
   Effect.gen(function*() {
@@ -47,16 +68,41 @@ const cleanUp = (env: Env, plan: Sync.PersonPlan, keep: string | undefined, reas
     return result
   })
 
-/** Plans the removal of a source person gone from the directory. */
+/** Plans the removal of a source person whose absence is confirmed. */
 const planRemoved = (env: Env, sourceId: string) =>
   Effect.gen(function*() {
     const xref = yield* env.state.xref(sourceId)
     const base: Sync.PersonPlan = { ...empty(sourceId), removed: true, unlink: Option.isSome(xref) }
-    return yield* cleanUp(env, base, undefined, "the person left the directory")
+    return yield* cleanUp(env, base, undefined, "the person left the directory").pipe(orFailure(base))
   })
 
+/** A removal held back: the evidence does not prove the person is gone. */
+const heldRemoval = (sourceId: string, reason: string): Sync.PersonPlan => ({ ...empty(sourceId), removed: true, held: reason })
+
+/**
+ * A removal the guard will refuse anyway: planned from the state alone (what
+ * the job wrote for the person), so no call confirms an absence for nothing.
+ */
+const unconfirmedRemoval = (written: ReadonlyArray<SyncState.Written>, sourceId: string): Sync.PersonPlan => ({
+  ...empty(sourceId),
+  removed: true,
+  actions: written.map((w): Sync.Delete => ({
+    _tag: "Delete",
+    personId: w.personId,
+    sourceId,
+    contactId: w.contactId,
+    point: new ContactPoint.ContactPoint({ kind: w.kind, value: w.normalized, normalized: w.normalized, label: w.label }, true),
+    reason: "the person left the directory (absence not confirmed yet)"
+  }))
+})
+
+/** How a person plan may clean up what the job wrote for a person who no longer matches. */
+type CleanUpPolicy = { readonly _tag: "Allowed" } | { readonly _tag: "Held"; readonly reason: string }
+
+const allowed: CleanUpPolicy = { _tag: "Allowed" }
+
 /** Plans one matched (or unmatched) source person. */
-const planPerson = (env: Env, { matched, person, sourceId }: Candidate, verify: boolean) =>
+const planPerson = (env: Env, { matched, person, sourceId }: Candidate, verify: boolean, unmatchedCleanUp: CleanUpPolicy) =>
   Effect.gen(function*() {
     const projected = project(person, {
       system: env.sourceSystem,
@@ -65,16 +111,17 @@ const planPerson = (env: Env, { matched, person, sourceId }: Candidate, verify: 
       kinds: env.options.kinds,
       defaultRegion: env.defaultRegion
     })
-    const xref = yield* env.state.xref(sourceId)
     let plan: Sync.PersonPlan = { ...empty(sourceId), name: person.displayName, skipped: [...projected.skipped] }
+    if (matched._tag === "Unknown") return { ...plan, failure: matched.error }
+    const xref = yield* env.state.xref(sourceId)
     if (matched._tag === "Unmatched") {
       yield* env.meter.tick((c) => c.unmatched++)
-      plan = {
-        ...plan,
-        unlink: Option.isSome(xref),
-        skipped: [...plan.skipped, { _tag: "Skip", sourceId, reason: matched.reason }]
+      plan = { ...plan, skipped: [...plan.skipped, { _tag: "Skip", sourceId, reason: matched.reason }] }
+      if (unmatchedCleanUp._tag === "Held") {
+        const written = yield* env.state.writtenFor(sourceId)
+        return written.length === 0 && Option.isNone(xref) ? plan : { ...plan, held: unmatchedCleanUp.reason }
       }
-      return yield* cleanUp(env, plan, undefined, "the person no longer matches")
+      return yield* cleanUp(env, { ...plan, unlink: Option.isSome(xref) }, undefined, "the person no longer matches")
     }
     yield* env.meter.tick((c) => c.matched++)
     const personId = matched.personId
@@ -98,17 +145,134 @@ const planPerson = (env: Env, { matched, person, sourceId }: Candidate, verify: 
       compared
     )
     return yield* cleanUp(env, plan, personId, "the person now matches another person")
-  })
+  }).pipe(orFailure({ ...empty(sourceId), name: person.displayName }))
 
 const interesting = (plan: Sync.PersonPlan) =>
   plan.removed || plan.link || plan.unlink || plan.fingerprint !== undefined || plan.actions.length > 0 || plan.adopt.length > 0 ||
-  plan.forget.length > 0 || plan.skipped.length > 0
+  plan.forget.length > 0 || plan.skipped.length > 0 || plan.held !== undefined || plan.failure !== undefined
 
 const planned = (env: Env) => (plan: Sync.PersonPlan) =>
   env.meter.bump((c) => {
     c.peoplePlanned++
     c.actionsPlanned += plan.actions.length
+    if (plan.failure !== undefined) c.failures++
   }).pipe(Effect.as(plan))
+
+/**
+ * What a full read of one side proves: complete (by the adapter's audit) and
+ * plausible against the last complete read of that side.
+ */
+const checkRead = (
+  env: Env,
+  side: SyncState.Side,
+  completeness: PeopleDirectory.Completeness,
+  records: number
+): Effect.Effect<Sync.ReadCheck, SyncState.SyncStateError> =>
+  Effect.gen(function*() {
+    const previous = Option.getOrUndefined(yield* env.state.lastCount(side))
+    const issues = [...completeness.issues]
+    const system = side === "source" ? env.sourceSystem : env.targetSystem
+    if (env.options.allowMassDelete !== true && previous !== undefined && previous > 0) {
+      const ratio = env.options.minReadRatio ?? 0.5
+      if (records === 0) {
+        issues.push(`the ${system} read is empty, the last complete read had ${previous}: implausible`)
+      } else if (records < previous * ratio) {
+        issues.push(
+          `the ${system} read has ${records} people, the last complete read had ${previous}: implausible (under ${Math.round(ratio * 100)}%)`
+        )
+      }
+    }
+    return {
+      side,
+      trusted: issues.length === 0,
+      records,
+      ...(previous === undefined ? {} : { previous }),
+      issues,
+      unreadable: completeness.unreadable
+    }
+  })
+
+const distrust = (check: Sync.ReadCheck, issue: string): Sync.ReadCheck => ({
+  ...check,
+  trusted: false,
+  issues: [...check.issues, issue]
+})
+
+/** A person of the source the read could not decode: not gone, but not plannable this run. */
+const unreadablePlan = (env: Env, u: PeopleDirectory.Unreadable & { readonly remoteId: string }): Sync.PersonPlan => ({
+  ...empty(u.remoteId),
+  failure: new PeopleError.DecodeError({ module: env.sourceSystem, method: "snapshot", path: u.path, reason: u.reason })
+})
+
+/**
+ * Plans the people absent from a full read. Only a trusted read can prove an
+ * absence, and each absence is confirmed by a direct read (`NotFound`) unless
+ * the guard will refuse the run anyway.
+ */
+const planAbsent = (env: Env, absent: ReadonlyArray<string>, sourceCheck: Sync.ReadCheck) =>
+  Effect.gen(function*() {
+    if (absent.length === 0) return { plans: [], check: sourceCheck }
+    if (!sourceCheck.trusted) {
+      const reason = `absent from a read of the directory that proves nothing (${sourceCheck.issues.join("; ")}): not removed`
+      return { plans: absent.map((id) => heldRemoval(id, reason)), check: sourceCheck }
+    }
+    const written = yield* Effect.forEach(absent, (id) => env.state.writtenFor(id))
+    const wouldDelete = written.reduce((n, w) => n + w.length, 0)
+    if (env.options.allowMassDelete !== true && wouldDelete > guard.limitOf(env, yield* env.state.ownedCount)) {
+      return { plans: absent.map((id, i) => unconfirmedRemoval(written[i]!, id)), check: sourceCheck }
+    }
+    const present: Array<string> = []
+    const plans = yield* Effect.forEach(
+      absent,
+      (id) =>
+        Effect.either(env.meter.counted("source", env.options.source.get(id))).pipe(
+          Effect.flatMap((read) => {
+            if (read._tag === "Left" && read.left._tag === "NotFound") return planRemoved(env, id)
+            if (read._tag === "Right") {
+              present.push(id)
+              return Effect.succeed(heldRemoval(id, "missing from the directory listing but found by a direct read: not removed"))
+            }
+            return Effect.succeed(heldRemoval(id, `the absence could not be confirmed (${read.left.message}): not removed`))
+          })
+        ),
+      { concurrency: env.concurrency }
+    )
+    const check = present.length === 0
+      ? sourceCheck
+      : distrust(sourceCheck, `${present.length} people missing from the listing were found by a direct read (${present.slice(0, 3).join(", ")})`)
+    return { plans, check }
+  })
+
+const finishPlan = (
+  env: Env,
+  base: Omit<Sync.Plan, "guard" | "people" | "matched" | "unmatched">,
+  people: ReadonlyArray<Sync.PersonPlan>
+) =>
+  Effect.gen(function*() {
+    const kept = people.filter(interesting)
+    const owned = yield* env.state.ownedCount
+    const linked = yield* env.state.linkedCount
+    return {
+      ...base,
+      matched: env.meter.counters().matched,
+      unmatched: env.meter.counters().unmatched,
+      people: kept,
+      guard: guard.evaluate(env, kept, owned, linked)
+    } satisfies Sync.Plan
+  })
+
+/** The plan of a directory unchanged since the stored version. */
+const unchangedPlan = (version: string): Sync.Plan => ({
+  mode: "full",
+  unchanged: true,
+  version,
+  peopleRead: 0,
+  matched: 0,
+  unmatched: 0,
+  people: [],
+  reads: [],
+  guard: { deletes: 0, limit: 0, owned: 0, unmatched: 0, unmatchedLimit: 0, linked: 0, tripped: false }
+})
 
 /**
  * Plans a full run: reads the directory unless unchanged, matches, compares.
@@ -120,10 +284,9 @@ export const planFull = (env: Env): Effect.Effect<Sync.Plan, Sync.SyncError> =>
     yield* env.meter.start("reading")
     const stored = yield* env.state.version
     const snapshot = yield* env.meter.counted("source", env.options.source.snapshot({ ifNoneMatch: Option.getOrUndefined(stored) }))
-    if (snapshot._tag === "NotModified") {
-      return { mode: "full", unchanged: true, version: snapshot.version, peopleRead: 0, matched: 0, unmatched: 0, people: [] } satisfies Sync.Plan
-    }
-    const index = env.options.match === "search" ? undefined : yield* buildIndex(env)
+    if (snapshot._tag === "NotModified") return unchangedPlan(snapshot.version)
+    const target = env.options.match === "search" ? undefined : yield* buildIndex(env)
+    const index: Index | undefined = target?.index
     const seen = new Set<string>()
     const read = yield* snapshot.people.pipe(
       Stream.tap(() => env.meter.tick((c) => c.peopleRead++)),
@@ -136,33 +299,54 @@ export const planFull = (env: Env): Effect.Effect<Sync.Plan, Sync.SyncError> =>
       Stream.runCollect,
       Effect.map(Chunk.toReadonlyArray)
     )
+    const completeness = yield* snapshot.completeness
+    const unreadable: Array<Sync.PersonPlan> = []
+    for (const u of completeness.unreadable) {
+      if (u.remoteId === undefined || seen.has(u.remoteId)) continue
+      seen.add(u.remoteId)
+      unreadable.push(unreadablePlan(env, { ...u, remoteId: u.remoteId }))
+    }
+    const sourceCheck = yield* checkRead(env, "source", completeness, seen.size)
     yield* env.meter.phase("planning")
     const matches = yield* Effect.forEach(read, (person) => matchPerson(env, person, index), { concurrency: env.concurrency })
+    let targetCheck = target === undefined ? undefined : yield* checkRead(env, "target", target.completeness, target.index.ids.size)
+    if (targetCheck !== undefined && index !== undefined && index.missing.length > 0) {
+      targetCheck = distrust(targetCheck, `${index.missing.length} linked people missing from the listing were found by a direct read`)
+    }
+    const cleanUpPolicy: CleanUpPolicy = targetCheck === undefined || targetCheck.trusted ? allowed : {
+      _tag: "Held",
+      reason: `not matched, but the read of ${env.targetSystem} proves nothing (${targetCheck.issues.join("; ")}): nothing removed`
+    }
     const candidates = yield* claim(env, matches, false)
-    const people = yield* Effect.forEach(candidates, (c) => Effect.flatMap(planPerson(env, c, env.options.verify === true), planned(env)), {
-      concurrency: env.concurrency
-    })
-    const removed = (yield* env.state.sources).filter((id) => !seen.has(id))
-    const removals = yield* Effect.forEach(removed, (id) => Effect.flatMap(planRemoved(env, id), planned(env)), {
-      concurrency: env.concurrency
-    })
-    return {
+    const people = yield* Effect.forEach(
+      candidates,
+      (c) => Effect.flatMap(planPerson(env, c, env.options.verify === true, cleanUpPolicy), planned(env)),
+      { concurrency: env.concurrency }
+    )
+    const absent = (yield* env.state.sources).filter((id) => !seen.has(id))
+    const removals = yield* planAbsent(env, absent, sourceCheck)
+    for (const p of [...unreadable, ...removals.plans]) yield* planned(env)(p)
+    return yield* finishPlan(env, {
       mode: "full",
       unchanged: false,
       version: snapshot.version,
       peopleRead: seen.size,
-      matched: env.meter.counters().matched,
-      unmatched: env.meter.counters().unmatched,
-      people: [...people, ...removals].filter(interesting)
-    } satisfies Sync.Plan
+      reads: targetCheck === undefined ? [removals.check] : [removals.check, targetCheck]
+    }, [...people, ...unreadable, ...removals.plans])
   })
 
 /**
- * Plans just the named source people (re-read one by one; absent ones are removals).
+ * Plans just the named source people, re-read one by one. A person the direct
+ * read does not find is removed only when `removed` confirms it (a delete
+ * event); otherwise the removal is held for the next full run.
  *
  * @internal
  */
-export const planPeople = (env: Env, remoteIds: Iterable<string>): Effect.Effect<Sync.Plan, Sync.SyncError> =>
+export const planPeople = (
+  env: Env,
+  remoteIds: Iterable<string>,
+  removed: ReadonlySet<string> = new Set()
+): Effect.Effect<Sync.Plan, Sync.SyncError> =>
   Effect.gen(function*() {
     yield* env.meter.start("planning")
     const ids = [...new Set(remoteIds)]
@@ -171,31 +355,43 @@ export const planPeople = (env: Env, remoteIds: Iterable<string>): Effect.Effect
       (id) =>
         env.meter.counted("source", env.options.source.get(id)).pipe(
           Effect.tap(() => env.meter.tick((c) => c.peopleRead++)),
-          Effect.map(Option.some),
-          Effect.catchTag("NotFound", () => Effect.succeedNone)
+          Effect.either
         ),
       { concurrency: env.concurrency }
     )
-    const present = read.flatMap((p) => (Option.isSome(p) ? [p.value] : []))
+    const present = read.flatMap((r) => (r._tag === "Right" ? [r.right] : []))
     const matches = yield* Effect.forEach(present, (person) => matchPerson(env, person, undefined), { concurrency: env.concurrency })
     const candidates = yield* claim(env, matches, true)
-    const personPlans = yield* Effect.forEach(candidates, (c) => Effect.flatMap(planPerson(env, c, true), planned(env)), {
-      concurrency: env.concurrency
-    })
-    const gone = ids.filter((_, i) => Option.isNone(read[i]!))
-    const removals = yield* Effect.forEach(gone, (id) => Effect.flatMap(planRemoved(env, id), planned(env)), {
-      concurrency: env.concurrency
-    })
-    const people = [...personPlans, ...removals]
-    return {
+    const personPlans = yield* Effect.forEach(
+      candidates,
+      (c) => Effect.flatMap(planPerson(env, c, true, allowed), planned(env)),
+      { concurrency: env.concurrency }
+    )
+    const others = yield* Effect.forEach(
+      ids.flatMap((id, i) => {
+        const r = read[i]!
+        return r._tag === "Left" ? [[id, r.left] as const] : []
+      }),
+      ([id, error]) => {
+        if (error._tag !== "NotFound") return planned(env)({ ...empty(id), failure: error })
+        if (removed.has(id)) return Effect.flatMap(planRemoved(env, id), planned(env))
+        return Effect.flatMap(
+          env.state.writtenFor(id),
+          (written) =>
+            planned(env)(
+              written.length === 0
+                ? empty(id)
+                : heldRemoval(id, "not found by a direct read, but no delete event confirms it: left for the next full run")
+            )
+        )
+      },
+      { concurrency: env.concurrency }
+    )
+    return yield* finishPlan(env, {
       mode: "partial",
       unchanged: false,
       version: undefined,
       peopleRead: ids.length,
-      matched: env.meter.counters().matched,
-      unmatched: env.meter.counters().unmatched,
-      people: people.filter(interesting)
-    } satisfies Sync.Plan
+      reads: []
+    }, [...personPlans, ...others])
   })
-
-
