@@ -9,6 +9,7 @@
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpPolicy from "@unified-people/core/HttpPolicy"
 import * as PeopleError from "@unified-people/core/PeopleError"
+import * as Text from "@unified-people/core/Text"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
@@ -131,6 +132,16 @@ export const valueOf = (contact: Contact): { readonly field: ValueField; readonl
 const defined = (body: object): Record<string, unknown> =>
   Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined))
 
+/** Strict writing: no control, zero-width, invisible or bidi character in any string field of a body. */
+const unsafeCharacters = (body: Readonly<Record<string, unknown>>): ReadonlyArray<Rules.Violation> => {
+  const violations: Array<Rules.Violation> = []
+  for (const [field, value] of Object.entries(body)) {
+    const reason = typeof value === "string" ? Text.check(value) : undefined
+    if (reason !== undefined) violations.push({ field, message: reason })
+  }
+  return violations
+}
+
 const refuse = (method: string, violations: ReadonlyArray<Rules.Violation>) =>
   new PeopleError.InvalidRequest({
     module,
@@ -143,27 +154,31 @@ const refuse = (method: string, violations: ReadonlyArray<Rules.Violation>) =>
   })
 
 /**
- * Checks a create body against the API's rules; nothing is sent on failure.
+ * Checks a create body against the API's rules, and that no string in it holds
+ * a control, zero-width, invisible or bidi character (`Text`); nothing is sent
+ * on failure. The value itself is sent as given: the contact book
+ * (`PeopleContactsPeople`) is where values are validated and normalized.
  *
  * @since 0.1.0
  * @category validation
  */
 export const validateInput = (input: ContactInput, method = "createContact"): Effect.Effect<Record<string, unknown>, PeopleError.InvalidRequest> => {
   const body = defined(input)
-  const violations = Rules.validateContact(body)
+  const violations = [...Rules.validateContact(body), ...unsafeCharacters(body)]
   return violations.length === 0 ? Effect.succeed(body) : Effect.fail(refuse(method, violations))
 }
 
 /**
  * Checks an update body on its own (at most one value field, lengths, a known
- * label, the label against the value field when both are set).
+ * label, the label against the value field when both are set, no unsafe
+ * character).
  *
  * @since 0.1.0
  * @category validation
  */
 export const validatePatch = (patch: ContactPatch, method = "updateContact"): Effect.Effect<Record<string, unknown>, PeopleError.InvalidRequest> => {
   const body = defined(patch)
-  const violations = Rules.validatePatch(body)
+  const violations = [...Rules.validatePatch(body), ...unsafeCharacters(body)]
   if (Object.keys(body).length === 0) {
     return Effect.fail(refuse(method, [{ field: "base", message: "the patch sets no field" }]))
   }

@@ -86,9 +86,25 @@ export const toContact = (
 }
 
 /**
- * The remote label and value field of a `ContactPoint`. A label the API cannot
- * store (`main`, `other` without a custom label) is an `InvalidRequest` and
- * nothing is sent.
+ * The longest value the People-Contacts API stores (characters). The contact
+ * book refuses longer values before sending, and says so in its
+ * `ContactBook.Service.maxLength`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxLength: number = Rules.maxLength
+
+/**
+ * The remote label, value field and value of a `ContactPoint`; the value is the
+ * normalized one, checked again with the core validation under this API's
+ * length limit (`ContactPoint.validate`). Refused with an `InvalidRequest`
+ * (`sent: false`, nothing is sent): a label the API cannot store (`main`,
+ * `other` without a custom label), a point whose value is invalid (its `issue`:
+ * a `javascript:` website, an e-mail with a zero-width character, an
+ * impossible phone number, …), a value longer than {@link maxLength}. The
+ * error's `field` is the value field (`email`, `telephone`, `chat`, `website`)
+ * and its `reason` the issue, safe to print.
  *
  * @since 0.1.0
  * @category mappers
@@ -109,7 +125,23 @@ export const fromContactPoint = (
       })
     )
   }
-  return Effect.succeed({ label: remote, field: Rules.fieldOfKind[point.kind], value: point.value })
+  const field = Rules.fieldOfKind[point.kind]
+  const checked = ContactPoint.validate(point, { maxLength })
+  // the API's own rules first (a label it does not know, or not for this field), then the value
+  const body = checked._tag === "Normalized" ? { label: remote, [field]: checked.value } : { label: remote }
+  return Effect.flatMap(Contacts.validatePatch(body, method), () =>
+    checked._tag === "Normalized"
+      ? Effect.succeed({ label: remote, field, value: checked.value })
+      : Effect.fail(
+        new PeopleError.InvalidRequest({
+          module,
+          method,
+          sent: false,
+          field,
+          violations: [{ field, message: checked.reason }],
+          reason: checked.reason
+        })
+      ))
 }
 
 const reference = (ref: People.Reference | undefined): Person.Reference | undefined =>
@@ -174,7 +206,9 @@ export const toPerson = (person: People.Person, readAt?: Date): Person.Person =>
  * (create answers may leave `integration` out). A contact whose flag is `false`
  * or unknown is refused with `InvalidRequest` (field `integration`, nothing
  * sent) unless `{ allowUnowned: true }`. `create` marks contacts
- * `integration: true` unless told otherwise.
+ * `integration: true` unless told otherwise. `create` and `update` write the
+ * normalized value of a point and refuse an invalid one before anything is
+ * sent (see {@link fromContactPoint}); `maxLength` is this API's limit.
  *
  * @since 0.1.0
  * @category constructors
@@ -268,7 +302,7 @@ export const makeContactBook: Effect.Effect<ContactBook.Service, never, PeopleCo
       provide
     )
 
-  return { system, list, get, create, update, delete: remove, deleteAll }
+  return { system, maxLength, list, get, create, update, delete: remove, deleteAll }
 })
 
 const withReadAt = (person: People.Person) => Effect.map(Clock.currentTimeMillis, (now) => toPerson(person, new Date(now)))
