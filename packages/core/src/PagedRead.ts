@@ -280,6 +280,29 @@ export const make = <A, Cursor, E, R>(options: Options<A, Cursor, E, R>): Read<A
 }
 
 /**
+ * The most precise issue of a parse error and how many other fields are wrong.
+ * An optional field's alternatives (`Expected null`, `Expected undefined`) and
+ * the issues of its parents add nothing to the issue of the value itself.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const describeIssues = (error: ParseResult.ParseError): { readonly path: ReadonlyArray<PropertyKey>; readonly reason: string } => {
+  const all = ParseResult.ArrayFormatter.formatErrorSync(error)
+  const key = (path: ReadonlyArray<PropertyKey>) => HttpPolicy.formatPath(path)
+  const alternative = (message: string) => message.startsWith("Expected null,") || message.startsWith("Expected undefined,")
+  const precise = all.filter((issue) => !alternative(issue.message))
+  const candidates = (precise.length > 0 ? precise : all).filter((issue) =>
+    !all.some((other) => other !== issue && other.path.length > issue.path.length && issue.path.every((k, i) => other.path[i] === k))
+  )
+  const first = candidates[0] ?? all[0]
+  if (first === undefined) return { path: [], reason: "does not match the expected shape" }
+  const others = new Set(candidates.map((issue) => key(issue.path)))
+  others.delete(key(first.path))
+  return { path: first.path, reason: others.size === 0 ? first.message : `${first.message} (and ${others.size} more)` }
+}
+
+/**
  * The records of one page decoded one by one: the readable ones, and for each
  * record that is not readable, where and why (with its remote id when the id
  * itself is readable).
@@ -331,13 +354,12 @@ export const decodeRecords = <A, I>(
         items.push(decoded.right)
         return
       }
-      const first = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)[0]
-      const error = HttpPolicy.fromParseError(context, decoded.left)
+      const { path, reason } = describeIssues(decoded.left)
       const at = context.field === undefined ? [index] : [context.field, index]
       unreadable.push({
         ...(id === undefined ? {} : { remoteId: id }),
-        path: `page ${context.page}, ${HttpPolicy.formatPath([...at, ...(first?.path ?? [])])}`,
-        reason: error.reason
+        path: `page ${context.page}, ${HttpPolicy.formatPath([...at, ...path])}`,
+        reason
       })
     })
     return { items, unreadable, ids, count: records.length }

@@ -4,6 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as Liberal from "../src/Liberal.js"
 import * as PagedRead from "../src/PagedRead.js"
 import * as PeopleDirectory from "../src/PeopleDirectory.js"
 
@@ -173,5 +174,11 @@ describe("PagedRead", () => {
     ])
     const bare = PagedRead.decodeRecords(Schema.String, { module: "m", method: "list", page: 1 })([1])
     expect(bare.unreadable[0]?.path).toBe("page 1, [0]")
+    // optional fields: the issue of the value, not of the field's alternatives or its parents
+    const liberal = PagedRead.decodeRecords(
+      Schema.Struct({ id: Schema.String, phones: Liberal.optional(Schema.Array(Schema.Struct({ number: Liberal.optional(Schema.String) }))) }),
+      { module: "m", method: "list", page: 2, field: "records" }
+    )([{ id: "x", phones: [{ number: 12 }, { number: true }] }])
+    expect(liberal.unreadable).toEqual([{ remoteId: "x", path: "page 2, records[0].phones[0].number", reason: "Expected string, actual 12 (and 1 more)" }])
   })
 })
