@@ -4,7 +4,8 @@
  * (`GetExtensionInfoResponse`, part 2): callers convert their DTO to the neutral
  * {@link Input} and call {@link toPerson}.
  *
- * Phone numbers get their label from `usageType` ({@link usageTypes}) and their
+ * Phone numbers are read from `phoneNumber`, else from `e164`; they get their
+ * label from `usageType` ({@link usageTypes}) and their
  * capabilities from `type` ({@link numberTypes}); company-wide numbers are marked
  * shared so merging never uses them to identify a person. Names come from
  * `firstName`/`lastName` only (the derived `name` lags behind updates), except for
@@ -32,6 +33,8 @@ export const system = "ringcentral"
  */
 export interface PhoneInput {
   readonly phoneNumber?: string | undefined
+  /** The number in E.164, used when `phoneNumber` is missing or empty. */
+  readonly e164?: string | undefined
   readonly usageType?: string | undefined
   readonly type?: string | undefined
   readonly primary?: boolean | undefined
@@ -221,8 +224,10 @@ export const toPerson = (input: Input, options: Options = {}): Person.Person => 
     points.push(ContactPoint.make({ kind: "email", value: email, label: "work", primary: true, source }))
   }
   for (const phone of input.phoneNumbers ?? []) {
-    if (phone.phoneNumber === undefined || phone.phoneNumber.trim() === "") continue
-    points.push(toContactPoint({ ...phone, phoneNumber: phone.phoneNumber }, input.id, options))
+    // the usual field, else its alternate: a number given only as `e164` is kept
+    const phoneNumber = phone.phoneNumber !== undefined && phone.phoneNumber.trim() !== "" ? phone.phoneNumber : nonEmpty(phone.e164)
+    if (phoneNumber === undefined) continue
+    points.push(toContactPoint({ ...phone, phoneNumber }, input.id, options))
   }
   const region = options.defaultRegion === undefined ? {} : { defaultRegion: options.defaultRegion }
   const seen = new Set(points.map((p) => p.key))

@@ -58,6 +58,8 @@ export interface Service {
   readonly auth: Auth.Service
   readonly limiter: RateLimiter.Service
   readonly policy: HttpPolicy.HttpPolicy
+  /** The retry options of the policy (its `base` also paces re-reads of suspicious pages and bodies). */
+  readonly retry: HttpPolicy.RetryOptions
   /** `/restapi/v1.0/account/{accountId}` + `path`. */
   readonly accountPath: (path: string) => string
   /**
@@ -140,11 +142,12 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
     const mediaUrl = trimSlash(options.mediaUrl ?? serverUrl)
     const accountId = options.accountId ?? "~"
     const limiter = yield* RateLimiter.make({ buckets: options.limits ?? RingCentralConfig.defaultLimits })
+    const retry: HttpPolicy.RetryOptions = { base: "2 seconds", ...options.retry }
     const policy = HttpPolicy.fromClient(httpClient, {
       module: "ringcentral",
       limiter,
       ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
-      retry: { base: "2 seconds", ...options.retry },
+      retry,
       toError: RingCentralError.toError,
       observe
     })
@@ -195,6 +198,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       auth,
       limiter,
       policy,
+      retry,
       accountPath: (path: string) => `/restapi/v1.0/account/${accountId}${path}`,
       call,
       json

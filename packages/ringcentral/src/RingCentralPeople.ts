@@ -1,8 +1,10 @@
 /**
  * The `core` `PeopleDirectory` port over the RingCentral company directory:
- * `stream` (every entry as a `Person`), `snapshot` (with the directory ETag),
- * `get` and `search`. Its layer provides both its own tag and `PeopleDirectory`,
- * so sync code written against `core` runs on RingCentral.
+ * `stream` (every entry as a `Person`), `snapshot` (with the directory ETag and
+ * the completeness of the read: see `Directory.snapshotDirectoryEntries`),
+ * `get` (`NotFound` only for a 404 `ADG-122`/`CMN-102`, never for an empty or
+ * unreadable answer) and `search`. Its layer provides both its own tag and
+ * `PeopleDirectory`, so sync code written against `core` runs on RingCentral.
  *
  * @since 0.1.0
  */
@@ -59,7 +61,12 @@ export const make = (options: Options = {}): Effect.Effect<PeopleDirectory.Servi
           Effect.map((result): PeopleDirectory.Snapshot =>
             result._tag === "NotModified"
               ? { _tag: "NotModified", version: result.etag }
-              : { _tag: "Modified", version: result.etag, people: provide(result.entries).pipe(Stream.map(mapped(new Date()))) }
+              : {
+                _tag: "Modified",
+                version: result.etag,
+                people: provide(result.entries).pipe(Stream.map(mapped(new Date()))),
+                completeness: result.completeness
+              }
           ),
           Effect.provideService(RingCentralClient, client)
         ),

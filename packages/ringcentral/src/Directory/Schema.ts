@@ -1,12 +1,18 @@
 /**
  * The company directory DTOs, named and shaped as in the specification
  * (`DirectoryResource`, `ContactResource`, `AdgPhoneNumberResource`,
- * `SearchDirectoryEntriesRequest`, `FederationResource`, …). Enums are open:
- * values not in the specification decode as plain strings. Ids are strings
- * (numbers are accepted and turned into strings).
+ * `SearchDirectoryEntriesRequest`, `FederationResource`, …).
+ *
+ * Responses are read liberally (`@unified-people/core/Liberal`): every optional
+ * field takes `null` as absent, numbers may arrive as numeric strings, enums are
+ * open (values not in the specification decode as plain strings) and ids are
+ * strings (numbers are accepted and turned into strings; ids beyond 2^53 arrive
+ * as digit strings from the lossless JSON parse and keep every digit). The
+ * search request is strict.
  *
  * @since 0.1.0
  */
+import * as Liberal from "@unified-people/core/Liberal"
 import * as Schema from "effect/Schema"
 
 /**
@@ -15,8 +21,7 @@ import * as Schema from "effect/Schema"
  * @since 0.1.0
  * @category schemas
  */
-export const open = <const L extends ReadonlyArray<string>>(...literals: L) =>
-  Schema.Union(Schema.Literal(...literals), Schema.String)
+export const open = Liberal.open
 
 /**
  * An id: a string, or a number read as a string.
@@ -24,10 +29,7 @@ export const open = <const L extends ReadonlyArray<string>>(...literals: L) =>
  * @since 0.1.0
  * @category schemas
  */
-export const Id = Schema.Union(
-  Schema.String,
-  Schema.transform(Schema.Number, Schema.String, { strict: true, decode: (n) => String(n), encode: (s) => Number(s) })
-)
+export const Id = Liberal.Id
 
 /**
  * `UsageTypes` plus the directory's `MobileNumber` / `ContactNumber`.
@@ -120,18 +122,18 @@ export const ADGPhoneNumberSmsAvailabilityStatus = open(
  * @category schemas
  */
 export class AdgPhoneNumberResource extends Schema.Class<AdgPhoneNumberResource>("@unified-people/ringcentral/AdgPhoneNumberResource")({
-  formattedPhoneNumber: Schema.optional(Schema.String),
-  phoneNumber: Schema.optional(Schema.String),
+  formattedPhoneNumber: Liberal.optional(Schema.String),
+  phoneNumber: Liberal.optional(Schema.String),
   /** `VoiceOnly` / `FaxOnly` / `VoiceFax` (free text in the specification). */
-  type: Schema.optional(Schema.String),
-  label: Schema.optional(Schema.String),
-  usageType: Schema.optional(UsageType),
-  hidden: Schema.optional(Schema.Boolean),
-  primary: Schema.optional(Schema.Boolean),
-  e164: Schema.optional(Schema.String),
-  formatted: Schema.optional(Schema.String),
-  smsAvailabilityStatus: Schema.optional(ADGPhoneNumberSmsAvailabilityStatus),
-  smsCampaignId: Schema.optional(Schema.String)
+  type: Liberal.optional(Schema.String),
+  label: Liberal.optional(Schema.String),
+  usageType: Liberal.optional(UsageType),
+  hidden: Liberal.optional(Schema.Boolean),
+  primary: Liberal.optional(Schema.Boolean),
+  e164: Liberal.optional(Schema.String),
+  formatted: Liberal.optional(Schema.String),
+  smsAvailabilityStatus: Liberal.optional(ADGPhoneNumberSmsAvailabilityStatus),
+  smsCampaignId: Liberal.optional(Schema.String)
 }) {}
 
 /**
@@ -148,9 +150,9 @@ export const PhoneNumberResource = AdgPhoneNumberResource
  */
 export class AccountResource extends Schema.Class<AccountResource>("@unified-people/ringcentral/AccountResource")({
   id: Id,
-  companyName: Schema.optional(Schema.String),
-  federatedName: Schema.optional(Schema.String),
-  mainNumber: Schema.optional(AdgPhoneNumberResource)
+  companyName: Liberal.optional(Schema.String),
+  federatedName: Liberal.optional(Schema.String),
+  mainNumber: Liberal.optional(AdgPhoneNumberResource)
 }) {}
 
 /**
@@ -160,8 +162,8 @@ export class AccountResource extends Schema.Class<AccountResource>("@unified-peo
 export class AccountDirectoryProfileImageResource extends Schema.Class<AccountDirectoryProfileImageResource>(
   "@unified-people/ringcentral/AccountDirectoryProfileImageResource"
 )({
-  etag: Schema.optional(Schema.String),
-  uri: Schema.optional(Schema.String)
+  etag: Liberal.optional(Schema.String),
+  uri: Liberal.optional(Schema.String)
 }) {}
 
 /**
@@ -169,9 +171,9 @@ export class AccountDirectoryProfileImageResource extends Schema.Class<AccountDi
  * @category schemas
  */
 export class BusinessSiteResource extends Schema.Class<BusinessSiteResource>("@unified-people/ringcentral/BusinessSiteResource")({
-  id: Schema.optional(Id),
-  name: Schema.optional(Schema.String),
-  code: Schema.optional(Schema.String)
+  id: Liberal.optional(Id),
+  name: Liberal.optional(Schema.String),
+  code: Liberal.optional(Schema.String)
 }) {}
 
 /**
@@ -181,9 +183,9 @@ export class BusinessSiteResource extends Schema.Class<BusinessSiteResource>("@u
  * @category schemas
  */
 export class CustomFieldResource extends Schema.Class<CustomFieldResource>("@unified-people/ringcentral/CustomFieldResource")({
-  id: Schema.optional(Id),
-  name: Schema.optional(Schema.String),
-  value: Schema.optional(Schema.String)
+  id: Liberal.optional(Id),
+  name: Liberal.optional(Schema.String),
+  value: Liberal.optional(Schema.String)
 }) {}
 
 /**
@@ -193,12 +195,12 @@ export class CustomFieldResource extends Schema.Class<CustomFieldResource>("@uni
 export class ExternalIntegrationResource extends Schema.Class<ExternalIntegrationResource>(
   "@unified-people/ringcentral/ExternalIntegrationResource"
 )({
-  id: Schema.optional(Schema.String),
-  typeId: Schema.optional(Schema.String),
-  type: Schema.optional(Schema.String),
-  displayName: Schema.optional(Schema.String),
-  routingType: Schema.optional(Schema.String),
-  outboundEdgeId: Schema.optional(Schema.String)
+  id: Liberal.optional(Schema.String),
+  typeId: Liberal.optional(Schema.String),
+  type: Liberal.optional(Schema.String),
+  displayName: Liberal.optional(Schema.String),
+  routingType: Liberal.optional(Schema.String),
+  outboundEdgeId: Liberal.optional(Schema.String)
 }) {}
 
 /**
@@ -209,22 +211,22 @@ export class ExternalIntegrationResource extends Schema.Class<ExternalIntegratio
  */
 export const contactFields = {
   id: Id,
-  type: Schema.optional(ContactType),
-  status: Schema.optional(ContactStatus),
-  account: Schema.optional(AccountResource),
-  department: Schema.optional(Schema.String),
-  email: Schema.optional(Schema.String),
-  extensionNumber: Schema.optional(Schema.String),
-  firstName: Schema.optional(Schema.String),
-  lastName: Schema.optional(Schema.String),
-  name: Schema.optional(Schema.String),
-  jobTitle: Schema.optional(Schema.String),
-  phoneNumbers: Schema.optional(Schema.Array(AdgPhoneNumberResource)),
-  profileImage: Schema.optional(AccountDirectoryProfileImageResource),
-  site: Schema.optional(BusinessSiteResource),
-  hidden: Schema.optional(Schema.Boolean),
-  customFields: Schema.optional(Schema.Array(CustomFieldResource)),
-  integration: Schema.optional(ExternalIntegrationResource)
+  type: Liberal.optional(ContactType),
+  status: Liberal.optional(ContactStatus),
+  account: Liberal.optional(AccountResource),
+  department: Liberal.optional(Schema.String),
+  email: Liberal.optional(Schema.String),
+  extensionNumber: Liberal.optional(Schema.String),
+  firstName: Liberal.optional(Schema.String),
+  lastName: Liberal.optional(Schema.String),
+  name: Liberal.optional(Schema.String),
+  jobTitle: Liberal.optional(Schema.String),
+  phoneNumbers: Liberal.optional(Schema.Array(AdgPhoneNumberResource)),
+  profileImage: Liberal.optional(AccountDirectoryProfileImageResource),
+  site: Liberal.optional(BusinessSiteResource),
+  hidden: Liberal.optional(Schema.Boolean),
+  customFields: Liberal.optional(Schema.Array(CustomFieldResource)),
+  integration: Liberal.optional(ExternalIntegrationResource)
 }
 
 /**
@@ -242,25 +244,73 @@ export class ContactResource extends Schema.Class<ContactResource>("@unified-peo
  * @category schemas
  */
 export class EnumeratedPagingModel extends Schema.Class<EnumeratedPagingModel>("@unified-people/ringcentral/EnumeratedPagingModel")({
-  perPage: Schema.Number,
-  page: Schema.optional(Schema.Number),
-  pageStart: Schema.optional(Schema.Number),
-  pageEnd: Schema.optional(Schema.Number),
-  totalPages: Schema.optional(Schema.Number),
-  totalElements: Schema.optional(Schema.Number)
+  perPage: Liberal.Numeric,
+  page: Liberal.optional(Liberal.Numeric),
+  pageStart: Liberal.optional(Liberal.Numeric),
+  pageEnd: Liberal.optional(Liberal.Numeric),
+  totalPages: Liberal.optional(Liberal.Numeric),
+  totalElements: Liberal.optional(Liberal.Numeric)
 }) {}
 
 /**
- * A page of directory entries.
+ * `PageNavigationUri`: a link to another page of a listing.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export class PageNavigationUri extends Schema.Class<PageNavigationUri>("@unified-people/ringcentral/PageNavigationUri")({
+  uri: Liberal.optional(Schema.String)
+}) {}
+
+/**
+ * `PageNavigationModel`: the server's links to the first, next, previous and
+ * last pages of a listing.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export class PageNavigationModel extends Schema.Class<PageNavigationModel>("@unified-people/ringcentral/PageNavigationModel")({
+  firstPage: Liberal.optional(PageNavigationUri),
+  nextPage: Liberal.optional(PageNavigationUri),
+  previousPage: Liberal.optional(PageNavigationUri),
+  lastPage: Liberal.optional(PageNavigationUri)
+}) {}
+
+/**
+ * A page of directory entries. The specification's `DirectoryResource` has
+ * `records` and `paging` only; `uri` and `navigation` (the `PageNavigationModel`
+ * of RingCentral's other listings) are read when a server sends them, and a
+ * next-page link in `navigation` is followed.
  *
  * @since 0.1.0
  * @category schemas
  */
 export class DirectoryResource extends Schema.Class<DirectoryResource>("@unified-people/ringcentral/DirectoryResource")({
-  uri: Schema.optional(Schema.String),
+  uri: Liberal.optional(Schema.String),
   records: Schema.Array(ContactResource),
-  paging: EnumeratedPagingModel
+  paging: EnumeratedPagingModel,
+  navigation: Liberal.optional(PageNavigationModel)
 }) {}
+
+/**
+ * A page of directory entries with its records left undecoded, so that they
+ * can be decoded one by one (one bad record never rejects its page).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const DirectoryPage = Schema.Struct({
+  uri: Liberal.optional(Schema.String),
+  records: Schema.Array(Schema.Unknown),
+  paging: EnumeratedPagingModel,
+  navigation: Liberal.optional(PageNavigationModel)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type DirectoryPage = typeof DirectoryPage.Type
 
 /**
  * A sort key of a search.
@@ -342,11 +392,11 @@ export type FederationTypes = typeof FederationTypes.Type
  */
 export class FederatedAccountResource extends Schema.Class<FederatedAccountResource>("@unified-people/ringcentral/FederatedAccountResource")({
   id: Id,
-  companyName: Schema.optional(Schema.String),
-  conflictCount: Schema.optional(Schema.Number),
-  federatedName: Schema.optional(Schema.String),
-  linkCreationTime: Schema.optional(Schema.String),
-  mainNumber: Schema.optional(AdgPhoneNumberResource)
+  companyName: Liberal.optional(Schema.String),
+  conflictCount: Liberal.optional(Liberal.Numeric),
+  federatedName: Liberal.optional(Schema.String),
+  linkCreationTime: Liberal.optional(Schema.String),
+  mainNumber: Liberal.optional(AdgPhoneNumberResource)
 }) {}
 
 /**
@@ -354,10 +404,10 @@ export class FederatedAccountResource extends Schema.Class<FederatedAccountResou
  * @category schemas
  */
 export class FederationResource extends Schema.Class<FederationResource>("@unified-people/ringcentral/FederationResource")({
-  accounts: Schema.optional(Schema.Array(FederatedAccountResource)),
-  creationTime: Schema.optional(Schema.String),
-  displayName: Schema.optional(Schema.String),
-  id: Schema.optional(Id),
-  lastModifiedTime: Schema.optional(Schema.String),
-  type: Schema.optional(FederationType)
+  accounts: Liberal.optional(Schema.Array(FederatedAccountResource)),
+  creationTime: Liberal.optional(Schema.String),
+  displayName: Liberal.optional(Schema.String),
+  id: Liberal.optional(Id),
+  lastModifiedTime: Liberal.optional(Schema.String),
+  type: Liberal.optional(FederationType)
 }) {}
