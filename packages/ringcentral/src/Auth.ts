@@ -9,6 +9,7 @@
  */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpPolicy from "@unified-people/core/HttpPolicy"
+import * as Liberal from "@unified-people/core/Liberal"
 import type * as PeopleError from "@unified-people/core/PeopleError"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
@@ -21,22 +22,24 @@ import type { Credentials } from "./RingCentralConfig.js"
 /**
  * The token endpoint's answer (`TokenInfo`). `session_id` is required by the
  * specification but missing from real answers, so it is optional here; the
- * token type is kept as received (`bearer`).
+ * token type is kept as received (`bearer`). Read liberally: lifetimes may be
+ * numeric strings (`expires_in: "3600"`), optional fields may be `null`, ids
+ * may be numbers.
  *
  * @since 0.1.0
  * @category schemas
  */
 export class TokenInfo extends Schema.Class<TokenInfo>("@unified-people/ringcentral/TokenInfo")({
   access_token: Schema.Redacted(Schema.String),
-  expires_in: Schema.Number,
-  refresh_token: Schema.optional(Schema.Redacted(Schema.String)),
-  refresh_token_expires_in: Schema.optional(Schema.Number),
-  scope: Schema.optional(Schema.String),
-  token_type: Schema.Union(Schema.Literal("bearer"), Schema.String),
-  owner_id: Schema.optional(Schema.String),
-  endpoint_id: Schema.optional(Schema.String),
-  session_id: Schema.optional(Schema.String),
-  id_token: Schema.optional(Schema.String)
+  expires_in: Liberal.Numeric,
+  refresh_token: Liberal.optional(Schema.Redacted(Schema.String)),
+  refresh_token_expires_in: Liberal.optional(Liberal.Numeric),
+  scope: Liberal.optional(Schema.String),
+  token_type: Liberal.open("bearer"),
+  owner_id: Liberal.optional(Liberal.Id),
+  endpoint_id: Liberal.optional(Liberal.Id),
+  session_id: Liberal.optional(Liberal.Id),
+  id_token: Liberal.optional(Schema.String)
 }) {}
 
 /**

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Liberal from "@unified-people/core/Liberal"
 import type * as PeopleError from "@unified-people/core/PeopleError"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
@@ -20,9 +21,9 @@ import { RingCentralClient } from "./RingCentralClient.js"
  * @category schemas
  */
 export class CustomFieldModel extends Schema.Class<CustomFieldModel>("@unified-people/ringcentral/CustomFieldModel")({
-  id: Schema.optional(Id),
-  category: Schema.optional(open("User")),
-  displayName: Schema.optional(Schema.String)
+  id: Liberal.optional(Id),
+  category: Liberal.optional(open("User")),
+  displayName: Liberal.optional(Schema.String)
 }) {}
 
 /**
@@ -30,7 +31,7 @@ export class CustomFieldModel extends Schema.Class<CustomFieldModel>("@unified-p
  * @category schemas
  */
 export class CustomFieldList extends Schema.Class<CustomFieldList>("@unified-people/ringcentral/CustomFieldList")({
-  records: Schema.optionalWith(Schema.Array(CustomFieldModel), { default: () => [] })
+  records: Schema.optionalWith(Schema.Array(CustomFieldModel), { default: () => [], nullable: true })
 }) {}
 
 /**

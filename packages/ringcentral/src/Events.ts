@@ -13,6 +13,7 @@ import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as HttpPolicy from "@unified-people/core/HttpPolicy"
+import * as Liberal from "@unified-people/core/Liberal"
 import type * as PeopleError from "@unified-people/core/PeopleError"
 import type * as Person from "@unified-people/core/Person"
 import * as Duration from "effect/Duration"
@@ -38,7 +39,7 @@ import { RingCentralClient } from "./RingCentralClient.js"
  */
 export class DirectoryEventContact extends Schema.Class<DirectoryEventContact>("@unified-people/ringcentral/DirectoryEventContact")({
   ...contactFields,
-  eventType: Schema.optional(open("Create", "Update", "Delete"))
+  eventType: Liberal.optional(open("Create", "Update", "Delete"))
 }) {}
 
 /**
@@ -56,11 +57,11 @@ export class DirectoryEventBody extends Schema.Class<DirectoryEventBody>("@unifi
  * @category schemas
  */
 export class DirectoryEvent extends Schema.Class<DirectoryEvent>("@unified-people/ringcentral/DirectoryEvent")({
-  uuid: Schema.String,
+  uuid: Liberal.Id,
   event: Schema.String,
   timestamp: Schema.String,
-  subscriptionId: Schema.optional(Schema.String),
-  ownerId: Schema.optional(Schema.String),
+  subscriptionId: Liberal.optional(Schema.String),
+  ownerId: Liberal.optional(Schema.String),
   body: DirectoryEventBody
 }) {}
 
@@ -227,7 +228,7 @@ export const makeWebhook = (options: WebhookOptions = {}): Effect.Effect<Webhook
 export class DisabledFilterInfo extends Schema.Class<DisabledFilterInfo>("@unified-people/ringcentral/DisabledFilterInfo")({
   filter: Schema.String,
   reason: Schema.String,
-  message: Schema.optional(Schema.String)
+  message: Liberal.optional(Schema.String)
 }) {}
 
 /**
@@ -238,8 +239,8 @@ export class DisabledFilterInfo extends Schema.Class<DisabledFilterInfo>("@unifi
  */
 export class NotificationDeliveryMode extends Schema.Class<NotificationDeliveryMode>("@unified-people/ringcentral/NotificationDeliveryMode")({
   transportType: open("WebHook", "WebSocket"),
-  address: Schema.optional(Schema.String),
-  encryption: Schema.optional(Schema.Boolean)
+  address: Liberal.optional(Schema.String),
+  encryption: Liberal.optional(Schema.Boolean)
 }) {}
 
 /**
@@ -250,15 +251,15 @@ export class NotificationDeliveryMode extends Schema.Class<NotificationDeliveryM
  */
 export class SubscriptionInfo extends Schema.Class<SubscriptionInfo>("@unified-people/ringcentral/SubscriptionInfo")({
   uri: Schema.String,
-  id: Schema.String,
+  id: Liberal.Id,
   eventFilters: Schema.Array(Schema.String),
-  disabledFilters: Schema.optional(Schema.Array(DisabledFilterInfo)),
+  disabledFilters: Liberal.optional(Schema.Array(DisabledFilterInfo)),
   expirationTime: Schema.String,
-  expiresIn: Schema.optional(Schema.Number),
+  expiresIn: Liberal.optional(Liberal.Numeric),
   status: open("Active", "Blacklisted"),
   creationTime: Schema.String,
   deliveryMode: NotificationDeliveryMode,
-  blacklistedData: Schema.optional(Schema.Struct({ blacklistedAt: Schema.optional(Schema.String), reason: Schema.optional(Schema.String) }))
+  blacklistedData: Liberal.optional(Schema.Struct({ blacklistedAt: Liberal.optional(Schema.String), reason: Liberal.optional(Schema.String) }))
 }) {}
 
 /**
@@ -268,7 +269,7 @@ export class SubscriptionInfo extends Schema.Class<SubscriptionInfo>("@unified-p
  * @category schemas
  */
 export class SubscriptionListResource extends Schema.Class<SubscriptionListResource>("@unified-people/ringcentral/SubscriptionListResource")({
-  uri: Schema.optional(Schema.String),
+  uri: Liberal.optional(Schema.String),
   records: Schema.Array(SubscriptionInfo)
 }) {}
 

@@ -12,6 +12,7 @@
  * @since 0.1.0
  */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Liberal from "@unified-people/core/Liberal"
 import * as PeopleError from "@unified-people/core/PeopleError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -143,10 +144,10 @@ export const BatchProvisionUsersRequest = Schema.Struct({
  * @category schemas
  */
 export const ApiErrorWithParameter = Schema.Struct({
-  errorCode: opt(Schema.String),
-  message: opt(Schema.String),
-  parameterName: opt(Schema.String),
-  parameterValue: opt(Schema.String)
+  errorCode: Liberal.optional(Schema.String),
+  message: Liberal.optional(Schema.String),
+  parameterName: Liberal.optional(Schema.String),
+  parameterValue: Liberal.optional(Schema.String)
 })
 
 /**
@@ -164,13 +165,13 @@ export type ApiErrorWithParameter = typeof ApiErrorWithParameter.Type
  */
 export const BatchProvisionResultItem = Schema.Struct({
   successful: Schema.Boolean,
-  extension: opt(
+  extension: Liberal.optional(
     Schema.Struct({
-      id: opt(IdString),
-      devices: opt(Schema.Array(Schema.Struct({ id: opt(IdString), phoneNumber: opt(Schema.String) })))
+      id: Liberal.optional(IdString),
+      devices: Liberal.optional(Schema.Array(Schema.Struct({ id: Liberal.optional(IdString), phoneNumber: Liberal.optional(Schema.String) })))
     })
   ),
-  errors: opt(Schema.Array(ApiErrorWithParameter))
+  errors: Liberal.optional(Schema.Array(ApiErrorWithParameter))
 })
 
 /**
@@ -216,9 +217,9 @@ export class BulkDeleteUsersResponse extends Schema.Class<BulkDeleteUsersRespons
 )({
   records: Schema.Array(
     Schema.Struct({
-      id: opt(IdString),
+      id: Liberal.optional(IdString),
       bulkItemSuccessful: Schema.Boolean,
-      bulkItemErrors: opt(Schema.Array(ApiErrorWithParameter))
+      bulkItemErrors: Liberal.optional(Schema.Array(ApiErrorWithParameter))
     })
   )
 }) {}

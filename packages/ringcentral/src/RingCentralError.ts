@@ -11,6 +11,7 @@
  */
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpPolicy from "@unified-people/core/HttpPolicy"
+import * as Liberal from "@unified-people/core/Liberal"
 import * as PeopleError from "@unified-people/core/PeopleError"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -23,10 +24,10 @@ import * as Schema from "effect/Schema"
  * @category schemas
  */
 export class ApiError extends Schema.Class<ApiError>("@unified-people/ringcentral/ApiError")({
-  errorCode: Schema.optional(Schema.String),
-  message: Schema.optional(Schema.String),
-  parameterName: Schema.optional(Schema.String),
-  parameterValue: Schema.optional(Schema.String)
+  errorCode: Liberal.optional(Schema.String),
+  message: Liberal.optional(Schema.String),
+  parameterName: Liberal.optional(Schema.String),
+  parameterValue: Liberal.optional(Schema.String)
 }) {}
 
 /**
@@ -36,13 +37,13 @@ export class ApiError extends Schema.Class<ApiError>("@unified-people/ringcentra
  * @category schemas
  */
 export class ErrorResponse extends Schema.Class<ErrorResponse>("@unified-people/ringcentral/ErrorResponse")({
-  errorCode: Schema.optional(Schema.String),
-  message: Schema.optional(Schema.String),
-  parameterName: Schema.optional(Schema.String),
-  errors: Schema.optional(Schema.Array(ApiError)),
+  errorCode: Liberal.optional(Schema.String),
+  message: Liberal.optional(Schema.String),
+  parameterName: Liberal.optional(Schema.String),
+  errors: Liberal.optional(Schema.Array(ApiError)),
   /** OAuth errors. */
-  error: Schema.optional(Schema.String),
-  error_description: Schema.optional(Schema.String)
+  error: Liberal.optional(Schema.String),
+  error_description: Liberal.optional(Schema.String)
 }) {}
 
 const decodeBody = Schema.decodeUnknownEither(ErrorResponse, { onExcessProperty: "ignore" })

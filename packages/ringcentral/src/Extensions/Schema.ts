@@ -4,15 +4,18 @@
  * `ExtensionUpdateRequest`, `GetExtensionGrantListResponse`, `ExtensionCallerIdInfo`,
  * `NotificationSettings`, `GetConferencingInfoResponse`, ...).
  *
- * Responses are decoded liberally: every field is optional (the specification
- * requires almost nothing and real records are sparse), ids that arrive as
- * numbers become strings, strings that arrive with stray spaces are trimmed and
- * enum values outside the specification are kept as plain strings. Requests are
- * strict: closed enums and the specification's length and format constraints,
- * checked before anything is sent.
+ * Responses are decoded liberally (`@unified-people/core/Liberal`): every field
+ * is optional (the specification requires almost nothing and real records are
+ * sparse) and takes `null` as absent, numbers may arrive as numeric strings, ids
+ * that arrive as numbers become strings (ids beyond 2^53 keep their digits),
+ * strings that arrive with stray spaces are trimmed and enum values outside the
+ * specification are kept as plain strings. Requests are strict: closed enums and
+ * the specification's length and format constraints, checked before anything is
+ * sent (their optional fields take no `null`: only the type side is checked).
  *
  * @since 0.1.0
  */
+import * as Liberal from "@unified-people/core/Liberal"
 import * as Schema from "effect/Schema"
 
 // -----------------------------------------------------------------------------
@@ -26,11 +29,7 @@ import * as Schema from "effect/Schema"
  * @since 0.1.0
  * @category schemas
  */
-export const IdString: Schema.Schema<string, string | number> = Schema.transform(
-  Schema.Union(Schema.String, Schema.Number),
-  Schema.String,
-  { strict: true, decode: (value) => String(value), encode: (value) => value }
-)
+export const IdString: Schema.Schema<string, string | number> = Liberal.Id
 
 /**
  * A string that is trimmed on decode (RingCentral pads some numbers with spaces)
@@ -52,10 +51,9 @@ export const Trimmed: Schema.Schema<string> = Schema.transform(Schema.String, Sc
  * @since 0.1.0
  * @category schemas
  */
-export const openEnum = <const Literals extends ReadonlyArray<string>>(...literals: Literals) =>
-  Schema.Union(Schema.Literal(...literals), Schema.String)
+export const openEnum = Liberal.open
 
-const opt = Schema.optional
+const opt = Liberal.optional
 
 /**
  * An e-mail address as the specification constrains it on write (`format: email`,
@@ -306,10 +304,10 @@ export const RegionalSettings = Schema.Struct({
  * @category schemas
  */
 export const CallQueueInfo = Schema.Struct({
-  slaGoal: opt(Schema.Number),
-  slaThresholdSeconds: opt(Schema.Number),
+  slaGoal: opt(Liberal.Numeric),
+  slaThresholdSeconds: opt(Liberal.Numeric),
   includeAbandonedCalls: opt(Schema.Boolean),
-  abandonedThresholdSeconds: opt(Schema.Number)
+  abandonedThresholdSeconds: opt(Liberal.Numeric)
 })
 
 /**
@@ -388,7 +386,7 @@ export class GetExtensionInfoResponse extends Schema.Class<GetExtensionInfoRespo
   ),
   creationTime: opt(Schema.String),
   siteAccess: opt(openEnum("Limited", "Unlimited")),
-  alertTimer: opt(Schema.Number)
+  alertTimer: opt(Liberal.Numeric)
 }) {}
 
 // -----------------------------------------------------------------------------
@@ -525,12 +523,12 @@ export type ExtensionUpdateRequest = typeof ExtensionUpdateRequest.Type
  * @category schemas
  */
 export const EnumeratedPagingModel = Schema.Struct({
-  perPage: opt(Schema.Number),
-  page: opt(Schema.Number),
-  pageStart: opt(Schema.Number),
-  pageEnd: opt(Schema.Number),
-  totalPages: opt(Schema.Number),
-  totalElements: opt(Schema.Number)
+  perPage: opt(Liberal.Numeric),
+  page: opt(Liberal.Numeric),
+  pageStart: opt(Liberal.Numeric),
+  pageEnd: opt(Liberal.Numeric),
+  totalPages: opt(Liberal.Numeric),
+  totalElements: opt(Liberal.Numeric)
 })
 
 /**
@@ -656,6 +654,20 @@ export const CallerIdData = Schema.Struct({
 })
 
 /**
+ * `CallerIdData` as sent in an update: `CallerIdPhoneInfo` with its read-only
+ * `uri` and `phoneNumber` allowed.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CallerIdDataRequest = Schema.Struct({
+  type: Schema.optional(openEnum("PhoneNumber", "Blocked", "CurrentLocation")),
+  phoneInfo: Schema.optional(
+    Schema.Struct({ id: Schema.optional(Schema.String), uri: Schema.optional(Schema.String), phoneNumber: Schema.optional(Schema.String) })
+  )
+})
+
+/**
  * `CallerIdByFeature.feature` (open).
  *
  * @since 0.1.0
@@ -698,52 +710,33 @@ export class ExtensionCallerIdInfo extends Schema.Class<ExtensionCallerIdInfo>(
 }) {}
 
 /**
- * `ExtensionCallerIdInfoRequest`: the update body (closed enums).
+ * `ExtensionCallerIdInfo` as the update body. The specification uses the same
+ * schema to read and to update caller id settings, so a body read with
+ * `readExtensionCallerId` is accepted as it is: every field optional, the
+ * read-only `uri`, `name` and `phoneNumber` allowed (the server ignores them),
+ * and `feature` and `type` open, since they are the server's own values sent
+ * back.
  *
  * @since 0.1.0
  * @category schemas
  */
 export const ExtensionCallerIdInfoRequest = Schema.Struct({
-  uri: opt(Schema.String),
-  byDevice: opt(
+  uri: Schema.optional(Schema.String),
+  byDevice: Schema.optional(
     Schema.Array(
       Schema.Struct({
-        device: opt(Schema.Struct({ id: Schema.String })),
-        callerId: opt(
-          Schema.Struct({
-            type: opt(Schema.Literal("PhoneNumber", "Blocked", "CurrentLocation")),
-            phoneInfo: opt(Schema.Struct({ id: Schema.String }))
-          })
-        )
-      })
-    )
-  ),
-  byFeature: opt(
-    Schema.Array(
-      Schema.Struct({
-        feature: Schema.Literal(
-          "RingOut",
-          "RingMe",
-          "CallFlip",
-          "FaxNumber",
-          "AdditionalSoftphone",
-          "Alternate",
-          "CommonPhone",
-          "MobileApp",
-          "Delegated",
-          "BusinessMobile"
+        device: Schema.optional(
+          Schema.Struct({ id: Schema.optional(Schema.String), uri: Schema.optional(Schema.String), name: Schema.optional(Schema.String) })
         ),
-        callerId: opt(
-          Schema.Struct({
-            type: opt(Schema.Literal("PhoneNumber", "Blocked", "CurrentLocation")),
-            phoneInfo: opt(Schema.Struct({ id: Schema.String }))
-          })
-        )
+        callerId: Schema.optional(CallerIdDataRequest)
       })
     )
   ),
-  extensionNameForOutboundCalls: opt(Schema.Boolean),
-  extensionNumberForInternalCalls: opt(Schema.Boolean)
+  byFeature: Schema.optional(
+    Schema.Array(Schema.Struct({ feature: Schema.optional(CallerIdFeature), callerId: Schema.optional(CallerIdDataRequest) }))
+  ),
+  extensionNameForOutboundCalls: Schema.optional(Schema.Boolean),
+  extensionNumberForInternalCalls: Schema.optional(Schema.Boolean)
 })
 
 /**
