@@ -172,7 +172,7 @@ export const directory = (
         }
       }),
     get: (id) =>
-      Effect.suspend(() => {
+      Effect.suspend((): Effect.Effect<Person.Person, PeopleError.PeopleError> => {
         calls.get++
         if (failingGets > 0) {
           failingGets--

@@ -5,6 +5,7 @@
  * @internal
  */
 import type * as Sync from "../../Sync.js"
+import * as Text from "../../Text.js"
 import { describePoint } from "./project.js"
 
 /** @internal */
@@ -71,20 +72,23 @@ export const formatPlan = (plan: Sync.Plan): string => {
     for (const f of p.forget) lines.push(`  · forget ${f.contactId} on ${f.personId}: ${f.reason}`)
     for (const s of p.skipped) lines.push(`  · skip ${s.point === undefined ? "" : `${describePoint(s.point)}: `}${s.reason}`)
   }
-  return lines.join("\n")
+  // remote values and names reach a terminal: control, bidi and invisible characters are shown escaped
+  return lines.map(Text.printable).join("\n")
 }
 
 /** @internal */
 export const formatSummary = (s: Sync.Summary): string =>
-  `${s.dryRun ? "Dry run" : "Sync"} (${s.mode}${s.unchanged ? ", directory unchanged" : ""}, ${s.status}): ${s.peopleRead} read, ` +
+  Text.printable(`${s.dryRun ? "Dry run" : "Sync"} (${s.mode}${s.unchanged ? ", directory unchanged" : ""}, ${s.status}): ${s.peopleRead} read, ` +
   `${s.matched} matched, ${s.unmatched} unmatched, ${s.removed} removed; ${s.created} created, ${s.updated} updated, ` +
   `${s.deleted} deleted, ${s.adopted} adopted, ${s.skipped} skipped, ${s.held} held, ${s.failures.length} failed` +
   `${s.notApplied === 0 ? "" : `, ${s.notApplied} not applied`}; calls: ` +
   `source ${s.calls.source}, target ${s.calls.target}, contacts ${s.calls.contacts}; ${s.retries} retries, ` +
-  `${s.rateLimitWaits} rate-limit waits; ${s.durationMillis} ms`
+  `${s.rateLimitWaits} rate-limit waits; ${s.durationMillis} ms`)
 
 /** @internal */
 export const formatFailure = (f: Sync.Failure): string =>
-  f.action === undefined
+  Text.printable(
+    f.action === undefined
     ? `! ${f.sourceId}${f.personId === undefined ? "" : ` → ${f.personId}`}: not planned: ${f.error.message}`
-    : `! ${f.action._tag.toLowerCase()} ${describePoint(f.action.point)} on ${f.action.personId} (${f.sourceId}): ${f.error.message}`
+      : `! ${f.action._tag.toLowerCase()} ${describePoint(f.action.point)} on ${f.action.personId} (${f.sourceId}): ${f.error.message}`
+  )

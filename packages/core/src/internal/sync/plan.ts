@@ -109,7 +109,8 @@ const planPerson = (env: Env, { matched, person, sourceId }: Candidate, verify: 
       sourceId,
       labels: env.options.labels,
       kinds: env.options.kinds,
-      defaultRegion: env.defaultRegion
+      defaultRegion: env.defaultRegion,
+      maxLength: env.options.contacts.maxLength
     })
     let plan: Sync.PersonPlan = { ...empty(sourceId), name: person.displayName, skipped: [...projected.skipped] }
     if (matched._tag === "Unknown") return { ...plan, failure: matched.error }

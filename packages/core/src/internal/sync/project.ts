@@ -42,8 +42,14 @@ export const project = (
     readonly labels?: ReadonlyArray<Label.Label> | undefined
     readonly kinds?: ReadonlyArray<Label.Kind> | undefined
     readonly defaultRegion?: string | undefined
+    /** The longest value the target can hold (`ContactBook.Service.maxLength`). */
+    readonly maxLength?: number | undefined
   }
 ): { readonly desired: ReadonlyArray<ContactPoint.ContactPoint>; readonly skipped: ReadonlyArray<Sync.Skip> } => {
+  const validation = {
+    ...(options.defaultRegion === undefined ? {} : { defaultRegion: options.defaultRegion }),
+    ...(options.maxLength === undefined ? {} : { maxLength: options.maxLength })
+  }
   const labels = options.labels ?? defaultLabels
   const kinds = options.kinds ?? defaultKinds
   const desired: Array<ContactPoint.ContactPoint> = []
@@ -68,11 +74,13 @@ export const project = (
       skip(point, `the contact book cannot hold a ${point.kind} labelled ${point.label}`)
       continue
     }
-    const normalized = normalizedOf(point, options.defaultRegion)
-    if (normalized === undefined) {
-      skip(point, `unnormalized value: ${point.issue ?? "invalid"}`)
+    // the value as the target will receive it: valid, normalized and within its length limit, or skipped with the reason
+    const checked = ContactPoint.validate(point, validation)
+    if (checked._tag === "Unnormalized") {
+      skip(point, `unnormalized value: ${checked.reason}`)
       continue
     }
+    const normalized = checked.value
     const key = `${point.kind}:${normalized}`
     const earlier = seen.get(key)
     if (earlier !== undefined) {
