@@ -35,8 +35,11 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as SubscriptionRef from "effect/SubscriptionRef"
+import * as Os from "node:os"
 import * as Connections from "./Connections.js"
 import * as Output from "./Output.js"
 import * as Progress from "./Progress.js"
@@ -50,13 +53,33 @@ import * as Progress from "./Progress.js"
 export const defaultStateFile = ".unified-people/state.sqlite"
 
 /**
- * Exit codes: `0` success, `1` an error (or actions the remote side refused),
- * `2` invalid command line.
+ * Exit codes:
+ *
+ * | code | meaning |
+ * |---|---|
+ * | `0` | success: the run is complete |
+ * | `1` | failure: an error stopped the command (nothing, or only what the summary lists, was written) |
+ * | `2` | invalid command line |
+ * | `3` | partial success: the run went to its end, but some people failed, removals were held back for lack of proof, or a read was in doubt; the next run continues |
+ * | `4` | refused by the delete guard: nothing was written (see `--max-deletes`, `--allow-mass-delete`) |
+ * | `5` | the state is in use by another run (its lease): nothing was done |
+ * | `6` | stopped: the run stopped writing before its end (credentials refused, too many failures in a row) |
+ * | `130` / `143` | interrupted by SIGINT / SIGTERM: the writes in flight were finished and recorded |
  *
  * @since 0.1.0
  * @category constants
  */
-export const exitCodes = { ok: 0, error: 1, usage: 2 } as const
+export const exitCodes = {
+  ok: 0,
+  error: 1,
+  usage: 2,
+  partial: 3,
+  refused: 4,
+  busy: 5,
+  stopped: 6,
+  sigint: 130,
+  sigterm: 143
+} as const
 
 /**
  * A command failed; its message was printed.
@@ -112,6 +135,24 @@ const quiet = Options.boolean("quiet").pipe(Options.withAlias("q"), Options.with
 
 const dryRun = Options.boolean("dry-run").pipe(Options.withDescription("Plan and print, write nothing."))
 
+const maxDeletes = Options.integer("max-deletes").pipe(
+  Options.withDescription(
+    "The most contacts a run may delete (and linked people it may unmatch) before it is refused (default: 10% of what the job owns, at least 10)."
+  ),
+  Options.optional
+)
+
+const maxDeleteRatio = Options.float("max-delete-ratio").pipe(
+  Options.withDescription("The share of the contacts the job owns that a run may delete (default 0.1)."),
+  Options.optional
+)
+
+const allowMassDelete = Options.boolean("allow-mass-delete").pipe(
+  Options.withDescription(
+    "Lift the delete guard and the plausibility check of full reads, for a directory that really lost most of its people."
+  )
+)
+
 // ---------------------------------------------------------------------------
 // sync and plan
 // ---------------------------------------------------------------------------
@@ -129,7 +170,29 @@ export interface RunOptions {
   readonly region: string
   readonly quiet: boolean
   readonly dryRun: boolean
+  readonly maxDeletes?: number | undefined
+  readonly maxDeleteRatio?: number | undefined
+  readonly allowMassDelete?: boolean | undefined
+  /** The owner named in the state's lease (default: host and process id). */
+  readonly owner?: string | undefined
 }
+
+/**
+ * The owner of the state's lease this process takes: host name and process id.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const leaseOwner = (): string => `${Os.hostname()}:${process.pid}`
+
+/**
+ * The exit code of a finished run.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const exitCodeOf = (summary: Sync.Summary): number =>
+  summary.status === "complete" ? exitCodes.ok : summary.status === "stopped" ? exitCodes.stopped : exitCodes.partial
 
 /**
  * The SQLite state layer of a state file (its directory is created).
@@ -178,11 +241,15 @@ export const runSync = (
       dryRun: options.dryRun || mode === "plan",
       concurrency: options.concurrency,
       defaultRegion: options.region,
-      verify: options.full
+      verify: options.full,
+      maxDeletes: options.maxDeletes,
+      maxDeleteRatio: options.maxDeleteRatio,
+      allowMassDelete: options.allowMassDelete,
+      lease: { owner: options.owner ?? leaseOwner() }
     })
     const report = yield* Effect.scoped(
       Effect.zipRight(options.quiet ? Effect.void : Progress.track(job.progress), job.run)
-    )
+    ).pipe(Effect.onInterrupt(() => Effect.flatMap(SubscriptionRef.get(job.progress), (p) => Output.errorLine(interrupted(p)))))
     if (mode === "plan" || options.dryRun) {
       yield* Output.line(Sync.formatPlan(report.plan))
     } else {
@@ -192,26 +259,60 @@ export const runSync = (
           ? "Directory unchanged since the last run: nothing to do."
           : `Planned: ${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.adopt} to adopt, ${c.skip} skipped.`
       )
-      for (const failure of report.summary.failures) {
-        yield* Output.line(`  ! ${failure.action._tag.toLowerCase()} on ${failure.action.personId}: ${failure.error.message}`)
+      for (const p of report.plan.people) {
+        if (p.held !== undefined) yield* Output.line(`  ! held ${p.sourceId}: ${p.held}`)
       }
+      for (const failure of report.summary.failures) yield* Output.line(`  ${Sync.formatFailure(failure)}`)
     }
+    for (const issue of report.summary.issues) yield* Output.line(`! ${issue}`)
     yield* Output.line(Sync.formatSummary(report.summary))
     return report
   }).pipe(Effect.provide(options.full ? ignoringVersion : Layer.empty))
+
+/** Where an interrupted run stopped. */
+const interrupted = (p: Sync.Progress): string =>
+  `Interrupted during ${p.phase}: ${p.peopleApplied} of ${p.peoplePlanned} people applied, ${p.writes} writes made ` +
+  `(each recorded in the state), ${p.failures} failures. Nothing else was written; the next run continues from here.`
+
+/** The exit code of an error that stopped a run. */
+const exitCodeOfError = (error: unknown): number =>
+  Predicate.isTagged(error, "MassDeleteRefused")
+    ? exitCodes.refused
+    : Predicate.isTagged(error, "StateBusy")
+    ? exitCodes.busy
+    : exitCodes.error
+
+/** Prints what the delete guard refused, and how to allow it. */
+const printRefusal = (error: Sync.MassDeleteRefused) =>
+  Effect.gen(function*() {
+    yield* Output.line(`The delete guard stopped this run before it wrote anything. It would delete:`)
+    for (const line of error.deletions) yield* Output.line(`  ${line}`)
+  })
 
 const syncHandler = (mode: "sync" | "plan") => (options: RunOptions) =>
   runSync(options, mode).pipe(
     // the configuration is read (and refused) before the state file is created
     Effect.provide(layerState(options.state)),
     Effect.provide(Connections.layerConfig()),
-    Effect.catchAll((error) => fail(error)),
-    Effect.flatMap((report) =>
-      report.summary.failures.length === 0
-        ? Effect.void
-        : fail(`${report.summary.failures.length} action(s) were refused by the People system`)
-    )
+    Effect.tapError((error) => error._tag === "MassDeleteRefused" ? printRefusal(error) : Effect.void),
+    Effect.catchAll((error) => fail(error, exitCodeOfError(error))),
+    Effect.flatMap((report) => {
+      const code = mode === "plan" || options.dryRun ? exitCodes.ok : exitCodeOf(report.summary)
+      return code === exitCodes.ok ? Effect.void : Effect.fail(new CommandFailed({ exitCode: code }))
+    })
   )
+
+const guardOptions = { maxDeletes, maxDeleteRatio, allowMassDelete }
+
+const fromGuard = (o: {
+  readonly maxDeletes: Option.Option<number>
+  readonly maxDeleteRatio: Option.Option<number>
+  readonly allowMassDelete: boolean
+}) => ({
+  maxDeletes: Option.getOrUndefined(o.maxDeletes),
+  maxDeleteRatio: Option.getOrUndefined(o.maxDeleteRatio),
+  allowMassDelete: o.allowMassDelete
+})
 
 /**
  * `sync`.
@@ -219,7 +320,11 @@ const syncHandler = (mode: "sync" | "plan") => (options: RunOptions) =>
  * @since 0.1.0
  * @category commands
  */
-export const sync = Command.make("sync", { dryRun, state, full, concurrency, region, quiet }, (o) => syncHandler("sync")(o)).pipe(
+export const sync = Command.make(
+  "sync",
+  { dryRun, state, full, concurrency, region, quiet, ...guardOptions },
+  (o) => syncHandler("sync")({ ...o, ...fromGuard(o) })
+).pipe(
   Command.withDescription("Sync the RingCentral company directory into the People system's contacts.")
 )
 
@@ -229,7 +334,11 @@ export const sync = Command.make("sync", { dryRun, state, full, concurrency, reg
  * @since 0.1.0
  * @category commands
  */
-export const plan = Command.make("plan", { state, full, concurrency, region, quiet }, (o) => syncHandler("plan")({ ...o, dryRun: true })).pipe(
+export const plan = Command.make(
+  "plan",
+  { state, full, concurrency, region, quiet, ...guardOptions },
+  (o) => syncHandler("plan")({ ...o, ...fromGuard(o), dryRun: true })
+).pipe(
   Command.withDescription("Print what `sync` would do (a dry run: no writes, no state changes).")
 )
 
