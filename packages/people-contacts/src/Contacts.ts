@@ -8,6 +8,7 @@
  */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpPolicy from "@unified-people/core/HttpPolicy"
+import * as Liberal from "@unified-people/core/Liberal"
 import * as PeopleError from "@unified-people/core/PeopleError"
 import * as Text from "@unified-people/core/Text"
 import * as Chunk from "effect/Chunk"
@@ -19,16 +20,12 @@ import { module, PeopleContactsClient } from "./PeopleContactsClient.js"
 
 /**
  * A remote id: integers on the wire, strings in some answers; always a string
- * once decoded.
+ * once decoded (`Liberal.Id`: integers beyond 2^53 keep their digits).
  *
  * @since 0.1.0
  * @category schemas
  */
-export const Id = Schema.transform(Schema.Union(Schema.Number, Schema.String), Schema.String, {
-  strict: true,
-  decode: (u) => String(u),
-  encode: (s) => s
-})
+export const Id: Schema.Schema<string, string | number> = Liberal.Id
 
 /**
  * A contact label: the documented values (from the core label table's
@@ -67,13 +64,13 @@ export type ValueField = Rules.ValueField
 export const Contact = Schema.Struct(
   {
     id: Id,
-    label: Schema.optionalWith(ContactLabel, { nullable: true }),
-    email: Schema.optionalWith(Schema.String, { nullable: true }),
-    telephone: Schema.optionalWith(Schema.String, { nullable: true }),
-    chat: Schema.optionalWith(Schema.String, { nullable: true }),
-    website: Schema.optionalWith(Schema.String, { nullable: true }),
-    integration: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-    verified: Schema.optionalWith(Schema.Boolean, { nullable: true })
+    label: Liberal.optional(ContactLabel),
+    email: Liberal.optional(Schema.String),
+    telephone: Liberal.optional(Schema.String),
+    chat: Liberal.optional(Schema.String),
+    website: Liberal.optional(Schema.String),
+    integration: Liberal.optional(Schema.Boolean),
+    verified: Liberal.optional(Schema.Boolean)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
 )
@@ -189,7 +186,9 @@ const contactsPath = (personId: string) => `/people/${encodeURIComponent(personI
 const contactPath = (personId: string, contactId: string) => `${contactsPath(personId)}/${encodeURIComponent(contactId)}`
 
 /**
- * Every contact of a person, page by page.
+ * Every contact of a person, page by page. A contact that cannot be decoded
+ * fails the read with a `DecodeError` naming it (`page 1, [3].email`): skipping
+ * it would make it look absent, and a sync would create it again.
  *
  * @since 0.1.0
  * @category operations

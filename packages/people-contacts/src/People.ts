@@ -5,6 +5,8 @@
  *
  * @since 0.1.0
  */
+import * as Liberal from "@unified-people/core/Liberal"
+import type * as PagedRead from "@unified-people/core/PagedRead"
 import type * as PeopleError from "@unified-people/core/PeopleError"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
@@ -25,8 +27,8 @@ const Extra = Schema.Record({ key: Schema.String, value: Schema.Unknown })
  */
 export const Reference = Schema.Struct(
   {
-    id: Schema.optionalWith(Id, { nullable: true }),
-    name: Schema.optionalWith(Schema.String, { nullable: true })
+    id: Liberal.optional(Id),
+    name: Liberal.optional(Schema.String)
   },
   Extra
 )
@@ -37,12 +39,13 @@ export const Reference = Schema.Struct(
  */
 export type Reference = typeof Reference.Type
 
-const opt = <A, I>(schema: Schema.Schema<A, I>) => Schema.optionalWith(schema, { nullable: true })
+const opt = Liberal.optional
 
 /**
  * A person as the API returns it (the collection answers carry fewer fields than
- * a single read). Unknown fields are kept; decimals stay strings
- * (`cost_per_hour: "80.0"`); timestamps keep their zone offsets.
+ * a single read). Read liberally: every optional field takes `null` as absent,
+ * ids may be numbers or strings. Unknown fields are kept; decimals stay as
+ * received (`cost_per_hour: "80.0"`); timestamps keep their zone offsets.
  *
  * @since 0.1.0
  * @category schemas
@@ -69,7 +72,7 @@ export const Person = Schema.Struct(
     created_at: opt(Schema.String),
     updated_at: opt(Schema.String),
     contacts: opt(Schema.Array(Contact)),
-    custom_fields: opt(Schema.Array(Schema.Struct({ id: Schema.String, value: Schema.optional(Schema.Unknown) }, Extra)))
+    custom_fields: opt(Schema.Array(Schema.Struct({ id: Id, value: Schema.optional(Schema.Unknown) }, Extra)))
   },
   Extra
 )
@@ -128,13 +131,26 @@ const filterParams = (filter: Filter): Record<string, string | undefined> => ({
 })
 
 /**
- * Every person matching a filter, page by page.
+ * Every person matching a filter as an audited read: the people page by page
+ * and, once the stream ran to its end, whether the read was complete. A person
+ * that cannot be decoded is skipped, logged and listed in the completeness.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const readPeople = (filter: Filter = {}): Effect.Effect<PagedRead.Read<Person, PeopleError.PeopleError>, never, PeopleContactsClient> =>
+  Effect.map(PeopleContactsClient, (client) => client.read(Person, "listPeople", "/people", filterParams(filter), { unreadable: "skip" }))
+
+/**
+ * Every person matching a filter, page by page (the stream of
+ * {@link readPeople}: a person that cannot be decoded is skipped with a
+ * warning in the log).
  *
  * @since 0.1.0
  * @category operations
  */
 export const streamPeople = (filter: Filter = {}): Stream.Stream<Person, PeopleError.PeopleError, PeopleContactsClient> =>
-  Stream.unwrap(Effect.map(PeopleContactsClient, (client) => client.paginate(Person, "listPeople", "/people", filterParams(filter))))
+  Stream.unwrap(Effect.map(readPeople(filter), (read) => read.stream))
 
 /**
  * Every person matching a filter, as an array.

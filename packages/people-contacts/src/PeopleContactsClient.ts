@@ -2,7 +2,10 @@
  * The low-level HTTP client of the People-Contacts API: bearer token and account
  * header on every request, the core `HttpPolicy` (rate limits of 3600 requests
  * per hour and 20 per 2 s per token, `Retry-After`, `X-RateLimit-*` learning,
- * retries), error bodies turned into `PeopleError`s, and `Link`-header paging.
+ * retries), error bodies turned into `PeopleError`s, and `Link`-header paging
+ * as an audited read (`@unified-people/core/PagedRead`: the server's `rel="next"`
+ * link followed, `X-Pagination-*` totals as hints, empty or short pages read
+ * again, loops and endless listings stopped, records decoded one by one).
  *
  * @since 0.1.0
  */
@@ -10,9 +13,10 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpPolicy from "@unified-people/core/HttpPolicy"
+import * as Liberal from "@unified-people/core/Liberal"
+import * as PagedRead from "@unified-people/core/PagedRead"
 import * as PeopleError from "@unified-people/core/PeopleError"
 import * as RateLimiter from "@unified-people/core/RateLimiter"
-import * as Chunk from "effect/Chunk"
 import type * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -21,8 +25,9 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import { createHash } from "node:crypto"
 import * as Link from "./Link.js"
 import * as PeopleContactsConfig from "./PeopleContactsConfig.js"
@@ -109,13 +114,79 @@ export interface Service {
     path: string,
     params?: Readonly<Record<string, string | undefined>>
   ) => Effect.Effect<A, PeopleError.PeopleError>
-  /** Every element of a collection, following `Link rel="next"` page by page. */
+  /**
+   * Every element of a collection, following `Link rel="next"` page by page
+   * (the audited read of {@link read}). An element that cannot be decoded fails
+   * the stream with a `DecodeError` naming it, unless `unreadable: "skip"`:
+   * then it is skipped with a warning in the log.
+   */
   readonly paginate: <A, I>(
     schema: Schema.Schema<A, I>,
     method: string,
     path: string,
-    params?: Readonly<Record<string, string | undefined>>
+    params?: Readonly<Record<string, string | undefined>>,
+    options?: ReadOptions
   ) => Stream.Stream<A, PeopleError.PeopleError>
+  /**
+   * A collection as an audited read: its elements as a stream and, once the
+   * stream ran to its end, whether the read was complete (records against
+   * `X-Pagination-Total-Entries`, no empty or short page before the end, no next
+   * link left on the last page read, no element twice).
+   */
+  readonly read: <A, I>(
+    schema: Schema.Schema<A, I>,
+    method: string,
+    path: string,
+    params?: Readonly<Record<string, string | undefined>>,
+    options?: ReadOptions
+  ) => PagedRead.Read<A, PeopleError.PeopleError>
+  /** The retry options of the policy (its `base` also paces re-reads of pages and bodies). */
+  readonly retry: HttpPolicy.RetryOptions
+}
+
+/**
+ * Options of a collection read.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ReadOptions {
+  /**
+   * What to do with an element that cannot be decoded: `fail` the read with a
+   * `DecodeError` naming it (the default), or `skip` it (logged, and listed in
+   * the completeness).
+   */
+  readonly unreadable?: "fail" | "skip" | undefined
+}
+
+/**
+ * Whether a failure is a body that did not arrive whole (empty, cut, stalled,
+ * not JSON) on a success status: worth reading again.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isRereadable = (error: PeopleError.PeopleError): boolean =>
+  (error._tag === "DecodeError" && error.path === "body") ||
+  (error._tag === "Unavailable" && error.isRetryable && error.status !== undefined && error.status >= 200 && error.status < 300)
+
+/**
+ * Reads the `X-Pagination-*` headers (values are strings; any header case).
+ *
+ * @since 0.1.0
+ * @category paging
+ */
+export const paginationHeaders = (headers: Readonly<Record<string, string | undefined>>) => {
+  const number = (name: string) => {
+    const raw = headers[name]
+    return raw === undefined ? undefined : Liberal.parseNumeric(raw)
+  }
+  return {
+    perPage: number("x-pagination-per-page"),
+    page: number("x-pagination-current-page"),
+    totalPages: number("x-pagination-total-pages"),
+    totalEntries: number("x-pagination-total-entries")
+  }
 }
 
 /**
@@ -294,59 +365,105 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
     const withParams = (params: Readonly<Record<string, string | undefined>> | undefined) =>
       Object.fromEntries(Object.entries(params ?? {}).filter((e): e is [string, string] => e[1] !== undefined))
 
+    const retryBase = options.retry?.base ?? Duration.millis(500)
+
+    // a success body that is empty is no answer: a retryable Unavailable
+    const readBody = (response: HttpClientResponse.HttpClientResponse, method: string) =>
+      Effect.flatMap(HttpPolicy.readText(response, { module, method }), (text) =>
+        text.trim() === ""
+          ? Effect.fail(new PeopleError.Unavailable({ module, method, reason: "an empty body on a success status", status: response.status }))
+          : Effect.succeed(text))
+
     const getJson = <A, I>(
       schema: Schema.Schema<A, I>,
       method: string,
       path: string,
       params?: Readonly<Record<string, string | undefined>>
-    ) =>
-      execute(HttpClientRequest.get(url(path)).pipe(HttpClientRequest.setUrlParams(withParams(params))), { method }).pipe(
-        Effect.flatMap(HttpPolicy.decodeJson(schema, { module, method }))
+    ) => {
+      const decode = HttpPolicy.decodeText(schema, { module, method })
+      // a GET is harmless to repeat: a body that did not arrive whole is read again
+      return execute(HttpClientRequest.get(url(path)).pipe(HttpClientRequest.setUrlParams(withParams(params))), { method }).pipe(
+        Effect.flatMap((response) => readBody(response, method)),
+        Effect.flatMap(decode),
+        Effect.retry({ times: 2, schedule: Schedule.exponential(retryBase), while: isRereadable })
       )
+    }
+
+    const read = <A, I>(
+      schema: Schema.Schema<A, I>,
+      method: string,
+      path: string,
+      params?: Readonly<Record<string, string | undefined>>,
+      readOptions: ReadOptions = {}
+    ): PagedRead.Read<A, PeopleError.PeopleError> => {
+      const firstUrl = new URL(url(path))
+      firstUrl.search = new URLSearchParams({ per_page: String(perPage), ...withParams(params) }).toString()
+      const decodeList = HttpPolicy.decodeText(Schema.Array(Schema.Unknown), { module, method })
+      const skip = readOptions.unreadable === "skip"
+      const fetch = (target: string, number: number): Effect.Effect<PagedRead.Answer<A, string>, PeopleError.PeopleError> =>
+        Effect.gen(function*() {
+          const response = yield* execute(HttpClientRequest.get(target), { method })
+          const text = yield* readBody(response, method)
+          const raw = yield* decodeList(text)
+          const records = PagedRead.decodeRecords(schema, { module, method, page: number })(raw)
+          const bad = records.unreadable[0]
+          if (!skip && bad !== undefined) {
+            return yield* new PeopleError.DecodeError({ module, method, path: bad.path, reason: bad.reason })
+          }
+          const linkHeader = response.headers["link"]
+          const nextUri = Link.next(linkHeader)
+          let next: string | undefined
+          if (nextUri !== undefined) {
+            let resolved: URL
+            try {
+              resolved = new URL(nextUri, target)
+            } catch {
+              return yield* new PeopleError.DecodeError({ module, method, path: "headers.link", reason: "the next link is not a URL" })
+            }
+            if (resolved.origin !== origin) {
+              // never send the token to another host
+              return yield* new PeopleError.DecodeError({ module, method, path: "headers.link", reason: `the next link leaves ${origin}` })
+            }
+            next = resolved.href
+          }
+          const totals = paginationHeaders(response.headers)
+          return {
+            items: records.items,
+            page: {
+              records: records.count,
+              perPage: totals.perPage ?? perPage,
+              ...(totals.page === undefined ? {} : { page: totals.page }),
+              ...(totals.totalPages === undefined ? {} : { totalPages: totals.totalPages }),
+              ...(totals.totalEntries === undefined ? {} : { totalElements: totals.totalEntries }),
+              // the server's links decide when it sends links at all
+              ...(linkHeader === undefined ? {} : { hasNext: next !== undefined }),
+              ids: records.ids,
+              unreadable: records.unreadable
+            },
+            // without links, the totals or a short page decide; there is no next page to name
+            next
+          }
+        })
+      return PagedRead.make({
+        module,
+        method,
+        first: firstUrl.href,
+        key: (target) => target,
+        retryable: isRereadable,
+        retryDelay: retryBase,
+        fetch: (target, number) => fetch(target, number)
+      })
+    }
 
     const paginate = <A, I>(
       schema: Schema.Schema<A, I>,
       method: string,
       path: string,
-      params?: Readonly<Record<string, string | undefined>>
-    ): Stream.Stream<A, PeopleError.PeopleError> => {
-      const page = Schema.Array(schema)
-      const decode = HttpPolicy.decodeJson(page, { module, method })
-      const first = HttpClientRequest.get(url(path)).pipe(
-        HttpClientRequest.setUrlParams({ per_page: String(perPage), ...withParams(params) })
-      )
-      // a fresh loop guard for every run of the stream
-      return Stream.suspend(() => {
-        const seen = new Set<string>()
-        return Stream.paginateChunkEffect(first, (request) =>
-        Effect.gen(function*() {
-          const response = yield* execute(request, { method })
-          const items = yield* decode(response)
-          const next = Link.next(response.headers["link"])
-          if (next === undefined || items.length === 0) return [Chunk.fromIterable(items), Option.none()] as const
-          let target: URL
-          try {
-            target = new URL(next, request.url)
-          } catch {
-            return yield* new PeopleError.DecodeError({ module, method, path: "headers.link", reason: "the next link is not a URL" })
-          }
-          if (target.origin !== origin) {
-            // never send the token to another host
-            return yield* new PeopleError.DecodeError({
-              module,
-              method,
-              path: "headers.link",
-              reason: `the next link leaves ${origin}`
-            })
-          }
-          if (seen.has(target.href)) return [Chunk.fromIterable(items), Option.none()] as const
-          seen.add(target.href)
-          return [Chunk.fromIterable(items), Option.some(HttpClientRequest.get(target.href))] as const
-        }))
-      })
-    }
+      params?: Readonly<Record<string, string | undefined>>,
+      readOptions?: ReadOptions
+    ): Stream.Stream<A, PeopleError.PeopleError> => read(schema, method, path, params, readOptions).stream
 
-    return { baseUrl, perPage, bucket, limiter, policy, url, execute, getJson, paginate }
+    return { baseUrl, perPage, bucket, limiter, policy, url, execute, getJson, paginate, read, retry: options.retry ?? {} }
   })
 
 /**

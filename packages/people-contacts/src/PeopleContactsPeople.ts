@@ -308,9 +308,13 @@ export const makeContactBook: Effect.Effect<ContactBook.Service, never, PeopleCo
 const withReadAt = (person: People.Person) => Effect.map(Clock.currentTimeMillis, (now) => toPerson(person, new Date(now)))
 
 /**
- * Builds the `PeopleDirectory` over the client in context. `search` sends
- * `primary_email`, `employeeID` and `name` (for `text`) as filters and matches
- * `department` against the organization name locally.
+ * Builds the `PeopleDirectory` over the client in context. `snapshot` is an
+ * audited read of `/people` whose completeness checks the records against
+ * `X-Pagination-Total-Entries`, empty or short pages before the end, a next link
+ * left on the last page read and repeated people (see `People.readPeople`).
+ * `get` fails with `NotFound` only on a 404; an empty or cut body is read again.
+ * `search` sends `primary_email`, `employeeID` and `name` (for `text`) as
+ * filters and matches `department` against the organization name locally.
  *
  * @since 0.1.0
  * @category constructors
@@ -320,10 +324,17 @@ export const makeDirectory: Effect.Effect<PeopleDirectory.Service, never, People
   const people = (filter: People.Filter) =>
     People.streamPeople(filter).pipe(Stream.mapEffect(withReadAt), Stream.provideService(PeopleContactsClient, client))
   const stream = people({})
+  const snapshot = (): Effect.Effect<PeopleDirectory.Snapshot> =>
+    Effect.map(People.readPeople({}).pipe(Effect.provideService(PeopleContactsClient, client)), (read) => ({
+      _tag: "Modified",
+      version: undefined,
+      people: read.stream.pipe(Stream.mapEffect(withReadAt)),
+      completeness: read.completeness
+    }))
   return {
     system,
     stream,
-    snapshot: () => Effect.succeed({ _tag: "Modified" as const, version: undefined, people: stream }),
+    snapshot,
     get: (remoteId: string) =>
       People.getPerson(remoteId).pipe(Effect.flatMap(withReadAt), Effect.provideService(PeopleContactsClient, client)),
     search: (query: PeopleDirectory.Query) => {

@@ -303,10 +303,12 @@ describe("faults", () => {
       expect(emulator.requests().filter((r) => r.method === "POST")).toHaveLength(0)
     }).pipe(Effect.provide(HttpLive)))
 
-  it.scopedLive("a malformed body is a DecodeError at path body", () =>
+  it.scopedLive("a malformed (cut) page body is read again; one that stays malformed is a DecodeError at path body", () =>
     Effect.gen(function*() {
       const { emulator, provide } = yield* setup()
       yield* emulator.faults.inject({ fault: { _tag: "Malformed", body: "[{\"id\": 1, \"label\": " } })
+      expect(yield* provide(Contacts.listContacts("1"))).toHaveLength(emulator.contactsOf(1).length)
+      yield* emulator.faults.inject({ fault: { _tag: "Malformed", body: "[{\"id\": 1, \"label\": " }, times: 3 })
       const error = yield* Effect.flip(provide(Contacts.listContacts("1")))
       expect(error).toMatchObject({ _tag: "DecodeError", path: "body" })
     }).pipe(Effect.provide(HttpLive)))
