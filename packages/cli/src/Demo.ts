@@ -251,7 +251,8 @@ export const run = (options: Options = {}): Effect.Effect<Result, Sync.SyncError
     // 6. a webhook: the emulator delivers directory events, the job re-syncs just the people named
     const changes = yield* Queue.unbounded<Events.ContactChange>()
     const verificationToken = Redacted.make("demo-verification-token")
-    const hook = yield* Events.webhook({ verificationToken, onChange: (change) => Queue.offer(changes, change) })
+    // the token is given, so the webhook's configuration cannot be refused
+    const hook = yield* Events.webhook({ verificationToken, onChange: (change) => Queue.offer(changes, change) }).pipe(Effect.orDie)
     const receiver = yield* Testing.serve(hook.app).pipe(Effect.orDie)
     const ringcentralClient = yield* RingCentralClient.make(RingCentralEmulator.clientOptions(emulators.ringcentral))
     yield* Events.createSubscription({ address: `${receiver.url}/webhook`, verificationToken }).pipe(

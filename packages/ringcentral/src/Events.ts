@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+import * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
@@ -18,6 +19,7 @@ import type * as PeopleError from "@unified-people/core/PeopleError"
 import type * as Person from "@unified-people/core/Person"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
@@ -102,6 +104,8 @@ export interface WebhookStats {
   readonly duplicates: number
   readonly stale: number
   readonly invalid: number
+  /** Deliveries refused for their size (413). */
+  readonly tooLarge: number
 }
 
 /**
@@ -111,11 +115,53 @@ export interface WebhookStats {
  * @category models
  */
 export interface WebhookOptions {
-  /** The `verificationToken` given to the subscription; deliveries without it are rejected. */
+  /**
+   * The `verificationToken` given to the subscription; deliveries without it
+   * are rejected (403). Required unless {@link allowUnverified}.
+   */
   readonly verificationToken?: Redacted.Redacted | undefined
-  /** How many delivery uuids are remembered for de-duplication (default 10 000). */
+  /**
+   * Accept deliveries without checking a verification token. Not recommended:
+   * anyone who finds the URL can then post events.
+   */
+  readonly allowUnverified?: boolean | undefined
+  /** The largest body accepted (default 1 MiB); a larger one is answered 413 without being read. */
+  readonly maxBodyBytes?: number | undefined
+  /** How many delivery uuids are remembered in memory for de-duplication (default 10 000). */
   readonly dedupCapacity?: number
+  /**
+   * A durable record of processed events (e.g. the sync state's
+   * `isEventProcessed`), consulted for deliveries the memory no longer holds:
+   * a repeated delivery after a restart, or days later, is dropped.
+   */
+  readonly isProcessed?: ((uuid: string) => Effect.Effect<boolean>) | undefined
   readonly mapping?: Mapping.Options
+}
+
+/**
+ * The default largest body of a delivery: 1 MiB (a directory event is a few kilobytes).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMaxBodyBytes = 1024 * 1024
+
+/**
+ * A webhook that cannot be built as configured.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class WebhookConfigError extends Schema.TaggedError<WebhookConfigError>("@unified-people/ringcentral/WebhookConfigError")(
+  "WebhookConfigError",
+  { reason: Schema.String }
+) {
+  get isRetryable(): boolean {
+    return false
+  }
+  override get message(): string {
+    return `ringcentral.webhook: ${this.reason}`
+  }
 }
 
 /**
@@ -146,13 +192,23 @@ const decodeEvent = HttpPolicy.decodeText(DirectoryEvent, { module: "ringcentral
  */
 export const webhook = (
   options: WebhookOptions & { readonly onChange: (change: ContactChange) => Effect.Effect<void> }
-): Effect.Effect<Omit<Webhook, "changes">> =>
-  Effect.sync(() => {
+): Effect.Effect<Omit<Webhook, "changes">, WebhookConfigError> =>
+  Effect.suspend(() => {
+    if (options.verificationToken === undefined && options.allowUnverified !== true) {
+      return new WebhookConfigError({
+        reason: "a verification token is required (give the subscription's verificationToken, or set allowUnverified)"
+      })
+    }
     const seen = new Map<string, true>()
     const latest = new Map<string, string>()
     const capacity = options.dedupCapacity ?? 10_000
-    const counters = { validations: 0, accepted: 0, rejected: 0, duplicates: 0, stale: 0, invalid: 0 }
+    const maxBytes = options.maxBodyBytes ?? defaultMaxBodyBytes
+    const counters = { validations: 0, accepted: 0, rejected: 0, duplicates: 0, stale: 0, invalid: 0, tooLarge: 0 }
     const lock = Effect.unsafeMakeSemaphore(1)
+    const tooLarge = Effect.sync(() => {
+      counters.tooLarge++
+      return HttpServerResponse.text(`a delivery is at most ${maxBytes} bytes`, { status: 413 })
+    })
     const app = Effect.gen(function*() {
       const request = yield* HttpServerRequest.HttpServerRequest
       const validation = request.headers["validation-token"]
@@ -168,7 +224,17 @@ export const webhook = (
           return HttpServerResponse.text("verification token mismatch", { status: 403 })
         }
       }
-      const text = yield* Effect.orElseSucceed(request.text, () => "")
+      const declared = Number(request.headers["content-length"] ?? "0")
+      if (Number.isFinite(declared) && declared > maxBytes) return yield* tooLarge
+      // a body without a declared length is read up to the limit, and no further
+      const body = yield* Effect.either(HttpServerRequest.withMaxBodySize(request.text, Option.some(FileSystem.Size(maxBytes))))
+      if (body._tag === "Left") {
+        if (/max|size|large|limit/i.test(String(body.left.cause ?? body.left.message))) return yield* tooLarge
+        counters.invalid++
+        return HttpServerResponse.text("the body could not be read", { status: 400 })
+      }
+      const text = body.right
+      if (Buffer.byteLength(text) > maxBytes) return yield* tooLarge
       const decoded = yield* Effect.either(decodeEvent(text))
       if (decoded._tag === "Left") {
         counters.invalid++
@@ -177,7 +243,7 @@ export const webhook = (
       }
       const event = decoded.right
       return yield* lock.withPermits(1)(Effect.gen(function*() {
-        if (seen.has(event.uuid)) {
+        if (seen.has(event.uuid) || (options.isProcessed !== undefined && (yield* options.isProcessed(event.uuid)))) {
           counters.duplicates++
           return HttpServerResponse.empty({ status: 200 })
         }
@@ -203,7 +269,7 @@ export const webhook = (
         return HttpServerResponse.empty({ status: 200 })
       }))
     })
-    return { app, stats: Effect.sync(() => ({ ...counters })) }
+    return Effect.succeed({ app, stats: Effect.sync(() => ({ ...counters })) })
   })
 
 /**
@@ -212,7 +278,7 @@ export const webhook = (
  * @since 0.1.0
  * @category constructors
  */
-export const makeWebhook = (options: WebhookOptions = {}): Effect.Effect<Webhook> =>
+export const makeWebhook = (options: WebhookOptions = {}): Effect.Effect<Webhook, WebhookConfigError> =>
   Effect.gen(function*() {
     const queue = yield* Queue.unbounded<ContactChange>()
     const hook = yield* webhook({ ...options, onChange: (change) => Queue.offer(queue, change) })

@@ -73,7 +73,7 @@ describe("Emulator", () => {
       expect(unauthenticated.status).toBe(401)
       strict(RingCentralError.ErrorResponse)(unauthenticated.json)
       // subscription answers and delivered events follow the schemas too
-      const hook = yield* Events.makeWebhook()
+      const hook = yield* Events.makeWebhook({ allowUnverified: true })
       const server = yield* Testing.serve(hook.app)
       const created = yield* send(HttpClientRequest.post("/restapi/v1.0/subscription").pipe(HttpClientRequest.bodyUnsafeJson({
         eventFilters: ["/restapi/v1.0/account/~/directory/entries"],

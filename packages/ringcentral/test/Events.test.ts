@@ -83,7 +83,50 @@ describe("Events", () => {
       expect((yield* send(JSON.stringify(older), { "Verification-Token": Redacted.value(token) })).status).toBe(200)
       expect(received.length).toBe(1)
       expect(received[0]!.person.name).toMatchObject({ given: "John", family: "Smith" })
-      expect(yield* hook.stats).toEqual({ validations: 1, accepted: 2, rejected: 2, duplicates: 1, stale: 1, invalid: 1 })
+      expect(yield* hook.stats).toEqual({ validations: 1, accepted: 2, rejected: 2, duplicates: 1, stale: 1, invalid: 1, tooLarge: 0 })
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.effect("a webhook without a verification token is refused unless explicitly unverified", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Events.makeWebhook())
+      expect(error._tag).toBe("WebhookConfigError")
+      expect(error.message).toBe(
+        "ringcentral.webhook: a verification token is required (give the subscription's verificationToken, or set allowUnverified)"
+      )
+      const open = yield* Events.makeWebhook({ allowUnverified: true })
+      expect(yield* open.stats).toMatchObject({ accepted: 0 })
+    }))
+
+  it.scopedLive("a body over the limit is answered 413 without being kept, declared or streamed; processed ids are dropped", () =>
+    Effect.gen(function*() {
+      const received: Array<Events.ContactChange> = []
+      const processed = new Set(["already-processed"])
+      const hook = yield* Events.webhook({
+        verificationToken: token,
+        maxBodyBytes: 4096,
+        isProcessed: (uuid) => Effect.sync(() => processed.has(uuid)),
+        onChange: (c) => Effect.sync(() => received.push(c))
+      })
+      const server = yield* Testing.serve(hook.app)
+      const http = yield* HttpClient.HttpClient
+      const headers = { "Verification-Token": Redacted.value(token), "Content-Type": "application/json" }
+      const status = (request: HttpClientRequest.HttpClientRequest) =>
+        http.execute(request.pipe(HttpClientRequest.setHeaders(headers))).pipe(Effect.map((r) => r.status), Effect.scoped)
+      const sample = JSON.parse(fixture("directory-event.json"))
+      const padded = { ...sample, uuid: "padded", padding: "x".repeat(10_000) }
+      // declared: refused from the Content-Length
+      expect(yield* status(HttpClientRequest.post(server.url).pipe(HttpClientRequest.bodyText(JSON.stringify(padded))))).toBe(413)
+      // streamed without a length: refused once the limit is passed
+      const chunks = Stream.make(JSON.stringify(padded)).pipe(Stream.encodeText, Stream.rechunk(1024))
+      // (the server stops reading and closes the connection: the sender sees a 413 or a reset, never a 200)
+      const streamed = yield* Effect.either(status(HttpClientRequest.post(server.url).pipe(HttpClientRequest.bodyStream(chunks))))
+      expect(streamed._tag === "Left" || streamed.right === 413).toBe(true)
+      // a delivery the durable record has processed (a restart later) is dropped
+      const old = { ...sample, uuid: "already-processed" }
+      expect(yield* status(HttpClientRequest.post(server.url).pipe(HttpClientRequest.bodyText(JSON.stringify(old))))).toBe(200)
+      expect(yield* status(HttpClientRequest.post(server.url).pipe(HttpClientRequest.bodyText(JSON.stringify(sample))))).toBe(200)
+      expect(received.map((c) => c.uuid)).toEqual([sample.uuid])
+      expect(yield* hook.stats).toMatchObject({ accepted: 1, duplicates: 1, tooLarge: 2 })
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.scopedLive("keeps a subscription alive: renews before expiry, deletes it on close", () =>

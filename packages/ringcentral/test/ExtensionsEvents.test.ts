@@ -19,7 +19,7 @@ describe("extension changes reach directory subscribers", () => {
       const context = Context.make(RingCentralClient.RingCentralClient, client)
       const extensions = yield* Effect.provide(Extensions.make, context)
       const provisioning = yield* Effect.provide(Provisioning.make, context)
-      const hook = yield* Events.makeWebhook()
+      const hook = yield* Events.makeWebhook({ allowUnverified: true })
       const receiver = yield* Testing.serve(hook.app)
       yield* Effect.provide(Events.createSubscription({ address: `${receiver.url}/hook` }), context)
 
