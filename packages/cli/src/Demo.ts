@@ -252,7 +252,12 @@ export const run = (options: Options = {}): Effect.Effect<Result, Sync.SyncError
     const changes = yield* Queue.unbounded<Events.ContactChange>()
     const verificationToken = Redacted.make("demo-verification-token")
     // the token is given, so the webhook's configuration cannot be refused
-    const hook = yield* Events.webhook({ verificationToken, onChange: (change) => Queue.offer(changes, change) }).pipe(Effect.orDie)
+    const hook = yield* Events.webhook({
+      verificationToken,
+      // deliveries repeated after a restart are dropped by the state's record of processed events
+      isProcessed: (uuid) => Effect.orElseSucceed(state.isEventProcessed(uuid), () => false),
+      onChange: (change) => Queue.offer(changes, change)
+    }).pipe(Effect.orDie)
     const receiver = yield* Testing.serve(hook.app).pipe(Effect.orDie)
     const ringcentralClient = yield* RingCentralClient.make(RingCentralEmulator.clientOptions(emulators.ringcentral))
     yield* Events.createSubscription({ address: `${receiver.url}/webhook`, verificationToken }).pipe(
