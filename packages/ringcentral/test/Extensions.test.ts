@@ -344,7 +344,8 @@ describe("Person -> extension -> Person", () => {
     jobTitle: fc.option(text, { nil: undefined }),
     department: fc.option(text, { nil: undefined }),
     company: fc.option(text, { nil: undefined }),
-    email: fc.tuple(fc.stringMatching(/^[a-z][a-z0-9.]{0,10}[a-z0-9]$/), fc.constantFrom("example.com", "example.org")).map(([l, d]) => `${l}@${d}`),
+    // a valid local part: no two dots in a row (core Normalize refuses "a..0@…")
+    email: fc.tuple(fc.stringMatching(/^[a-z][a-z0-9]{0,5}(\.[a-z0-9]{1,5})?$/), fc.constantFrom("example.com", "example.org")).map(([l, d]) => `${l}@${d}`),
     business: fc.option(phone, { nil: undefined }),
     mobile: fc.option(phone, { nil: undefined }),
     badge: fc.option(text, { nil: undefined }),
