@@ -240,7 +240,7 @@ export const make = (options: Options): Effect.Effect<HostileProxy, never, Scope
     const timers = new Set<NodeJS.Timeout>()
     let origin = ""
 
-    const forward = (request: Request, incoming: Http.IncomingMessage): Promise<{ answer: Answer; raw: Buffer }> =>
+    const forward = (request: Request, incoming: Http.IncomingMessage, body: Buffer): Promise<{ answer: Answer; raw: Buffer }> =>
       new Promise((resolve, reject) => {
         const headers: Record<string, string | Array<string>> = {}
         for (const [name, value] of pairs(incoming.rawHeaders)) {
@@ -250,7 +250,6 @@ export const make = (options: Options): Effect.Effect<HostileProxy, never, Scope
           const existing = headers[name]
           headers[name] = existing === undefined ? value : [...(typeof existing === "string" ? [existing] : existing), value]
         }
-        const body = Buffer.from(request.body, "utf8")
         if (body.length > 0) headers["Content-Length"] = String(body.length)
         const upstream = Http.request(
           { host: target.hostname, port: target.port, method: request.method, path: `${request.path}${request.search}`, headers, agent: false },
@@ -313,13 +312,15 @@ export const make = (options: Options): Effect.Effect<HostileProxy, never, Scope
       for (const [name, value] of Object.entries(incoming.headers)) {
         if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value
       }
+      // the bytes as received are forwarded (an image upload is not text)
+      const received = await readAll(incoming)
       const request: Request = {
         method: incoming.method ?? "GET",
         path: url.pathname,
         search: url.search,
         query: url.searchParams,
         headers,
-        body: (await readAll(incoming)).toString("utf8")
+        body: received.toString("utf8")
       }
       rules = rules.filter((r) => r.remaining > 0)
       const applying: Array<Active> = []
@@ -356,7 +357,7 @@ export const make = (options: Options): Effect.Effect<HostileProxy, never, Scope
         answer = typeof respond === "function" ? respond(request) : respond
         raw = Buffer.from(answer.body, "utf8")
       } else {
-        const forwarded = await forward(request, incoming)
+        const forwarded = await forward(request, incoming, received)
         answer = forwarded.answer
         raw = forwarded.raw
       }

@@ -10,6 +10,16 @@ const target: Effect.Effect<{ readonly url: string; readonly hits: () => number 
   let origin = ""
   const server = Http.createServer((request, response) => {
     hits++
+    if (request.method === "POST") {
+      // echoes the bytes it received
+      const chunks: Array<Buffer> = []
+      request.on("data", (c: Buffer) => chunks.push(c))
+      request.on("end", () => {
+        response.writeHead(200, { "Content-Type": "application/octet-stream" })
+        response.end(Buffer.concat(chunks))
+      })
+      return
+    }
     const url = new URL(request.url ?? "/", "http://x")
     const n = Number(url.searchParams.get("n") ?? "1")
     const body = JSON.stringify({
@@ -67,6 +77,17 @@ describe("HostileProxy", () => {
       expect(got.rawHeaders).toContain(`<${proxy.url}/page?n=2>; rel="next"`)
       expect(proxy.through(`${upstream.url}/v1?x=1`)).toBe(`${proxy.url}/v1?x=1`)
       expect(yield* proxy.exchanges).toEqual([{ method: "GET", path: "/page", search: "?n=1", status: 200, rules: [], delivery: "Whole" }])
+    }))
+
+  it.scopedLive("binary bodies pass through untouched both ways", () =>
+    Effect.gen(function*() {
+      const upstream = yield* target
+      const proxy = yield* HostileProxy.make({ target: upstream.url })
+      const bytes = Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 37) % 256))
+      const echoed = yield* Effect.promise(() =>
+        fetch(`${proxy.url}/upload`, { method: "POST", body: bytes, headers: { "Content-Type": "image/png" } }).then((r) => r.arrayBuffer())
+      )
+      expect(Buffer.from(echoed).equals(bytes)).toBe(true)
     }))
 
   it.scopedLive("answers instead of the target, a given number of times after skipping some", () =>
