@@ -13,11 +13,13 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as ContactPoint from "@unified-people/core/ContactPoint"
 import * as HostileProxy from "@unified-people/testkit/HostileProxy"
-import { Chunk, Effect, Redacted, Stream } from "effect"
+import { Chunk, Effect, Either, Redacted, Schema, Stream } from "effect"
+import * as Contacts from "../src/Contacts.js"
 import * as Emulator from "../src/Emulator.js"
 import * as PeopleContactsClient from "../src/PeopleContactsClient.js"
+import * as People from "../src/People.js"
 import * as PeopleContactsPeople from "../src/PeopleContactsPeople.js"
-import { HttpLive } from "./utils.js"
+import { fixtureJson, HttpLive } from "./utils.js"
 
 const people = /^\/v1\/people$/
 const contacts = /^\/v1\/people\/\d+\/contacts$/
@@ -56,6 +58,28 @@ const snapshot = (s: Setup) =>
 const phone = (value: string) => ContactPoint.make({ kind: "phone", value, label: "mobile" })
 
 describe("hostile People-Contacts server", () => {
+  it("every sample still decodes with null in every optional field and its numbers as strings", () => {
+    const body = (name: string) => (fixtureJson(name) as { response: { body: unknown } }).response.body
+    const samples: ReadonlyArray<readonly [string, unknown, Schema.Schema<unknown, unknown>]> = [
+      ["person.json", fixtureJson("person.json"), People.Person as Schema.Schema<unknown, unknown>],
+      ["person-create.exchange.json", body("person-create.exchange.json"), People.Person as Schema.Schema<unknown, unknown>],
+      ["contact-get.json", fixtureJson("contact-get.json"), Contacts.Contact as Schema.Schema<unknown, unknown>],
+      ["contact-create.exchange.json", body("contact-create.exchange.json"), Contacts.Contact as Schema.Schema<unknown, unknown>],
+      ["contacts-list.json", fixtureJson("contacts-list.json"), Schema.Array(Contacts.Contact) as Schema.Schema<unknown, unknown>]
+    ]
+    for (const [name, sample, schema] of samples) {
+      const decode = Schema.decodeUnknownEither(schema)
+      for (const variant of [
+        HostileProxy.nulls({ keep: ["id"] })(sample),
+        HostileProxy.nulls({ keep: ["id"], leaves: false })(sample),
+        HostileProxy.numbersToStrings()(sample)
+      ]) {
+        const decoded = decode(variant)
+        expect(Either.isRight(decoded) ? "ok" : `${name}: ${String(decoded.left)}`).toBe("ok")
+      }
+    }
+  })
+
   it.scopedLive("null in every optional field and numbers as strings: the directory and the contact list read everything", () =>
     Effect.gen(function*() {
       const s = yield* setup()

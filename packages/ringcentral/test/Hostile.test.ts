@@ -22,11 +22,16 @@ import * as Fiber from "effect/Fiber"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
+import * as Auth from "../src/Auth.js"
+import * as CustomFields from "../src/CustomFields.js"
 import * as Directory from "../src/Directory.js"
+import * as DirectorySchema from "../src/Directory/Schema.js"
+import * as Events from "../src/Events.js"
 import * as Emulator from "../src/Emulator.js"
 import { isListed } from "../src/Emulator/Directory.js"
 import * as Extensions from "../src/Extensions.js"
 import * as Request from "../src/Extensions/Request.js"
+import * as Provisioning from "../src/Provisioning.js"
 import * as RingCentralClient from "../src/RingCentralClient.js"
 import * as RingCentralPeople from "../src/RingCentralPeople.js"
 import { fixtureJson } from "./utils.js"
@@ -61,7 +66,57 @@ const snapshot = (s: Setup) =>
     return { people: read, ids: read.map((p) => p.provenance[0]!.remoteId), completeness: yield* result.completeness }
   })
 
+/** Every JSON sample with the schema that reads it. */
+const samples: ReadonlyArray<readonly [string, Schema.Schema<unknown, unknown>]> = [
+  ["token-response.json", Auth.TokenInfo as Schema.Schema<unknown, unknown>],
+  ["custom-fields-list.json", CustomFields.CustomFieldList as Schema.Schema<unknown, unknown>],
+  ["custom-field-create-response.json", CustomFields.CustomFieldModel as Schema.Schema<unknown, unknown>],
+  ["directory-entry.json", DirectorySchema.ContactResource as Schema.Schema<unknown, unknown>],
+  ["directory-entries-list.json", DirectorySchema.DirectoryResource as Schema.Schema<unknown, unknown>],
+  ["directory-federation.json", DirectorySchema.FederationResource as Schema.Schema<unknown, unknown>],
+  ["directory-event.json", Events.DirectoryEvent as Schema.Schema<unknown, unknown>],
+  ["subscription-create-webhook.json", Events.SubscriptionInfo as Schema.Schema<unknown, unknown>],
+  ["subscription-read-disabled-filters.json", Events.SubscriptionInfo as Schema.Schema<unknown, unknown>],
+  ["subscription-list-blacklisted.json", Events.SubscriptionListResource as Schema.Schema<unknown, unknown>],
+  ["batch-provisioning-users-response.spec-composed.json", Provisioning.BatchProvisionUsersResponse as Schema.Schema<unknown, unknown>],
+  ["bulk-delete-extensions-response.spec-composed.json", Provisioning.BulkDeleteUsersResponse as Schema.Schema<unknown, unknown>],
+  ["caller-id-docs.json", Extensions.ExtensionCallerIdInfo as Schema.Schema<unknown, unknown>],
+  ["caller-id-update-response.json", Extensions.ExtensionCallerIdInfo as Schema.Schema<unknown, unknown>],
+  ["caller-id.json", Extensions.ExtensionCallerIdInfo as Schema.Schema<unknown, unknown>],
+  ["conferencing.json", Extensions.GetConferencingInfoResponse as Schema.Schema<unknown, unknown>],
+  ["grants-list-paged.json", Extensions.GetExtensionGrantListResponse as Schema.Schema<unknown, unknown>],
+  ["grants-list-perpage-max.json", Extensions.GetExtensionGrantListResponse as Schema.Schema<unknown, unknown>],
+  ["extension-custom-fields.json", Extensions.GetExtensionInfoResponse as Schema.Schema<unknown, unknown>],
+  ["extension-info-with-departments.json", Extensions.GetExtensionInfoResponse as Schema.Schema<unknown, unknown>],
+  ["extension-info.json", Extensions.GetExtensionInfoResponse as Schema.Schema<unknown, unknown>],
+  ["extension-update-department-response.json", Extensions.GetExtensionInfoResponse as Schema.Schema<unknown, unknown>],
+  ["extension-update-response.json", Extensions.GetExtensionInfoResponse as Schema.Schema<unknown, unknown>],
+  ["notification-settings.json", Extensions.NotificationSettings as Schema.Schema<unknown, unknown>]
+]
+
+/** The fields the specification (or the real answers) require, never nulled. */
+const requiredEverywhere = [
+  "id", "records", "paging", "perPage", "access_token", "expires_in", "token_type", "uuid", "event", "timestamp", "body", "contacts",
+  "uri", "eventFilters", "expirationTime", "status", "creationTime", "deliveryMode", "transportType", "filter", "reason", "results",
+  "successful", "bulkItemSuccessful"
+]
+
 describe("hostile RingCentral server", () => {
+  it("every sample still decodes with null in every optional field, at every depth, and its numbers as strings", () => {
+    for (const [name, schema] of samples) {
+      const decode = Schema.decodeUnknownEither(schema, { onExcessProperty: "ignore" })
+      const sample = fixtureJson(name)
+      for (const variant of [
+        HostileProxy.nulls({ keep: requiredEverywhere })(sample),
+        HostileProxy.nulls({ keep: requiredEverywhere, leaves: false })(sample),
+        HostileProxy.numbersToStrings()(sample)
+      ]) {
+        const decoded = decode(variant)
+        expect(Either.isRight(decoded) ? "ok" : `${name}: ${String(decoded.left)}`).toBe("ok")
+      }
+    }
+  })
+
   it.scopedLive("null in every optional field, at every depth: the directory stream and snapshot read everyone", () =>
     Effect.gen(function*() {
       const s = yield* setup()
