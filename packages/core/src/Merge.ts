@@ -2,16 +2,35 @@
  * Identity resolution and survivorship: people read from any number of sources
  * become one merged person per real person.
  *
- * - **Candidate pairs** come only from blocking keys: normalized e-mail
- *   addresses, identifying phone numbers (never a shared / company main number),
- *   employee numbers, and record references (a provenance key, joined by the
- *   known cross-references). Names never create a candidate; they only raise or
- *   lower the score of a pair found by a key. A key held by more than
- *   `maxBlockSize` records is not identifying: it is skipped and reported.
- * - **Decisions**: every candidate pair gets a score with its reasons, and pairs at
- *   or above the threshold are matched. Matches are closed transitively into
- *   clusters, and the merged people are compared again until nothing more
- *   matches, so merging a merged result changes nothing.
+ * - **Candidate pairs** come from blocking keys: record references (a
+ *   provenance key, joined by the known cross-references), normalized e-mail
+ *   addresses, e-mail local parts across domains (an old domain after a
+ *   rename), identifying phone numbers without their extension (never a shared
+ *   or company main number), employee numbers, and name keys (family name +
+ *   formal given name, so `Bob` meets `Robert`; parts of compound family names;
+ *   given and family swapped; a phonetic key against typos and dropped
+ *   accents). A key held by more people than `maxBlockSize` (`maxNameBlockSize`
+ *   for names) is not identifying: it is skipped and reported.
+ * - **Scoring** is Fellegi–Sunter: each comparison (name, e-mail, phone,
+ *   employee number, department, site, source system) falls into a level, and
+ *   each level adds its weight `log2(m / u)` in bits to the prior; agreeing on a
+ *   rare value (a rare name, a number few people hold) weighs more than on a
+ *   common one. The m and u probabilities are estimated on the input itself
+ *   (u from random pairs, m by expectation–maximisation, no labels), or taken
+ *   from {@link Options.model}; inputs under 1,000 records use
+ *   {@link defaultModel}. Every decision keeps its per-comparison
+ *   {@link Contribution}s.
+ * - **Decisions**: a pair is merged when its match probability reaches the
+ *   threshold and something besides the names speaks for it (names alone never
+ *   merge). Links are applied strongest first, and two clusters join only if
+ *   every member of one is consistent with every member of the other (no two
+ *   different employee numbers, no disagreeing names without a shared e-mail
+ *   address or employee number) and the cluster stays small: clusters cannot
+ *   chain into giants. Merged clusters are compared again, until nothing more
+ *   joins, so merging a merged result with the same model changes nothing.
+ * - **Suggestions**: pairs of merged people between the suggestion threshold
+ *   and the match threshold, names-only pairs and refused links, with their
+ *   reasons, for a person to review.
  * - **Survivorship**: each single-valued field comes from the best source (field
  *   priority, then source priority, then the most recent `readAt`, then the
  *   smallest record key); custom fields likewise, per key; contact points are
@@ -23,76 +42,86 @@
  * @since 0.1.0
  */
 import type * as Person from "./Person.js"
+import * as Blocking from "./internal/merge/blocking.js"
+import * as Comparisons from "./internal/merge/comparisons.js"
+import { phoneBase } from "./internal/merge/features.js"
 import * as Keys from "./internal/merge/keys.js"
+import * as Linking from "./internal/merge/link.js"
+import * as Internal from "./internal/merge/model.js"
 import { compareStrings, sortRecords } from "./internal/merge/order.js"
 import { makeRanking } from "./internal/merge/ranking.js"
-import { type Previous, resolveWith, type Settings } from "./internal/merge/resolution.js"
+import * as Resolver from "./internal/merge/resolution.js"
 import { surviveWith } from "./internal/merge/survivorship.js"
 
+// -----------------------------------------------------------------------------
+// models
+// -----------------------------------------------------------------------------
+
 /**
- * Score contributions. A kind of key counts once per pair, however many keys of
- * that kind the two records share.
+ * One level of a comparison: its m probability (among pairs of records of one
+ * person), its u probability (among pairs of different people) and its weight
+ * `log2(m / u)` in bits.
  *
  * @since 0.1.0
  * @category models
  */
-export interface Weights {
-  /** The records share a provenance key, directly or through a cross-reference. */
-  readonly reference: number
-  /** The records share a normalized e-mail address. */
-  readonly email: number
-  /** The records share an employee number. */
-  readonly employeeNumber: number
-  /** The records share an identifying (personal, not shared) phone number. */
-  readonly phone: number
-  /** Given and family names agree (nicknames, accents, case and initials allowed). */
-  readonly nameAgree: number
-  /** One name part agrees and the other is unknown. */
-  readonly namePartial: number
-  /** Given names agree, family names differ (usually a name change). */
-  readonly familyConflict: number
-  /** Family names agree, given names differ (usually relatives sharing a number). */
-  readonly givenConflict: number
-  /** Both name parts differ. */
-  readonly nameConflict: number
+export interface Level {
+  readonly name: string
+  readonly m: number
+  readonly u: number
+  readonly weight: number
 }
 
 /**
- * The default weights. With the default threshold (0.75): a shared reference or
- * e-mail address matches whatever the names say; an employee number matches
- * unless the names disagree; a personal phone number matches only when the names
- * agree.
+ * One comparison of two records and its levels, best first. A pair where a
+ * side lacks the field gets no level and no weight.
  *
  * @since 0.1.0
- * @category constants
+ * @category models
  */
-export const defaultWeights: Weights = {
-  reference: 2,
-  email: 1.3,
-  employeeNumber: 0.8,
-  phone: 0.6,
-  nameAgree: 0.3,
-  namePartial: 0.15,
-  familyConflict: -0.2,
-  givenConflict: -0.35,
-  nameConflict: -0.5
+export interface Comparison {
+  readonly name: "name" | "email" | "emailGivenName" | "phone" | "employeeNumber" | "department" | "site" | "title" | "system"
+  readonly levels: ReadonlyArray<Level>
 }
 
 /**
- * The default matching threshold.
+ * How the model was estimated.
  *
  * @since 0.1.0
- * @category constants
+ * @category models
  */
-export const defaultThreshold = 0.75
+export interface Training {
+  readonly records: number
+  readonly candidatePairs: number
+  /** Candidate pairs used by expectation–maximisation (a deterministic sample of large inputs). */
+  readonly emPairs: number
+  /** Random pairs used to estimate the u probabilities. */
+  readonly randomPairs: number
+  /** One EM session per kind of evidence that found the pairs: pairs, expected matches, iterations. */
+  readonly sessions: ReadonlyArray<{ readonly name: string; readonly pairs: number; readonly matches: number; readonly iterations: number }>
+}
 
 /**
- * The default largest block: a key held by more records than this is skipped.
+ * A Fellegi–Sunter model: the comparisons with their m and u probabilities, the
+ * prior, and the thresholds. Returned by {@link merge} and {@link train}; pass
+ * it back as {@link Options.model} to score other records the same way.
  *
  * @since 0.1.0
- * @category constants
+ * @category models
  */
-export const defaultMaxBlockSize = 32
+export interface Model {
+  readonly comparisons: ReadonlyArray<Comparison>
+  /** log2 of the prior odds that two records are one person. */
+  readonly prior: number
+  /** Expected matching pairs per record of the data the model was estimated on. */
+  readonly matchesPerRecord: number
+  /** Match probability at or above which a pair is merged. */
+  readonly threshold: number
+  /** Probability at or above which an unmerged pair is suggested. */
+  readonly suggestionThreshold: number
+  /** Absent for {@link defaultModel}. */
+  readonly training?: Training
+}
 
 /**
  * A field survivorship can pick a source for.
@@ -115,16 +144,39 @@ export interface Options {
   readonly fieldPriority?: Partial<Record<Field, ReadonlyArray<string>>>
   /** Groups of `system:remoteId` keys known to be the same person. */
   readonly crossReferences?: ReadonlyArray<ReadonlyArray<string>>
-  /** Minimum score of a match (default {@link defaultThreshold}). */
+  /** Match probability at or above which a pair is merged (default: the model's, {@link defaultThreshold}). */
   readonly threshold?: number
-  readonly weights?: Partial<Weights>
-  /** Largest block of records sharing a key (default {@link defaultMaxBlockSize}); references are never capped. */
+  /** Probability at or above which an unmerged pair is suggested (default: the model's, {@link defaultSuggestionThreshold}). */
+  readonly suggestionThreshold?: number
+  /** A model to score with instead of estimating one on the input. */
+  readonly model?: Model
+  /** Largest block of people sharing an e-mail address, phone number or employee number (default {@link defaultMaxBlockSize}); references are never capped. */
   readonly maxBlockSize?: number
+  /** Largest block of people sharing a name key (default {@link defaultMaxNameBlockSize}). */
+  readonly maxNameBlockSize?: number
+  /** Largest cluster, in records (records of one remote record count once; default {@link defaultMaxClusterSize}). */
+  readonly maxClusterSize?: number
+}
+
+/**
+ * What one comparison contributed to a pair's match weight.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Contribution {
+  readonly comparison: string
+  readonly level: string
+  /** `log2(m / u)` plus the term-frequency adjustment, in bits. */
+  readonly weight: number
+  /** The term-frequency part of `weight`: positive for a value rarer than average, negative for a common one. */
+  readonly frequency?: number
 }
 
 /**
  * A scored decision about one candidate pair. `a` and `b` are the ids of the two
- * people compared (`a` <= `b`); in rounds after the first they are merged people.
+ * people compared (`a` <= `b`); in rounds after the first they are the ids the
+ * merged people will have.
  *
  * @since 0.1.0
  * @category models
@@ -132,11 +184,41 @@ export interface Options {
 export interface Decision {
   readonly a: string
   readonly b: string
+  /** Match weight in bits: the prior plus every contribution. */
   readonly score: number
+  /** Match probability, `1 / (1 + 2^-score)` (1 for a shared reference). */
+  readonly probability: number
   readonly matched: boolean
-  /** The shared keys (`email:…`, `phone:…`, `employeeNumber:…`, `reference:…`) and the name outcome (`name:agree`, …). */
+  /**
+   * What the two share (`reference:…`, `email:…`, `local:…`, `phone:…`,
+   * `employeeNumber:…`), the name level (`name:exact`, `name:variant`, …) and,
+   * when a pair above the threshold was not merged, why (`conflict: …`,
+   * `names only: …`).
+   */
   readonly reasons: ReadonlyArray<string>
+  readonly contributions: ReadonlyArray<Contribution>
   readonly round: number
+}
+
+/**
+ * Two merged people that may be one person, for review: their match
+ * probability was between the suggestion threshold and the match threshold,
+ * or above it but with nothing besides the names, or their link was refused
+ * as inconsistent.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Suggestion {
+  /** Ids of the two merged people (in {@link Result.people}), `a` < `b`. */
+  readonly a: string
+  readonly b: string
+  readonly score: number
+  readonly probability: number
+  readonly reasons: ReadonlyArray<string>
+  readonly contributions: ReadonlyArray<Contribution>
+  /** Why they were not merged: `below the match threshold`, `names only`, or `conflict: …`. */
+  readonly why: string
 }
 
 /**
@@ -175,14 +257,19 @@ export interface Result {
   readonly people: ReadonlyArray<Person.Person>
   /** The clusters, in the order of `people`. */
   readonly clusters: ReadonlyArray<Cluster>
+  /** Decisions on the pairs found by an identifying key, and every pair at or above the suggestion threshold. */
   readonly decisions: ReadonlyArray<Decision>
+  /** Pairs of merged people to review, strongest first. */
+  readonly suggestions: ReadonlyArray<Suggestion>
   readonly skipped: ReadonlyArray<Skipped>
-  /** Resolution rounds run (the last one matched nothing). */
+  /** Resolution rounds run (the last one joined nothing). */
   readonly rounds: number
+  /** The model the input was scored with. */
+  readonly model: Model
 }
 
 /**
- * The outcome of {@link resolve}: decisions and clusters of input indices.
+ * The outcome of {@link resolve}: decisions, suggestions and clusters of input indices.
  *
  * @since 0.1.0
  * @category models
@@ -192,7 +279,96 @@ export interface Resolution {
   readonly skipped: ReadonlyArray<Skipped>
   /** Clusters as indices into the input array; each sorted, clusters ordered by their first index. */
   readonly clusters: ReadonlyArray<ReadonlyArray<number>>
+  /** Suggestions, with `a` and `b` the ids of the people whose clusters they relate (the smallest record key of each). */
+  readonly suggestions: ReadonlyArray<Suggestion>
+  readonly model: Model
 }
+
+// -----------------------------------------------------------------------------
+// constants
+// -----------------------------------------------------------------------------
+
+/**
+ * The default match probability of {@link defaultModel}.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultThreshold: number = Resolver.DEFAULT_THRESHOLD
+
+/**
+ * The default suggestion probability of {@link defaultModel}.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultSuggestionThreshold: number = Resolver.DEFAULT_SUGGESTION_THRESHOLD
+
+/**
+ * The default largest block of identifying keys: a key held by more people than this is skipped.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMaxBlockSize = 32
+
+/**
+ * The default largest block of name keys.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMaxNameBlockSize = 32
+
+/**
+ * The default largest cluster.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMaxClusterSize = 12
+
+const toModel = (data: Internal.ModelData, threshold: number, suggestionThreshold: number): Model => ({
+  comparisons: data.comparisons.map((c) => ({
+    name: c.name as Comparison["name"],
+    levels: c.levels.map((l) => ({ name: l.name, m: l.m, u: l.u, weight: Internal.round(Math.log2(l.m / l.u)) }))
+  })),
+  prior: Internal.round(data.prior),
+  matchesPerRecord: Internal.round(data.matchesPerRecord),
+  threshold,
+  suggestionThreshold,
+  ...(data.training === undefined ? {} : { training: data.training })
+})
+
+const fromModel = (model: Model): Internal.ModelData => {
+  const byName = new Map(model.comparisons.map((c) => [c.name, c] as const))
+  return {
+    comparisons: Comparisons.comparisons.map((c) => {
+      const given = byName.get(c.name as Comparison["name"])
+      const levels = new Map(given?.levels.map((l) => [l.name, l] as const) ?? [])
+      const fallback = Internal.defaultModel.comparisons.find((d) => d.name === c.name)!
+      return {
+        name: c.name,
+        levels: c.levels.map((name, i) => {
+          const level = levels.get(name) ?? fallback.levels[i]!
+          return { name, m: level.m, u: level.u }
+        })
+      }
+    }),
+    prior: model.prior,
+    matchesPerRecord: model.matchesPerRecord,
+    training: model.training
+  }
+}
+
+/**
+ * The model used for inputs too small to estimate one (under 1,000 records):
+ * typical of a company directory merged from a few systems.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultModel: Model = toModel(Internal.defaultModel, Resolver.DEFAULT_THRESHOLD, Resolver.DEFAULT_SUGGESTION_THRESHOLD)
 
 // -----------------------------------------------------------------------------
 // keys
@@ -207,41 +383,104 @@ export interface Resolution {
 export const recordKey: (person: Person.Person) => string = Keys.recordKey
 
 /**
- * The blocking keys of a person: `reference:`, `email:`, `phone:` and
- * `employeeNumber:` keys. Shared numbers (label `main` or `shared: true`) and
- * values that could not be normalized are never keys.
+ * The blocking keys of a person: `reference:`, `email:`, `local:` (an e-mail
+ * local part on any domain), `phone:` (without the extension),
+ * `employeeNumber:` (its digits) and `name:` keys. Shared numbers (label
+ * `main` or `shared: true`) and values that could not be normalized are never
+ * keys.
  *
  * @since 0.1.0
  * @category getters
  */
 export const blockingKeys = (person: Person.Person, options?: Pick<Options, "crossReferences">): ReadonlyArray<string> => {
-  const table = Keys.emptyTable()
-  Keys.appendKeys(table, person, Keys.referenceResolver(options?.crossReferences))
-  return table.kinds.map((kind, k) => Keys.keyString(kind, table.nss[k]!, table.values[k]!))
+  const f = Resolver.features([person], options?.crossReferences)
+  const keys: Array<string> = []
+  const add = (key: string) => {
+    if (!keys.includes(key)) keys.push(key)
+  }
+  for (let k = f.refStart[0]!; k < f.refStart[1]!; k++) {
+    const ref = f.refs[k]!
+    add(ref.startsWith("\u0001") ? `reference:${ref.slice(ref.indexOf(":") + 1)}` : `reference:${ref}`)
+  }
+  for (const email of f.emails) add(`email:${email}`)
+  for (const email of f.emails) if (email.lastIndexOf("@") >= 3) add(`local:${email.slice(0, email.lastIndexOf("@"))}`)
+  for (const phone of f.phones) add(`phone:${phoneBase(phone)}`)
+  if (f.employee[0] !== "") add(`employeeNumber:${f.employee[0]!}`)
+  Blocking.nameKeys(f, 0, (a, b) => add(`name:${a}|${b}`))
+  return keys
 }
 
 // -----------------------------------------------------------------------------
 // resolution
 // -----------------------------------------------------------------------------
 
-/** The options of a resolution round, defaults applied. */
-const settings = (options: Options): Settings => ({
-  weights: { ...defaultWeights, ...options.weights },
-  threshold: options.threshold ?? defaultThreshold,
+const settings = (options: Pick<Options, "crossReferences" | "threshold" | "suggestionThreshold" | "model" | "maxBlockSize" | "maxNameBlockSize" | "maxClusterSize">): Resolver.Settings => ({
+  model: options.model === undefined ? undefined : fromModel(options.model),
+  threshold: options.threshold ?? options.model?.threshold,
+  suggestionThreshold: options.suggestionThreshold ?? options.model?.suggestionThreshold,
   maxBlockSize: options.maxBlockSize ?? defaultMaxBlockSize,
+  maxNameBlockSize: options.maxNameBlockSize ?? defaultMaxNameBlockSize,
+  maxClusterSize: options.maxClusterSize ?? defaultMaxClusterSize,
   crossReferences: options.crossReferences
 })
 
 /**
- * Scores the candidate pairs of the given people and closes the matches into
- * clusters (one round, no survivorship).
+ * Estimates a model on `people` (u from random pairs, m by
+ * expectation–maximisation on the candidate pairs), whatever their number.
  *
  * @since 0.1.0
  * @category resolution
  */
-export const resolve = (people: ReadonlyArray<Person.Person>, options: Options): Resolution => {
-  const { clusters, decisions, skipped } = resolveWith(people, settings(options), 1)
-  return { clusters, decisions, skipped }
+export const train = (people: ReadonlyArray<Person.Person>, options: Omit<Options, "sourcePriority" | "fieldPriority" | "model"> = {}): Model => {
+  const s = settings(options)
+  const data = Linking.trainOn(sortRecords(people).records, s)
+  return toModel(data, s.threshold ?? Resolver.DEFAULT_THRESHOLD, Math.min(s.threshold ?? 1, s.suggestionThreshold ?? Resolver.DEFAULT_SUGGESTION_THRESHOLD))
+}
+
+/**
+ * Resolves identities without survivorship: clusters of input indices, the
+ * decisions and the suggestions.
+ *
+ * @since 0.1.0
+ * @category resolution
+ */
+export const resolve = (people: ReadonlyArray<Person.Person>, options: Omit<Options, "sourcePriority" | "fieldPriority"> = {}): Resolution => {
+  const decorated = people.map((person, index) => ({ person, index }))
+  const sorted = sortRecords(people).records
+  // map each sorted position back to an input index (equal people are interchangeable)
+  const positions = new Map<Person.Person, Array<number>>()
+  for (const d of decorated) {
+    const list = positions.get(d.person)
+    if (list === undefined) positions.set(d.person, [d.index])
+    else list.push(d.index)
+  }
+  const inputIndex = sorted.map((person) => positions.get(person)!.shift()!)
+  const outcome = Resolver.resolveWith(sorted, settings(options))
+  const clusters = outcome.clusters.map((members) => members.map((i) => inputIndex[i]!).sort((x, y) => x - y)).sort((x, y) => x[0]! - y[0]!)
+  const ids = new Map<number, string>()
+  for (const members of outcome.clusters) ids.set(outcome.root[members[0]!]!, Resolver.clusterIdOf(sorted, members))
+  return {
+    decisions: outcome.decisions,
+    skipped: outcome.skipped,
+    clusters,
+    suggestions: outcome.suggestions.map((s) => toSuggestion(s, ids)),
+    model: toModel(outcome.model, outcome.threshold, outcome.suggestionThreshold)
+  }
+}
+
+const toSuggestion = (s: Resolver.RawSuggestion, ids: ReadonlyMap<number, string>): Suggestion => {
+  const a = ids.get(s.a)!
+  const b = ids.get(s.b)!
+  const [first, second] = a <= b ? [a, b] : [b, a]
+  return {
+    a: first,
+    b: second,
+    score: s.score,
+    probability: s.probability,
+    reasons: s.reasons,
+    contributions: s.contributions,
+    why: s.why
+  }
 }
 
 // -----------------------------------------------------------------------------
@@ -265,54 +504,108 @@ export const survive = (members: ReadonlyArray<Person.Person>, options: Options)
 /**
  * Resolves identities and merges each cluster into one person.
  *
- * Rounds: the records are resolved into clusters and merged; the merged people
- * are resolved again (their union of keys may now link them), and so on until a
- * round matches nothing. The returned people therefore never match each other,
- * which makes merging them again a no-op.
- *
  * @since 0.1.0
  * @category merging
  */
 export const merge = (people: ReadonlyArray<Person.Person>, options: Options): Result => {
-  const { records, keys: recordKeys } = sortRecords(people)
+  const { records } = sortRecords(people)
   const ranking = makeRanking(options)
-  const resolved = settings(options)
-  const decisions: Array<Decision> = []
-  const skipped: Array<Skipped> = []
-
-  let groups: Array<Array<Person.Person>> = []
-  let merged: Array<Person.Person> = []
-  let current: ReadonlyArray<Person.Person> = records
-  let currentGroups: ReadonlyArray<ReadonlyArray<Person.Person>> = records.map((r) => [r])
-  let previous: Previous | undefined
-  let round = 0
-  for (;;) {
-    round++
-    const resolution = resolveWith(current, resolved, round, previous, round === 1 ? recordKeys : undefined)
-    for (const d of resolution.decisions) decisions.push(d)
-    if (round === 1) for (const s of resolution.skipped) skipped.push(s)
-    const matchedNothing = resolution.clusters.length === current.length
-    if (round > 1 && matchedNothing) break
-    groups = resolution.clusters.map((cluster) => cluster.flatMap((i) => currentGroups[i]!))
-    // after the first round a person that matched nothing is already merged: merging it alone changes nothing
-    merged = resolution.clusters.map((cluster, c) =>
-      round > 1 && cluster.length === 1 ? current[cluster[0]!]! : surviveWith(groups[c]!, ranking)
-    )
-    const order = merged.map((_, i) => i).sort((x, y) => compareStrings(merged[x]!.id, merged[y]!.id))
-    groups = order.map((i) => groups[i]!)
-    merged = order.map((i) => merged[i]!)
-    // a first round that matched nothing leaves every record alone: its keys, and so its decisions, cannot change
-    if (matchedNothing) break
-    const changed = resolution.clusters.map((cluster) => cluster.length > 1)
-    previous = { changed: order.map((i) => changed[i]!), skippedKeys: resolution.skippedKeys }
-    current = merged
-    currentGroups = groups
+  const outcome = Resolver.resolveWith(records, settings(options))
+  const merged = outcome.clusters.map((members) => {
+    const group = members.map((i) => records[i]!)
+    return { group, person: surviveWith(group, ranking), root: outcome.root[members[0]!]! }
+  })
+  merged.sort((x, y) => compareStrings(x.person.id, y.person.id))
+  const ids = new Map(merged.map((m) => [m.root, m.person.id] as const))
+  const suggestions = outcome.suggestions.map((s) => toSuggestion(s, ids))
+  suggestions.sort((x, y) => y.score - x.score || compareStrings(x.a, y.a) || compareStrings(x.b, y.b))
+  return {
+    people: merged.map((m) => m.person),
+    clusters: merged.map((m) => ({ id: m.person.id, members: m.group.map((p) => p.id).sort(compareStrings), person: m.person })),
+    decisions: outcome.decisions,
+    suggestions,
+    skipped: outcome.skipped,
+    rounds: outcome.rounds,
+    model: toModel(outcome.model, outcome.threshold, outcome.suggestionThreshold)
   }
+}
 
-  const clusters: Array<Cluster> = merged.map((person, i) => ({
-    id: person.id,
-    members: groups[i]!.map((p) => p.id).sort(compareStrings),
-    person
-  }))
-  return { people: merged, clusters, decisions, skipped, rounds: round }
+// -----------------------------------------------------------------------------
+// linking
+// -----------------------------------------------------------------------------
+
+/**
+ * Options of {@link link}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type LinkOptions = Omit<Options, "sourcePriority" | "fieldPriority" | "maxClusterSize">
+
+/**
+ * A link between a left person and a right person.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Link {
+  /** Id of the left person. */
+  readonly left: string
+  /** Id of the right person. */
+  readonly right: string
+  readonly score: number
+  readonly probability: number
+  /** As in {@link Decision.reasons}. */
+  readonly reasons: ReadonlyArray<string>
+  readonly contributions: ReadonlyArray<Contribution>
+}
+
+/**
+ * A possible link, for review, and why it was not made.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LinkSuggestion extends Link {
+  /** `below the match threshold`, `names only`, `conflict: …`, or `ambiguous: …` (another link is as likely). */
+  readonly why: string
+}
+
+/**
+ * The outcome of {@link link}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LinkResult {
+  /** Confident one-to-one links, sorted by left id. */
+  readonly matches: ReadonlyArray<Link>
+  /** Possible links not made, strongest first. */
+  readonly suggestions: ReadonlyArray<LinkSuggestion>
+  /** Ids of the left people without a confident link, sorted. */
+  readonly unmatchedLeft: ReadonlyArray<string>
+  /** Ids of the right people without a confident link, sorted. */
+  readonly unmatchedRight: ReadonlyArray<string>
+  readonly model: Model
+}
+
+/**
+ * Matches the people of one source (`left`, e.g. a directory) to the people of
+ * another (`right`, e.g. a People system) through the same resolution as
+ * {@link merge}: the same candidate keys, comparisons and model (estimated on
+ * both sides together unless {@link Options.model} is given), and a shared
+ * reference (`crossReferences`, e.g. a stored sync cross-reference) is a
+ * certain link. Each person is linked at most once: links are made strongest
+ * first, and a link is confident only when its probability reaches the
+ * threshold, it is corroborated by more than names, and no other link of
+ * either person comes close (within 2 bits). Everything else above the
+ * suggestion threshold is a suggestion, never acted on without confirmation.
+ *
+ * @since 0.1.0
+ * @category linking
+ */
+export const link = (left: ReadonlyArray<Person.Person>, right: ReadonlyArray<Person.Person>, options: LinkOptions = {}): LinkResult => {
+  const s = settings(options)
+  const outcome = Linking.linkWith(left, right, s)
+  return { ...outcome, model: toModel(outcome.model, outcome.threshold, outcome.suggestionThreshold) }
 }

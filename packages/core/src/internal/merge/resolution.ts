@@ -1,295 +1,294 @@
 /**
- * Identity resolution, one round: blocks of people sharing a key, a scored
- * decision for every candidate pair, and union-find over the matches. A later
- * round only decides the pairs that the previous round's merges can change.
+ * Identity resolution: features, blocks, the model (given, trained on the
+ * input, or the defaults for small inputs), scored candidate pairs, and
+ * clusters that cannot chain, in rounds until nothing more joins.
+ *
+ * Round 1 compares the records (records sharing a reference are one cluster
+ * from the start). Each later round compares the clusters of the blocks that
+ * hold a cluster that changed, level by level at its best over their members,
+ * with the holders of each value counted in clusters: merging the result again
+ * with the same model therefore finds nothing more.
  *
  * @internal
  */
-import type { Decision, Resolution, Skipped, Weights } from "../../Merge.js"
+import type { Contribution, Decision, Skipped } from "../../Merge.js"
 import type * as Person from "../../Person.js"
-import { appendKeys, EMAIL, emptyTable, keyString, kindOfNamespace, NS_CROSS, PHONE, REFERENCE, referenceResolver } from "./keys.js"
-import * as Names from "./names.js"
+import * as Blocking from "./blocking.js"
+import { Clusters, compareClusters } from "./clustering.js"
+import * as C from "./comparisons.js"
+import { extract, type Features, referenceReason } from "./features.js"
+import { referenceResolver } from "./keys.js"
+import * as Model from "./model.js"
 import { compareStrings } from "./order.js"
-import { nameReasons, nameWeight } from "./scoring.js"
 
-/**
- * What a later round knows from the previous one: which people changed (were
- * merged) and which keys were skipped. A pair of unchanged people sharing only
- * keys that were not skipped before was already decided (unmatched) with the
- * same score, so it is not decided again.
- *
- * @internal
- */
-export interface Previous {
-  readonly changed: ReadonlyArray<boolean>
-  /** Skipped keys: namespace → values. */
-  readonly skippedKeys: ReadonlyMap<string, ReadonlySet<string>>
-}
+/** Inputs smaller than this use the default model instead of training one. @internal */
+export const MIN_TRAINING_RECORDS = 1000
 
-const addTo = (map: Map<string, Set<string>>, ns: string, value: string) => {
-  const set = map.get(ns)
-  if (set === undefined) map.set(ns, new Set([value]))
-  else set.add(value)
-}
-
-/**
- * The options of {@link resolveWith}, defaults applied.
- *
- * @internal
- */
+/** @internal */
 export interface Settings {
-  readonly weights: Weights
-  readonly threshold: number
+  readonly model: Model.ModelData | undefined
+  readonly threshold: number | undefined
+  readonly suggestionThreshold: number | undefined
   readonly maxBlockSize: number
+  readonly maxNameBlockSize: number
+  readonly maxClusterSize: number
   readonly crossReferences: ReadonlyArray<ReadonlyArray<string>> | undefined
 }
 
+/** A pair of final clusters worth a look, with the evidence. @internal */
+export interface RawSuggestion {
+  /** Roots of the two final clusters (a < b). */
+  readonly a: number
+  readonly b: number
+  readonly score: number
+  readonly probability: number
+  readonly reasons: ReadonlyArray<string>
+  readonly contributions: ReadonlyArray<Contribution>
+  readonly why: string
+}
+
+/** @internal */
+export interface Outcome {
+  /** Clusters of indices into the input, each sorted, ordered by their first index. */
+  readonly clusters: Array<Array<number>>
+  /** The final root of each input. */
+  readonly root: Int32Array
+  readonly decisions: Array<Decision>
+  readonly suggestions: Array<RawSuggestion>
+  readonly skipped: Array<Skipped>
+  readonly rounds: number
+  readonly model: Model.ModelData
+  readonly threshold: number
+  readonly suggestionThreshold: number
+}
+
+/** The default match and suggestion probabilities. @internal */
+export const DEFAULT_THRESHOLD = 0.98
+/** @internal */
+export const DEFAULT_SUGGESTION_THRESHOLD = 0.5
+
+/** The id of a cluster, as survivorship names the merged person: its smallest provenance key, else its smallest id. @internal */
+export const clusterIdOf = (people: ReadonlyArray<Person.Person>, members: ReadonlyArray<number>): string => {
+  let best: string | undefined
+  let bestId: string | undefined
+  for (const m of members) {
+    const person = people[m]!
+    for (const p of person.provenance) {
+      const key = p.key
+      if (best === undefined || key < best) best = key
+    }
+    if (bestId === undefined || person.id < bestId) bestId = person.id
+  }
+  return best ?? bestId ?? ""
+}
+
+interface Pending {
+  readonly a: number
+  readonly b: number
+  readonly weight: number
+  /** Index of its decision, or -1 when not reported. */
+  readonly decision: number
+}
+
+const identifying = (cmp: C.Comparison): boolean =>
+  C.emailLevel(cmp) <= C.E_ALIAS || cmp.levels[C.PHONE]! <= C.P_BASE || cmp.levels[C.EMPLOYEE] === C.K_EXACT
+
 /**
- * One resolution round: finds the candidate pairs through the blocks of shared
- * keys, scores them and closes the matches into clusters of indices.
+ * Resolves `people`, which must be in canonical order (the result depends only
+ * on that order).
  *
  * @internal
  */
-export const resolveWith = (
-  people: ReadonlyArray<Person.Person>,
-  settings: Settings,
-  round: number,
-  previous?: Previous,
-  /** The record keys of `people`, when `people` is sorted by them. */
-  sortedKeys?: ReadonlyArray<string>
-): Resolution & { readonly skippedKeys: ReadonlyMap<string, ReadonlySet<string>> } => {
-  const { weights, threshold, maxBlockSize } = settings
-  const cross = referenceResolver(settings.crossReferences)
+export const resolveWith = (people: ReadonlyArray<Person.Person>, settings: Settings): Outcome => {
   const n = people.length
+  const f = extract(people, referenceResolver(settings.crossReferences))
+  const blocks = Blocking.build(f, settings.maxBlockSize, settings.maxNameBlockSize)
+  const clusters = new Clusters(n)
+  for (const code of blocks.references) {
+    const i = Math.floor(code / n)
+    clusters.joinCertain(i, code - i * n)
+  }
+  let roots = clusters.roots()
+  let blocked = Blocking.round(f, blocks, roots, undefined)
+  const skipped: Array<Skipped> = blocked.skipped.map((s) => ({
+    key: s.key,
+    size: s.size,
+    reason: `held by ${s.size} people (more than ${s.key.startsWith("name:") ? settings.maxNameBlockSize : settings.maxBlockSize}): not identifying`
+  }))
 
-  const table = emptyTable()
-  const { kinds, nss, values } = table
-  const start = new Int32Array(n + 1)
-  for (let i = 0; i < n; i++) {
-    start[i] = kinds.length
-    appendKeys(table, people[i]!, cross)
-  }
-  start[n] = kinds.length
-  // blocks: namespace → value → the people holding the key (one index, or several)
-  const blocks = new Map<string, Map<string, number | Array<number>>>()
-  const innerOf = (ns: string): Map<string, number | Array<number>> => {
-    let inner = blocks.get(ns)
-    if (inner === undefined) {
-      inner = new Map()
-      blocks.set(ns, inner)
-    }
-    return inner
-  }
-  const insert = (i: number, ns: string, value: string) => {
-    const inner = innerOf(ns)
-    const block = inner.get(value)
-    if (block === undefined) inner.set(value, i)
-    else if (typeof block === "number") inner.set(value, [block, i])
-    else block.push(i)
-  }
-  if (previous === undefined && sortedKeys !== undefined) {
-    // Sorted by record key, the plain reference of a person read from one record (its
-    // only provenance key, not cross-referenced) can only be shared within its run of
-    // equal record keys: those references skip the map unless another person holds them.
-    const plain = (i: number, k: number) => kinds[k] === REFERENCE && nss[k] !== NS_CROSS && people[i]!.provenance.length === 1
-    for (let i = 0; i < n; i++) {
-      for (let k = start[i]!; k < start[i + 1]!; k++) if (kinds[k] === REFERENCE && !plain(i, k)) insert(i, nss[k]!, values[k]!)
-    }
-    let runStart = 0
-    for (let i = 0; i < n; i++) {
-      if (i > 0 && sortedKeys[i] !== sortedKeys[i - 1]) runStart = i
-      for (let k = start[i]!; k < start[i + 1]!; k++) {
-        if (kinds[k] !== REFERENCE) {
-          insert(i, nss[k]!, values[k]!)
-          continue
-        }
-        if (!plain(i, k)) continue
-        const ns = nss[k]!
-        const value = values[k]!
-        let shared = blocks.get(ns)?.has(value) === true
-        for (let m = runStart; !shared && m < i; m++) {
-          for (let q = start[m]!; q < start[m + 1]!; q++) {
-            if (values[q] === value && nss[q] === ns && kinds[q] === REFERENCE) {
-              shared = true
-              if (blocks.get(ns)?.has(value) !== true) insert(m, ns, value)
-              break
-            }
-          }
-        }
-        if (shared) insert(i, ns, value)
-      }
-    }
-  } else if (previous === undefined) {
-    for (let i = 0; i < n; i++) for (let k = start[i]!; k < start[i + 1]!; k++) insert(i, nss[k]!, values[k]!)
-  } else {
-    // in a later round only the keys of changed people, and the keys skipped before,
-    // can give new pairs: unchanged people only join the blocks of those keys
-    for (const [ns, skippedValues] of previous.skippedKeys) {
-      const inner = innerOf(ns)
-      for (const value of skippedValues) inner.set(value, [])
-    }
-    for (let i = 0; i < n; i++) {
-      if (previous.changed[i]) for (let k = start[i]!; k < start[i + 1]!; k++) insert(i, nss[k]!, values[k]!)
-    }
-    for (let i = 0; i < n; i++) {
-      if (previous.changed[i]) continue
-      for (let k = start[i]!; k < start[i + 1]!; k++) {
-        const inner = blocks.get(nss[k]!)
-        if (inner === undefined) continue
-        const value = values[k]!
-        const block = inner.get(value)
-        if (block === undefined) continue
-        if (typeof block === "number") inner.set(value, [block, i])
-        else block.push(i)
-      }
-    }
-  }
-
-  const skipped: Array<Skipped> = []
-  const skippedKeys = new Map<string, Set<string>>()
-  const skippedBlocks = new Set<Array<number>>()
-  for (const [ns, inner] of blocks) {
-    if (kindOfNamespace(ns) === REFERENCE) continue
-    for (const [value, block] of inner) {
-      if (typeof block === "number" || block.length <= maxBlockSize) continue
-      const key = keyString(kindOfNamespace(ns), ns, value)
-      skippedBlocks.add(block)
-      addTo(skippedKeys, ns, value)
-      skipped.push({ key, size: block.length, reason: `held by ${block.length} records (more than ${maxBlockSize}): not identifying` })
-    }
-  }
-  skipped.sort((x, y) => compareStrings(x.key, y.key))
-  // which entries of the key table are skipped keys
-  const skippedEntry = new Uint8Array(kinds.length)
-  for (const [ns, skippedValues] of skippedKeys) {
-    const inner = blocks.get(ns)!
-    for (const value of skippedValues) {
-      for (const i of inner.get(value) as Array<number>) {
-        for (let k = start[i]!; k < start[i + 1]!; k++) if (values[k] === value && nss[k] === ns) skippedEntry[k] = 1
-      }
-    }
-  }
-  const wasSkipped = (ns: string, value: string): boolean => previous?.skippedKeys.get(ns)?.has(value) === true
-
-  const names: Array<Names.NameParts | undefined> = new Array(n)
-  const nameOf = (i: number): Names.NameParts => (names[i] ??= Names.parts(people[i]!.name))
-
-  const parent = new Int32Array(n)
-  for (let i = 0; i < n; i++) parent[i] = i
-  const find = (i: number): number => {
-    let root = i
-    while (parent[root] !== root) root = parent[root]!
-    while (parent[i] !== root) {
-      const up = parent[i]!
-      parent[i] = root
-      i = up
-    }
-    return root
-  }
-  const union = (i: number, j: number) => {
-    const a = find(i)
-    const b = find(j)
-    if (a < b) parent[b] = a
-    else if (b < a) parent[a] = b
-  }
+  const left: Array<number> = []
+  const right: Array<number> = []
+  const scratch = C.makeComparison()
+  const defaultScorer = Model.scorer(Model.defaultModel, n, blocked.sameValuePairs)
+  const model = settings.model ?? (n >= MIN_TRAINING_RECORDS
+    ? Model.train(f, blocked.pairs, blocked.sameValuePairs, (a, b, out) =>
+      compareClusters(f, clusters, a, b, defaultScorer.levelWeight, out, scratch, left, right))
+    : Model.defaultModel)
+  const threshold = settings.threshold ?? DEFAULT_THRESHOLD
+  const suggestionThreshold = Math.min(threshold, settings.suggestionThreshold ?? DEFAULT_SUGGESTION_THRESHOLD)
+  const matchWeight = Model.weightOf(threshold)
+  const suggestionWeight = Model.weightOf(suggestionThreshold)
 
   const decisions: Array<Decision> = []
-  const shared: Array<number> = []
-  /**
-   * Decides the pair (i, j) found in the block `ns`/`value`, unless another block
-   * is designated for it: the first shared key (in i's order) that is not
-   * skipped, and for two unchanged people in a later round, that was skipped
-   * before.
-   */
-  const decide = (i: number, j: number, ns: string, value: string, onlyNew: boolean, force: boolean) => {
-    if (j < i) {
-      // one orientation per pair, whatever the order of the block
-      const t = i
-      i = j
-      j = t
+  const clusterIds = new Map<number, string>()
+  const idOf = (root: number, round: number): string => {
+    if (round === 1 && clusters.isSingleton(root)) return people[root]!.id
+    let id = clusterIds.get(root)
+    if (id === undefined) {
+      id = clusterIdOf(people, clusters.members(root, left))
+      clusterIds.set(root, id)
     }
-    shared.length = 0
-    let designated: number | undefined
-    const jFrom = start[j]!
-    const jTo = start[j + 1]!
-    for (let k = start[i]!; k < start[i + 1]!; k++) {
-      const kkind = kinds[k]!
-      const kns = nss[k]!
-      const kvalue = values[k]!
-      let inJ = false
-      for (let m = jFrom; m < jTo; m++) {
-        if (values[m] === kvalue && nss[m] === kns && kinds[m] === kkind) {
-          inJ = true
-          break
-        }
-      }
-      if (!inJ || skippedEntry[k] === 1) continue
-      if (designated === undefined && (!onlyNew || wasSkipped(kns, kvalue))) designated = k
-      shared.push(k)
-    }
-    if (!force && (designated === undefined || nss[designated] !== ns || values[designated] !== value)) return
-    let reference = false
-    let email = false
-    let employee = false
-    let phone = false
-    const reasons: Array<string> = []
-    for (const k of shared) {
-      const kind = kinds[k]!
-      if (kind === REFERENCE) reference = true
-      else if (kind === EMAIL) email = true
-      else if (kind === PHONE) phone = true
-      else employee = true
-      reasons.push(keyString(kind, nss[k]!, values[k]!))
-    }
-    reasons.sort(compareStrings)
-    const outcome = Names.compare(nameOf(i), nameOf(j))
-    reasons.push(nameReasons[outcome])
-    let score = 0
-    if (reference) score += weights.reference
-    if (email) score += weights.email
-    if (employee) score += weights.employeeNumber
-    if (phone) score += weights.phone
-    score += nameWeight(outcome, weights)
-    score = Math.round(score * 1e6) / 1e6
-    const matched = score >= threshold
-    if (matched) union(i, j)
-    const idA = people[i]!.id
-    const idB = people[j]!.id
-    decisions.push(
-      idA <= idB
-        ? { a: idA, b: idB, score, matched, reasons, round }
-        : { a: idB, b: idA, score, matched, reasons, round }
-    )
+    return id
+  }
+  const cmp = C.makeComparison()
+  const reasonsOf = (a: number, b: number, extra: ReadonlyArray<string>): Array<string> => {
+    const shared = new Set<string>()
+    for (const x of clusters.members(a, [])) for (const y of clusters.members(b, [])) for (const v of C.sharedValues(f, x, y)) shared.add(v)
+    return [...[...shared].sort(compareStrings), `name:${levelName(C.NAME, cmp.levels[C.NAME]!)}`, ...extra]
   }
 
-  for (const [ns, inner] of blocks) {
-    for (const [value, block] of inner) {
-      if (typeof block === "number" || skippedBlocks.has(block)) continue
-      const everyPair = previous === undefined || wasSkipped(ns, value)
-      if (!everyPair && !block.some((i) => previous!.changed[i])) continue
-      if (block.length > maxBlockSize) {
-        // an oversized reference block: every record is the same record; link each to the first
-        for (let k = 1; k < block.length; k++) decide(block[0]!, block[k]!, ns, value, false, true)
-        continue
-      }
-      for (let x = 0; x < block.length; x++) {
-        for (let y = x + 1; y < block.length; y++) {
-          const i = block[x]!
-          const j = block[y]!
-          const onlyNew = previous !== undefined && !previous.changed[i] && !previous.changed[j]
-          if (onlyNew && !everyPair) continue
-          decide(i, j, ns, value, onlyNew, false)
-        }
-      }
+  // references: certain links, reported with the evidence the model sees
+  {
+    const scorer = Model.scorer(model, n, blocked.sameValuePairs)
+    for (const code of blocks.references) {
+      const i = Math.floor(code / n)
+      const j = code - i * n
+      C.compare(f, i, j, cmp)
+      const ref = blocks.referenceKeys.get(code)
+      const weight = Model.round(scorer.weight(cmp))
+      const idA = people[i]!.id
+      const idB = people[j]!.id
+      const [a, b] = idA <= idB ? [idA, idB] : [idB, idA]
+      decisions.push({
+        a,
+        b,
+        score: weight,
+        probability: 1,
+        matched: true,
+        reasons: [ref === undefined ? "reference" : referenceReason(ref), ...C.sharedValues(f, i, j), `name:${levelName(C.NAME, cmp.levels[C.NAME]!)}`],
+        contributions: scorer.contributions(cmp),
+        round: 1
+      })
     }
   }
 
-  const byRoot = new Map<number, Array<number>>()
+  const suggestions = new Map<number, { a: number; b: number; why: string }>()
+  let round = 0
+  let clusterCount = 0
+  for (let r = 0; r < n; r++) if (roots[r] === r) clusterCount++
+  for (;;) {
+    round++
+    clusterIds.clear()
+    const scorer = Model.scorer(model, clusterCount, blocked.sameValuePairs)
+    const pending: Array<Pending> = []
+    const pairs = blocked.pairs
+    for (let p = 0; p < pairs.length; p++) {
+      const code = pairs[p]!
+      const a = Math.floor(code / n)
+      const b = code - a * n
+      compareClusters(f, clusters, a, b, scorer.levelWeight, cmp, scratch, left, right)
+      const weight = scorer.weight(cmp)
+      const report = weight >= suggestionWeight || identifying(cmp)
+      const corroborated = scorer.corroborated(cmp)
+      const above = weight >= matchWeight
+      let decision = -1
+      if (report) {
+        decision = decisions.length
+        const idA = idOf(a, round)
+        const idB = idOf(b, round)
+        const [first, second] = idA <= idB ? [idA, idB] : [idB, idA]
+        decisions.push({
+          a: first,
+          b: second,
+          score: Model.round(weight),
+          probability: Model.round(Model.probability(weight)),
+          matched: false,
+          reasons: reasonsOf(a, b, above && !corroborated ? ["names only: not merged without other evidence"] : []),
+          contributions: scorer.contributions(cmp),
+          round
+        })
+      }
+      if (above && corroborated) pending.push({ a, b, weight, decision })
+      else if (weight >= suggestionWeight) suggestions.set(code, { a, b, why: above ? "names only" : "below the match threshold" })
+    }
+    pending.sort((x, y) => y.weight - x.weight || x.a - y.a || x.b - y.b)
+    const changed = new Uint8Array(n)
+    let joined = 0
+    for (const edge of pending) {
+      const ra = clusters.find(edge.a)
+      const rb = clusters.find(edge.b)
+      let refusal: string | undefined
+      if (ra !== rb) {
+        refusal = clusters.tryJoin(f, ra, rb, settings.maxClusterSize, left, right)
+        if (refusal === undefined) {
+          joined++
+          changed[clusters.find(ra)] = 1
+        }
+      }
+      if (refusal !== undefined) suggestions.set(edge.a * n + edge.b, { a: edge.a, b: edge.b, why: `conflict: ${refusal}` })
+      if (edge.decision >= 0) {
+        const d = decisions[edge.decision]!
+        decisions[edge.decision] = refusal === undefined ? { ...d, matched: true } : { ...d, reasons: [...d.reasons, `conflict: ${refusal}`] }
+      }
+    }
+    if (joined === 0) break
+    clusterCount -= joined
+    roots = clusters.roots()
+    for (let i = 0; i < n; i++) if (changed[i] === 1) changed[roots[i]!] = 1
+    blocked = Blocking.round(f, blocks, roots, changed)
+  }
+
+  // suggestions between final clusters: the strongest evidence between them
+  const finalScorer = Model.scorer(model, clusterCount, blocked.sameValuePairs)
+  const byPair = new Map<number, { a: number; b: number; why: string }>()
+  for (const s of suggestions.values()) {
+    const a = clusters.find(s.a)
+    const b = clusters.find(s.b)
+    if (a === b) continue
+    const code = a < b ? a * n + b : b * n + a
+    const previous = byPair.get(code)
+    if (previous === undefined || (previous.why === "below the match threshold" && s.why !== previous.why)) byPair.set(code, { a: Math.min(a, b), b: Math.max(a, b), why: s.why })
+  }
+  const raw: Array<RawSuggestion> = []
+  for (const code of [...byPair.keys()].sort((x, y) => x - y)) {
+    const s = byPair.get(code)!
+    compareClusters(f, clusters, s.a, s.b, finalScorer.levelWeight, cmp, scratch, left, right)
+    const weight = finalScorer.weight(cmp)
+    if (weight < suggestionWeight) continue
+    raw.push({
+      a: s.a,
+      b: s.b,
+      score: Model.round(weight),
+      probability: Model.round(Model.probability(weight)),
+      reasons: reasonsOf(s.a, s.b, []),
+      contributions: finalScorer.contributions(cmp),
+      why: s.why
+    })
+  }
+
+  roots = clusters.roots()
+  const grouped = new Map<number, Array<number>>()
   for (let i = 0; i < n; i++) {
-    const root = find(i)
-    const cluster = byRoot.get(root)
-    if (cluster === undefined) byRoot.set(root, [i])
-    else cluster.push(i)
+    const list = grouped.get(roots[i]!)
+    if (list === undefined) grouped.set(roots[i]!, [i])
+    else list.push(i)
   }
-  return { decisions, skipped, skippedKeys, clusters: Array.from(byRoot.values()) }
+  decisions.sort((x, y) => x.round - y.round || compareStrings(x.a, y.a) || compareStrings(x.b, y.b))
+  return {
+    clusters: Array.from(grouped.values()),
+    root: roots,
+    decisions,
+    suggestions: raw,
+    skipped,
+    rounds: round,
+    model,
+    threshold,
+    suggestionThreshold
+  }
 }
+
+const levelName = (c: number, level: number): string => C.comparisons[c]!.levels[level] ?? "unknown"
+
+/** The features of `people` (for linking). @internal */
+export const features = (people: ReadonlyArray<Person.Person>, crossReferences: ReadonlyArray<ReadonlyArray<string>> | undefined): Features =>
+  extract(people, referenceResolver(crossReferences))
