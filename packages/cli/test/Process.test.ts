@@ -3,7 +3,8 @@
  * loopback: two syncs on one state file, and an interrupted sync.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import * as HostileProxy from "@unified-people/testkit/HostileProxy"
+import { Deferred, Effect } from "effect"
 import * as ChildProcess from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -65,11 +66,15 @@ describe("unified-people processes", () => {
     Effect.gen(function*() {
       const env = yield* setup({ size: 60 })
       const state = yield* tempState
-      // slow writes keep the first run applying while the second starts
-      yield* env.people.faults.inject({ fault: { _tag: "Latency", millis: 30 }, method: "POST", times: 100_000 })
-      const first = start(env.env, ["sync", "--state", state, "-q"])
+      // the first run's first write is held at a gate until the second run has given up
+      const gate = yield* Deferred.make<void>()
+      const proxy = yield* HostileProxy.make({ target: env.people.url })
+      yield* proxy.add({ name: "gate", method: "POST", after: Deferred.await(gate) })
+      const viaProxy = { ...env.env, PEOPLE_CONTACTS_BASE_URL: proxy.through(env.people.baseUrl) }
+      const first = start(viaProxy, ["sync", "--state", state, "-q"])
       yield* until(first, () => writes(env.people).length > 0)
-      const second = yield* start(env.env, ["sync", "--state", state, "-q"]).done
+      const second = yield* start(viaProxy, ["sync", "--state", state, "-q"]).done
+      yield* Deferred.succeed(gate, undefined)
       expect(second.code).toBe(5)
       expect(second.stderr).toMatch(
         new RegExp(`^Error: the sync state is in use by ${os.hostname()}:${first.child.pid} \\(started \\d+ s ago, last heartbeat \\d+ s ago\\)`)
@@ -80,7 +85,6 @@ describe("unified-people processes", () => {
       expect(duplicates(env.people)).toEqual([])
       const created = writes(env.people).length
       // the lease was released: a third run goes, and finds nothing to do
-      yield* env.people.faults.clear
       const third = yield* start(env.env, ["sync", "--state", state, "-q", "--full"]).done
       expect(third.code).toBe(0)
       expect(third.stdout).toMatch(/Planned: 0 to create, 0 to update, 0 to delete/)

@@ -129,19 +129,23 @@ const applyPerson = (env: Env, plan: Sync.PersonPlan, tally: Tally, lease: SyncS
         complete = false
         break
       }
-      // a write and its state record are one step: an interruption waits for both
-      const result = yield* Effect.either(Effect.uninterruptible(write(env, action)))
-      if (result._tag === "Left") {
-        if (result.left._tag === "SyncStateError") return yield* result.left
-        complete = false
-        yield* failed(env, tally, action, result.left)
-        continue
-      }
-      tally.consecutiveFailures = 0
-      if (action._tag === "Create") tally.created++
-      else if (action._tag === "Update") tally.updated++
-      else tally.deleted++
-      yield* env.meter.tick((c) => c.writes++)
+      // a write, its state record and its count are one step: an interruption waits for all three
+      const ok = yield* Effect.uninterruptible(
+        Effect.either(write(env, action)).pipe(
+          Effect.flatMap((result) => {
+            if (result._tag === "Left") {
+              if (result.left._tag === "SyncStateError") return Effect.fail(result.left)
+              return Effect.as(failed(env, tally, action, result.left), false)
+            }
+            tally.consecutiveFailures = 0
+            if (action._tag === "Create") tally.created++
+            else if (action._tag === "Update") tally.updated++
+            else tally.deleted++
+            return Effect.as(env.meter.bump((c) => c.writes++), true)
+          })
+        )
+      )
+      if (!ok) complete = false
     }
     if (!complete) {
       if (tally.stopped !== undefined && plan.actions.length > 0 && !tally.failures.some((f) => f.sourceId === plan.sourceId)) {
