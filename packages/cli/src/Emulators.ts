@@ -50,6 +50,8 @@ export interface Options {
   readonly rateLimitMargin?: (windowMillis: number) => number
   /** Share of directory users given a personal fax line (a `FaxOnly` direct number, default 0.1). */
   readonly faxShare?: number
+  /** The largest directory page the RingCentral emulator answers (default 2000): smaller pages make reads span pages. */
+  readonly directoryPageSize?: number
 }
 
 /**
@@ -127,7 +129,8 @@ export const start = (
       size: options.size ?? 200,
       seed,
       scale,
-      federatedShare: options.federatedShare ?? 0
+      federatedShare: options.federatedShare ?? 0,
+      ...(options.directoryPageSize === undefined ? {} : { maxPerPage: options.directoryPageSize })
     })
     const people = yield* PeopleEmulator.serve({ people: 0, seed, rateLimitScale: scale })
     const company = seedPeople(ringcentral, people, options)
