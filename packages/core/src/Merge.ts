@@ -115,6 +115,14 @@ export interface Model {
   readonly prior: number
   /** Expected matching pairs per record of the data the model was estimated on. */
   readonly matchesPerRecord: number
+  /**
+   * The average chance that two records share a name (family + formal given
+   * name), an e-mail address, a phone number or an employee number, on the
+   * data the model was estimated on. Agreeing on a value rarer than that
+   * weighs more, on a more common one less (term frequencies). Absent in
+   * {@link defaultModel}: no adjustment.
+   */
+  readonly frequencies?: { readonly name: number; readonly email: number; readonly phone: number; readonly employeeNumber: number }
   /** Match probability at or above which a pair is merged. */
   readonly threshold: number
   /** Probability at or above which an unmerged pair is suggested. */
@@ -279,7 +287,7 @@ export interface Resolution {
   readonly skipped: ReadonlyArray<Skipped>
   /** Clusters as indices into the input array; each sorted, clusters ordered by their first index. */
   readonly clusters: ReadonlyArray<ReadonlyArray<number>>
-  /** Suggestions, with `a` and `b` the ids of the people whose clusters they relate (the smallest record key of each). */
+  /** Suggestions, with `a` and `b` the ids the merged people of the two clusters would have. */
   readonly suggestions: ReadonlyArray<Suggestion>
   readonly model: Model
 }
@@ -333,8 +341,9 @@ const toModel = (data: Internal.ModelData, threshold: number, suggestionThreshol
     name: c.name as Comparison["name"],
     levels: c.levels.map((l) => ({ name: l.name, m: l.m, u: l.u, weight: Internal.round(Math.log2(l.m / l.u)) }))
   })),
-  prior: Internal.round(data.prior),
+  prior: data.prior,
   matchesPerRecord: Internal.round(data.matchesPerRecord),
+  ...(data.frequencies === undefined ? {} : { frequencies: data.frequencies }),
   threshold,
   suggestionThreshold,
   ...(data.training === undefined ? {} : { training: data.training })
@@ -357,6 +366,7 @@ const fromModel = (model: Model): Internal.ModelData => {
     }),
     prior: model.prior,
     matchesPerRecord: model.matchesPerRecord,
+    frequencies: model.frequencies,
     training: model.training
   }
 }
@@ -414,15 +424,21 @@ export const blockingKeys = (person: Person.Person, options?: Pick<Options, "cro
 // resolution
 // -----------------------------------------------------------------------------
 
-const settings = (options: Pick<Options, "crossReferences" | "threshold" | "suggestionThreshold" | "model" | "maxBlockSize" | "maxNameBlockSize" | "maxClusterSize">): Resolver.Settings => ({
+const settings = (
+  options: Pick<Options, "crossReferences" | "threshold" | "suggestionThreshold" | "model" | "maxBlockSize" | "maxNameBlockSize" | "maxClusterSize"> & Partial<Pick<Options, "sourcePriority" | "fieldPriority">>
+): Resolver.Settings => {
+  const ranking = makeRanking({ sourcePriority: options.sourcePriority ?? [], ...(options.fieldPriority === undefined ? {} : { fieldPriority: options.fieldPriority }) })
+  return {
   model: options.model === undefined ? undefined : fromModel(options.model),
   threshold: options.threshold ?? options.model?.threshold,
   suggestionThreshold: options.suggestionThreshold ?? options.model?.suggestionThreshold,
   maxBlockSize: options.maxBlockSize ?? defaultMaxBlockSize,
   maxNameBlockSize: options.maxNameBlockSize ?? defaultMaxNameBlockSize,
   maxClusterSize: options.maxClusterSize ?? defaultMaxClusterSize,
-  crossReferences: options.crossReferences
-})
+  crossReferences: options.crossReferences,
+  survive: (records) => surviveWith(records, ranking)
+  }
+}
 
 /**
  * Estimates a model on `people` (u from random pairs, m by
@@ -445,32 +461,29 @@ export const train = (people: ReadonlyArray<Person.Person>, options: Omit<Option
  * @category resolution
  */
 export const resolve = (people: ReadonlyArray<Person.Person>, options: Omit<Options, "sourcePriority" | "fieldPriority"> = {}): Resolution => {
-  const decorated = people.map((person, index) => ({ person, index }))
   const sorted = sortRecords(people).records
   // map each sorted position back to an input index (equal people are interchangeable)
   const positions = new Map<Person.Person, Array<number>>()
-  for (const d of decorated) {
-    const list = positions.get(d.person)
-    if (list === undefined) positions.set(d.person, [d.index])
-    else list.push(d.index)
-  }
+  people.forEach((person, index) => {
+    const list = positions.get(person)
+    if (list === undefined) positions.set(person, [index])
+    else list.push(index)
+  })
   const inputIndex = sorted.map((person) => positions.get(person)!.shift()!)
   const outcome = Resolver.resolveWith(sorted, settings(options))
   const clusters = outcome.clusters.map((members) => members.map((i) => inputIndex[i]!).sort((x, y) => x - y)).sort((x, y) => x[0]! - y[0]!)
-  const ids = new Map<number, string>()
-  for (const members of outcome.clusters) ids.set(outcome.root[members[0]!]!, Resolver.clusterIdOf(sorted, members))
   return {
     decisions: outcome.decisions,
     skipped: outcome.skipped,
     clusters,
-    suggestions: outcome.suggestions.map((s) => toSuggestion(s, ids)),
+    suggestions: outcome.suggestions.map((s) => toSuggestion(s, outcome.people.map((p) => p.id))),
     model: toModel(outcome.model, outcome.threshold, outcome.suggestionThreshold)
   }
 }
 
-const toSuggestion = (s: Resolver.RawSuggestion, ids: ReadonlyMap<number, string>): Suggestion => {
-  const a = ids.get(s.a)!
-  const b = ids.get(s.b)!
+const toSuggestion = (s: Resolver.RawSuggestion, ids: ReadonlyArray<string>): Suggestion => {
+  const a = ids[s.a]!
+  const b = ids[s.b]!
   const [first, second] = a <= b ? [a, b] : [b, a]
   return {
     a: first,
@@ -509,19 +522,13 @@ export const survive = (members: ReadonlyArray<Person.Person>, options: Options)
  */
 export const merge = (people: ReadonlyArray<Person.Person>, options: Options): Result => {
   const { records } = sortRecords(people)
-  const ranking = makeRanking(options)
   const outcome = Resolver.resolveWith(records, settings(options))
-  const merged = outcome.clusters.map((members) => {
-    const group = members.map((i) => records[i]!)
-    return { group, person: surviveWith(group, ranking), root: outcome.root[members[0]!]! }
-  })
-  merged.sort((x, y) => compareStrings(x.person.id, y.person.id))
-  const ids = new Map(merged.map((m) => [m.root, m.person.id] as const))
+  const ids = outcome.people.map((p) => p.id)
   const suggestions = outcome.suggestions.map((s) => toSuggestion(s, ids))
   suggestions.sort((x, y) => y.score - x.score || compareStrings(x.a, y.a) || compareStrings(x.b, y.b))
   return {
-    people: merged.map((m) => m.person),
-    clusters: merged.map((m) => ({ id: m.person.id, members: m.group.map((p) => p.id).sort(compareStrings), person: m.person })),
+    people: outcome.people,
+    clusters: outcome.people.map((person, p) => ({ id: person.id, members: outcome.clusters[p]!.map((r) => records[r]!.id).sort(compareStrings), person })),
     decisions: outcome.decisions,
     suggestions,
     skipped: outcome.skipped,

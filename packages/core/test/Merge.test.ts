@@ -72,9 +72,15 @@ describe("Merge: identity resolution", () => {
       options
     )
     expect(result.people).toHaveLength(1)
-    expect(result.decisions).toEqual([
-      { a: "hr:E1", b: "ringcentral:1", score: 1.6, matched: true, reasons: ["email:alice.martin@example.com", "name:agree"], round: 1 }
-    ])
+    expect(result.decisions).toHaveLength(1)
+    const [decision] = result.decisions
+    expect(decision).toMatchObject({ a: "hr:E1", b: "ringcentral:1", matched: true, reasons: ["email:alice.martin@example.com", "name:exact"], round: 1 })
+    // every decision says why: the prior plus each comparison's weight is the score
+    expect(decision!.contributions.map((c) => [c.comparison, c.level])).toEqual([["name", "exact"], ["emailGivenName", "exact"], ["system", "other"]])
+    const total = result.model.prior + decision!.contributions.reduce((sum, c) => sum + c.weight, 0)
+    expect(decision!.score).toBeCloseTo(total, 4)
+    expect(decision!.probability).toBeCloseTo(1 / (1 + 2 ** -decision!.score), 5)
+    expect(decision!.probability).toBeGreaterThanOrEqual(Merge.defaultThreshold)
     expect(result.clusters[0]!.members).toEqual(["hr:E1", "ringcentral:1"])
     expect(result.people[0]!.id).toBe("hr:E1")
   })
@@ -88,25 +94,28 @@ describe("Merge: identity resolution", () => {
       options
     )
     expect(result.people).toHaveLength(1)
-    expect(result.decisions[0]!.reasons).toEqual(["phone:+16505550100", "name:agree"])
+    expect(result.decisions[0]!.reasons).toEqual(["phone:+16505550100", "name:variant"])
     expect(result.people[0]!.contactPoints.map((p) => p.normalized)).toEqual(["+16505550100"])
   })
 
   it("reads names through accents, case, initials, nicknames and display names", () => {
     const phone = (n: number) => ({ value: `+1 617 555 01${String(n).padStart(2, "0")}`, label: "mobile" as const })
     const pairs: ReadonlyArray<readonly [RecordInput, RecordInput, string]> = [
-      [{ system: "hr", remoteId: "1", given: "José", family: "García", phones: [phone(1)] }, { system: "people-contacts", remoteId: "1", display: "GARCIA, Jose", phones: [phone(1)] }, "name:agree"],
-      [{ system: "hr", remoteId: "2", given: "John", family: "Lee", phones: [phone(2)] }, { system: "people-contacts", remoteId: "2", given: "J.", family: "Lee", phones: [phone(2)] }, "name:agree"],
-      [{ system: "hr", remoteId: "3", given: "Christopher", family: "Okafor", phones: [phone(3)] }, { system: "people-contacts", remoteId: "3", given: "Chris", family: "Okafor", phones: [phone(3)] }, "name:agree"],
-      [{ system: "hr", remoteId: "4", given: "Ana", family: "De la Cruz", phones: [phone(4)] }, { system: "people-contacts", remoteId: "4", given: "Ana", family: "Cruz", phones: [phone(4)] }, "name:agree"],
-      [{ system: "hr", remoteId: "5", given: "Maria", phones: [phone(5)] }, { system: "people-contacts", remoteId: "5", given: "Maria", family: "Rossi", phones: [phone(5)] }, "name:partial"],
-      [{ system: "hr", remoteId: "6", given: "Mei", family: "Chen", phones: [phone(6)] }, { system: "people-contacts", remoteId: "6", given: "Wei", family: "Chen", phones: [phone(6)] }, "name:given-conflict"]
+      [{ system: "hr", remoteId: "1", given: "José", family: "García", phones: [phone(1)] }, { system: "people-contacts", remoteId: "1", display: "GARCIA, Jose", phones: [phone(1)] }, "name:exact"],
+      [{ system: "hr", remoteId: "2", given: "John", family: "Lee", phones: [phone(2)] }, { system: "people-contacts", remoteId: "2", given: "J.", family: "Lee", phones: [phone(2)] }, "name:variant"],
+      [{ system: "hr", remoteId: "3", given: "Christopher", family: "Okafor", phones: [phone(3)] }, { system: "people-contacts", remoteId: "3", given: "Chris", family: "Okafor", phones: [phone(3)] }, "name:variant"],
+      [{ system: "hr", remoteId: "4", given: "Ana", family: "De la Cruz", phones: [phone(4)] }, { system: "people-contacts", remoteId: "4", given: "Ana", family: "Cruz", phones: [phone(4)] }, "name:variant"],
+      [{ system: "hr", remoteId: "5", given: "Margaret", family: "Smith", phones: [phone(5)] }, { system: "people-contacts", remoteId: "5", given: "Peggy", family: "Smith", phones: [phone(5)] }, "name:variant"],
+      [{ system: "hr", remoteId: "6", given: "Okonkwo", family: "Chidi", phones: [phone(6)] }, { system: "people-contacts", remoteId: "6", given: "Chidi", family: "Okonkwo", phones: [phone(6)] }, "name:swapped"],
+      [{ system: "hr", remoteId: "7", given: "Rebecca", family: "Fernandez", phones: [phone(7)] }, { system: "people-contacts", remoteId: "7", given: "Rebecca", family: "Fernadnez", phones: [phone(7)] }, "name:fuzzy"],
+      [{ system: "hr", remoteId: "8", given: "Maria", phones: [phone(8)] }, { system: "people-contacts", remoteId: "8", given: "Maria", family: "Rossi", phones: [phone(8)] }, "name:partial"],
+      [{ system: "hr", remoteId: "9", given: "Mei", family: "Chen", phones: [phone(9)] }, { system: "people-contacts", remoteId: "9", given: "Wei", family: "Chen", phones: [phone(9)] }, "name:family-only"]
     ]
     for (const [a, b, outcome] of pairs) {
       const result = Merge.merge([record(a), record(b)], options)
       expect(result.decisions.map((d) => d.reasons.at(-1))).toEqual([outcome])
-      // a personal number with agreeing (or partly known, agreeing) names is enough
-      expect(result.people).toHaveLength(outcome === "name:given-conflict" ? 2 : 1)
+      // a personal number with agreeing (or partly known, agreeing) names is enough; two given names under one family name are two people
+      expect(result.people).toHaveLength(outcome === "name:family-only" ? 2 : 1)
     }
   })
 
@@ -121,8 +130,14 @@ describe("Merge: identity resolution", () => {
       options
     )
     expect(result.people).toHaveLength(3)
-    expect(result.decisions).toEqual([])
-    expect(Merge.blockingKeys(result.people[0]!)).toEqual(["reference:people-contacts:x"])
+    // the names agree, so the pairs are compared (and suggested for review), but no number is compared or shared
+    for (const d of result.decisions) {
+      expect(d.matched).toBe(false)
+      expect(d.reasons.filter((r) => r.startsWith("phone:"))).toEqual([])
+      expect(d.contributions.map((c) => c.comparison)).not.toContain("phone")
+    }
+    expect(result.suggestions.map((s) => s.why)).toEqual(["below the match threshold", "below the match threshold"])
+    expect(Merge.blockingKeys(result.people[0]!).filter((k) => !k.startsWith("name:"))).toEqual(["reference:people-contacts:x"])
   })
 
   it("never matches on names alone", () => {
@@ -148,10 +163,11 @@ describe("Merge: identity resolution", () => {
     )
     expect(result.people).toHaveLength(3)
     expect(result.decisions.map((d) => [d.a, d.b, d.matched, d.reasons.at(-1)])).toEqual([
-      ["hr:E1", "hr:E2", false, "name:given-conflict"],
-      ["hr:E1", "people-contacts:z", false, "name:conflict"],
-      ["hr:E2", "people-contacts:z", false, "name:conflict"]
+      ["hr:E1", "hr:E2", false, "name:family-only"],
+      ["hr:E1", "people-contacts:z", false, "name:different"],
+      ["hr:E2", "people-contacts:z", false, "name:different"]
     ])
+    for (const d of result.decisions) expect(d.contributions.find((c) => c.comparison === "phone")).toMatchObject({ level: "exact" })
   })
 
   it("matches on an e-mail address even when the names differ, with a lower score", () => {
@@ -163,7 +179,15 @@ describe("Merge: identity resolution", () => {
       options
     )
     expect(result.people).toHaveLength(1)
-    expect(result.decisions[0]).toMatchObject({ matched: true, score: 1.1, reasons: ["email:m.lopez@example.com", "name:family-conflict"] })
+    expect(result.decisions[0]).toMatchObject({ matched: true, reasons: ["email:m.lopez@example.com", "name:given-only"] })
+    const agreeing = Merge.merge(
+      [
+        record({ system: "hr", remoteId: "E1", given: "Maria", family: "Lopez", emails: ["m.lopez@example.com"] }),
+        record({ system: "ringcentral", remoteId: "7", given: "Maria", family: "Lopez", emails: ["M.Lopez@example.com"] })
+      ],
+      options
+    )
+    expect(result.decisions[0]!.score).toBeLessThan(agreeing.decisions[0]!.score)
   })
 
   it("matches on an employee number unless the names disagree", () => {
@@ -231,7 +255,7 @@ describe("Merge: identity resolution", () => {
     const result = Merge.merge(input, options)
     expect(result.clusters.map((c) => c.members)).toEqual([["hr:E4", "people-contacts:r", "ringcentral:5"]])
     expect(result.rounds).toBe(3)
-    expect(result.decisions.map((d) => [d.round, d.matched])).toEqual([[1, true], [1, false], [2, true]])
+    expect(result.decisions.filter((d) => d.matched).map((d) => [d.round, d.a, d.b])).toEqual([[1, "hr:E4", "ringcentral:5"], [2, "hr:E4", "people-contacts:r"]])
     expect(Merge.merge(result.people, options).people.map((p) => Person.encode(p))).toEqual(result.people.map((p) => Person.encode(p)))
   })
 
@@ -264,7 +288,7 @@ describe("Merge: identity resolution", () => {
     const result = Merge.merge(people, { ...options, maxBlockSize: 5 })
     expect(result.people).toHaveLength(6)
     expect(result.decisions).toEqual([])
-    expect(result.skipped).toEqual([{ key: "phone:+16505550000", size: 6, reason: "held by 6 records (more than 5): not identifying" }])
+    expect(result.skipped).toEqual([{ key: "phone:+16505550000", size: 6, reason: "held by 6 people (more than 5): not identifying" }])
     expect(Merge.merge(people.slice(0, 5), { ...options, maxBlockSize: 5 }).people).toHaveLength(1)
   })
 })

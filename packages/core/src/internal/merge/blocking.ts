@@ -62,6 +62,17 @@ const fin = (h: number): number => {
   return (h ^ (h >>> 16)) >>> 0
 }
 
+/** The 64-bit hash of a key of kind `kind` with parts `a` and `b`, as two 32-bit halves. @internal */
+export const hashKey = (a: string, b: string | undefined, kind: number): readonly [number, number] => {
+  let h1 = fnv(0x811c9dc5 ^ kind, a)
+  let h2 = mur(0x9747b28c + kind, a)
+  if (b !== undefined) {
+    h1 = fnv(Math.imul(h1 ^ 0x7c, 0x01000193), b)
+    h2 = mur(Math.imul(h2 ^ 0x7c, 0x5bd1e995), b)
+  }
+  return [fin(h1), fin(h2)]
+}
+
 /** Growable arrays of keys: two 32-bit halves of a hash, the owning record and a tag. */
 class Keys {
   hi = new Uint32Array(1024)
@@ -78,14 +89,7 @@ class Keys {
 
   /** Adds a key, unless the record already has it (`dedupe`, the default). */
   push(a: string, b: string | undefined, kind: Kind, owner: number, tag: number, dedupe = true): void {
-    let h1 = fnv(0x811c9dc5 ^ kind, a)
-    let h2 = mur(0x9747b28c + kind, a)
-    if (b !== undefined) {
-      h1 = fnv(Math.imul(h1 ^ 0x7c, 0x01000193), b)
-      h2 = mur(Math.imul(h2 ^ 0x7c, 0x5bd1e995), b)
-    }
-    const hi = fin(h1)
-    const lo = fin(h2)
+    const [hi, lo] = hashKey(a, b, kind)
     if (dedupe) for (let k = this.from; k < this.length; k++) if (this.hi[k] === hi && this.lo[k] === lo) return
     if (this.length === this.hi.length) this.grow()
     this.hi[this.length] = hi
@@ -139,14 +143,20 @@ class Keys {
     const owner = new Int32Array(n)
     const tag = new Int32Array(n)
     const starts: Array<number> = []
+    const runHi: Array<number> = []
+    const runLo: Array<number> = []
     for (let x = 0; x < n; x++) {
       const k = order[x]!
       owner[x] = this.owner[k]!
       tag[x] = this.tag[k]!
-      if (x === 0 || this.hi[k] !== this.hi[order[x - 1]!] || this.lo[k] !== this.lo[order[x - 1]!]) starts.push(x)
+      if (x === 0 || this.hi[k] !== this.hi[order[x - 1]!] || this.lo[k] !== this.lo[order[x - 1]!]) {
+        starts.push(x)
+        runHi.push(this.hi[k]!)
+        runLo.push(this.lo[k]!)
+      }
     }
     starts.push(n)
-    return { kind, limit, owner, tag, start: Int32Array.from(starts), describe }
+    return { kind, limit, owner, tag, start: Int32Array.from(starts), runHi: Uint32Array.from(runHi), runLo: Uint32Array.from(runLo), describe }
   }
 }
 
@@ -163,7 +173,41 @@ export interface Index {
   readonly owner: Int32Array
   readonly tag: Int32Array
   readonly start: Int32Array
+  /** The key hash of each block (ascending). */
+  readonly runHi: Uint32Array
+  readonly runLo: Uint32Array
   readonly describe: (tag: number, owner: number) => string
+}
+
+/** The block of `index` holding the key hash (`hi`, `lo`), or -1. @internal */
+export const findBlock = (index: Index, hi: number, lo: number): number => {
+  let a = 0
+  let b = index.runHi.length - 1
+  while (a <= b) {
+    const m = (a + b) >>> 1
+    const h = index.runHi[m]!
+    const l = index.runLo[m]!
+    if (h === hi && l === lo) return m
+    if (h < hi || (h === hi && l < lo)) a = m + 1
+    else b = m - 1
+  }
+  return -1
+}
+
+/**
+ * Every key of record `i` that can make pairs, by kind (e-mail, local part,
+ * phone, employee number, name), as `emit(kind, a, b)`. @internal
+ */
+export const forEachKey = (f: Features, i: number, emit: (kind: Kind, a: string, b: string | undefined) => void): void => {
+  for (let k = f.emailStart[i]!; k < f.emailStart[i + 1]!; k++) {
+    const email = f.emails[k]!
+    emit(Kind.Email, email, undefined)
+    const at = email.lastIndexOf("@")
+    if (at >= 3) emit(Kind.Local, email.slice(0, at), undefined)
+  }
+  for (let k = f.phoneStart[i]!; k < f.phoneStart[i + 1]!; k++) emit(Kind.Phone, phoneBase(f.phones[k]!), undefined)
+  if (f.employee[i] !== "") emit(Kind.Employee, f.employee[i]!, undefined)
+  nameKeys(f, i, (a, b) => emit(Kind.Name, a, b))
 }
 
 // -----------------------------------------------------------------------------
@@ -377,7 +421,14 @@ export interface RoundBlocks {
  *
  * @internal
  */
-export const round = (f: Features, blocks: Blocks, root: Int32Array, changed: Uint8Array | undefined): RoundBlocks => {
+export const round = (
+  f: Features,
+  blocks: Blocks,
+  root: Int32Array,
+  changed: Uint8Array | undefined,
+  /** Blocks to look at whatever they hold, per index (blocks a changed person's former records were in). */
+  touched?: ReadonlyArray<Uint8Array>
+): RoundBlocks => {
   const n = f.n
   const pairs = new Pairs(n)
   const skipped: Array<SkippedBlock> = []
@@ -385,15 +436,16 @@ export const round = (f: Features, blocks: Blocks, root: Int32Array, changed: Ui
   const stamp = new Int32Array(n).fill(-1)
   let stampValue = 0
   const roots: Array<number> = []
-  for (const index of blocks.indexes) {
+  blocks.indexes.forEach((index, ix) => {
     const { owner, tag, start, limit, kind } = index
+    const forced = touched?.[ix]
     for (let b = 0; b + 1 < start.length; b++) {
       const from = start[b]!
       const to = start[b + 1]!
       // distinct clusters of the block, in record order
       stampValue++
       roots.length = 0
-      let active = changed === undefined
+      let active = changed === undefined || forced?.[b] === 1
       for (let x = from; x < to; x++) {
         const r = root[owner[x]!]!
         if (stamp[r] === stampValue) continue
@@ -448,7 +500,7 @@ export const round = (f: Features, blocks: Blocks, root: Int32Array, changed: Ui
       if (!active) continue
       for (let x = 0; x < size; x++) for (let y = x + 1; y < size; y++) pairs.push(roots[x]!, roots[y]!)
     }
-  }
+  })
   skipped.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))
   return { pairs: pairs.distinct(), skipped, sameValuePairs }
 }

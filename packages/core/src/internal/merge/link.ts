@@ -66,7 +66,7 @@ export const linkWith = (left: ReadonlyArray<Person.Person>, right: ReadonlyArra
   const suggestionThreshold = Math.min(threshold, settings.suggestionThreshold ?? DEFAULT_SUGGESTION_THRESHOLD)
   const matchWeight = Model.weightOf(threshold)
   const suggestionWeight = Model.weightOf(suggestionThreshold)
-  const scorer = Model.scorer(model, n, blocked.sameValuePairs)
+  const scorer = Model.scorer(model, n)
   const cmp = C.makeComparison()
 
   const candidates: Array<Candidate> = []

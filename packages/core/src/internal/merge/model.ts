@@ -39,6 +39,14 @@ export interface SameValuePairs {
 }
 
 /** @internal */
+export interface Frequencies {
+  readonly name: number
+  readonly email: number
+  readonly phone: number
+  readonly employeeNumber: number
+}
+
+/** @internal */
 export interface LevelParams {
   readonly name: string
   readonly m: number
@@ -63,6 +71,13 @@ export interface Training {
 /** @internal */
 export interface ModelData {
   readonly comparisons: ReadonlyArray<ComparisonParams>
+  /**
+   * The average chance that two records share a value of each field (name
+   * key, e-mail address, phone number, employee number), from the data the
+   * model was estimated on: a term-frequency adjustment compares a value's
+   * frequency with it. Absent: no adjustment.
+   */
+  readonly frequencies: Frequencies | undefined
   /** log2 of the prior odds that two records are one person. */
   readonly prior: number
   /** Expected matching pairs per record (`λ (N − 1) / 2`). */
@@ -73,16 +88,16 @@ export interface ModelData {
 // Defaults for a company directory merged from a few systems (used for small
 // inputs, and as the prior of every estimate).
 const defaults: ReadonlyArray<ReadonlyArray<readonly [m: number, u: number]>> = [
-  // name: exact, variant, swapped, fuzzy, partial, family-only, given-only, different
-  [[0.55, 0.0005], [0.22, 0.0004], [0.02, 0.00002], [0.06, 0.002], [0.06, 0.01], [0.02, 0.02], [0.04, 0.01], [0.03, 0.957]],
-  // email: exact, local-part, alias, different
-  [[0.55, 0.0004], [0.12, 0.0001], [0.08, 0.0005], [0.25, 0.9990]],
-  // email given agreeing names (u among namesakes): exact, local-part, alias, different
-  [[0.55, 0.001], [0.12, 0.005], [0.08, 0.1], [0.25, 0.894]],
-  // phone: exact, base, different
-  [[0.55, 0.0004], [0.02, 0.0002], [0.43, 0.9994]],
-  // employee number: exact, different
-  [[0.95, 0.0004], [0.05, 0.9996]],
+  // name: exact (+12 bits), variant (+10), swapped (+8), fuzzy (+7), partial, family-only, given-only, different
+  [[0.55, 0.55 / 2 ** 12], [0.22, 0.22 / 2 ** 10], [0.02, 0.02 / 2 ** 8], [0.06, 0.06 / 2 ** 7], [0.06, 0.01], [0.02, 0.02], [0.04, 0.01], [0.03, 0.959]],
+  // email: exact (+16), local-part (+14), alias (+6), different
+  [[0.55, 0.55 / 2 ** 16], [0.12, 0.12 / 2 ** 14], [0.08, 0.08 / 2 ** 6], [0.25, 0.9987]],
+  // email given agreeing names (u among namesakes): exact (+14), local-part (+10), alias, different
+  [[0.55, 0.55 / 2 ** 14], [0.12, 0.12 / 2 ** 10], [0.08, 0.1], [0.25, 0.8998]],
+  // phone: exact (+13), base (+6), different
+  [[0.55, 0.55 / 2 ** 13], [0.02, 0.02 / 2 ** 6], [0.43, 0.9996]],
+  // employee number: exact (+17), different
+  [[0.95, 0.95 / 2 ** 17], [0.05, 0.99999]],
   // department: exact, similar, different
   [[0.8, 0.15], [0.06, 0.02], [0.14, 0.83]],
   // site: exact, different
@@ -101,6 +116,7 @@ export const defaultModel: ModelData = {
   })),
   prior: -10,
   matchesPerRecord: 0,
+  frequencies: undefined,
   training: undefined
 }
 
@@ -312,6 +328,12 @@ export const train = (
     })),
     prior: Math.log2(lambda / (1 - lambda)),
     matchesPerRecord: (lambda * (n - 1)) / 2,
+    frequencies: {
+      name: same.name / (n * (n - 1)),
+      email: same.email / (n * (n - 1)),
+      phone: same.phone / (n * (n - 1)),
+      employeeNumber: same.employee / (n * (n - 1))
+    },
     training: { records: n, candidatePairs: pairs.length, emPairs, randomPairs: sampled, sessions }
   }
 }
@@ -430,18 +452,22 @@ const TF_MIN = -8
 const TF_MAX = 5
 
 /** @internal */
-export const scorer = (model: ModelData, n: number, same: SameValuePairs | undefined): Scorer => {
+export const scorer = (model: ModelData, n: number): Scorer => {
   const prior = model.prior
   const weights = model.comparisons.map((c) => Float64Array.from(c.levels, (l) => Math.log2(l.m / l.u)))
-  const pairsAll = n * (n - 1)
-  // average chance that two random records share a value, for term frequencies
-  const average = (same: number) => (same > 0 && pairsAll > 0 ? same / pairsAll : 0)
-  const sameName = average(same?.name ?? 0)
-  const sameEmail = average(same?.email ?? 0)
-  const samePhone = average(same?.phone ?? 0)
-  const sameEmployee = average(same?.employee ?? 0)
+  const fr = model.frequencies
   const averageOf = (c: number): number =>
-    c === C.NAME ? sameName : c === C.EMAIL || c === C.EMAIL_NAMED ? sameEmail : c === C.PHONE ? samePhone : c === C.EMPLOYEE ? sameEmployee : 0
+    fr === undefined
+      ? 0
+      : c === C.NAME
+      ? fr.name
+      : c === C.EMAIL || c === C.EMAIL_NAMED
+      ? fr.email
+      : c === C.PHONE
+      ? fr.phone
+      : c === C.EMPLOYEE
+      ? fr.employeeNumber
+      : 0
   const frequency = (c: number, holders: number): number => {
     if (holders <= 1) return 0
     const avg = averageOf(c)

@@ -4,10 +4,10 @@
  * clusters that cannot chain, in rounds until nothing more joins.
  *
  * Round 1 compares the records (records sharing a reference are one cluster
- * from the start). Each later round compares the clusters of the blocks that
- * hold a cluster that changed, level by level at its best over their members,
- * with the holders of each value counted in clusters: merging the result again
- * with the same model therefore finds nothing more.
+ * from the start). Each later round compares the people the previous round
+ * made, each cluster survived into one person, only in the blocks holding a
+ * person that changed: the last round is a resolution of the result itself,
+ * so resolving the result again with the same model finds nothing more.
  *
  * @internal
  */
@@ -33,11 +33,13 @@ export interface Settings {
   readonly maxNameBlockSize: number
   readonly maxClusterSize: number
   readonly crossReferences: ReadonlyArray<ReadonlyArray<string>> | undefined
+  /** Merges the records of one cluster into one person (between rounds). */
+  readonly survive: (records: ReadonlyArray<Person.Person>) => Person.Person
 }
 
-/** A pair of final clusters worth a look, with the evidence. @internal */
+/** A pair of final people worth a look, with the evidence. @internal */
 export interface RawSuggestion {
-  /** Roots of the two final clusters (a < b). */
+  /** Indices of the two final people (a < b). */
   readonly a: number
   readonly b: number
   readonly score: number
@@ -49,10 +51,12 @@ export interface RawSuggestion {
 
 /** @internal */
 export interface Outcome {
-  /** Clusters of indices into the input, each sorted, ordered by their first index. */
+  /** The records of each final person (indices into the input, sorted), in the order of `people`. */
   readonly clusters: Array<Array<number>>
-  /** The final root of each input. */
+  /** The final person of each input record. */
   readonly root: Int32Array
+  /** The final people, each cluster survived into one person (sorted by id). */
+  readonly people: ReadonlyArray<Person.Person>
   readonly decisions: Array<Decision>
   readonly suggestions: Array<RawSuggestion>
   readonly skipped: Array<Skipped>
@@ -94,92 +98,120 @@ const identifying = (cmp: C.Comparison): boolean =>
   C.emailLevel(cmp) <= C.E_ALIAS || cmp.levels[C.PHONE]! <= C.P_BASE || cmp.levels[C.EMPLOYEE] === C.K_EXACT
 
 /**
- * Resolves `people`, which must be in canonical order (the result depends only
- * on that order).
+ * Resolves `records`, which must be in canonical order (the result depends only
+ * on that order). Round 1 compares the records (each as survivorship writes it
+ * alone); every later round compares the
+ * people the previous round made (each cluster survived into one person) with
+ * the same model, only in the blocks holding a person that changed, until a
+ * round joins nothing: that last round is what resolving the result again
+ * computes, so resolving the result again with the same model joins nothing.
  *
  * @internal
  */
-export const resolveWith = (people: ReadonlyArray<Person.Person>, settings: Settings): Outcome => {
-  const n = people.length
-  const f = extract(people, referenceResolver(settings.crossReferences))
-  const blocks = Blocking.build(f, settings.maxBlockSize, settings.maxNameBlockSize)
-  const clusters = new Clusters(n)
-  for (const code of blocks.references) {
-    const i = Math.floor(code / n)
-    clusters.joinCertain(i, code - i * n)
-  }
-  let roots = clusters.roots()
-  let blocked = Blocking.round(f, blocks, roots, undefined)
-  const skipped: Array<Skipped> = blocked.skipped.map((s) => ({
-    key: s.key,
-    size: s.size,
-    reason: `held by ${s.size} people (more than ${s.key.startsWith("name:") ? settings.maxNameBlockSize : settings.maxBlockSize}): not identifying`
-  }))
-
-  const left: Array<number> = []
-  const right: Array<number> = []
-  const scratch = C.makeComparison()
-  const defaultScorer = Model.scorer(Model.defaultModel, n, blocked.sameValuePairs)
-  const model = settings.model ?? (n >= MIN_TRAINING_RECORDS
-    ? Model.train(f, blocked.pairs, blocked.sameValuePairs, (a, b, out) =>
-      compareClusters(f, clusters, a, b, defaultScorer.levelWeight, out, scratch, left, right))
-    : Model.defaultModel)
+export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Settings): Outcome => {
+  const cross = referenceResolver(settings.crossReferences)
+  const decisions: Array<Decision> = []
+  // record pairs to suggest, with the reason a link was refused
+  const pendingSuggestions: Array<readonly [number, number, string | undefined]> = []
+  // every record as survivorship writes it alone (what merging the result again reads)
+  let people: ReadonlyArray<Person.Person> = records.map((r) => settings.survive([r]))
+  let groups: Array<Array<number>> = records.map((_, i) => [i])
+  let changed: Uint8Array | undefined
+  // the previous round's features, and the previous people each changed person was made of
+  let previous: { f: Features; parts: Array<Array<number>> } | undefined
+  let model = settings.model
+  let skipped: Array<Skipped> = []
   const threshold = settings.threshold ?? DEFAULT_THRESHOLD
   const suggestionThreshold = Math.min(threshold, settings.suggestionThreshold ?? DEFAULT_SUGGESTION_THRESHOLD)
   const matchWeight = Model.weightOf(threshold)
   const suggestionWeight = Model.weightOf(suggestionThreshold)
-
-  const decisions: Array<Decision> = []
-  const clusterIds = new Map<number, string>()
-  const idOf = (root: number, round: number): string => {
-    if (round === 1 && clusters.isSingleton(root)) return people[root]!.id
-    let id = clusterIds.get(root)
-    if (id === undefined) {
-      id = clusterIdOf(people, clusters.members(root, left))
-      clusterIds.set(root, id)
-    }
-    return id
-  }
+  const left: Array<number> = []
+  const right: Array<number> = []
+  const scratch = C.makeComparison()
   const cmp = C.makeComparison()
-  const reasonsOf = (a: number, b: number, extra: ReadonlyArray<string>): Array<string> => {
-    const shared = new Set<string>()
-    for (const x of clusters.members(a, [])) for (const y of clusters.members(b, [])) for (const v of C.sharedValues(f, x, y)) shared.add(v)
-    return [...[...shared].sort(compareStrings), `name:${levelName(C.NAME, cmp.levels[C.NAME]!)}`, ...extra]
-  }
+  let round = 0
+  let last: { f: Features; clusters: Clusters; scorer: Model.Scorer } | undefined
+  for (;;) {
+    round++
+    const n = people.length
+    const f = extract(people, cross)
+    const blocks = Blocking.build(f, settings.maxBlockSize, settings.maxNameBlockSize)
+    const clusters = new Clusters(n)
+    let joined = 0
+    for (const code of blocks.references) {
+      const i = Math.floor(code / n)
+      const j = code - i * n
+      if (clusters.find(i) !== clusters.find(j)) joined++
+      clusters.joinCertain(i, j)
+    }
+    const roots = clusters.roots()
+    let active: Uint8Array | undefined
+    if (changed !== undefined) {
+      active = new Uint8Array(n)
+      for (let i = 0; i < n; i++) if (changed[i] === 1) active[roots[i]!] = 1
+    }
+    let touched: Array<Uint8Array> | undefined
+    if (previous !== undefined) {
+      // blocks that held a former part of a changed person: its merged person may no longer hold the key
+      const { f: before, parts } = previous
+      touched = blocks.indexes.map((index) => new Uint8Array(Math.max(0, index.start.length - 1)))
+      const kindIndex = new Map(blocks.indexes.map((index, ix) => [index.kind as number, ix] as const))
+      for (const group of parts) {
+        for (const q of group) {
+          Blocking.forEachKey(before, q, (kind, a, b) => {
+            const ix = kindIndex.get(kind)
+            if (ix === undefined) return
+            const [hi, lo] = Blocking.hashKey(a, b, kind)
+            const run = Blocking.findBlock(blocks.indexes[ix]!, hi, lo)
+            if (run >= 0) touched![ix]![run] = 1
+          })
+        }
+      }
+    }
+    const blocked = Blocking.round(f, blocks, roots, active, touched)
+    if (round === 1) {
+      skipped = blocked.skipped.map((s) => ({
+        key: s.key,
+        size: s.size,
+        reason: `held by ${s.size} people (more than ${s.key.startsWith("name:") ? settings.maxNameBlockSize : settings.maxBlockSize}): not identifying`
+      }))
+    }
+    if (model === undefined) {
+      const defaultScorer = Model.scorer(Model.defaultModel, n)
+      model = n >= MIN_TRAINING_RECORDS
+        ? Model.train(f, blocked.pairs, blocked.sameValuePairs, (a, b, out) =>
+          compareClusters(f, clusters, a, b, defaultScorer.levelWeight, out, scratch, left, right))
+        : Model.defaultModel
+    }
+    const scorer = Model.scorer(model, n)
+    last = { f, clusters, scorer }
+    const idOf = (root: number): string => (clusters.isSingleton(root) ? people[root]!.id : clusterIdOf(people, clusters.members(root, left)))
+    const reasonsOf = (a: number, b: number, extra: ReadonlyArray<string>): Array<string> => {
+      const shared = new Set<string>()
+      for (const x of clusters.members(a, [])) for (const y of clusters.members(b, [])) for (const v of C.sharedValues(f, x, y)) shared.add(v)
+      return [...[...shared].sort(compareStrings), `name:${levelName(C.NAME, cmp.levels[C.NAME]!)}`, ...extra]
+    }
 
-  // references: certain links, reported with the evidence the model sees
-  {
-    const scorer = Model.scorer(model, n, blocked.sameValuePairs)
+    // references: certain links, reported with the evidence the model sees
     for (const code of blocks.references) {
       const i = Math.floor(code / n)
       const j = code - i * n
       C.compare(f, i, j, cmp)
       const ref = blocks.referenceKeys.get(code)
-      const weight = Model.round(scorer.weight(cmp))
-      const idA = people[i]!.id
-      const idB = people[j]!.id
-      const [a, b] = idA <= idB ? [idA, idB] : [idB, idA]
+      const [a, b] = people[i]!.id <= people[j]!.id ? [people[i]!.id, people[j]!.id] : [people[j]!.id, people[i]!.id]
       decisions.push({
         a,
         b,
-        score: weight,
+        score: Model.round(scorer.weight(cmp)),
         probability: 1,
         matched: true,
         reasons: [ref === undefined ? "reference" : referenceReason(ref), ...C.sharedValues(f, i, j), `name:${levelName(C.NAME, cmp.levels[C.NAME]!)}`],
         contributions: scorer.contributions(cmp),
-        round: 1
+        round
       })
     }
-  }
 
-  const suggestions = new Map<number, { a: number; b: number; why: string }>()
-  let round = 0
-  let clusterCount = 0
-  for (let r = 0; r < n; r++) if (roots[r] === r) clusterCount++
-  for (;;) {
-    round++
-    clusterIds.clear()
-    const scorer = Model.scorer(model, clusterCount, blocked.sameValuePairs)
+    // scored pairs
     const pending: Array<Pending> = []
     const pairs = blocked.pairs
     for (let p = 0; p < pairs.length; p++) {
@@ -188,14 +220,13 @@ export const resolveWith = (people: ReadonlyArray<Person.Person>, settings: Sett
       const b = code - a * n
       compareClusters(f, clusters, a, b, scorer.levelWeight, cmp, scratch, left, right)
       const weight = scorer.weight(cmp)
-      const report = weight >= suggestionWeight || identifying(cmp)
-      const corroborated = scorer.corroborated(cmp)
       const above = weight >= matchWeight
+      const corroborated = above && scorer.corroborated(cmp)
       let decision = -1
-      if (report) {
+      if (weight >= suggestionWeight || identifying(cmp)) {
         decision = decisions.length
-        const idA = idOf(a, round)
-        const idB = idOf(b, round)
+        const idA = idOf(a)
+        const idB = idOf(b)
         const [first, second] = idA <= idB ? [idA, idB] : [idB, idA]
         decisions.push({
           a: first,
@@ -209,79 +240,106 @@ export const resolveWith = (people: ReadonlyArray<Person.Person>, settings: Sett
         })
       }
       if (above && corroborated) pending.push({ a, b, weight, decision })
-      else if (weight >= suggestionWeight) suggestions.set(code, { a, b, why: above ? "names only" : "below the match threshold" })
+      else if (weight >= suggestionWeight) pendingSuggestions.push([groups[a]![0]!, groups[b]![0]!, undefined])
     }
+
+    // links, strongest first, each only if the joined cluster stays consistent
     pending.sort((x, y) => y.weight - x.weight || x.a - y.a || x.b - y.b)
-    const changed = new Uint8Array(n)
-    let joined = 0
     for (const edge of pending) {
       const ra = clusters.find(edge.a)
       const rb = clusters.find(edge.b)
       let refusal: string | undefined
       if (ra !== rb) {
         refusal = clusters.tryJoin(f, ra, rb, settings.maxClusterSize, left, right)
-        if (refusal === undefined) {
-          joined++
-          changed[clusters.find(ra)] = 1
-        }
+        if (refusal === undefined) joined++
+        else pendingSuggestions.push([groups[edge.a]![0]!, groups[edge.b]![0]!, refusal])
       }
-      if (refusal !== undefined) suggestions.set(edge.a * n + edge.b, { a: edge.a, b: edge.b, why: `conflict: ${refusal}` })
       if (edge.decision >= 0) {
         const d = decisions[edge.decision]!
         decisions[edge.decision] = refusal === undefined ? { ...d, matched: true } : { ...d, reasons: [...d.reasons, `conflict: ${refusal}`] }
       }
     }
     if (joined === 0) break
-    clusterCount -= joined
-    roots = clusters.roots()
-    for (let i = 0; i < n; i++) if (changed[i] === 1) changed[roots[i]!] = 1
-    blocked = Blocking.round(f, blocks, roots, changed)
+
+    // the people of the next round: each cluster survived into one person
+    const byRoot = new Map<number, Array<number>>()
+    for (let i = 0; i < n; i++) {
+      const r = clusters.find(i)
+      const list = byRoot.get(r)
+      if (list === undefined) byRoot.set(r, [i])
+      else list.push(i)
+    }
+    const next: Array<{ person: Person.Person; group: Array<number>; parts: Array<number> | undefined }> = []
+    for (const members of byRoot.values()) {
+      if (members.length === 1) {
+        next.push({ person: people[members[0]!]!, group: groups[members[0]!]!, parts: undefined })
+        continue
+      }
+      const group = members.flatMap((m) => groups[m]!).sort((x, y) => x - y)
+      next.push({ person: settings.survive(group.map((r) => records[r]!)), group, parts: members })
+    }
+    next.sort((x, y) => compareStrings(x.person.id, y.person.id) || x.group[0]! - y.group[0]!)
+    previous = { f, parts: next.flatMap((x) => (x.parts === undefined ? [] : [x.parts])) }
+    people = next.map((x) => x.person)
+    groups = next.map((x) => x.group)
+    changed = Uint8Array.from(next, (x) => (x.parts === undefined ? 0 : 1))
   }
 
-  // suggestions between final clusters: the strongest evidence between them
-  const finalScorer = Model.scorer(model, clusterCount, blocked.sameValuePairs)
-  const byPair = new Map<number, { a: number; b: number; why: string }>()
-  for (const s of suggestions.values()) {
-    const a = clusters.find(s.a)
-    const b = clusters.find(s.b)
+  // suggestions between final people: the evidence between them now
+  const { f, clusters, scorer } = last
+  const personOf = new Int32Array(records.length)
+  groups.forEach((group, p) => {
+    for (const r of group) personOf[r] = p
+  })
+  const found = new Map<number, string | undefined>()
+  const n = people.length
+  for (const [ra, rb, refusal] of pendingSuggestions) {
+    const a = Math.min(personOf[ra]!, personOf[rb]!)
+    const b = Math.max(personOf[ra]!, personOf[rb]!)
     if (a === b) continue
-    const code = a < b ? a * n + b : b * n + a
-    const previous = byPair.get(code)
-    if (previous === undefined || (previous.why === "below the match threshold" && s.why !== previous.why)) byPair.set(code, { a: Math.min(a, b), b: Math.max(a, b), why: s.why })
+    const code = a * n + b
+    if (!found.has(code) || (found.get(code) === undefined && refusal !== undefined)) found.set(code, refusal)
   }
   const raw: Array<RawSuggestion> = []
-  for (const code of [...byPair.keys()].sort((x, y) => x - y)) {
-    const s = byPair.get(code)!
-    compareClusters(f, clusters, s.a, s.b, finalScorer.levelWeight, cmp, scratch, left, right)
-    const weight = finalScorer.weight(cmp)
-    if (weight < suggestionWeight) continue
+  for (const code of [...found.keys()].sort((x, y) => x - y)) {
+    const a = Math.floor(code / n)
+    const b = code - a * n
+    const refusal = found.get(code)
+    C.compare(f, a, b, cmp)
+    const weight = scorer.weight(cmp)
+    // a refused link is always suggested; anything else only while it stays plausible
+    if (refusal === undefined && weight < suggestionWeight) continue
+    const why = refusal !== undefined
+      ? `conflict: ${refusal}`
+      : weight < matchWeight
+      ? "below the match threshold"
+      : !scorer.corroborated(cmp)
+      ? "names only"
+      : `conflict: ${C.cannotLink(f, a, b, scratch) ?? (clusters.size[a]! + clusters.size[b]! > settings.maxClusterSize ? "cluster too large" : "refused")}`
+    const shared = C.sharedValues(f, a, b)
+    C.compare(f, a, b, cmp)
     raw.push({
-      a: s.a,
-      b: s.b,
+      a,
+      b,
       score: Model.round(weight),
       probability: Model.round(Model.probability(weight)),
-      reasons: reasonsOf(s.a, s.b, []),
-      contributions: finalScorer.contributions(cmp),
-      why: s.why
+      reasons: [...shared, `name:${levelName(C.NAME, cmp.levels[C.NAME]!)}`],
+      contributions: scorer.contributions(cmp),
+      why
     })
   }
-
-  roots = clusters.roots()
-  const grouped = new Map<number, Array<number>>()
-  for (let i = 0; i < n; i++) {
-    const list = grouped.get(roots[i]!)
-    if (list === undefined) grouped.set(roots[i]!, [i])
-    else list.push(i)
-  }
   decisions.sort((x, y) => x.round - y.round || compareStrings(x.a, y.a) || compareStrings(x.b, y.b))
+  const root = new Int32Array(records.length)
+  for (let r = 0; r < records.length; r++) root[r] = personOf[r]!
   return {
-    clusters: Array.from(grouped.values()),
-    root: roots,
+    clusters: groups,
+    root,
+    people,
     decisions,
     suggestions: raw,
     skipped,
     rounds: round,
-    model,
+    model: model ?? Model.defaultModel,
     threshold,
     suggestionThreshold
   }
