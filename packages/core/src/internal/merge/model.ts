@@ -134,9 +134,9 @@ const prng = (seed: number) => {
 
 const U_PSEUDO_HITS = 20
 const M_PSEUDO_PAIRS = 20
-/** Random pairs sampled for u: eight per record, between 60,000 and 300,000. */
-const randomPairs = (n: number): number => Math.min(300_000, Math.max(60_000, 8 * n))
-const EM_PAIRS = 400_000
+/** Random pairs sampled for u: eight per record, between 60,000 and 200,000. */
+const randomPairs = (n: number): number => Math.min(200_000, Math.max(60_000, 8 * n))
+const EM_PAIRS = 200_000
 const EM_ITERATIONS = 40
 const OUTER_ITERATIONS = 3
 
@@ -226,14 +226,14 @@ export const train = (
   const step = Math.max(1, Math.ceil(pairs.length / EM_PAIRS))
   let emPairs = 0
   const masked = new Uint8Array(C.COUNT)
-  for (let p = 0; p < pairs.length; p++) {
+  // a deterministic sample of the candidate pairs (every step-th); each stands for `step` pairs
+  for (let p = 0; p < pairs.length; p += step) {
     const code = pairs[p]!
     const i = Math.floor(code / n)
     const j = code - i * n
     compareClusters(i, j, scratch)
     const full = C.encode(levels)
-    allPatterns.set(full, (allPatterns.get(full) ?? 0) + 1)
-    if (p % step !== 0) continue
+    allPatterns.set(full, (allPatterns.get(full) ?? 0) + step)
     emPairs++
     const email = C.emailLevel(scratch)
     const found = [

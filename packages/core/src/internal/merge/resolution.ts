@@ -113,8 +113,10 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
   const decisions: Array<Decision> = []
   // record pairs to suggest, with the reason a link was refused
   const pendingSuggestions: Array<readonly [number, number, string | undefined]> = []
-  // every record as survivorship writes it alone (what merging the result again reads)
-  let people: ReadonlyArray<Person.Person> = records.map((r) => settings.survive([r]))
+  // a record compares as survivorship writes it alone (what merging the result again reads):
+  // the same features, unless it holds one value twice (survivorship combines the copies)
+  let people: ReadonlyArray<Person.Person> = records.map((r) => (hasRepeatedPoint(r) ? settings.survive([r]) : r))
+  let survived: Uint8Array = Uint8Array.from(records, (r, i) => (people[i] === r ? 0 : 1))
   let groups: Array<Array<number>> = records.map((_, i) => [i])
   let changed: Uint8Array | undefined
   // the previous round's features, and the previous people each changed person was made of
@@ -269,20 +271,21 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
       if (list === undefined) byRoot.set(r, [i])
       else list.push(i)
     }
-    const next: Array<{ person: Person.Person; group: Array<number>; parts: Array<number> | undefined }> = []
+    const next: Array<{ person: Person.Person; group: Array<number>; parts: Array<number> | undefined; survived: boolean }> = []
     for (const members of byRoot.values()) {
       if (members.length === 1) {
-        next.push({ person: people[members[0]!]!, group: groups[members[0]!]!, parts: undefined })
+        next.push({ person: people[members[0]!]!, group: groups[members[0]!]!, parts: undefined, survived: survived[members[0]!] === 1 })
         continue
       }
       const group = members.flatMap((m) => groups[m]!).sort((x, y) => x - y)
-      next.push({ person: settings.survive(group.map((r) => records[r]!)), group, parts: members })
+      next.push({ person: settings.survive(group.map((r) => records[r]!)), group, parts: members, survived: true })
     }
     next.sort((x, y) => compareStrings(x.person.id, y.person.id) || x.group[0]! - y.group[0]!)
     previous = { f, parts: next.flatMap((x) => (x.parts === undefined ? [] : [x.parts])) }
     people = next.map((x) => x.person)
     groups = next.map((x) => x.group)
     changed = Uint8Array.from(next, (x) => (x.parts === undefined ? 0 : 1))
+    survived = Uint8Array.from(next, (x) => (x.survived ? 1 : 0))
   }
 
   // suggestions between final people: the evidence between them now
@@ -334,7 +337,7 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
   return {
     clusters: groups,
     root,
-    people,
+    people: people.map((p, i) => (survived[i] === 1 ? p : settings.survive([p]))),
     decisions,
     suggestions: raw,
     skipped,
@@ -343,6 +346,20 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
     threshold,
     suggestionThreshold
   }
+}
+
+/** Whether a person holds one contact value twice (kind and normalized value). */
+const hasRepeatedPoint = (person: Person.Person): boolean => {
+  const points = person.contactPoints
+  for (let a = 1; a < points.length; a++) {
+    const pa = points[a]!
+    const va = pa.normalized ?? pa.value.trim()
+    for (let b = 0; b < a; b++) {
+      const pb = points[b]!
+      if (pb.kind === pa.kind && (pb.normalized ?? pb.value.trim()) === va) return true
+    }
+  }
+  return false
 }
 
 const levelName = (c: number, level: number): string => C.comparisons[c]!.levels[level] ?? "unknown"
