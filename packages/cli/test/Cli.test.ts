@@ -37,7 +37,7 @@ describe("unified-people CLI", () => {
       expect(plan.stdout).toMatch(/^Plan \(full, directory version "dir-\d+"\): 40 people read, \d+ to create, 0 to update, 0 to delete/)
       expect(plan.stdout).toMatch(/\n {2}\+ create email work \S+@example\.com on \d+: new in the directory/)
       expect(plan.stdout).toMatch(/\n {2}· skip phone \S+ \+\d+: shared number \(company main\): never projected/)
-      expect(plan.stdout).toContain("Dry run (full)")
+      expect(plan.stdout).toContain("Dry run (full, complete)")
       expect(plan.stderr).toBe("")
       const toCreate = Number(/(\d+) to create/.exec(plan.stdout)![1])
 
@@ -52,7 +52,7 @@ describe("unified-people CLI", () => {
       const sync = yield* runCli(env.configProvider, "sync", "--state", state, "--concurrency", "6")
       expect(sync.code).toBe(0)
       expect(sync.stdout).toContain(`Planned: ${toCreate} to create`)
-      expect(sync.stdout).toMatch(new RegExp(`Sync \\(full\\): 40 read, \\d+ matched, \\d+ unmatched, 0 removed; ${toCreate} created`))
+      expect(sync.stdout).toMatch(new RegExp(`Sync \\(full, complete\\): 40 read, \\d+ matched, \\d+ unmatched, 0 removed; ${toCreate} created`))
       expect(writes(env.people)).toHaveLength(toCreate)
       expect(fs.existsSync(state)).toBe(true)
 
@@ -110,7 +110,7 @@ describe("unified-people CLI", () => {
       expect(broken.stderr).toMatch(/^Error: cannot read people from .*people\.json: /)
     }).pipe(Effect.provide(HttpLive)))
 
-  it.scopedLive("actions the People system refuses are listed, the exit code is 1, and the next run completes the job", () =>
+  it.scopedLive("actions the People system refuses are listed, the exit code is 3 (partial), and the next run completes the job", () =>
     Effect.gen(function*() {
       const env = yield* setup({ size: 20 })
       const state = yield* tempState
@@ -121,10 +121,12 @@ describe("unified-people CLI", () => {
         times: 1
       })
       const refused = yield* runCli(env.configProvider, "sync", "--state", state, "-q")
-      expect(refused.code).toBe(1)
-      expect(refused.stdout).toMatch(/\n {2}! create on \d+: people-contacts\.createContact: .*telephone.*is invalid/)
+      expect(refused.code).toBe(3)
+      expect(refused.stdout).toMatch(/\n {2}! create \w+ \w+ \S+ on \d+ \(\d+\): people-contacts\.createContact: .*telephone.*is invalid/)
       expect(refused.stdout).toContain("1 failed")
-      expect(refused.stderr).toBe("Error: 1 action(s) were refused by the People system\n")
+      expect(refused.stdout).toContain("! 1 failure(s) on 1 people")
+      expect(refused.stdout).toMatch(/Sync \(full, partial\)/)
+      expect(refused.stderr).toBe("")
 
       const next = yield* runCli(env.configProvider, "sync", "--state", state, "-q")
       expect(next.code).toBe(0)
