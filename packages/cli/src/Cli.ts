@@ -96,11 +96,56 @@ export class CommandFailed extends Data.TaggedError("CommandFailed")<{ readonly 
  * @category errors
  */
 export const messageOf = (error: unknown): string => {
-  if (ConfigError.isConfigError(error)) return `invalid configuration: ${String(error)}`
+  if (ConfigError.isConfigError(error)) return describeConfigError(error)
   if (typeof error === "object" && error !== null && "message" in error && typeof error.message === "string") {
     return error.message
   }
   return String(error)
+}
+
+/** The environment variable a configuration path is read from. */
+const variableOf = (path: ReadonlyArray<string>) => path.join("_")
+
+/** What a configuration error asks for: the variables to set, alternatives joined by "or". */
+const requirementsOf = (error: ConfigError.ConfigError): { readonly missing: Array<string>; readonly invalid: Array<string> } => {
+  switch (error._op) {
+    case "MissingData":
+      return { missing: [variableOf(error.path)], invalid: [] }
+    case "InvalidData":
+      // the message of a redacted value is itself redacted: name the variable and the expectation only
+      return { missing: [], invalid: [`${variableOf(error.path)}${/redacted/i.test(error.message) ? "" : ` (${error.message})`}`] }
+    case "SourceUnavailable":
+    case "Unsupported":
+      return { missing: [], invalid: [`${variableOf(error.path)} (${error.message})`] }
+    case "And": {
+      const left = requirementsOf(error.left)
+      const right = requirementsOf(error.right)
+      return { missing: [...left.missing, ...right.missing], invalid: [...left.invalid, ...right.invalid] }
+    }
+    case "Or": {
+      const left = requirementsOf(error.left)
+      const right = requirementsOf(error.right)
+      if (left.invalid.length > 0 || right.invalid.length > 0) {
+        return { missing: [], invalid: [...left.invalid, ...right.invalid] }
+      }
+      return { missing: [`${left.missing.join(" + ")} (or ${right.missing.join(" + ")})`], invalid: [] }
+    }
+  }
+}
+
+/**
+ * A configuration error as the variables to set or fix, and nothing else:
+ * `missing environment variables: RINGCENTRAL_CLIENT_ID, PEOPLE_CONTACTS_TOKEN`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const describeConfigError = (error: ConfigError.ConfigError): string => {
+  const { invalid, missing } = requirementsOf(error)
+  return [
+    ...(missing.length === 0 ? [] : [`missing environment variable${missing.length === 1 ? "" : "s"}: ${missing.join(", ")}`]),
+    ...(invalid.length === 0 ? [] : [`invalid environment variable${invalid.length === 1 ? "" : "s"}: ${invalid.join(", ")}`])
+  ].join("; ")
 }
 
 const fail = (error: unknown, exitCode: number = exitCodes.error) =>
@@ -195,19 +240,32 @@ export const exitCodeOf = (summary: Sync.Summary): number =>
   summary.status === "complete" ? exitCodes.ok : summary.status === "stopped" ? exitCodes.stopped : exitCodes.partial
 
 /**
- * The SQLite state layer of a state file (its directory is created).
+ * The SQLite state layer of a state file. Its directory is created, unless
+ * `readOnly`: then nothing is created, and a file that does not exist yet is
+ * an empty state in memory (a plan before the first sync). A path that exists
+ * but is not a regular file (a directory, a device, a pipe) is refused at once.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerState = (file: string): Layer.Layer<SyncState.SyncState, SyncState.SyncStateError | ConfigError.ConfigError, FileSystem.FileSystem | Path.Path> =>
+export const layerState = (
+  file: string,
+  options: { readonly readOnly?: boolean } = {}
+): Layer.Layer<SyncState.SyncState, SyncState.SyncStateError | ConfigError.ConfigError, FileSystem.FileSystem | Path.Path> =>
   Layer.unwrapEffect(
     Effect.gen(function*() {
       const fs = yield* FileSystem.FileSystem
       const path = yield* Path.Path
-      if (file !== ":memory:") {
+      if (file === ":memory:") return SqliteState.layer({ filename: file })
+      const refuse = (reason: string) => new SyncState.SyncStateError({ method: "open", reason: `the state file ${file} ${reason}` })
+      const info = yield* Effect.option(fs.stat(file))
+      if (Option.isSome(info) && info.value.type !== "File") {
+        return yield* refuse(`is not a regular file (${info.value.type.toLowerCase()})`)
+      }
+      if (Option.isNone(info) && options.readOnly === true) return SyncState.layerMemory
+      if (Option.isNone(info)) {
         yield* fs.makeDirectory(path.dirname(path.resolve(file)), { recursive: true }).pipe(
-          Effect.mapError((e) => new SyncState.SyncStateError({ method: "open", reason: `cannot create the directory of ${file}: ${e.message}` }))
+          Effect.mapError((e) => refuse(`cannot be created: ${e.message}`))
         )
       }
       return SqliteState.layer({ filename: file })
@@ -292,7 +350,8 @@ const printRefusal = (error: Sync.MassDeleteRefused) =>
 const syncHandler = (mode: "sync" | "plan") => (options: RunOptions) =>
   runSync(options, mode).pipe(
     // the configuration is read (and refused) before the state file is created
-    Effect.provide(layerState(options.state)),
+    // a plan or a dry run creates no file
+    Effect.provide(layerState(options.state, { readOnly: mode === "plan" || options.dryRun })),
     Effect.provide(Connections.layerConfig()),
     Effect.tapError((error) => error._tag === "MassDeleteRefused" ? printRefusal(error) : Effect.void),
     Effect.catchAll((error) => fail(error, exitCodeOfError(error))),
@@ -385,6 +444,8 @@ export class MergeInputError extends Schema.TaggedError<MergeInputError>()("Merg
  * @category models
  */
 export interface MergeOptions {
+  /** No progress lines on stderr. */
+  readonly quiet?: boolean | undefined
   readonly sources: ReadonlyArray<(typeof systems)[number]>
   readonly files: ReadonlyArray<string>
   /** Source systems, best first (default: RingCentral, the People system, then the files' systems). */
@@ -401,11 +462,19 @@ export const runMerge = (options: MergeOptions) =>
   Effect.gen(function*() {
     const people: Array<Person.Person> = []
     const counts: Array<string> = []
+    const step = (text: string) => options.quiet === true ? Effect.void : Output.errorLine(text)
     if (options.sources.length > 0) {
       const connections = yield* Effect.provide(Connections.Connections, Connections.layerConfig())
       for (const system of options.sources) {
         const directory = system === "ringcentral" ? connections.source : connections.target
-        const read = Chunk.toReadonlyArray(yield* Stream.runCollect(directory.stream))
+        yield* step(`Reading ${system}…`)
+        let n = 0
+        const read = Chunk.toReadonlyArray(
+          yield* directory.stream.pipe(
+            Stream.tap(() => ++n % 1000 === 0 ? step(`  ${n} people read from ${system}`) : Effect.void),
+            Stream.runCollect
+          )
+        )
         counts.push(`${read.length} from ${system}`)
         people.push(...read)
       }
@@ -423,6 +492,7 @@ export const runMerge = (options: MergeOptions) =>
         priority.push(system)
       }
     }
+    yield* step(`Merging ${people.length} records…`)
     const result = Merge.merge(people, { sourcePriority: priority })
     const multi = result.clusters.filter((c) => c.members.length > 1).length
     yield* Output.line(JSON.stringify(Schema.encodeSync(Schema.Array(Person.Person))(result.people), null, 2))
@@ -450,10 +520,12 @@ export const merge = Command.make(
     priority: Options.text("priority").pipe(
       Options.optional,
       Options.withDescription("Source systems, best first, comma separated (e.g. people-contacts,ringcentral).")
-    )
+    ),
+    quiet
   },
   (o) =>
     runMerge({
+      quiet: o.quiet,
       sources: o.sources.length === 0 && o.files.length === 0 ? systems : o.sources,
       files: o.files,
       priority: Option.match(o.priority, {
@@ -480,6 +552,22 @@ export const command = Command.make("unified-people").pipe(
 
 const cli = Command.run(command, { name: "unified-people", version: "0.1.0" })
 
+const subcommands: ReadonlySet<string> = new Set(["sync", "plan", "merge"])
+
+/**
+ * The command line with the options given before the subcommand moved after
+ * it (`unified-people --state s.db sync -q` is `unified-people sync --state s.db -q`):
+ * options are accepted in any order.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const inAnyOrder = (args: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const at = args.findIndex((arg, i) => i >= 2 && subcommands.has(arg))
+  if (at <= 2) return args
+  return [...args.slice(0, 2), args[at]!, ...args.slice(2, at), ...args.slice(at + 1)]
+}
+
 /**
  * Runs the command line (`args` as in `process.argv`: the first two are the
  * runtime and the script) and returns the exit code; errors have been printed.
@@ -490,7 +578,7 @@ const cli = Command.run(command, { name: "unified-people", version: "0.1.0" })
 export const run = (
   args: ReadonlyArray<string>
 ): Effect.Effect<number, never, CliApp.CliApp.Environment | HttpClient.HttpClient | Output.Output> =>
-  cli(args).pipe(
+  cli(inAnyOrder(args)).pipe(
     Effect.as(exitCodes.ok),
     Effect.catchAll((error) =>
       error instanceof CommandFailed

@@ -144,7 +144,14 @@ describe("unified-people CLI", () => {
 
       const missing = yield* runCli(withEnv({ PEOPLE_CONTACTS_TOKEN: undefined }), "plan", "--state", state, "-q")
       expect(missing.code).toBe(1)
-      expect(missing.stderr).toMatch(/^Error: invalid configuration: .*TOKEN/)
+      // the message names the variable to set, and nothing else
+      expect(missing.stderr).toBe("Error: missing environment variable: PEOPLE_CONTACTS_TOKEN\n")
+      const invalid = yield* runCli(withEnv({ UNIFIED_PEOPLE_RATE_LIMIT_SCALE: "fast" }), "plan", "--state", state, "-q")
+      expect(invalid.stderr).toMatch(/^Error: invalid environment variable: UNIFIED_PEOPLE_RATE_LIMIT_SCALE \(.+\)\n$/)
+      const none = yield* runCli(withEnv({ RINGCENTRAL_CLIENT_ID: undefined, RINGCENTRAL_JWT: undefined }), "plan", "--state", state, "-q")
+      expect(none.stderr).toBe(
+        "Error: missing environment variables: RINGCENTRAL_CLIENT_ID + RINGCENTRAL_JWT (or RINGCENTRAL_ACCESS_TOKEN)\n"
+      )
       // refused before anything is created
       expect(fs.existsSync(path.dirname(state))).toBe(false)
 
@@ -165,5 +172,26 @@ describe("unified-people CLI", () => {
 
       const usage = yield* runCli(env.configProvider, "sync", "--concurrency", "many")
       expect(usage.code).toBe(2)
+
+      // a state path that is not a regular file is refused at once
+      const dir = path.dirname(path.dirname(state))
+      const notAFile = yield* runCli(env.configProvider, "sync", "--state", dir, "-q")
+      expect(notAFile.code).toBe(1)
+      expect(notAFile.stderr).toBe(`Error: SyncState.open: the state file ${dir} is not a regular file (directory)\n`)
+    }).pipe(Effect.provide(HttpLive)))
+
+  it.scopedLive("plan creates no file; options are accepted before or after the subcommand", () =>
+    Effect.gen(function*() {
+      const env = yield* setup({ size: 10 })
+      const state = yield* tempState
+      const plan = yield* runCli(env.configProvider, "--state", state, "-q", "plan")
+      expect(plan.code).toBe(0)
+      expect(plan.stdout).toMatch(/^Plan \(full, directory version "dir-\d+"\): 10 people read/)
+      expect(fs.existsSync(path.dirname(state))).toBe(false)
+      const dry = yield* runCli(env.configProvider, "sync", "--dry-run", "-q", "--state", state)
+      expect(dry.code).toBe(0)
+      expect(fs.existsSync(path.dirname(state))).toBe(false)
+      expect(Cli.inAnyOrder(["node", "up", "--state", "s", "-q", "sync", "--full"])).toEqual(["node", "up", "sync", "--state", "s", "-q", "--full"])
+      expect(Cli.inAnyOrder(["node", "up", "sync", "--state", "s"])).toEqual(["node", "up", "sync", "--state", "s"])
     }).pipe(Effect.provide(HttpLive)))
 })

@@ -62,6 +62,21 @@ const duplicates = (people: Parameters<typeof rows>[0]) => {
 }
 
 describe("unified-people processes", () => {
+  it.live("the installed command runs from a checkout without a build, and names the configuration it misses", () =>
+    Effect.sync(() => {
+      const shim = fileURLToPath(new URL("../bin/unified-people.mjs", import.meta.url))
+      const child = ChildProcess.spawnSync(process.execPath, [shim, "--state", path.join(os.tmpdir(), "none", "s.sqlite"), "plan"], {
+        cwd: root,
+        env: { PATH: process.env.PATH ?? "" },
+        encoding: "utf8"
+      })
+      expect(child.status).toBe(1)
+      expect(child.stderr).toBe(
+        "Error: missing environment variables: RINGCENTRAL_CLIENT_ID + RINGCENTRAL_CLIENT_SECRET + RINGCENTRAL_JWT (or RINGCENTRAL_ACCESS_TOKEN), " +
+          "PEOPLE_CONTACTS_BASE_URL, PEOPLE_CONTACTS_TOKEN, PEOPLE_CONTACTS_ACCOUNT\n"
+      )
+    }), { timeout: 60_000 })
+
   it.scopedLive("two syncs on one state file: the second exits 5 naming the first, and nothing is written twice", () =>
     Effect.gen(function*() {
       const env = yield* setup({ size: 60 })
