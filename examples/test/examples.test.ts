@@ -6,6 +6,7 @@ import * as DirectoryStream from "../src/directory-stream.js"
 import * as MergeTwoSources from "../src/merge-two-sources.js"
 import * as PeopleContactsExample from "../src/people-contacts.js"
 import * as PromiseApi from "../src/promise-api.js"
+import * as PeopleError from "@unified-people/core/PeopleError"
 import * as RingCentralDirectory from "../src/ringcentral-directory.js"
 import * as SyncJob from "../src/sync-job.js"
 
@@ -67,10 +68,13 @@ describe("examples", () => {
     }))
 
   it("promise-api awaits the library without Effect and rejects with a PeopleError", async () => {
-    const { email, found, missing, people } = await PromiseApi.main()
+    const { email, found, missing, people, report } = await PromiseApi.main()
     expect(people).toHaveLength(40)
     expect(found.map((p) => p.contactPoints.find((c) => c.kind === "email")?.normalized)).toContain(email.toLowerCase())
+    expect(missing).toBeInstanceOf(PeopleError.NotFound)
     expect(missing).toMatchObject({ _tag: "NotFound", module: "people-contacts", status: 404 })
+    expect(report.summary.status).toBe("complete")
+    expect(report.summary.created).toBeGreaterThan(40)
   })
 
   it.live("demo: the second run and the full re-check write nothing, changes and a webhook event write just the affected people, then 304", () =>

@@ -26,3 +26,7 @@ export * as Output from "./Output.js"
  * @since 0.1.0
  */
 export * as Progress from "./Progress.js"
+/**
+ * @since 0.1.0
+ */
+export * as PromiseApi from "./PromiseApi.js"
