@@ -394,11 +394,17 @@ export const build = (f: Features, maxBlockSize: number, maxNameBlockSize: numbe
 // a round
 // -----------------------------------------------------------------------------
 
-/** A skipped key: what it is and how many people hold it. @internal */
+/** A skipped key: what it is, how many people hold it (updated by later rounds), its limit and hash. @internal */
 export interface SkippedBlock {
   readonly key: string
-  readonly size: number
+  size: number
+  readonly limit: number
+  readonly hi: number
+  readonly lo: number
 }
+
+/** Skipped keys by hash, so later rounds can count their holders again. @internal */
+export type Watch = Map<number, Map<number, SkippedBlock>>
 
 /** @internal */
 export interface RoundBlocks {
@@ -427,7 +433,9 @@ export const round = (
   root: Int32Array,
   changed: Uint8Array | undefined,
   /** Blocks to look at whatever they hold, per index (blocks a changed person's former records were in). */
-  touched?: ReadonlyArray<Uint8Array>
+  touched?: ReadonlyArray<Uint8Array>,
+  /** Keys skipped earlier: their holders are counted again when their block is looked at. */
+  watch?: Watch
 ): RoundBlocks => {
   const n = f.n
   const pairs = new Pairs(n)
@@ -492,9 +500,15 @@ export const round = (
           sameValuePairs.exactName += size * (size - 1)
           continue
       }
+      if (active && watch !== undefined) {
+        const entry = watch.get(index.runHi[b]!)?.get(index.runLo[b]!)
+        if (entry !== undefined) entry.size = size
+      }
       if (size < 2) continue
       if (skip) {
-        if (changed === undefined) skipped.push({ key: `${kindNames[kind]}:${index.describe(tag[from]!, owner[from]!)}`, size })
+        if (changed === undefined) {
+          skipped.push({ key: `${kindNames[kind]}:${index.describe(tag[from]!, owner[from]!)}`, size, limit, hi: index.runHi[b]!, lo: index.runLo[b]! })
+        }
         continue
       }
       if (!active) continue

@@ -22,10 +22,11 @@ export class Clusters {
   readonly size: Int32Array
   private readonly scratch = C.makeComparison()
 
-  constructor(readonly n: number) {
+  /** `sizes`: the records each item already stands for (1 each by default). */
+  constructor(readonly n: number, sizes?: ArrayLike<number>) {
     this.parent = new Int32Array(n)
     this.next = new Int32Array(n)
-    this.size = new Int32Array(n).fill(1)
+    this.size = sizes === undefined ? new Int32Array(n).fill(1) : Int32Array.from(sizes)
     for (let i = 0; i < n; i++) {
       this.parent[i] = i
       this.next[i] = i

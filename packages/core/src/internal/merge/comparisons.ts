@@ -290,7 +290,7 @@ export const compare = (f: Features, i: number, j: number, out: Comparison): voi
 const localOf = (email: string): string => email.slice(0, email.lastIndexOf("@"))
 
 /**
- * The values two records share, as reasons: `email:…`, `local:…`, `phone:…`,
+ * The identifying values two records share (skipped ones are not compared), as reasons: `email:…`, `local:…`, `phone:…`,
  * `employeeNumber:…`, sorted.
  *
  * @internal
@@ -298,7 +298,9 @@ const localOf = (email: string): string => email.slice(0, email.lastIndexOf("@")
 export const sharedValues = (f: Features, i: number, j: number): Array<string> => {
   const out = new Set<string>()
   for (let a = f.emailStart[i]!; a < f.emailStart[i + 1]!; a++) {
+    if (f.emailHolders[a]! < 0) continue
     for (let b = f.emailStart[j]!; b < f.emailStart[j + 1]!; b++) {
+      if (f.emailHolders[b]! < 0) continue
       const ea = f.emails[a]!
       const eb = f.emails[b]!
       if (ea === eb) out.add(`email:${ea}`)
@@ -306,12 +308,14 @@ export const sharedValues = (f: Features, i: number, j: number): Array<string> =
     }
   }
   for (let a = f.phoneStart[i]!; a < f.phoneStart[i + 1]!; a++) {
+    if (f.phoneBaseHolders[a]! < 0) continue
     for (let b = f.phoneStart[j]!; b < f.phoneStart[j + 1]!; b++) {
+      if (f.phoneBaseHolders[b]! < 0) continue
       if (f.phones[a] === f.phones[b]) out.add(`phone:${f.phones[a]!}`)
       else if (phoneBase(f.phones[a]!) === phoneBase(f.phones[b]!)) out.add(`phone:${phoneBase(f.phones[a]!)}`)
     }
   }
-  if (f.employee[i] !== "" && f.employee[i] === f.employee[j]) out.add(`employeeNumber:${f.employeeRaw[i]!}`)
+  if (f.employee[i] !== "" && f.employee[i] === f.employee[j] && f.employeeHolders[i]! >= 0) out.add(`employeeNumber:${f.employeeRaw[i]!}`)
   return Array.from(out).sort()
 }
 
@@ -323,9 +327,10 @@ export const sharedValues = (f: Features, i: number, j: number): Array<string> =
  * @internal
  */
 export const cannotLink = (f: Features, i: number, j: number, scratch: Comparison): string | undefined => {
+  // two employee numbers are two people, however common either number is
+  if (f.employee[i] !== "" && f.employee[j] !== "" && f.employee[i] !== f.employee[j]) return `employee numbers differ (${f.employeeRaw[i]!} / ${f.employeeRaw[j]!})`
   compare(f, i, j, scratch)
   const { levels } = scratch
-  if (levels[EMPLOYEE] === 1) return `employee numbers differ (${f.employeeRaw[i]!} / ${f.employeeRaw[j]!})`
   const identified = emailLevel(scratch) === E_EXACT || levels[EMPLOYEE] === K_EXACT
   if (!identified && (levels[NAME] === N_DIFFERENT || levels[NAME] === N_FAMILY_ONLY)) {
     return `names disagree (${describeName(f, i)} / ${describeName(f, j)})`

@@ -122,7 +122,7 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
   // the previous round's features, and the previous people each changed person was made of
   let previous: { f: Features; parts: Array<Array<number>> } | undefined
   let model = settings.model
-  let skipped: Array<Skipped> = []
+  const watch: Blocking.Watch = new Map()
   const threshold = settings.threshold ?? DEFAULT_THRESHOLD
   const suggestionThreshold = Math.min(threshold, settings.suggestionThreshold ?? DEFAULT_SUGGESTION_THRESHOLD)
   const matchWeight = Model.weightOf(threshold)
@@ -138,7 +138,8 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
     const n = people.length
     const f = extract(people, cross)
     const blocks = Blocking.build(f, settings.maxBlockSize, settings.maxNameBlockSize)
-    const clusters = new Clusters(n)
+    // a person stands for its records (the records of one remote record count once)
+    const clusters = new Clusters(n, people.map((p) => Math.max(1, p.provenance.length)))
     let joined = 0
     for (const code of blocks.references) {
       const i = Math.floor(code / n)
@@ -170,13 +171,11 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
         }
       }
     }
-    const blocked = Blocking.round(f, blocks, roots, active, touched)
-    if (round === 1) {
-      skipped = blocked.skipped.map((s) => ({
-        key: s.key,
-        size: s.size,
-        reason: `held by ${s.size} people (more than ${s.key.startsWith("name:") ? settings.maxNameBlockSize : settings.maxBlockSize}): not identifying`
-      }))
+    const blocked = Blocking.round(f, blocks, roots, active, touched, watch)
+    for (const s of blocked.skipped) {
+      let inner = watch.get(s.hi)
+      if (inner === undefined) watch.set(s.hi, inner = new Map())
+      inner.set(s.lo, s)
     }
     if (model === undefined) {
       const defaultScorer = Model.scorer(Model.defaultModel, n)
@@ -334,6 +333,14 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
   decisions.sort((x, y) => x.round - y.round || compareStrings(x.a, y.a) || compareStrings(x.b, y.b))
   const root = new Int32Array(records.length)
   for (let r = 0; r < records.length; r++) root[r] = personOf[r]!
+  // the keys still held by too many people at the end
+  const skipped: Array<Skipped> = []
+  for (const inner of watch.values()) {
+    for (const s of inner.values()) {
+      if (s.size > s.limit) skipped.push({ key: s.key, size: s.size, reason: `held by ${s.size} people (more than ${s.limit}): not identifying` })
+    }
+  }
+  skipped.sort((x, y) => compareStrings(x.key, y.key))
   return {
     clusters: groups,
     root,
