@@ -4,6 +4,14 @@
  * sliding windows), learns from the server's rate-limit headers, and never lets a
  * request out while a penalty (`Retry-After`) is running.
  *
+ * A request sent through {@link Service.send} is counted in its windows from
+ * the moment its answer arrived, not from the moment it was let out: the
+ * server counted it at some point in between, so a window that starts at the
+ * answer can only be later than the server's. However late the event loop
+ * sends a request (a loaded machine), the next request that depends on its
+ * window slot leaves a full window after the server saw it; while a request
+ * is in flight its slot is held.
+ *
  * Time comes from the Effect `Clock`, so `TestClock` drives it in tests.
  *
  * @since 0.1.0
@@ -11,6 +19,8 @@
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
+import * as FiberId from "effect/FiberId"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 
@@ -80,12 +90,21 @@ export interface Stats extends BucketStats {
  * @category models
  */
 export interface Service {
-  /** Waits until one more request may be sent in `bucket`, then counts it. */
+  /** Waits until one more request may be sent in `bucket`, then counts it as sent now. */
   readonly acquire: (bucket: string) => Effect.Effect<void>
+  /**
+   * Waits until one more request may be sent in `bucket`, runs `request`, and
+   * counts it as sent when `request` ended (its answer arrived, it failed or it
+   * was interrupted): the latest moment the server may have counted it. Until
+   * then it holds its slot in every window.
+   */
+  readonly send: <A, E, R>(bucket: string, request: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   /**
    * Learns from a response's rate-limit headers: a new limit, a window the
    * configuration did not know, requests another client made (`remaining` lower
-   * than the local count), or an exhausted quota (`remaining` 0: wait for the reset).
+   * than the local count: the difference is counted as sent now), or an
+   * exhausted quota (`remaining` 0: wait for the reset when the server gave
+   * one, else until the oldest send still in the window leaves it).
    */
   readonly observe: (bucket: string, observation: Observation) => Effect.Effect<void>
   /**
@@ -131,11 +150,19 @@ interface WindowState {
   readonly windowMillis: number
 }
 
+/** One send: when it counts from, or still in flight. */
+interface Send {
+  at: number
+  pending: boolean
+}
+
 interface BucketState {
   readonly windows: Array<WindowState>
   readonly penaltyMillis: number
-  /** Send times, oldest first, kept for the longest window. */
-  sent: Array<number>
+  /** Sends in the order they were let out, kept for the longest window (in-flight ones until they end). */
+  sent: Array<Send>
+  /** Completed when an in-flight send ends (then replaced). */
+  ended: Deferred.Deferred<void>
   blockedUntil: number
   requests: number
   waits: number
@@ -179,6 +206,7 @@ export const make = (options: Options): Effect.Effect<Service> =>
         windows,
         penaltyMillis: config.penalty === undefined ? (longest > 0 ? longest : unconfiguredPenalty) : Duration.toMillis(config.penalty),
         sent: [],
+        ended: Deferred.unsafeMake(FiberId.none),
         blockedUntil: 0,
         requests: 0,
         waits: 0,
@@ -193,61 +221,98 @@ export const make = (options: Options): Effect.Effect<Service> =>
 
     const prune = (state: BucketState, now: number) => {
       const horizon = Math.max(0, ...state.windows.map((w) => w.windowMillis + margin(w.windowMillis)))
-      let drop = 0
-      while (drop < state.sent.length && state.sent[drop]! <= now - horizon) drop++
-      if (drop > 0) state.sent = state.sent.slice(drop)
+      if (state.sent.some((s) => !s.pending && s.at <= now - horizon)) {
+        state.sent = state.sent.filter((s) => s.pending || s.at > now - horizon)
+      }
     }
 
-    /** Milliseconds until the next request may go out (0 = now). */
-    const waitFor = (state: BucketState, now: number): number => {
+    /** The sends that still count in a window of `span` ending now (in-flight ones always do). */
+    const inWindow = (state: BucketState, now: number, span: number) => state.sent.filter((s) => s.pending || s.at > now - span)
+
+    /**
+     * Milliseconds until the next request may go out (0 = now), and whether an
+     * in-flight send must end first (its slot frees only a window after it ends).
+     */
+    const waitFor = (state: BucketState, now: number): { readonly millis: number; readonly inFlight: boolean } => {
       let wait = Math.max(0, state.blockedUntil - now)
+      let inFlight = false
       for (const w of state.windows) {
         if (w.limit <= 0) {
           wait = Math.max(wait, w.windowMillis)
           continue
         }
         const span = w.windowMillis + margin(w.windowMillis)
-        // the `limit`-th most recent send must have left the window
-        const index = state.sent.length - w.limit
-        if (index >= 0) {
-          const oldest = state.sent[index]!
-          if (oldest > now - span) wait = Math.max(wait, oldest + span - now)
-        }
+        const counted = inWindow(state, now, span)
+        if (counted.length < w.limit) continue
+        // this many sends must leave the window, oldest first
+        const leave = counted.length - w.limit + 1
+        const ended = counted.filter((s) => !s.pending).map((s) => s.at).sort((a, b) => a - b)
+        if (ended.length < leave) inFlight = true
+        else wait = Math.max(wait, ended[leave - 1]! + span - now)
       }
-      return wait
+      return { millis: wait, inFlight }
     }
+
+    /** Waits for a slot in `bucket` and takes it with a new send. */
+    const take = (state: BucketState, pending: boolean): Effect.Effect<Send> => {
+      // a request waited when it slept for the bucket, or queued behind other
+      // requests that held it for a while (scheduling delay alone is not a wait)
+      const loop = (start: number, queued: boolean, slept: boolean): Effect.Effect<Send> =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          prune(state, now)
+          const ended = state.ended
+          const wait = waitFor(state, now)
+          if (wait.millis <= 0 && !wait.inFlight) {
+            const send: Send = { at: now, pending }
+            state.sent.push(send)
+            state.requests++
+            if (slept || (queued && now > start)) {
+              state.waits++
+              state.waitedMillis += now - start
+            }
+            return Effect.succeed(send)
+          }
+          // an in-flight send must end before its slot can free: wait for it, then look again
+          const pause = wait.inFlight ? Deferred.await(ended) : Effect.sleep(Duration.millis(wait.millis))
+          return Effect.zipRight(pause, loop(start, queued, true))
+        })
+      return Effect.flatMap(Clock.currentTimeMillis, (start) => {
+        // another request holds or waits for the bucket: this one queues behind it
+        const queued = state.inside > 0
+        state.inside++
+        return state.lock.withPermits(1)(loop(start, queued, false)).pipe(
+          Effect.ensuring(Effect.sync(() => {
+            state.inside--
+          }))
+        )
+      })
+    }
+
+    /** Ends an in-flight send now and wakes the requests waiting for it. */
+    const end = (state: BucketState, send: Send) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.sync(() => {
+          if (!send.pending) return
+          send.pending = false
+          send.at = now
+          const ended = state.ended
+          state.ended = Deferred.unsafeMake(FiberId.none)
+          Deferred.unsafeDone(ended, Effect.void)
+        }))
 
     const acquire = (bucket: string): Effect.Effect<void> =>
       Effect.suspend(() => {
         const state = stateOf(bucket)
-        if (state === undefined) return Effect.void
-        // a request waited when it slept for the bucket, or queued behind other
-        // requests that held it for a while (scheduling delay alone is not a wait)
-        const loop = (start: number, queued: boolean, slept: boolean): Effect.Effect<void> =>
-          Effect.flatMap(Clock.currentTimeMillis, (now) => {
-            prune(state, now)
-            const wait = waitFor(state, now)
-            if (wait <= 0) {
-              state.sent.push(now)
-              state.requests++
-              if (slept || (queued && now > start)) {
-                state.waits++
-                state.waitedMillis += now - start
-              }
-              return Effect.void
-            }
-            return Effect.zipRight(Effect.sleep(Duration.millis(wait)), loop(start, queued, true))
-          })
-        return Effect.flatMap(Clock.currentTimeMillis, (start) => {
-          // another request holds or waits for the bucket: this one queues behind it
-          const queued = state.inside > 0
-          state.inside++
-          return state.lock.withPermits(1)(loop(start, queued, false)).pipe(
-            Effect.ensuring(Effect.sync(() => {
-              state.inside--
-            }))
-          )
-        })
+        return state === undefined ? Effect.void : Effect.asVoid(take(state, false))
+      })
+
+    const send = <A, E, R>(bucket: string, request: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+      Effect.suspend(() => {
+        const state = stateOf(bucket)
+        if (state === undefined) return request
+        return Effect.uninterruptibleMask((restore) =>
+          Effect.flatMap(restore(take(state, true)), (slot) => Effect.ensuring(restore(request), end(state, slot)))
+        )
       })
 
     const observe = (bucket: string, raw: Observation): Effect.Effect<void> =>
@@ -280,18 +345,21 @@ export const make = (options: Options): Effect.Effect<Service> =>
           }
           if (observation.limit !== undefined && observation.limit >= 0) target.limit = observation.limit
           if (observation.remaining === undefined) return
-          if (observation.remaining <= 0) {
-            const until = observation.resetAtMillis ?? now + target.windowMillis
-            state.blockedUntil = Math.max(state.blockedUntil, until + margin(target.windowMillis))
+          if (observation.remaining <= 0 && observation.resetAtMillis !== undefined) {
+            // a reset time is the server's own: only the fixed part of the margin is
+            // added (a share of an hour-long window would be minutes)
+            state.blockedUntil = Math.max(state.blockedUntil, observation.resetAtMillis + margin(0))
             return
           }
           // the server counted more requests than we sent (another client shares the
-          // quota): add the difference as if sent now
+          // quota): add the difference as if sent now. With nothing remaining and no
+          // reset time, the window is then full, and the next request waits until
+          // the oldest send still in it leaves (not a whole window from now).
           prune(state, now)
           const span = target.windowMillis + margin(target.windowMillis)
-          const local = state.sent.filter((t) => t > now - span).length
-          const serverUsed = target.limit - observation.remaining
-          for (let i = local; i < serverUsed; i++) state.sent.push(now)
+          const local = inWindow(state, now, span).length
+          const serverUsed = target.limit - Math.max(0, observation.remaining)
+          for (let i = local; i < serverUsed; i++) state.sent.push({ at: now, pending: false })
         }))
 
     const penalize = (bucket: string, millis?: number): Effect.Effect<void> =>
@@ -318,7 +386,7 @@ export const make = (options: Options): Effect.Effect<Service> =>
       return { requests, waits, waitedMillis, penalties, buckets }
     })
 
-    return { acquire, observe, penalize, limits, stats }
+    return { acquire, send, observe, penalize, limits, stats }
   })
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, Duration, Effect, Fiber, TestClock, TestContext } from "effect"
+import { Clock, Deferred, Duration, Effect, Fiber, TestClock, TestContext } from "effect"
 import * as fc from "fast-check"
 import * as RateLimiter from "../src/RateLimiter.js"
 
@@ -181,14 +181,14 @@ describe("RateLimiter", () => {
       expect((yield* limiter.stats).waits).toBe(1)
     }))
 
-  it.effect("observe with remaining 0 blocks until the reset (plus the margin)", () =>
+  it.effect("observe with remaining 0 blocks until the reset (plus the fixed part of the margin, not a share of the window)", () =>
     Effect.gen(function*() {
       const limiter = yield* RateLimiter.make({ buckets: { b: { windows: [{ limit: 50, window: "1 minute" }] } } })
       yield* TestClock.adjust("10 seconds")
       yield* limiter.observe("b", { remaining: 0, resetAtMillis: 13_000 })
       const fiber = yield* Effect.fork(Effect.zipRight(limiter.acquire("b"), Clock.currentTimeMillis))
       yield* driveUntil(Effect.sync(() => fiber.unsafePoll() !== null), { step: 1000, maxMillis: 60_000 })
-      expect(yield* Fiber.join(fiber)).toBe(13_000 + margin(60_000))
+      expect(yield* Fiber.join(fiber)).toBe(13_000 + margin(0))
     }))
 
   it.effect("observe with remaining 0 and no reset time waits one window", () =>
@@ -198,6 +198,58 @@ describe("RateLimiter", () => {
       const fiber = yield* Effect.fork(Effect.zipRight(limiter.acquire("b"), Clock.currentTimeMillis))
       yield* driveUntil(Effect.sync(() => fiber.unsafePoll() !== null), { step: 1000, maxMillis: 60_000 })
       expect(yield* Fiber.join(fiber)).toBe(10_000 + margin(10_000))
+    }))
+
+  it.effect("remaining 0 without a reset time waits for the oldest send still in the window, not a whole window from the answer (issue 15)", () =>
+    Effect.gen(function*() {
+      const limiter = yield* RateLimiter.make({ buckets: { b: { windows: [{ limit: 3, window: "10 seconds" }] } } })
+      for (const at of [0, 1000, 2000]) {
+        yield* TestClock.adjust(Duration.millis(at - (yield* Clock.currentTimeMillis)))
+        yield* limiter.acquire("b")
+      }
+      // the third answer arrives at 6 s and says nothing remains
+      yield* TestClock.adjust("4 seconds")
+      yield* limiter.observe("b", { limit: 3, remaining: 0, windowMillis: 10_000 })
+      const fiber = yield* Effect.fork(Effect.zipRight(limiter.acquire("b"), Clock.currentTimeMillis))
+      yield* driveUntil(Effect.sync(() => fiber.unsafePoll() !== null), { step: 100, maxMillis: 60_000 })
+      // the send at 0 leaves the window at 10 s (plus the margin), not 6 s + 10 s
+      expect(yield* Fiber.join(fiber)).toBe(10_000 + margin(10_000))
+    }))
+
+  it.effect("send counts a request from the moment it ended, and holds its slot while in flight", () =>
+    Effect.gen(function*() {
+      const limiter = yield* RateLimiter.make({ buckets: { b: { windows: [{ limit: 2, window: "1 second" }] } } })
+      const done = yield* Effect.all([Deferred.make<void>(), Deferred.make<void>()])
+      // two requests in flight: the answer of the first takes 3 s, of the second 5 s
+      const first = yield* Effect.fork(limiter.send("b", Effect.zipRight(Effect.sleep("3 seconds"), Deferred.succeed(done[0], undefined))))
+      const second = yield* Effect.fork(limiter.send("b", Effect.zipRight(Effect.sleep("5 seconds"), Deferred.succeed(done[1], undefined))))
+      yield* TestClock.adjust("1 millis")
+      const third = yield* Effect.fork(Effect.zipRight(limiter.send("b", Effect.void), Clock.currentTimeMillis))
+      // at 2 s the window of acquisition times would be over: the slots are still held
+      yield* TestClock.adjust("2 seconds")
+      expect(third.unsafePoll()).toBeNull()
+      yield* driveUntil(Effect.sync(() => third.unsafePoll() !== null), { step: 100, maxMillis: 20_000 })
+      // the first ended at 3 s: its slot frees a window (and the margin) later
+      expect(yield* Fiber.join(third)).toBe(3000 + 1000 + margin(1000))
+      yield* TestClock.adjust("1 second")
+      yield* Fiber.join(first)
+      yield* Fiber.join(second)
+      expect((yield* limiter.stats).buckets["b"]).toMatchObject({ requests: 3, waits: 1 })
+    }))
+
+  it.effect("an interrupted or failed send ends its slot too", () =>
+    Effect.gen(function*() {
+      const limiter = yield* RateLimiter.make({ buckets: { b: { windows: [{ limit: 1, window: "1 second" }] } } })
+      const stuck = yield* Effect.fork(limiter.send("b", Effect.never))
+      yield* TestClock.adjust("1 millis")
+      yield* Fiber.interrupt(stuck)
+      const failing = yield* Effect.fork(Effect.exit(limiter.send("b", Effect.fail("no"))))
+      yield* driveUntil(Effect.sync(() => failing.unsafePoll() !== null), { step: 100, maxMillis: 10_000 })
+      expect((yield* Fiber.join(failing))._tag).toBe("Failure")
+      const next = yield* Effect.fork(Effect.zipRight(limiter.send("b", Effect.void), Clock.currentTimeMillis))
+      yield* driveUntil(Effect.sync(() => next.unsafePoll() !== null), { step: 100, maxMillis: 10_000 })
+      // the failed send ended when its slot came (1 ms + a window), the next one leaves a window later
+      expect(yield* Fiber.join(next)).toBe(1 + 2 * (1000 + margin(1000)))
     }))
 
   it.effect("observations and penalties that are not finite numbers are ignored, never a stuck bucket", () =>
