@@ -12,7 +12,7 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Sync from "@unified-people/core/Sync"
 import * as SyncState from "@unified-people/core/SyncState"
-import * as SqliteState from "@unified-people/core/SyncState/Sqlite"
+import * as SqliteState from "./SqliteState.js"
 import * as Testing from "@unified-people/core/Testing"
 import * as RingCentralEmulator from "@unified-people/ringcentral/Emulator"
 import * as Events from "@unified-people/ringcentral/Events"

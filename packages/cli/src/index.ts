@@ -30,3 +30,7 @@ export * as Progress from "./Progress.js"
  * @since 0.1.0
  */
 export * as PromiseApi from "./PromiseApi.js"
+/**
+ * @since 0.1.0
+ */
+export * as SqliteState from "./SqliteState.js"

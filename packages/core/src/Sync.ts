@@ -61,7 +61,7 @@
  *
  * ```ts
  * import { Sync } from "@unified-people/core"
- * import * as Sqlite from "@unified-people/core/SyncState/Sqlite"
+ * import * as SqlState from "@unified-people/core/SyncState/Sql"
  *
  * const program = Effect.gen(function*() {
  *   const job = yield* Sync.make({ source, target, contacts, concurrency: 4 })
@@ -69,7 +69,7 @@
  *   console.log(Sync.formatPlan(plan)) // the dry run
  *   const summary = yield* job.apply(plan)
  *   console.log(Sync.formatSummary(summary))
- * }).pipe(Effect.provide(Sqlite.layer({ filename: "sync-state.db" })))
+ * }).pipe(Effect.provide(SqlState.layer), Effect.provide(SqliteClient.layer({ filename: "sync-state.db" })))
  * ```
  *
  * @since 0.1.0

@@ -10,7 +10,7 @@
  * {@link StateBusy}, and a crashed run's lease expires and is taken over.
  *
  * `layerMemory` keeps it in memory (tests, one-off runs);
- * `@unified-people/core/SyncState/Sqlite` persists it in an embedded SQLite file.
+ * `@unified-people/core/SyncState/Sql` persists it on any `@effect/sql` client (the CLI opens a SQLite file with it).
  *
  * @since 0.1.0
  */

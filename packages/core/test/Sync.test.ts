@@ -7,7 +7,7 @@ import * as Path from "node:path"
 import * as RateLimiter from "../src/RateLimiter.js"
 import * as Sync from "../src/Sync.js"
 import * as SyncState from "../src/SyncState.js"
-import * as Sqlite from "../src/SyncState/Sqlite.js"
+import * as Sqlite from "./utils/Sqlite.js"
 import * as Memory from "./utils/Memory.js"
 import { expectedAfterFirstRun, PC, RC, runOnce, scenario } from "./utils/SyncScenario.js"
 

@@ -6,7 +6,7 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import * as SyncState from "../src/SyncState.js"
-import * as Sqlite from "../src/SyncState/Sqlite.js"
+import * as Sqlite from "./utils/Sqlite.js"
 
 const tempFile = () => {
   const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "up-sync-state-"))
@@ -227,18 +227,6 @@ describe("SyncState/Sqlite persistence", () => {
         expect(yield* state.written("p-1")).toEqual([written("p-1", "c-1", "rc-1", "a@x.com")])
         expect(yield* state.markEventProcessed("e-1")).toBe(false)
       }).pipe(Effect.provide(Sqlite.layer({ filename })))
-    }))
-
-  it.effect("a file that cannot be opened is a SyncStateError, not a defect", () =>
-    Effect.gen(function*() {
-      const error = yield* Effect.flip(
-        Effect.flatMap(SyncState.SyncState, (state) => state.version).pipe(
-          Effect.provide(Sqlite.layer({ filename: Path.join(Os.tmpdir(), "up-missing-dir-" + process.pid, "state.db") }))
-        )
-      )
-      expect(error).toBeInstanceOf(SyncState.SyncStateError)
-      expect((error as SyncState.SyncStateError).method).toBe("open")
-      expect(error.message).toContain("directory does not exist")
     }))
 
   it.effect("a corrupt row is a SyncStateError naming the method, not a crash", () =>

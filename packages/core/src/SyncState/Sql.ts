@@ -1,39 +1,30 @@
 /**
- * The embedded SQLite state store of a sync job (`@effect/sql` over
- * `@effect/sql-sqlite-node`). Import it from `@unified-people/core/SyncState/Sqlite`;
- * it is not in the package barrel, so code that does not use it never loads the
- * native SQLite module.
+ * The sync state store in SQL, on any `@effect/sql` `SqlClient` (SQLite,
+ * PostgreSQL, …): plain SQL with `ON CONFLICT` upserts and `RETURNING`, its
+ * tables created by `@effect/sql`'s `Migrator` (table `up_sync_migrations`).
+ * The driver layer lives where it is used: the CLI's `SqliteState` opens a
+ * SQLite file; a service would provide a `PgClient`.
  *
- * `layerClient` runs on any `@effect/sql` `SqlClient` (the statements are plain
- * SQL with `ON CONFLICT` upserts); `layer` opens a SQLite file.
+ * ```ts
+ * import * as SqlState from "@unified-people/core/SyncState/Sql"
+ * const StateLive = SqlState.layer.pipe(Layer.provide(PgClient.layer({ url })))
+ * ```
  *
  * @since 0.1.0
  */
+import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type * as SqlError from "@effect/sql/SqlError"
-import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
-import type * as Config from "effect/Config"
-import * as Cause from "effect/Cause"
-import type * as ConfigError from "effect/ConfigError"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Label from "../Label.js"
+import * as Liberal from "../Liberal.js"
 import { Lease, SyncState, SyncStateError, Written, Xref } from "../SyncState.js"
 import type { Service } from "../SyncState.js"
-
-/**
- * Options of {@link layer}.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Options {
-  /** The database file, or `:memory:`. */
-  readonly filename: string
-}
 
 const WrittenRow = Schema.Struct({
   person_id: Schema.String,
@@ -43,7 +34,8 @@ const WrittenRow = Schema.Struct({
   normalized: Schema.String,
   label: Label.Label,
   hash: Schema.String,
-  written_at: Schema.Number
+  // BIGINT columns arrive as strings from some drivers (PostgreSQL)
+  written_at: Liberal.Numeric
 })
 
 const decodeWritten = Schema.decodeUnknown(Schema.Array(WrittenRow))
@@ -64,44 +56,67 @@ const fail = (method: string) => (cause: SqlError.SqlError | { readonly message:
   new SyncStateError({ method, reason: cause.message, cause })
 
 /**
- * The statements creating the tables (idempotent).
+ * The migrations of the store, in order. Each is idempotent, so a database
+ * created before migrations were recorded is taken over as it is.
  *
  * @since 0.1.0
  * @category migrations
  */
-export const migrate: Effect.Effect<void, SyncStateError, SqlClient.SqlClient> = Effect.gen(function*() {
-  const sql = yield* SqlClient.SqlClient
-  yield* sql`CREATE TABLE IF NOT EXISTS up_sync_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`
-  yield* sql`CREATE TABLE IF NOT EXISTS up_sync_xref (source_id TEXT PRIMARY KEY, target_id TEXT NOT NULL, fingerprint TEXT)`
-  yield* sql`CREATE INDEX IF NOT EXISTS up_sync_xref_target ON up_sync_xref (target_id)`
-  yield* sql`CREATE TABLE IF NOT EXISTS up_sync_written (
-    person_id TEXT NOT NULL,
-    contact_id TEXT NOT NULL,
-    source_id TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    normalized TEXT NOT NULL,
-    label TEXT NOT NULL,
-    hash TEXT NOT NULL,
-    written_at INTEGER NOT NULL,
-    PRIMARY KEY (person_id, contact_id)
-  )`
-  yield* sql`CREATE INDEX IF NOT EXISTS up_sync_written_source ON up_sync_written (source_id)`
-  yield* sql`CREATE TABLE IF NOT EXISTS up_sync_event (uuid TEXT PRIMARY KEY, processed_at INTEGER NOT NULL DEFAULT 0)`
-  yield* sql`CREATE INDEX IF NOT EXISTS up_sync_event_processed ON up_sync_event (processed_at)`
-  yield* sql`CREATE TABLE IF NOT EXISTS up_sync_lease (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    owner TEXT NOT NULL,
-    started_at INTEGER NOT NULL,
-    heartbeat_at INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL
-  )`
-}).pipe(Effect.mapError(fail("migrate")))
+export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>> = {
+  "0001_sync_state": Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    yield* sql`CREATE TABLE IF NOT EXISTS up_sync_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`
+    yield* sql`CREATE TABLE IF NOT EXISTS up_sync_xref (source_id TEXT PRIMARY KEY, target_id TEXT NOT NULL, fingerprint TEXT)`
+    yield* sql`CREATE INDEX IF NOT EXISTS up_sync_xref_target ON up_sync_xref (target_id)`
+    yield* sql`CREATE TABLE IF NOT EXISTS up_sync_written (
+      person_id TEXT NOT NULL,
+      contact_id TEXT NOT NULL,
+      source_id TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      normalized TEXT NOT NULL,
+      label TEXT NOT NULL,
+      hash TEXT NOT NULL,
+      written_at BIGINT NOT NULL,
+      PRIMARY KEY (person_id, contact_id)
+    )`
+    yield* sql`CREATE INDEX IF NOT EXISTS up_sync_written_source ON up_sync_written (source_id)`
+    yield* sql`CREATE TABLE IF NOT EXISTS up_sync_event (uuid TEXT PRIMARY KEY, processed_at BIGINT NOT NULL DEFAULT 0)`
+    yield* sql`CREATE INDEX IF NOT EXISTS up_sync_event_processed ON up_sync_event (processed_at)`
+  }),
+  "0002_lease": Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    yield* sql`CREATE TABLE IF NOT EXISTS up_sync_lease (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      owner TEXT NOT NULL,
+      started_at BIGINT NOT NULL,
+      heartbeat_at BIGINT NOT NULL,
+      expires_at BIGINT NOT NULL
+    )`
+  })
+}
+
+/**
+ * Brings the tables up to date (the `Migrator` records what ran in
+ * `up_sync_migrations`). Two processes migrating at once: the one that finds
+ * the other's lock tries again.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const migrate: Effect.Effect<void, SyncStateError, SqlClient.SqlClient> = Migrator.make({})({
+  loader: Migrator.fromRecord(migrations),
+  table: "up_sync_migrations"
+}).pipe(
+  Effect.retry({ times: 5, schedule: Schedule.spaced("100 millis"), while: (e) => e._tag === "MigrationError" && e.reason === "locked" }),
+  Effect.asVoid,
+  Effect.mapError(fail("migrate"))
+)
 
 const LeaseRow = Schema.Struct({
   owner: Schema.String,
-  started_at: Schema.Number,
-  heartbeat_at: Schema.Number,
-  expires_at: Schema.Number
+  started_at: Liberal.Numeric,
+  heartbeat_at: Liberal.Numeric,
+  expires_at: Liberal.Numeric
 })
 
 const decodeLeases = Schema.decodeUnknown(Schema.Array(LeaseRow))
@@ -273,46 +288,10 @@ export const make: Effect.Effect<Service, SyncStateError, SqlClient.SqlClient> =
   }
 })
 
-/** The driver throws when the file cannot be opened: a typed error instead of a defect. */
-const openFailure = <E>(self: Layer.Layer<SyncState, E>): Layer.Layer<SyncState, E | SyncStateError> =>
-  Layer.catchAllCause(self, (cause): Layer.Layer<SyncState, E | SyncStateError> => {
-    const defect = Cause.dieOption(cause)
-    return Option.isSome(defect)
-      ? Layer.fail(
-        new SyncStateError({
-          method: "open",
-          reason: defect.value instanceof Error ? defect.value.message : "cannot open the database",
-          cause: defect.value
-        })
-      )
-      : Layer.failCause(cause)
-  })
-
 /**
  * A state store on the `SqlClient` in context (any `@effect/sql` driver).
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerClient: Layer.Layer<SyncState, SyncStateError, SqlClient.SqlClient> = Layer.effect(SyncState, make)
-
-/**
- * A state store in a SQLite file (created when missing), or in `:memory:`.
- *
- * @since 0.1.0
- * @category layers
- */
-export const layer = (options: Options): Layer.Layer<SyncState, SyncStateError | ConfigError.ConfigError> =>
-  layerClient.pipe(Layer.provide(SqliteClient.layer({ filename: options.filename })), openFailure)
-
-/**
- * {@link layer} with its options read from `Config` (for example
- * `Config.string("SYNC_STATE")`).
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerConfig = (
-  options: Config.Config.Wrap<Options>
-): Layer.Layer<SyncState, SyncStateError | ConfigError.ConfigError> =>
-  layerClient.pipe(Layer.provide(SqliteClient.layerConfig(options)), openFailure)
+export const layer: Layer.Layer<SyncState, SyncStateError, SqlClient.SqlClient> = Layer.effect(SyncState, make)
