@@ -1,13 +1,34 @@
 /**
- * The HTTP policy both adapters use: rate limiting per bucket, retries of
- * retryable failures with exponential backoff and jitter (honouring
- * `Retry-After`), per-attempt timeouts, mapping of failures into the tagged
- * `PeopleError`s, and Schema decoding of JSON bodies with the path of what was
- * wrong.
+ * The HTTP policy both adapters use, as an `HttpClient` transformation: pipe a
+ * client through {@link HttpPolicy.transform} and every request it executes
+ * runs under the policy.
  *
- * Errors are built from the status, the remote error body and the transport
- * failure only, so request headers (and the secrets in them) never reach an
- * error, a log line or `toString` output.
+ * ```ts
+ * const policy = yield* HttpPolicy.make({ module: "ringcentral", limiter, toError, observe })
+ * const http = (yield* HttpClient.HttpClient).pipe(policy.transform)
+ * const response = yield* http.execute(request).pipe(HttpPolicy.withCall({ method: "readExtension", bucket: "Light", body: "json" }))
+ * ```
+ *
+ * One attempt is one retry unit: the rate limiter's slot (a request hook:
+ * wait for the bucket, nothing is sent during a penalty), the request, the
+ * status, the rate-limit headers (a response hook: the limiter learns from
+ * them) and the whole body, success or error, all under the per-attempt
+ * timeout. The response the caller gets holds its body in memory, so reading
+ * it cannot fail or stall afterwards. A body that breaks off, stalls, or is
+ * empty or not JSON where the call expects JSON is a failed attempt like a
+ * transport error.
+ *
+ * Attempts are repeated by `Effect.retry` with a `Schedule` (exponential
+ * backoff with jitter, capped, `Retry-After` honoured, the limiter holding a
+ * rate-limited bucket), and only when repeating is harmless: an idempotent
+ * call after a transport failure, a timeout, a broken body or a retryable
+ * status; a non-idempotent one only after a status by which the server says it
+ * did not process the request (408, 429, 503).
+ *
+ * Errors are the tagged `PeopleError`s, built from the status, the remote error
+ * body and the transport failure only, so request headers (and the secrets in
+ * them) never reach an error; remote text is scrubbed of the configured secrets
+ * and of anything shaped like a credential before it enters an error or a log.
  *
  * @since 0.1.0
  */
@@ -15,12 +36,18 @@ import type * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import { dual } from "effect/Function"
 import * as ParseResult from "effect/ParseResult"
-import * as Random from "effect/Random"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as Json from "./internal/json.js"
 import * as PeopleError from "./PeopleError.js"
 import type * as RateLimiter from "./RateLimiter.js"
@@ -64,6 +91,19 @@ export interface ErrorContext extends PeopleError.Context {
 }
 
 /**
+ * An answer with a status the call does not accept, its body read whole (empty
+ * when it could not be read within the attempt's time).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ErrorResponse {
+  readonly status: number
+  readonly headers: Headers.Headers
+  readonly text: string
+}
+
+/**
  * Options of {@link make}.
  *
  * @since 0.1.0
@@ -73,14 +113,34 @@ export interface Options {
   /** The adapter name used in errors (`ringcentral`, `people-contacts`). */
   readonly module: string
   readonly limiter: RateLimiter.Service
-  /** Per-attempt time limit (default 30 s). */
+  /** Per-attempt time limit for the whole exchange, body included (default 30 s). */
   readonly timeout?: Duration.DurationInput
   readonly retry?: RetryOptions
-  /** Turns a response with an unaccepted status into an error, reading the API's error body. */
-  readonly toError: (response: HttpClientResponse.HttpClientResponse, context: ErrorContext) => Effect.Effect<PeopleError.PeopleError>
+  /** Turns an answer with an unaccepted status into an error, from the API's error body. */
+  readonly toError: (response: ErrorResponse, context: ErrorContext) => PeopleError.PeopleError
   /** Reads the API's rate-limit headers. */
   readonly observe?: (headers: Headers.Headers, nowMillis: number) => HeaderObservation | undefined
+  /**
+   * The secrets remote text is scrubbed of (tokens, client secrets, JWTs),
+   * asked for each error, so that tokens obtained later are included.
+   */
+  readonly secrets?: (() => Iterable<Redacted.Redacted | string>) | undefined
 }
+
+/**
+ * What a call expects of the body of an accepted answer:
+ *
+ * - `any` (the default): read whole within the attempt, may be empty;
+ * - `required`: read whole, an empty body is a failed attempt;
+ * - `json`: read whole, a body that is empty or not JSON is a failed attempt
+ *   (the parsed value is kept for {@link decodeJson}).
+ *
+ * An answer without a body by definition (`HEAD`, 204, 205, 304) is never read.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type BodyExpectation = "any" | "required" | "json"
 
 /**
  * One call through the policy.
@@ -97,13 +157,38 @@ export interface Call {
    * Whether repeating the request is harmless. Defaults to true for GET, HEAD,
    * PUT, DELETE and OPTIONS. A non-idempotent call is retried only when the
    * server said it did not process it (408, 429 or 503), never after a reset, a
-   * timeout or another server error.
+   * timeout, a broken body or another server error.
    */
-  readonly idempotent?: boolean
+  readonly idempotent?: boolean | undefined
   /** Statuses that are a success (default 2xx). */
-  readonly accept?: (status: number) => boolean
-  readonly timeout?: Duration.DurationInput
+  readonly accept?: ((status: number) => boolean) | undefined
+  /** This call's per-attempt time limit (default: the policy's). */
+  readonly timeout?: Duration.DurationInput | undefined
+  readonly body?: BodyExpectation | undefined
 }
+
+/**
+ * The call the requests of the current fiber are made for; set it with
+ * {@link withCall}. Without one, a request is the method `request` in the
+ * bucket `default`.
+ *
+ * @since 0.1.0
+ * @category context
+ */
+export class CurrentCall extends Context.Reference<CurrentCall>()("@unified-people/core/HttpPolicy/CurrentCall", {
+  defaultValue: (): Call => ({ method: "request", bucket: "default" })
+}) {}
+
+/**
+ * Runs an effect (a client's `execute`) as `call`.
+ *
+ * @since 0.1.0
+ * @category context
+ */
+export const withCall: {
+  (call: Call): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, call: Call): Effect.Effect<A, E, R>
+} = dual(2, <A, E, R>(self: Effect.Effect<A, E, R>, call: Call) => Effect.provideService(self, CurrentCall, call))
 
 /**
  * Counters of a policy.
@@ -127,11 +212,10 @@ export interface Stats {
  */
 export interface HttpPolicy {
   readonly module: string
-  /** Sends a request under the policy and returns the accepted response. */
-  readonly execute: (
-    request: HttpClientRequest.HttpClientRequest,
-    call: Call
-  ) => Effect.Effect<HttpClientResponse.HttpClientResponse, PeopleError.PeopleError>
+  /** The transformation: the returned client runs every request under the policy, as the {@link CurrentCall}. */
+  readonly transform: (client: HttpClient.HttpClient) => HttpClient.HttpClient.With<PeopleError.PeopleError>
+  /** Removes the configured secrets and anything shaped like a credential from an error's remote text. */
+  readonly scrub: <E extends PeopleError.PeopleError>(error: E) => E
   readonly stats: Effect.Effect<Stats>
 }
 
@@ -143,6 +227,11 @@ const isSuccess = (status: number) => status >= 200 && status < 300
  * come after the work was done, and a reset or a timeout says nothing.
  */
 const notProcessed: ReadonlySet<number> = new Set([408, 429, 503])
+
+const idempotentMethods: ReadonlySet<string> = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
+
+/** Statuses whose answer has no body by definition. */
+const bodiless = (status: number) => status === 204 || status === 205 || status === 304 || status < 200
 
 const imfFixdate = /^[a-z]{3}, \d{1,2} [a-z]{3} \d{4} \d{2}:\d{2}:\d{2} gmt$/i
 const rfc850Date = /^[a-z]+, \d{2}-[a-z]{3}-\d{2} \d{2}:\d{2}:\d{2} gmt$/i
@@ -169,120 +258,92 @@ export const parseRetryAfter = (value: string | undefined, nowMillis: number): n
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMillis)
 }
 
-/**
- * Builds a policy over the `HttpClient` in context.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const make = (options: Options): Effect.Effect<HttpPolicy, never, HttpClient.HttpClient> =>
-  Effect.map(HttpClient.HttpClient, (client) => fromClient(client, options))
+// -----------------------------------------------------------------------------
+// secrets
+// -----------------------------------------------------------------------------
+
+const redactedMark = "[redacted]"
+
+/** A JWT (three base64url parts, the first a JSON object). */
+const jwtShaped = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?/g
+/** An authorization scheme and its credential (a word of 8 or more token characters with a digit or a symbol in it). */
+const schemeCredential = /\b(Bearer|Basic)(\s+)(?=[A-Za-z0-9._~+/=-]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}/gi
+/** A secret-named field or parameter and its value (`access_token=…`, `"client_secret": "…"`). */
+const namedSecret =
+  /\b(access_token|refresh_token|id_token|client_secret|clientSecret|assertion|password|api[_-]?key|secret|jwt|token)(\\?["']?\s*[:=]\s*\\?["']?)([^\s"'&,;}\\]+)/gi
+/** A long run of token characters. */
+const opaqueRun = /[A-Za-z0-9+/=_~-]{32,}/g
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** Whether a long run of token characters looks like a credential rather than a path or an identifier. */
+const isOpaqueToken = (run: string): boolean => {
+  if (uuid.test(run)) return false
+  if (!/[0-9]/.test(run) || !/[A-Za-z]/.test(run)) return false
+  // a path has short segments; a base64 token may hold a few slashes between long runs
+  return Math.max(...run.split("/").map((segment) => segment.length)) >= 24
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
 /**
- * Builds a policy over a given client.
+ * Removes secrets from a remote text: every configured secret (as given,
+ * URL-encoded and JSON-escaped), then anything shaped like a credential: a
+ * JWT (`eyJ…`), the credential after `Bearer` or `Basic`, the value of a
+ * secret-named field (`access_token=…`, `"client_secret":"…"`), and long
+ * opaque tokens (32 or more token characters mixing letters and digits; UUIDs
+ * and paths are kept). Each is replaced by `[redacted]`.
  *
  * @since 0.1.0
- * @category constructors
+ * @category secrets
  */
-export const fromClient = (client: HttpClient.HttpClient, options: Options): HttpPolicy => {
-  const retryTimes = options.retry?.times ?? 5
-  const baseMillis = Duration.toMillis(options.retry?.base ?? Duration.millis(500))
-  const capMillis = Duration.toMillis(options.retry?.cap ?? Duration.seconds(30))
-  const defaultTimeout = options.timeout ?? Duration.seconds(30)
-  const counters = { attempts: 0, retries: 0, failures: 0 }
-
-  const transportError = (call: Call, error: HttpClientError.HttpClientError) =>
-    new PeopleError.Unavailable({
-      module: options.module,
-      method: call.method,
-      reason: `${error._tag === "RequestError" ? error.reason : error.reason} error: ${describeCause(error.cause)}`,
-      // a request that could not be encoded or had an invalid URL will not get better
-      retryable: !(error._tag === "RequestError" && error.reason !== "Transport")
-    })
-
-  const attempt = (request: HttpClientRequest.HttpClientRequest, call: Call) =>
-    Effect.gen(function*() {
-      yield* options.limiter.acquire(call.bucket)
-      counters.attempts++
-      const timeout = call.timeout ?? defaultTimeout
-      const response = yield* client.execute(request).pipe(
-        Effect.mapError((error) => transportError(call, error)),
-        Effect.timeoutFail({
-          duration: timeout,
-          onTimeout: () =>
-            new PeopleError.Unavailable({
-              module: options.module,
-              method: call.method,
-              reason: `no response within ${Duration.format(timeout)}`
-            })
-        })
-      )
-      const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
-      const observation = options.observe?.(response.headers, now)
-      if (observation !== undefined) {
-        yield* options.limiter.observe(observation.bucket ?? call.bucket, observation)
-      }
-      if ((call.accept ?? isSuccess)(response.status)) return response
-      const retryAfterMillis = parseRetryAfter(response.headers["retry-after"], now)
-      const error = yield* options.toError(response, {
-        module: options.module,
-        method: call.method,
-        bucket: call.bucket,
-        retryAfterMillis
-      })
-      if (error._tag === "RateLimited") {
-        // the header's value when the mapper did not carry it over
-        const penalty = error.retryAfterMillis ?? retryAfterMillis
-        yield* options.limiter.penalize(call.bucket, penalty)
-        if (error.bucket !== undefined && error.bucket !== call.bucket) {
-          yield* options.limiter.penalize(error.bucket, penalty)
-        }
-      }
-      return yield* Effect.fail(error)
-    })
-
-  const backoff = (error: PeopleError.PeopleError, retry: number) =>
-    Effect.gen(function*() {
-      // the limiter already holds the bucket for the penalty
-      if (error._tag === "RateLimited") return 0
-      if (error._tag === "Unavailable" && error.retryAfterMillis !== undefined) return error.retryAfterMillis
-      const ceiling = Math.min(capMillis, baseMillis * 2 ** retry)
-      const jitter = yield* Random.next
-      return Math.round(ceiling / 2 + (ceiling / 2) * jitter)
-    })
-
-  const execute = (request: HttpClientRequest.HttpClientRequest, call: Call) => {
-    const idempotent = call.idempotent ?? ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"].includes(request.method)
-    const retryable = (error: PeopleError.PeopleError) =>
-      error.isRetryable &&
-      (idempotent || error._tag === "RateLimited" || (error._tag === "Unavailable" && notProcessed.has(error.status ?? 0)))
-    const loop = (retry: number): Effect.Effect<HttpClientResponse.HttpClientResponse, PeopleError.PeopleError> =>
-      attempt(request, call).pipe(
-        Effect.catchAll((error) => {
-          if (retry >= retryTimes || !retryable(error)) {
-            counters.failures++
-            return Effect.fail(error)
-          }
-          return backoff(error, retry).pipe(
-            Effect.tap((millis) =>
-              Effect.logDebug("retrying").pipe(
-                Effect.annotateLogs({ module: options.module, method: call.method, error: error._tag, retry: retry + 1, delayMillis: millis })
-              )
-            ),
-            Effect.flatMap((millis) => millis > 0 ? Effect.sleep(Duration.millis(millis)) : Effect.void),
-            Effect.zipRight(Effect.sync(() => counters.retries++)),
-            Effect.zipRight(loop(retry + 1))
-          )
-        })
-      )
-    return loop(0)
+export const scrub = (text: string, secrets: Iterable<Redacted.Redacted | string> = []): string => {
+  let out = text
+  for (const secret of secrets) {
+    const value = typeof secret === "string" ? secret : String(Redacted.value(secret))
+    // a very short value would take ordinary words with it
+    if (value.length < 6) continue
+    for (const form of new Set([value, encodeURIComponent(value), value.replace(/\//g, "\\/")])) {
+      if (out.includes(form)) out = out.replace(new RegExp(escapeRegExp(form), "g"), redactedMark)
+    }
   }
+  return out
+    .replace(jwtShaped, redactedMark)
+    .replace(schemeCredential, (_, scheme: string, space: string) => `${scheme}${space}${redactedMark}`)
+    .replace(namedSecret, (match, name: string, separator: string, value: string) =>
+      value === redactedMark || /^(is|was|has|not|the|a|an|invalid|expired|missing)$/i.test(value) ? match : `${name}${separator}${redactedMark}`)
+    .replace(opaqueRun, (run) => isOpaqueToken(run) ? redactedMark : run)
+}
 
-  return {
-    module: options.module,
-    execute,
-    stats: Effect.map(options.limiter.stats, (limiter) => ({ ...counters, limiter }))
-  }
+/**
+ * {@link scrub} applied to every remote text of an error (its reason, field,
+ * remote code, path and violations).
+ *
+ * @since 0.1.0
+ * @category secrets
+ */
+export const scrubError = <E extends PeopleError.PeopleError>(error: E, secrets: Iterable<Redacted.Redacted | string> = []): E => {
+  const all = [...secrets]
+  return PeopleError.mapText(error, (text) => scrub(text, all))
+}
+
+// -----------------------------------------------------------------------------
+// the transformation
+// -----------------------------------------------------------------------------
+
+/** Parsed JSON bodies of the answers the policy read, for {@link decodeJson}. */
+const parsedBodies = new WeakMap<HttpClientResponse.HttpClientResponse, unknown>()
+
+/** How a failed attempt may be repeated. */
+type Kind =
+  /** The exchange broke (transport, timeout, a broken body): only an idempotent call. */
+  | "exchange"
+  /** The server answered with an error status: by the status and the idempotency. */
+  | "status"
+  /** Repeating cannot help (an invalid URL, a body that cannot be encoded). */
+  | "final"
+
+class Failed {
+  constructor(readonly error: PeopleError.PeopleError, readonly kind: Kind) {}
 }
 
 const describeCause = (cause: unknown): string => {
@@ -292,6 +353,278 @@ const describeCause = (cause: unknown): string => {
   }
   return cause === undefined ? "unknown" : String(cause)
 }
+
+const concat = (chunks: Chunk.Chunk<Uint8Array>): Uint8Array => {
+  const parts = Chunk.toReadonlyArray(chunks)
+  if (parts.length === 1) return parts[0]!
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const part of parts) {
+    out.set(part, at)
+    at += part.length
+  }
+  return out
+}
+
+const isBlank = (bytes: Uint8Array): boolean => {
+  for (const byte of bytes) {
+    // space, tab, CR, LF
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== 0x0a) return false
+  }
+  return true
+}
+
+const decoder = new TextDecoder()
+
+/** The same answer with its body in memory. */
+const bufferedResponse = (response: HttpClientResponse.HttpClientResponse, bytes: Uint8Array): HttpClientResponse.HttpClientResponse => {
+  const headers = new globalThis.Headers()
+  for (const [name, value] of Object.entries(response.headers)) {
+    try {
+      headers.append(name, value)
+    } catch {
+      // a header value a web Headers refuses is left out of the copy
+    }
+  }
+  return HttpClientResponse.fromWeb(response.request, new Response(bytes, { status: response.status, headers }))
+}
+
+/**
+ * Builds a policy: its {@link HttpPolicy.transform} turns a client into one
+ * whose every request runs under the policy.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options): Effect.Effect<HttpPolicy> =>
+  Effect.sync(() => {
+    const module = options.module
+    const retryTimes = Math.max(0, options.retry?.times ?? 5)
+    const base = Duration.decode(options.retry?.base ?? Duration.millis(500))
+    const cap = Duration.decode(options.retry?.cap ?? Duration.seconds(30))
+    const defaultTimeout = options.timeout ?? Duration.seconds(30)
+    const counters = { attempts: 0, retries: 0, failures: 0 }
+
+    const scrubOne = <E extends PeopleError.PeopleError>(error: E): E => scrubError(error, options.secrets?.() ?? [])
+
+    const transportError = (call: Call, error: HttpClientError.HttpClientError): Failed => {
+      const final = error._tag === "RequestError" && error.reason !== "Transport"
+      return new Failed(
+        new PeopleError.Unavailable({
+          module,
+          method: call.method,
+          reason: `${error.reason} error: ${describeCause(error.cause)}`,
+          // a request that could not be encoded or had an invalid URL will not get better
+          retryable: !final
+        }),
+        final ? "final" : "exchange"
+      )
+    }
+
+    /** The schedule of one call: capped exponential backoff with jitter, `Retry-After` first. */
+    const scheduleFor = (retryable: (failed: Failed) => boolean) =>
+      Schedule.exponential(base).pipe(
+        Schedule.modifyDelay((_, delay) => Duration.min(delay, cap)),
+        // between half the backoff and all of it
+        Schedule.jitteredWith({ min: 0.5, max: 1 }),
+        Schedule.intersect(Schedule.recurs(retryTimes)),
+        Schedule.zipRight(Schedule.identity<Failed>()),
+        Schedule.whileInput(retryable),
+        Schedule.modifyDelay((failed, delay) => {
+          const error = failed.error
+          // the limiter already holds the bucket for the penalty
+          if (error._tag === "RateLimited") return Duration.zero
+          if (error._tag === "Unavailable" && error.retryAfterMillis !== undefined) return Duration.millis(error.retryAfterMillis)
+          return delay
+        })
+      )
+
+    /** Reads a whole body within `deadline` (Clock milliseconds). */
+    const readBody = (response: HttpClientResponse.HttpClientResponse, call: Call, deadline: number, timeout: Duration.DurationInput) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Stream.runCollect(response.stream).pipe(
+          Effect.map(concat),
+          Effect.catchIf(
+            (error) => error._tag === "ResponseError" && error.reason === "EmptyBody",
+            () => Effect.succeed(new Uint8Array(0))
+          ),
+          Effect.mapError((error) =>
+            new PeopleError.Unavailable({
+              module,
+              method: call.method,
+              reason: `reading the response body failed: ${describeCause(error.cause)}`,
+              status: response.status
+            })
+          ),
+          Effect.timeoutFail({
+            duration: Duration.millis(Math.max(0, deadline - now)),
+            onTimeout: () =>
+              new PeopleError.Unavailable({
+                module,
+                method: call.method,
+                reason: `the response body did not arrive within ${Duration.format(timeout)}`,
+                status: response.status
+              })
+          })
+        ))
+
+    /** One attempt: slot, request, status, headers and the whole body, under the timeout. */
+    const attempt = (
+      send: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>,
+      request: HttpClientRequest.HttpClientRequest,
+      call: Call
+    ): Effect.Effect<HttpClientResponse.HttpClientResponse, Failed> =>
+      Effect.gen(function*() {
+        const timeout = call.timeout ?? defaultTimeout
+        const exchange = Effect.gen(function*() {
+          counters.attempts++
+          const start = yield* Clock.currentTimeMillis
+          const response = yield* send.pipe(
+            Effect.mapError((error) => transportError(call, error)),
+            Effect.timeoutFail({
+              duration: timeout,
+              onTimeout: () =>
+                new Failed(
+                  new PeopleError.Unavailable({ module, method: call.method, reason: `no response within ${Duration.format(timeout)}` }),
+                  "exchange"
+                )
+            })
+          )
+          return { response, deadline: start + Duration.toMillis(timeout) }
+        })
+        // the limiter counts the request from the moment its answer arrived
+        const { deadline, response } = yield* options.limiter.send(call.bucket, exchange)
+        const now = yield* Clock.currentTimeMillis
+        const retryAfterMillis = parseRetryAfter(response.headers["retry-after"], now)
+        const observation = options.observe?.(response.headers, now)
+        if (observation !== undefined) {
+          // an answer with a Retry-After says when to come back: its own quota figures
+          // (nothing remaining, a reset an hour away) do not overrule it, only limits are learned
+          yield* options.limiter.observe(
+            observation.bucket ?? call.bucket,
+            retryAfterMillis === undefined ? observation : { limit: observation.limit, windowMillis: observation.windowMillis }
+          )
+        }
+        const hasBody = request.method !== "HEAD" && !bodiless(response.status)
+        if (!(call.accept ?? isSuccess)(response.status)) {
+          // the error body, as much of it as arrives in time: the status decides anyway
+          const bytes = hasBody
+            ? yield* Effect.orElseSucceed(readBody(response, call, deadline, timeout), () => new Uint8Array(0))
+            : new Uint8Array(0)
+          // remote text is scrubbed before the mapper sees it (it may quote a part of
+          // it), and the error once more (a secret may have been escaped in JSON)
+          const secrets = [...(options.secrets?.() ?? [])]
+          const error = scrubError(
+            options.toError(
+              { status: response.status, headers: response.headers, text: scrub(decoder.decode(bytes), secrets) },
+              { module, method: call.method, bucket: call.bucket, retryAfterMillis }
+            ),
+            secrets
+          )
+          if (error._tag === "RateLimited") {
+            // the header's value when the mapper did not carry it over
+            const penalty = error.retryAfterMillis ?? retryAfterMillis
+            yield* options.limiter.penalize(call.bucket, penalty)
+            if (error.bucket !== undefined && error.bucket !== call.bucket) {
+              yield* options.limiter.penalize(error.bucket, penalty)
+            }
+          }
+          return yield* Effect.fail(new Failed(error, "status"))
+        }
+        if (!hasBody) return response
+        const bytes = yield* Effect.mapError(readBody(response, call, deadline, timeout), (error) => new Failed(error, "exchange"))
+        const expected = call.body ?? "any"
+        if (expected !== "any" && isBlank(bytes)) {
+          return yield* Effect.fail(
+            new Failed(
+              new PeopleError.Unavailable({ module, method: call.method, reason: "an empty body on a success status", status: response.status }),
+              "exchange"
+            )
+          )
+        }
+        const buffered = bufferedResponse(response, bytes)
+        if (expected === "json") {
+          const parsed = parseJson(decoder.decode(bytes), { module, method: call.method })
+          if (parsed._tag === "Left") return yield* Effect.fail(new Failed(parsed.left, "exchange"))
+          parsedBodies.set(buffered, parsed.right)
+        }
+        return buffered
+      })
+
+    const run = (
+      send: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>,
+      request: HttpClientRequest.HttpClientRequest
+    ): Effect.Effect<HttpClientResponse.HttpClientResponse, PeopleError.PeopleError> =>
+      Effect.flatMap(CurrentCall, (call) => {
+        const idempotent = call.idempotent ?? idempotentMethods.has(request.method)
+        const retryable = (failed: Failed): boolean => {
+          const error = failed.error
+          // a broken exchange (transport, timeout, a body that broke off, an empty or
+          // non-JSON body) says nothing about whether the server did the work
+          if (failed.kind !== "status") return failed.kind === "exchange" && idempotent
+          if (!error.isRetryable) return false
+          if (idempotent) return true
+          // a non-idempotent request only when the server said it did not process it
+          return error._tag === "RateLimited" || (error._tag === "Unavailable" && notProcessed.has(error.status ?? 0))
+        }
+        let tries = 0
+        const once = Effect.suspend(() => {
+          if (tries++ > 0) counters.retries++
+          return attempt(send, request, call).pipe(
+            // a transport failure's text comes from the remote side too (status errors are scrubbed already)
+            Effect.mapError((failed) => failed.kind === "status" ? failed : new Failed(scrubOne(failed.error), failed.kind))
+          )
+        })
+        return once.pipe(
+          Effect.tapError((failed) =>
+            retryable(failed) && tries <= retryTimes
+              ? Effect.logDebug("retrying").pipe(
+                Effect.annotateLogs({ module, method: call.method, error: failed.error._tag, reason: failed.error.reason, retry: tries })
+              )
+              : Effect.void
+          ),
+          Effect.retry(scheduleFor(retryable)),
+          Effect.mapError((failed) => {
+            counters.failures++
+            return failed.error
+          })
+        )
+      })
+
+    const transform = (client: HttpClient.HttpClient): HttpClient.HttpClient.With<PeopleError.PeopleError> =>
+      client.pipe(
+        HttpClient.transform((send, request) => run(send, request)),
+        // a request the client could not even prepare (its own request hooks failed)
+        HttpClient.transformResponse(Effect.catchAll((error) =>
+          PeopleError.isPeopleError(error)
+            ? Effect.fail(error)
+            : Effect.flatMap(CurrentCall, (call) => Effect.fail(scrubOne(transportError(call, error).error)))
+        ))
+      )
+
+    return {
+      module,
+      transform,
+      scrub: scrubOne,
+      stats: Effect.map(options.limiter.stats, (limiter) => ({ ...counters, limiter }))
+    }
+  })
+
+/**
+ * Executes a request with a client (transformed by a policy) as `call`.
+ *
+ * @since 0.1.0
+ * @category execution
+ */
+export const execute = <E, R>(
+  client: HttpClient.HttpClient.With<E, R>,
+  request: HttpClientRequest.HttpClientRequest,
+  call: Call
+): Effect.Effect<HttpClientResponse.HttpClientResponse, E, R> => withCall(client.execute(request), call)
+
+// -----------------------------------------------------------------------------
+// decoding
+// -----------------------------------------------------------------------------
 
 /**
  * Formats the path of a parse issue: `records[3].phoneNumbers[0].usageType`.
@@ -307,7 +640,8 @@ export const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
 
 /**
  * Turns a Schema parse error into a `DecodeError` naming the first offending path
- * (and counting the others).
+ * (and counting the others). Anything shaped like a credential in the reason
+ * (a value quoted by the schema) is scrubbed.
  *
  * @since 0.1.0
  * @category decoding
@@ -320,7 +654,7 @@ export const fromParseError = (context: PeopleError.Context, error: ParseResult.
     module: context.module,
     method: context.method,
     path: first === undefined ? "(root)" : formatPath(first.path),
-    reason: `${first?.message ?? "does not match the expected shape"}${more}`
+    reason: scrub(`${first?.message ?? "does not match the expected shape"}${more}`)
   })
 }
 
@@ -338,6 +672,20 @@ const describeInvalidJson = (text: string, error: unknown): string => {
   return `not valid JSON (${text.length} characters${at}${shape})`
 }
 
+type Parsed = { readonly _tag: "Right"; readonly right: unknown } | { readonly _tag: "Left"; readonly left: PeopleError.DecodeError }
+
+/** The lossless parse of a JSON text (a leading byte-order mark skipped). */
+const parseJson = (text: string, context: PeopleError.Context): Parsed => {
+  try {
+    return { _tag: "Right", right: Json.parse(text.replace(/^\uFEFF/, "")) }
+  } catch (e) {
+    return {
+      _tag: "Left",
+      left: new PeopleError.DecodeError({ module: context.module, method: context.method, path: "body", reason: describeInvalidJson(text, e) })
+    }
+  }
+}
+
 /**
  * Decodes a JSON text with a schema. Text that is not JSON is a `DecodeError` at
  * path `body` whose reason never quotes the text. A leading byte-order mark is
@@ -348,24 +696,23 @@ const describeInvalidJson = (text: string, error: unknown): string => {
  * @category decoding
  */
 export const decodeText = <A, I, R>(schema: Schema.Schema<A, I, R>, context: PeopleError.Context) => {
-  const decode = Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "ignore" })
+  const decode = decodeValue(schema, context)
   return (text: string): Effect.Effect<A, PeopleError.DecodeError, R> =>
     Effect.suspend(() => {
-      let json: unknown
-      try {
-        json = Json.parse(text.replace(/^\uFEFF/, ""))
-      } catch (e) {
-        return Effect.fail(
-          new PeopleError.DecodeError({
-            module: context.module,
-            method: context.method,
-            path: "body",
-            reason: describeInvalidJson(text, e)
-          })
-        )
-      }
-      return Effect.mapError(decode(json), (error) => fromParseError(context, error))
+      const parsed = parseJson(text, context)
+      return parsed._tag === "Left" ? Effect.fail(parsed.left) : decode(parsed.right)
     })
+}
+
+/**
+ * Decodes a parsed JSON value with a schema (excess properties ignored).
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeValue = <A, I, R>(schema: Schema.Schema<A, I, R>, context: PeopleError.Context) => {
+  const decode = Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "ignore" })
+  return (json: unknown): Effect.Effect<A, PeopleError.DecodeError, R> => Effect.mapError(decode(json), (error) => fromParseError(context, error))
 }
 
 /**
@@ -375,25 +722,34 @@ export const decodeText = <A, I, R>(schema: Schema.Schema<A, I, R>, context: Peo
  * @category models
  */
 export interface ReadOptions {
-  /** The longest wait for the whole body (default 30 s): a body that stalls is `Unavailable`. */
+  /**
+   * The longest wait for the whole body, for a response that did not come
+   * through a policy (one that did holds its body already): a body that stalls
+   * is `Unavailable`. No limit by default.
+   */
   readonly timeout?: Duration.DurationInput
 }
 
 /**
- * Reads a response body and decodes it as JSON with a schema.
+ * Decodes the JSON body of a response with a schema. A response of a call
+ * made with `body: "json"` was parsed during its attempt and is not parsed
+ * again.
  *
  * @since 0.1.0
  * @category decoding
  */
 export const decodeJson = <A, I, R>(schema: Schema.Schema<A, I, R>, context: PeopleError.Context, options: ReadOptions = {}) => {
-  const decode = decodeText(schema, context)
+  const decode = decodeValue(schema, context)
+  const decodeBody = decodeText(schema, context)
   return (response: HttpClientResponse.HttpClientResponse): Effect.Effect<A, PeopleError.DecodeError | PeopleError.Unavailable, R> =>
-    Effect.flatMap(readText(response, context, options), decode)
+    parsedBodies.has(response)
+      ? decode(parsedBodies.get(response))
+      : Effect.flatMap(readText(response, context, options), decodeBody)
 }
 
 /**
  * Reads a response body as text; a failure while reading, or a body that does
- * not arrive within the timeout, is `Unavailable`.
+ * not arrive within the timeout (when one is given), is `Unavailable`.
  *
  * @since 0.1.0
  * @category decoding
@@ -403,8 +759,7 @@ export const readText = (
   context: PeopleError.Context,
   options: ReadOptions = {}
 ): Effect.Effect<string, PeopleError.Unavailable> => {
-  const timeout = options.timeout ?? Duration.seconds(30)
-  return response.text.pipe(
+  const read = response.text.pipe(
     Effect.mapError((error) =>
       new PeopleError.Unavailable({
         module: context.module,
@@ -412,7 +767,10 @@ export const readText = (
         reason: `reading the response body failed: ${describeCause(error.cause)}`,
         status: response.status
       })
-    ),
+    )
+  )
+  const timeout = options.timeout
+  return timeout === undefined ? read : read.pipe(
     Effect.timeoutFail({
       duration: timeout,
       onTimeout: () =>

@@ -282,3 +282,64 @@ export const fromStatus = (
       })
   }
 }
+
+/**
+ * The same error with `f` applied to each of its texts that may come from the
+ * remote side: the reason, the remote code, the field, the path and the
+ * violations. Used to scrub secrets from remote messages.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const mapText = <E extends PeopleError>(error: E, f: (text: string) => string): E => {
+  const opt = (text: string | undefined) => text === undefined ? undefined : f(text)
+  const base = {
+    module: error.module,
+    method: error.method,
+    reason: f(error.reason),
+    ...(error.remoteCode === undefined ? {} : { remoteCode: f(error.remoteCode) }),
+    ...(error.status === undefined ? {} : { status: error.status })
+  }
+  const self: PeopleError = error
+  let mapped: PeopleError
+  switch (self._tag) {
+    case "NotFound":
+      mapped = new NotFound(base)
+      break
+    case "Unauthorized":
+      mapped = new Unauthorized(base)
+      break
+    case "Forbidden":
+      mapped = new Forbidden(base)
+      break
+    case "Conflict":
+      mapped = new Conflict(base)
+      break
+    case "InvalidRequest":
+      mapped = new InvalidRequest({
+        ...base,
+        sent: self.sent,
+        ...(self.field === undefined ? {} : { field: opt(self.field)! }),
+        ...(self.violations === undefined ? {} : { violations: self.violations.map((v) => ({ field: f(v.field), message: f(v.message) })) })
+      })
+      break
+    case "RateLimited":
+      mapped = new RateLimited({
+        ...base,
+        ...(self.bucket === undefined ? {} : { bucket: self.bucket }),
+        ...(self.retryAfterMillis === undefined ? {} : { retryAfterMillis: self.retryAfterMillis })
+      })
+      break
+    case "Unavailable":
+      mapped = new Unavailable({
+        ...base,
+        retryable: self.retryable,
+        ...(self.retryAfterMillis === undefined ? {} : { retryAfterMillis: self.retryAfterMillis })
+      })
+      break
+    case "DecodeError":
+      mapped = new DecodeError({ ...base, path: f(self.path) })
+      break
+  }
+  return mapped as E
+}

@@ -1,4 +1,4 @@
-import { HttpClientRequest, HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { HttpClient, HttpClientRequest, HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Logger, LogLevel, Redacted, Schema } from "effect"
@@ -140,19 +140,20 @@ describe("secrets never leak", () => {
         module: "ringcentral",
         limiter,
         retry: { times: 1, base: "1 millis" },
-        toError: (response, context) =>
-          Effect.map(
-            HttpPolicy.decodeJson(Schema.Struct({ errorCode: Schema.String, message: Schema.String }), context)(response).pipe(Effect.orDie),
-            (body) => PeopleError.fromStatus(context, { status: response.status, reason: body.message, remoteCode: body.errorCode })
-          )
+        toError: (response, context) => {
+          const body = Schema.decodeUnknownSync(Schema.parseJson(Schema.Struct({ errorCode: Schema.String, message: Schema.String })))(response.text)
+          return PeopleError.fromStatus(context, { status: response.status, reason: body.message, remoteCode: body.errorCode })
+        }
       })
+      const client = (yield* HttpClient.HttpClient).pipe(policy.transform)
       const lines: Array<string> = []
       const capture = Logger.make((options) => {
         lines.push(Logger.logfmtLogger.log(options))
         lines.push(Logger.structuredLogger.log(options) === undefined ? "" : JSON.stringify(Logger.structuredLogger.log(options)))
       })
       const send = (path: string) =>
-        policy.execute(
+        HttpPolicy.execute(
+          client,
           HttpClientRequest.get(`${server.url}${path}`).pipe(
             HttpClientRequest.bearerToken(Redacted.make(secret)),
             HttpClientRequest.setHeader("X-Api-Key", secret)

@@ -7,7 +7,6 @@
  * @since 0.1.0
  */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as HttpPolicy from "@unified-people/core/HttpPolicy"
 import * as Liberal from "@unified-people/core/Liberal"
 import * as PeopleError from "@unified-people/core/PeopleError"
 import * as Text from "@unified-people/core/Text"
@@ -225,11 +224,11 @@ export const createContact = (personId: string, input: ContactInput): Effect.Eff
   Effect.gen(function*() {
     const body = yield* validateInput(input)
     const client = yield* PeopleContactsClient
-    const response = yield* client.execute(
+    // not repeated after its answer broke off (the contact may exist): a typed error instead
+    return yield* client.json(Contact)(
       HttpClientRequest.post(client.url(contactsPath(personId))).pipe(HttpClientRequest.bodyUnsafeJson(body)),
       { method: "createContact" }
     )
-    return yield* HttpPolicy.decodeJson(Contact, { module, method: "createContact" })(response)
   })
 
 /**
@@ -246,12 +245,11 @@ export const updateContact = (
   Effect.gen(function*() {
     const body = yield* validatePatch(patch)
     const client = yield* PeopleContactsClient
-    const response = yield* client.execute(
+    return yield* client.json(Contact)(
       HttpClientRequest.patch(client.url(contactPath(personId, contactId))).pipe(HttpClientRequest.bodyUnsafeJson(body)),
-      // the same PATCH twice leaves the same contact
+      // the same PATCH twice leaves the same contact: an answer that broke off is asked again
       { method: "updateContact", idempotent: true }
     )
-    return yield* HttpPolicy.decodeJson(Contact, { module, method: "updateContact" })(response)
   })
 
 /**

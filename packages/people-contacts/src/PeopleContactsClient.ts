@@ -1,8 +1,10 @@
 /**
- * The low-level HTTP client of the People-Contacts API: bearer token and account
- * header on every request, the core `HttpPolicy` (rate limits of 3600 requests
- * per hour and 20 per 2 s per token, `Retry-After`, `X-RateLimit-*` learning,
- * retries), error bodies turned into `PeopleError`s, and `Link`-header paging
+ * The low-level HTTP client of the People-Contacts API: the `HttpClient` in
+ * context piped through the core `HttpPolicy` (rate limits of 3600 requests per
+ * hour and 20 per 2 s per token, `Retry-After`, `X-RateLimit-*` learning,
+ * retries of the request with its whole body, the token scrubbed from remote
+ * messages) with the bearer token, the account header and `acceptJson` on every
+ * request, error bodies turned into `PeopleError`s, and `Link`-header paging
  * as an audited read (`@unified-people/core/PagedRead`: the server's `rel="next"`
  * link followed, `X-Pagination-*` totals as hints, empty or short pages read
  * again, loops and endless listings stopped, records decoded one by one).
@@ -22,10 +24,10 @@ import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import { flow } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import { createHash } from "node:crypto"
@@ -72,8 +74,12 @@ export interface Options extends PeopleContactsConfig.Settings {
    */
   readonly rateLimitMargin?: ((windowMillis: number) => number) | undefined
   readonly retry?: HttpPolicy.RetryOptions | undefined
-  /** Per-attempt timeout (default 30 s). */
+  /** Per-attempt timeout for the whole exchange, body included (default 30 s). */
   readonly timeout?: Duration.DurationInput | undefined
+  /**
+   * Changes the `HttpClient` beneath the policy: its response hooks run once
+   * per attempt (retries included), its request hooks once per call.
+   */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
 
@@ -86,6 +92,8 @@ export interface Options extends PeopleContactsConfig.Settings {
 export interface Call {
   readonly method: string
   readonly idempotent?: boolean
+  /** What the body of a success must be (default `any`; `json` for reads and answers to decode). */
+  readonly body?: HttpPolicy.BodyExpectation
 }
 
 /**
@@ -100,14 +108,27 @@ export interface Service {
   readonly bucket: string
   readonly limiter: RateLimiter.Service
   readonly policy: HttpPolicy.HttpPolicy
+  /** The `HttpClient` in context piped through the policy, with the auth headers on every request. */
+  readonly http: HttpClient.HttpClient.With<PeopleError.PeopleError>
   /** The absolute URL of an API path (`/people/1/contacts`). */
   readonly url: (path: string) => string
-  /** Sends a request (absolute URL) with the auth headers under the policy. */
+  /**
+   * Sends a request (absolute URL) with the auth headers under the policy; the
+   * answer's body is read whole within each attempt.
+   */
   readonly execute: (
     request: HttpClientRequest.HttpClientRequest,
     call: Call
   ) => Effect.Effect<HttpClientResponse.HttpClientResponse, PeopleError.PeopleError>
-  /** GETs a path and decodes its JSON body. */
+  /**
+   * {@link execute} expecting JSON (an empty, cut, stalled or non-JSON body is
+   * a failed attempt, repeated when the call is idempotent), then decodes it
+   * with `schema` (errors name the path).
+   */
+  readonly json: <A, I>(
+    schema: Schema.Schema<A, I>
+  ) => (request: HttpClientRequest.HttpClientRequest, call: Call) => Effect.Effect<A, PeopleError.PeopleError>
+  /** GETs a path and decodes its JSON body (see {@link json}). */
   readonly getJson: <A, I>(
     schema: Schema.Schema<A, I>,
     method: string,
@@ -140,7 +161,7 @@ export interface Service {
     params?: Readonly<Record<string, string | undefined>>,
     options?: ReadOptions
   ) => PagedRead.Read<A, PeopleError.PeopleError>
-  /** The retry options of the policy (its `base` also paces re-reads of pages and bodies). */
+  /** The retry options of the policy (its `base` also paces re-reads of suspicious pages). */
   readonly retry: HttpPolicy.RetryOptions
 }
 
@@ -158,17 +179,6 @@ export interface ReadOptions {
    */
   readonly unreadable?: "fail" | "skip" | undefined
 }
-
-/**
- * Whether a failure is a body that did not arrive whole (empty, cut, stalled,
- * not JSON) on a success status: worth reading again.
- *
- * @since 0.1.0
- * @category predicates
- */
-export const isRereadable = (error: PeopleError.PeopleError): boolean =>
-  (error._tag === "DecodeError" && error.path === "body") ||
-  (error._tag === "Unavailable" && error.isRetryable && error.status !== undefined && error.status >= 200 && error.status < 300)
 
 /**
  * Reads the `X-Pagination-*` headers (values are strings; any header case).
@@ -244,48 +254,46 @@ const statusText: Record<number, string> = {
 /**
  * Turns an error answer into a `PeopleError`: `{message}` and
  * `{"message":"Validation Failed","errors":[[field, message], …]}` bodies, empty
- * bodies and non-JSON (HTML) bodies. A 429 waits at least `minRetryAfterMillis`
- * (the burst window) even when `Retry-After` says less or nothing.
+ * bodies and non-JSON (HTML) bodies. The body was read by the policy, within
+ * the attempt's time. A 429 waits what its `Retry-After` says, as given; without
+ * one, the burst window (`burstMillis`).
  *
  * @since 0.1.0
  * @category errors
  */
-export const toError = (minRetryAfterMillis: number) =>
+export const toError = (burstMillis: number) =>
 (
-  response: HttpClientResponse.HttpClientResponse,
+  response: HttpPolicy.ErrorResponse,
   context: HttpPolicy.ErrorContext
-): Effect.Effect<PeopleError.PeopleError> =>
-  Effect.gen(function*() {
-    const text = yield* Effect.orElseSucceed(response.text, () => "")
-    let message: string | undefined
-    let violations: ReadonlyArray<{ readonly field: string; readonly message: string }> = []
-    let shape = "empty body"
-    if (text.trim() !== "") {
-      const parsed = Option.liftThrowable(JSON.parse)(text)
-      const body = Option.flatMap(parsed, Schema.decodeUnknownOption(RemoteErrorBody))
-      if (Option.isSome(body)) {
-        if (typeof body.value.message === "string") message = body.value.message
-        violations = violationsOf(body.value.errors)
-        shape = "JSON body"
-      } else {
-        const type = response.headers["content-type"]?.split(";")[0]?.trim()
-        shape = `${type ?? "non-JSON"} body`
-      }
+): PeopleError.PeopleError => {
+  const text = response.text
+  let message: string | undefined
+  let violations: ReadonlyArray<{ readonly field: string; readonly message: string }> = []
+  let shape = "empty body"
+  if (text.trim() !== "") {
+    const parsed = Option.liftThrowable(JSON.parse)(text)
+    const body = Option.flatMap(parsed, Schema.decodeUnknownOption(RemoteErrorBody))
+    if (Option.isSome(body)) {
+      if (typeof body.value.message === "string") message = body.value.message
+      violations = violationsOf(body.value.errors)
+      shape = "JSON body"
+    } else {
+      const type = response.headers["content-type"]?.split(";")[0]?.trim()
+      shape = `${type ?? "non-JSON"} body`
     }
-    const head = message ?? `HTTP ${response.status} ${statusText[response.status] ?? ""}`.trim() + ` (${shape})`
-    const reason = violations.length === 0 ? head : `${head}: ${violations.map((v) => `${v.field} ${v.message}`).join("; ")}`
-    const retryAfterMillis = response.status === 429
-      ? Math.max(context.retryAfterMillis ?? 0, minRetryAfterMillis)
-      : context.retryAfterMillis
-    return PeopleError.fromStatus(context, {
-      status: response.status,
-      reason,
-      field: violations[0]?.field,
-      violations: violations.length === 0 ? undefined : violations,
-      retryAfterMillis,
-      bucket: context.bucket
-    })
+  }
+  const head = message ?? `HTTP ${response.status} ${statusText[response.status] ?? ""}`.trim() + ` (${shape})`
+  const reason = violations.length === 0 ? head : `${head}: ${violations.map((v) => `${v.field} ${v.message}`).join("; ")}`
+  const retryAfterMillis = response.status === 429 ? context.retryAfterMillis ?? burstMillis : context.retryAfterMillis
+  return PeopleError.fromStatus(context, {
+    status: response.status,
+    reason,
+    field: violations[0]?.field,
+    violations: violations.length === 0 ? undefined : violations,
+    retryAfterMillis,
+    bucket: context.bucket
   })
+}
 
 const headerNumber = (value: string | undefined): number | undefined => {
   if (value === undefined) return undefined
@@ -336,30 +344,43 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
     }))
     const hourMillis = Duration.toMillis(bucketConfig.windows[0]!.window)
     const burstMillis = Duration.toMillis(bucketConfig.windows[1]!.window)
-    const policy = HttpPolicy.fromClient(client, {
+    const policy = yield* HttpPolicy.make({
       module,
       limiter,
       ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
       ...(options.retry === undefined ? {} : { retry: options.retry }),
       toError: toError(burstMillis),
-      observe: observeHeaders(hourMillis)
+      observe: observeHeaders(hourMillis),
+      secrets: () => [options.token]
     })
     const baseUrl = options.baseUrl.replace(/\/+$/, "")
     const origin = new URL(baseUrl).origin
     const perPage = Math.max(1, Math.min(100, Math.trunc(options.perPage ?? 100)))
     const bucket = bucketOf(options.token)
     const accountHeader = options.accountHeader ?? PeopleContactsConfig.defaultAccountHeader
+    const http = client.pipe(
+      policy.transform,
+      HttpClient.mapRequest(flow(
+        HttpClientRequest.bearerToken(options.token),
+        HttpClientRequest.setHeader(accountHeader, options.account),
+        HttpClientRequest.acceptJson
+      ))
+    )
 
     const url = (path: string) => `${baseUrl}${path.startsWith("/") ? path : `/${path}`}`
 
     const execute = (request: HttpClientRequest.HttpClientRequest, call: Call) =>
-      policy.execute(
-        request.pipe(
-          HttpClientRequest.bearerToken(options.token),
-          HttpClientRequest.setHeader(accountHeader, options.account),
-          HttpClientRequest.acceptJson
-        ),
-        { method: call.method, bucket, ...(call.idempotent === undefined ? {} : { idempotent: call.idempotent }) }
+      HttpPolicy.execute(http, request, {
+        method: call.method,
+        bucket,
+        ...(call.idempotent === undefined ? {} : { idempotent: call.idempotent }),
+        ...(call.body === undefined ? {} : { body: call.body })
+      })
+
+    const json = <A, I>(schema: Schema.Schema<A, I>) => (request: HttpClientRequest.HttpClientRequest, call: Call) =>
+      Effect.flatMap(
+        execute(request, { ...call, body: "json" }),
+        (response) => Effect.mapError(HttpPolicy.decodeJson(schema, { module, method: call.method })(response), policy.scrub)
       )
 
     const withParams = (params: Readonly<Record<string, string | undefined>> | undefined) =>
@@ -367,27 +388,12 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
 
     const retryBase = options.retry?.base ?? Duration.millis(500)
 
-    // a success body that is empty is no answer: a retryable Unavailable
-    const readBody = (response: HttpClientResponse.HttpClientResponse, method: string) =>
-      Effect.flatMap(HttpPolicy.readText(response, { module, method }), (text) =>
-        text.trim() === ""
-          ? Effect.fail(new PeopleError.Unavailable({ module, method, reason: "an empty body on a success status", status: response.status }))
-          : Effect.succeed(text))
-
     const getJson = <A, I>(
       schema: Schema.Schema<A, I>,
       method: string,
       path: string,
       params?: Readonly<Record<string, string | undefined>>
-    ) => {
-      const decode = HttpPolicy.decodeText(schema, { module, method })
-      // a GET is harmless to repeat: a body that did not arrive whole is read again
-      return execute(HttpClientRequest.get(url(path)).pipe(HttpClientRequest.setUrlParams(withParams(params))), { method }).pipe(
-        Effect.flatMap((response) => readBody(response, method)),
-        Effect.flatMap(decode),
-        Effect.retry({ times: 2, schedule: Schedule.exponential(retryBase), while: isRereadable })
-      )
-    }
+    ) => json(schema)(HttpClientRequest.get(url(path)).pipe(HttpClientRequest.setUrlParams(withParams(params))), { method })
 
     const read = <A, I>(
       schema: Schema.Schema<A, I>,
@@ -398,13 +404,13 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
     ): PagedRead.Read<A, PeopleError.PeopleError> => {
       const firstUrl = new URL(url(path))
       firstUrl.search = new URLSearchParams({ per_page: String(perPage), ...withParams(params) }).toString()
-      const decodeList = HttpPolicy.decodeText(Schema.Array(Schema.Unknown), { module, method })
+      const decodeList = HttpPolicy.decodeJson(Schema.Array(Schema.Unknown), { module, method })
       const skip = readOptions.unreadable === "skip"
       const fetch = (target: string, number: number): Effect.Effect<PagedRead.Answer<A, string>, PeopleError.PeopleError> =>
         Effect.gen(function*() {
-          const response = yield* execute(HttpClientRequest.get(target), { method })
-          const text = yield* readBody(response, method)
-          const raw = yield* decodeList(text)
+          // one attempt is the page's request and its whole JSON body
+          const response = yield* execute(HttpClientRequest.get(target), { method, body: "json" })
+          const raw = yield* decodeList(response)
           const records = PagedRead.decodeRecords(schema, { module, method, page: number })(raw)
           const bad = records.unreadable[0]
           if (!skip && bad !== undefined) {
@@ -449,7 +455,8 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         method,
         first: firstUrl.href,
         key: (target) => target,
-        retryable: isRereadable,
+        // a body that did not arrive whole was already read again by the policy;
+        // the read itself reads a suspicious (empty or short) page again
         retryDelay: retryBase,
         fetch: (target, number) => fetch(target, number)
       })
@@ -463,7 +470,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       readOptions?: ReadOptions
     ): Stream.Stream<A, PeopleError.PeopleError> => read(schema, method, path, params, readOptions).stream
 
-    return { baseUrl, perPage, bucket, limiter, policy, url, execute, getJson, paginate, read, retry: options.retry ?? {} }
+    return { baseUrl, perPage, bucket, limiter, policy, http, url, execute, json, getJson, paginate, read, retry: options.retry ?? {} }
   })
 
 /**

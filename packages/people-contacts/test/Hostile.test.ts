@@ -4,22 +4,23 @@
  * snapshot and the contact CRUD each end with nothing lost or duplicated, and
  * with a typed error naming the field where an error is due.
  *
- * Body retries: GETs (list pages, single reads) read an empty, cut or stalled
- * body again. Writes still read their answer's body outside the retry: a cut
- * or empty answer to a create or an update is asserted as it is today (a typed
- * error, the change made exactly once on the server) and marked "not yet
- * retried".
+ * Body retries: one attempt of the client's `HttpPolicy` is the request, its
+ * status and its whole body, under the configured per-attempt timeout. Reads
+ * (list pages, single reads) and idempotent writes (an update is a PATCH of
+ * the same fields) read an empty, cut or stalled answer again; a create whose
+ * answer breaks off is not sent again (it may exist): a typed error, and the
+ * contact exists exactly once.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as ContactPoint from "@unified-people/core/ContactPoint"
 import * as HostileProxy from "@unified-people/testkit/HostileProxy"
-import { Chunk, Effect, Either, Redacted, Schema, Stream } from "effect"
+import { Chunk, Clock, Effect, Either, Redacted, Schema, Stream } from "effect"
 import * as Contacts from "../src/Contacts.js"
 import * as Emulator from "../src/Emulator.js"
 import * as PeopleContactsClient from "../src/PeopleContactsClient.js"
 import * as People from "../src/People.js"
 import * as PeopleContactsPeople from "../src/PeopleContactsPeople.js"
-import { fixtureJson, HttpLive } from "./utils.js"
+import { drive, fixtureJson, HttpLive } from "./utils.js"
 
 const people = /^\/v1\/people$/
 const contacts = /^\/v1\/people\/\d+\/contacts$/
@@ -143,7 +144,7 @@ describe("hostile People-Contacts server", () => {
       expect(s.stored(1).filter((c) => c.telephone === "+12125550101").map((c) => String(c.id))).toEqual([created.id])
     }).pipe(Effect.provide(HttpLive)))
 
-  it.scopedLive("not yet retried: a create whose answer is cut or empty is a typed error, and the contact exists exactly once", () =>
+  it.scopedLive("a create whose answer is cut or empty is not sent again: a typed error, and the contact exists exactly once", () =>
     Effect.gen(function*() {
       const s = yield* setup(5)
       const before = s.stored(1).length
@@ -153,8 +154,9 @@ describe("hostile People-Contacts server", () => {
       expect(s.stored(1).filter((c) => c.telephone === "+12125550102")).toHaveLength(1)
       yield* s.proxy.add({ method: "POST", path: contacts, rewrite: HostileProxy.emptyBody })
       const empty = yield* Effect.flip(s.book.create("1", phone("+1 212 555 0103")))
-      expect(empty).toMatchObject({ _tag: "DecodeError", path: "body" })
+      expect(empty).toMatchObject({ _tag: "Unavailable", reason: "an empty body on a success status" })
       expect(s.stored(1).filter((c) => c.telephone === "+12125550103")).toHaveLength(1)
+      expect((yield* s.proxy.exchanges).filter((e) => e.method === "POST")).toHaveLength(2)
       // nothing lost, nothing twice: the list shows both, once each
       expect(s.stored(1)).toHaveLength(before + 2)
       const listed = Chunk.toReadonlyArray(yield* Stream.runCollect(s.book.list("1")))
@@ -177,16 +179,66 @@ describe("hostile People-Contacts server", () => {
       expect(s.stored(1)).toEqual(others)
     }).pipe(Effect.provide(HttpLive)))
 
-  it.scopedLive("not yet retried: an update whose answer is cut is a typed error; the change is on the server, nothing lost", () =>
+  it.scopedLive("an update whose answer is cut or empty is asked again (the same PATCH is harmless): the change is made, its answer read", () =>
     Effect.gen(function*() {
       const s = yield* setup(5)
       const created = yield* s.book.create("1", phone("+1 212 555 0106"))
       yield* s.proxy.add({ method: "PATCH", path: contact, delivery: { _tag: "Truncate", bytes: 5 } })
-      const cut = yield* Effect.flip(s.book.update("1", created.id, { point: phone("+1 212 555 0107") }))
-      expect(cut).toMatchObject({ _tag: "Unavailable" })
+      yield* s.proxy.add({ method: "PATCH", path: contact, skip: 1, rewrite: HostileProxy.emptyBody })
+      const updated = yield* s.book.update("1", created.id, { point: phone("+1 212 555 0107") })
+      expect(updated.point.normalized).toBe("+12125550107")
       expect(s.stored(1).filter((c) => String(c.id) === created.id).map((c) => c.telephone)).toEqual(["+12125550107"])
-      // the same update again is harmless
-      expect((yield* s.book.update("1", created.id, { point: phone("+1 212 555 0107") })).point.normalized).toBe("+12125550107")
+      expect((yield* s.proxy.exchanges).filter((e) => e.method === "PATCH").map((e) => e.delivery)).toEqual(["Truncate", "Whole", "Whole"])
+    }).pipe(Effect.provide(HttpLive)))
+
+  it.scoped("a 429 with Retry-After: 2 whose rate-limit headers say nothing remains until a reset 74 s away: the next request leaves after 2 s", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.serve({ people: 3 })
+      const proxy = yield* HostileProxy.make({ target: emulator.url })
+      // the real limits (3600 per hour, 20 per 2 s), unscaled
+      const client = yield* PeopleContactsClient.make({
+        baseUrl: proxy.through(emulator.baseUrl),
+        token: Redacted.make(emulator.tokens[0]!),
+        account: emulator.account
+      })
+      const start = yield* Clock.currentTimeMillis
+      yield* proxy.add({
+        path: contacts,
+        respond: HostileProxy.answer(429, {
+          json: { message: "Too Many Requests" },
+          headers: { "Retry-After": "2", "X-RateLimit-Limit": "3600", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": String(Math.ceil((start + 74_000) / 1000)) }
+        })
+      })
+      const fiber = yield* Effect.fork(Contacts.listContacts("1").pipe(Effect.provideService(PeopleContactsClient.PeopleContactsClient, client)))
+      const exit = yield* drive(fiber, "10 seconds")
+      expect(exit._tag).toBe("Success")
+      expect((yield* Clock.currentTimeMillis) - start).toBe(2000)
+      expect((yield* proxy.exchanges).map((e) => e.status)).toEqual([429, 200])
+    }).pipe(Effect.provide(HttpLive)))
+
+  it.scopedLive("a server that echoes the token in its error messages: no error holds it", () =>
+    Effect.gen(function*() {
+      const s = yield* setup(5)
+      const token = s.emulator.tokens[0]!
+      yield* s.proxy.add({
+        method: "POST",
+        path: contacts,
+        respond: (request) =>
+          HostileProxy.answer(422, {
+            json: {
+              message: `Validation Failed for ${request.headers["authorization"]}`,
+              errors: [["telephone", `is invalid (token ${token})`], [token, "is not a field"]]
+            }
+          })
+      })
+      const refused = yield* Effect.flip(s.book.create("1", phone("+1 212 555 0110")))
+      expect(refused).toMatchObject({ _tag: "InvalidRequest", field: "telephone", status: 422 })
+      for (const form of [String(refused), refused.message, JSON.stringify(refused)]) expect(form).not.toContain(token)
+      expect(refused.message).toContain("Bearer [redacted]")
+      yield* s.proxy.add({ path: /^\/v1\/people\/\d+$/, respond: HostileProxy.answer(404, { text: `no person for token=${token}` }) })
+      const missing = yield* Effect.flip(s.directory.get("1"))
+      expect(missing._tag).toBe("NotFound")
+      expect(JSON.stringify(missing)).not.toContain(token)
     }).pipe(Effect.provide(HttpLive)))
 
   it.scopedLive("alternate error shapes give typed errors naming the field", () =>

@@ -1,5 +1,6 @@
 import { NodeHttpClient } from "@effect/platform-node"
-import { Effect, Redacted } from "effect"
+import { Chunk, Clock, Duration, Effect, Fiber, Redacted, TestClock } from "effect"
+import type { Exit } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import * as Emulator from "../src/Emulator.js"
@@ -32,3 +33,25 @@ export const setup = (
 
 /** The Node HTTP client used by every test. */
 export const HttpLive = NodeHttpClient.layerUndici
+
+/** Waits `millis` of real time (the sockets are real, whatever the Clock). */
+export const realPause = (millis: number): Effect.Effect<void> =>
+  Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, millis)))
+
+/**
+ * Runs a fiber to its end under the TestClock: real time for the sockets, and
+ * test time moved to the next sleep when one is due within `horizon` (backoffs,
+ * penalties, windows), never to the far-off per-attempt timeouts.
+ */
+export const drive = <A, E>(fiber: Fiber.RuntimeFiber<A, E>, horizon: Duration.DurationInput = "10 seconds"): Effect.Effect<Exit.Exit<A, E>> =>
+  Effect.gen(function*() {
+    const limit = Duration.toMillis(horizon)
+    for (let i = 0; i < 4000; i++) {
+      if (fiber.unsafePoll() !== null) return yield* Fiber.await(fiber)
+      const now = yield* Clock.currentTimeMillis
+      const next = Chunk.toReadonlyArray(yield* TestClock.sleeps()).filter((t) => t - now <= limit).sort((a, b) => a - b)[0]
+      if (next !== undefined) yield* TestClock.adjust(Duration.millis(Math.max(0, next - now)))
+      else yield* realPause(5)
+    }
+    return yield* Effect.dieMessage("the fiber never ended")
+  })

@@ -5,8 +5,13 @@
  * needing a token cause one token request). A static access token is supported
  * too. Tokens are `Redacted`.
  *
+ * The token request goes through the client's `HttpPolicy` (bucket `Auth`):
+ * one attempt is the request and its whole JSON answer, so a cut, stalled or
+ * empty token answer is asked again.
+ *
  * @since 0.1.0
  */
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpPolicy from "@unified-people/core/HttpPolicy"
 import * as Liberal from "@unified-people/core/Liberal"
@@ -66,6 +71,11 @@ export interface Service {
   readonly invalidate: (token: Redacted.Redacted) => Effect.Effect<void>
   /** Whether `invalidate` + retry can help (false for a static token). */
   readonly canRefresh: boolean
+  /**
+   * The secrets remote messages must be scrubbed of: the configured
+   * credentials and the access and refresh tokens obtained so far (the recent ones).
+   */
+  readonly secrets: () => ReadonlyArray<Redacted.Redacted>
   readonly stats: Effect.Effect<Stats>
 }
 
@@ -84,8 +94,8 @@ export class Auth extends Context.Tag("@unified-people/ringcentral/Auth")<Auth, 
 export interface Options {
   readonly serverUrl: string
   readonly credentials: Credentials
-  /** The policy the token requests go through (bucket `Auth`). */
-  readonly policy: HttpPolicy.HttpPolicy
+  /** The client the token requests go through: an `HttpClient` piped through the adapter's `HttpPolicy` (bucket `Auth`). */
+  readonly client: HttpClient.HttpClient.With<PeopleError.PeopleError>
   /** How long before expiry to refresh (default 5 minutes, at most half the lifetime). */
   readonly refreshAhead?: Duration.DurationInput | undefined
 }
@@ -101,6 +111,24 @@ interface State {
 const module = "ringcentral"
 
 /**
+ * The secrets of a set of credentials: the client secret, the JWT and the
+ * Basic credential built from them, or the static access token.
+ *
+ * @since 0.1.0
+ * @category secrets
+ */
+export const credentialSecrets = (credentials: Credentials): ReadonlyArray<Redacted.Redacted> =>
+  credentials._tag === "StaticToken"
+    ? [credentials.accessToken]
+    : [credentials.clientSecret, credentials.jwt, basicOf(credentials)]
+
+const basicOf = (credentials: Extract<Credentials, { readonly _tag: "Jwt" }>) =>
+  Redacted.make(Buffer.from(`${credentials.clientId}:${Redacted.value(credentials.clientSecret)}`).toString("base64"))
+
+/** How many of the latest tokens are remembered for scrubbing. */
+const rememberedTokens = 8
+
+/**
  * Builds an auth service.
  *
  * @since 0.1.0
@@ -111,20 +139,25 @@ export const make = (options: Options): Effect.Effect<Service> =>
     const credentials = options.credentials
     const counters = { tokenRequests: 0, grants: 0, refreshes: 0 }
     const stats = Effect.sync((): Stats => ({ ...counters }))
+    const configured = credentialSecrets(credentials)
     if (credentials._tag === "StaticToken") {
       return {
         token: Effect.succeed(credentials.accessToken),
         invalidate: () => Effect.void,
         canRefresh: false,
+        secrets: () => configured,
         stats
       }
+    }
+    let recent: ReadonlyArray<Redacted.Redacted> = []
+    const remember = (...tokens: ReadonlyArray<Redacted.Redacted | undefined>) => {
+      const fresh = tokens.filter((t): t is Redacted.Redacted => t !== undefined)
+      recent = [...fresh, ...recent].slice(0, rememberedTokens)
     }
     const aheadMillis = Duration.toMillis(options.refreshAhead ?? Duration.minutes(5))
     const lock = Effect.unsafeMakeSemaphore(1)
     let state: State | undefined
-    const basic = Redacted.make(
-      Buffer.from(`${credentials.clientId}:${Redacted.value(credentials.clientSecret)}`).toString("base64")
-    )
+    const basic = basicOf(credentials)
 
     const request = (method: string, body: Record<string, string>) =>
       Effect.gen(function*() {
@@ -134,8 +167,11 @@ export const make = (options: Options): Effect.Effect<Service> =>
           HttpClientRequest.acceptJson,
           HttpClientRequest.bodyUrlParams(body)
         )
-        const response = yield* options.policy.execute(req, { method, bucket: "Auth", idempotent: true })
+        // a token answer that breaks off is asked again (a refresh token it consumed
+        // is then refused, and the refresh falls back to a new grant)
+        const response = yield* HttpPolicy.execute(options.client, req, { method, bucket: "Auth", idempotent: true, body: "json" })
         const info = yield* HttpPolicy.decodeJson(TokenInfo, { module, method })(response)
+        remember(info.access_token, info.refresh_token)
         const now = yield* Clock.currentTimeMillis
         const lifetime = info.expires_in * 1000
         const next: State = {
@@ -185,5 +221,5 @@ export const make = (options: Options): Effect.Effect<Service> =>
         }
       }))
 
-    return { token, invalidate, canRefresh: true, stats }
+    return { token, invalidate, canRefresh: true, secrets: () => [...configured, ...recent], stats }
   })

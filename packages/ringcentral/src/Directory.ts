@@ -142,26 +142,16 @@ const listRequest = (path: string, params: ListDirectoryEntriesParameters) => {
 }
 
 /**
- * Whether a failure is a body that did not arrive whole (empty, cut, stalled,
- * not JSON) on a success status, or a 404 that is no proof of absence: worth
- * reading again. Other failures were already retried by the policy.
+ * Whether a failure of `readDirectoryEntry` is worth reading again: a 404
+ * without a not-found code, which is no proof of absence. A body that did not
+ * arrive whole (empty, cut, stalled, not JSON) was already read again by the
+ * client's policy, and other failures were retried there too.
  *
  * @since 0.1.0
  * @category predicates
  */
 export const isRereadable = (error: PeopleError.PeopleError): boolean =>
-  (error._tag === "DecodeError" && error.path === "body") ||
-  (error._tag === "Unavailable" && error.isRetryable && error.status !== undefined &&
-    ((error.status >= 200 && error.status < 300) || error.status === 404))
-
-/** Reads a success body; an empty one is a retryable `Unavailable`, never an answer. */
-const readBody = (response: HttpClientResponse.HttpClientResponse, method: string, what: string) =>
-  Effect.flatMap(HttpPolicy.readText(response, { module, method }), (text) =>
-    text.trim() === ""
-      ? Effect.fail(
-        new PeopleError.Unavailable({ module, method, reason: `an empty body instead of ${what}`, status: response.status })
-      )
-      : Effect.succeed(text))
+  error._tag === "Unavailable" && error.isRetryable && error.status === 404
 
 /** A page whose records were decoded one by one. */
 interface PageResult {
@@ -169,12 +159,12 @@ interface PageResult {
   readonly unreadable: ReadonlyArray<PeopleDirectory.Unreadable>
 }
 
-/** Decodes a directory page, its records one by one. */
+/** Decodes a directory page (its JSON body, parsed during the attempt), its records one by one. */
 const decodePage = (method: string, number: number) => {
-  const envelope = HttpPolicy.decodeText(DirectorySchema.DirectoryPage, { module, method })
+  const envelope = HttpPolicy.decodeJson(DirectorySchema.DirectoryPage, { module, method })
   const records = PagedRead.decodeRecords(DirectorySchema.ContactResource, { module, method, page: number, field: "records" })
-  return (text: string): Effect.Effect<PageResult, PeopleError.DecodeError> =>
-    Effect.map(envelope(text), (page) => {
+  return (response: HttpClientResponse.HttpClientResponse): Effect.Effect<PageResult, PeopleError.DecodeError | PeopleError.Unavailable> =>
+    Effect.map(envelope(response), (page) => {
       const decoded = records(page.records)
       return {
         directory: new DirectorySchema.DirectoryResource({
@@ -212,17 +202,19 @@ const getPage = (
 ): Effect.Effect<ListResult, PeopleError.PeopleError> =>
   Effect.gen(function*() {
     const method = "listDirectoryEntries"
+    // one attempt is the request and the whole page: an empty, cut, stalled or
+    // non-JSON page is read again by the policy
     const response = yield* client.call(request, {
       method,
       group: "Medium",
-      accept: (status) => (status >= 200 && status < 300) || status === 304
+      accept: (status) => (status >= 200 && status < 300) || status === 304,
+      body: "json"
     })
     const etag = response.headers["etag"]
     if (response.status === 304) {
       return { _tag: "NotModified", etag: etag ?? ifNoneMatch ?? "" } as const
     }
-    const text = yield* readBody(response, method, "a directory page")
-    const { directory, unreadable } = yield* decodePage(method, number)(text)
+    const { directory, unreadable } = yield* decodePage(method, number)(response)
     return { _tag: "Modified", etag, directory, unreadable } as const
   })
 
@@ -364,7 +356,8 @@ const readAll = (
     first: { page: 1 } as Cursor,
     key: (cursor) => `page=${cursor.page}`,
     numberOf: (cursor) => cursor.page,
-    retryable: isRereadable,
+    // a body that did not arrive whole was read again by the policy; the read
+    // itself reads a suspicious (empty or short) page again
     retryDelay: client.retry.base ?? "2 seconds",
     fetch: (cursor, number, attempt) =>
       Effect.map(number === 1 && attempt === 0 ? Effect.succeed(first) : fetch(cursor), (result) => answerOf(result, number, client.serverUrl))
@@ -443,26 +436,24 @@ export const readDirectoryEntry = (
   Effect.gen(function*() {
     const client = yield* RingCentralClient
     const method = "readDirectoryEntry"
-    const once = Effect.gen(function*() {
-      const response = yield* client.call(
-        HttpClientRequest.get(client.accountPath(`/directory/entries/${encodeURIComponent(entryId)}`)),
-        { method, group: "Medium" }
-      ).pipe(
-        Effect.mapError((error) =>
-          error._tag === "NotFound" && error.status === 404 && (error.remoteCode === undefined || !notFoundCodes.has(error.remoteCode))
-            ? new PeopleError.Unavailable({
-              module,
-              method,
-              reason: `HTTP 404 without a not-found code (${error.reason}): no proof that directory entry ${entryId} is gone`,
-              status: 404,
-              ...(error.remoteCode === undefined ? {} : { remoteCode: error.remoteCode })
-            })
-            : error
-        )
+    // an empty, cut, stalled or non-JSON body is read again by the policy; a 404
+    // that proves nothing is read again here
+    const once = client.json(DirectorySchema.ContactResource)(
+      HttpClientRequest.get(client.accountPath(`/directory/entries/${encodeURIComponent(entryId)}`)),
+      { method, group: "Medium" }
+    ).pipe(
+      Effect.mapError((error) =>
+        error._tag === "NotFound" && error.status === 404 && (error.remoteCode === undefined || !notFoundCodes.has(error.remoteCode))
+          ? new PeopleError.Unavailable({
+            module,
+            method,
+            reason: `HTTP 404 without a not-found code (${error.reason}): no proof that directory entry ${entryId} is gone`,
+            status: 404,
+            ...(error.remoteCode === undefined ? {} : { remoteCode: error.remoteCode })
+          })
+          : error
       )
-      const text = yield* readBody(response, method, `directory entry ${entryId}`)
-      return yield* HttpPolicy.decodeText(DirectorySchema.ContactResource, { module, method })(text)
-    })
+    )
     return yield* once.pipe(
       Effect.retry({ times: 2, schedule: Schedule.exponential(client.retry.base ?? "2 seconds"), while: isRereadable })
     )
@@ -487,10 +478,9 @@ const searchPage = (
     const response = yield* client.call(
       HttpClientRequest.post(client.accountPath("/directory/entries/search")).pipe(HttpClientRequest.bodyUnsafeJson(body)),
       // a search changes nothing: repeating it is harmless
-      { method, group: "Heavy", idempotent: true }
+      { method, group: "Heavy", idempotent: true, body: "json" }
     )
-    const text = yield* readBody(response, method, "a search page")
-    return yield* decodePage(method, number)(text)
+    return yield* decodePage(method, number)(response)
   })
 
 /**
@@ -553,7 +543,6 @@ export const streamSearchDirectoryEntries = (
       first: 1,
       key: (page: number) => `page=${page}`,
       numberOf: (page: number) => page,
-      retryable: isRereadable,
       retryDelay: client.retry.base ?? "2 seconds",
       fetch: (page: number, number, attempt) =>
         Effect.map(

@@ -1,8 +1,12 @@
 /**
- * The RingCentral client: base URL, bearer token from {@link Auth}, `acceptJson`,
- * and the `core` `HttpPolicy` with RingCentral's error bodies, rate-limit headers
- * and throttling groups as limiter buckets. Every operation of the adapter goes
- * through {@link Service.call} or {@link Service.json}.
+ * The RingCentral client: the `HttpClient` in context piped through the `core`
+ * `HttpPolicy` (RingCentral's error bodies, rate-limit headers, throttling
+ * groups as limiter buckets, secrets scrubbed from remote messages), then per
+ * call the base URL, `acceptJson` and the bearer token from {@link Auth}, with
+ * one refresh and one retry when the platform says the token is expired or
+ * unknown. Every operation of the adapter goes through {@link Service.call} or
+ * {@link Service.json}; one attempt of either is the request, its status and
+ * its whole body.
  *
  * @since 0.1.0
  */
@@ -19,6 +23,7 @@ import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
 import * as Auth from "./Auth.js"
 import * as RingCentralConfig from "./RingCentralConfig.js"
@@ -39,6 +44,8 @@ export interface CallOptions {
   readonly accept?: (status: number) => boolean
   /** Whether repeating the request is harmless (default: by HTTP method). */
   readonly idempotent?: boolean
+  /** What the body of an accepted answer must be (default `any`; `json` for {@link Service.json}). */
+  readonly body?: HttpPolicy.BodyExpectation
   /** Send to the media URL instead of the server URL (profile images). */
   readonly media?: boolean
   /** The `Accept` header (default `application/json`; `image/*` for profile images). */
@@ -58,20 +65,28 @@ export interface Service {
   readonly auth: Auth.Service
   readonly limiter: RateLimiter.Service
   readonly policy: HttpPolicy.HttpPolicy
-  /** The retry options of the policy (its `base` also paces re-reads of suspicious pages and bodies). */
+  /** The `HttpClient` in context piped through the policy (no base URL, no token). */
+  readonly http: HttpClient.HttpClient.With<PeopleError.PeopleError>
+  /** The retry options of the policy (its `base` also paces re-reads of suspicious pages). */
   readonly retry: HttpPolicy.RetryOptions
   /** `/restapi/v1.0/account/{accountId}` + `path`. */
   readonly accountPath: (path: string) => string
   /**
    * Sends a request whose URL is a path (`/restapi/v1.0/…`): prepends the base
    * URL, adds the bearer token and `Accept: application/json`, runs it under the
-   * policy, and retries once with a refreshed token after a 401 `TokenInvalid`.
+   * policy (the answer's body is read whole within each attempt), and retries
+   * once with a refreshed token after a 401 whose code says the token is
+   * expired or unknown (`RingCentralError.tokenInvalidCodes`).
    */
   readonly call: (
     request: HttpClientRequest.HttpClientRequest,
     options: CallOptions
   ) => Effect.Effect<HttpClientResponse.HttpClientResponse, PeopleError.PeopleError>
-  /** {@link call}, then decodes the JSON body with `schema` (errors name the path). */
+  /**
+   * {@link call} expecting JSON (an empty, cut, stalled or non-JSON body is a
+   * failed attempt, repeated when the call is idempotent), then decodes it with
+   * `schema` (errors name the path).
+   */
   readonly json: <A, I, R>(
     schema: Schema.Schema<A, I, R>
   ) => (request: HttpClientRequest.HttpClientRequest, options: CallOptions) => Effect.Effect<A, PeopleError.PeopleError, R>
@@ -93,6 +108,10 @@ export class RingCentralClient extends Context.Tag("@unified-people/ringcentral/
  * @category models
  */
 export interface Options extends RingCentralConfig.RingCentralConfig {
+  /**
+   * Changes the `HttpClient` beneath the policy: its response hooks run once
+   * per attempt (retries included), its request hooks once per call.
+   */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
 
@@ -143,20 +162,26 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
     const accountId = options.accountId ?? "~"
     const limiter = yield* RateLimiter.make({ buckets: options.limits ?? RingCentralConfig.defaultLimits })
     const retry: HttpPolicy.RetryOptions = { base: "2 seconds", ...options.retry }
-    const policy = HttpPolicy.fromClient(httpClient, {
+    // the tokens are known once Auth exists; the policy asks for them on every error
+    let auth: Auth.Service | undefined
+    const configured = Auth.credentialSecrets(options.credentials)
+    const policy = yield* HttpPolicy.make({
       module: "ringcentral",
       limiter,
       ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
       retry,
       toError: RingCentralError.toError,
-      observe
+      observe,
+      secrets: () => auth === undefined ? configured : auth.secrets()
     })
-    const auth = yield* Auth.make({
+    const http = httpClient.pipe(policy.transform)
+    const authService = yield* Auth.make({
       serverUrl,
       credentials: options.credentials,
-      policy,
+      client: http,
       refreshAhead: options.refreshAhead
     })
+    auth = authService
 
     const call = (request: HttpClientRequest.HttpClientRequest, call: CallOptions) => {
       const prepared = request.pipe(
@@ -168,15 +193,18 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         bucket: call.group,
         ...(call.accept === undefined ? {} : { accept: call.accept }),
         ...(call.idempotent === undefined ? {} : { idempotent: call.idempotent }),
-        ...(call.timeout === undefined ? {} : { timeout: call.timeout })
+        ...(call.timeout === undefined ? {} : { timeout: call.timeout }),
+        ...(call.body === undefined ? {} : { body: call.body })
       }
-      return Effect.flatMap(auth.token, (token) =>
-        policy.execute(HttpClientRequest.bearerToken(prepared, token), policyCall).pipe(
+      const send = (token: Redacted.Redacted) => HttpPolicy.execute(http, HttpClientRequest.bearerToken(prepared, token), policyCall)
+      return Effect.flatMap(authService.token, (token) =>
+        send(token).pipe(
           Effect.catchAll((error) =>
-            auth.canRefresh && RingCentralError.isTokenInvalid(error)
-              ? Effect.zipRight(
-                auth.invalidate(token),
-                Effect.flatMap(auth.token, (fresh) => policy.execute(HttpClientRequest.bearerToken(prepared, fresh), policyCall))
+            authService.canRefresh && RingCentralError.isTokenInvalid(error)
+              ? Effect.logDebug("the access token was refused; refreshing it once").pipe(
+                Effect.annotateLogs({ module: "ringcentral", method: call.method, remoteCode: error.remoteCode ?? "none" }),
+                Effect.zipRight(authService.invalidate(token)),
+                Effect.zipRight(Effect.flatMap(authService.token, send))
               )
               : Effect.fail(error)
           )
@@ -184,20 +212,23 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
     }
 
     const json = <A, I, R>(schema: Schema.Schema<A, I, R>) => {
-      return (request: HttpClientRequest.HttpClientRequest, options: CallOptions) =>
-        Effect.flatMap(
-          call(request, options),
-          HttpPolicy.decodeJson(schema, { module: "ringcentral", method: options.method })
+      return (request: HttpClientRequest.HttpClientRequest, options: CallOptions) => {
+        const context = { module: "ringcentral", method: options.method }
+        return Effect.flatMap(
+          call(request, { ...options, body: "json" }),
+          (response) => Effect.mapError(HttpPolicy.decodeJson(schema, context)(response), policy.scrub)
         )
+      }
     }
 
     return {
       serverUrl,
       mediaUrl,
       accountId,
-      auth,
+      auth: authService,
       limiter,
       policy,
+      http,
       retry,
       accountPath: (path: string) => `/restapi/v1.0/account/${accountId}${path}`,
       call,

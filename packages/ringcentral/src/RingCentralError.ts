@@ -9,11 +9,9 @@
  *
  * @since 0.1.0
  */
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as HttpPolicy from "@unified-people/core/HttpPolicy"
+import type * as HttpPolicy from "@unified-people/core/HttpPolicy"
 import * as Liberal from "@unified-people/core/Liberal"
 import * as PeopleError from "@unified-people/core/PeopleError"
-import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 
@@ -113,12 +111,38 @@ export const parse = (text: string): Summary => {
 }
 
 /**
- * The codes meaning "the access token is expired or unknown": refresh once and retry.
+ * The codes by which the platform says the access token is expired, revoked,
+ * unknown or unreadable (a new token can help): refresh once and retry.
+ *
+ * - `TokenInvalid`, `TokenExpired`: the legacy top-level codes of a 401;
+ * - `OAU-128` access token expired, `OAU-129` access token corrupted,
+ *   `OAU-149` unparsable access token, `OAU-213` token not found (revoked, or
+ *   replaced by a refresh), `OAU-232` extension not found (the session's
+ *   extension is gone; a new grant says whether it still exists);
+ * - `CMN-405` login to extension required (no user session behind the token);
+ * - `AGW-401` the API gateway found no usable authorization;
+ * - `invalid_token`, `expired_token`: the OAuth shape (RFC 6750, the
+ *   specification's `OauthInvalidRequest` enum).
+ *
+ * A 401 without any code is treated the same way. Other 401 codes (wrong
+ * client credentials `OAU-123`/`OAU-146`, `OAU-140`, …) are refused at once.
  *
  * @since 0.1.0
  * @category constants
  */
-export const tokenInvalidCodes: ReadonlyArray<string> = ["TokenInvalid", "OAU-213", "AGW-401"]
+export const tokenInvalidCodes: ReadonlyArray<string> = [
+  "TokenInvalid",
+  "TokenExpired",
+  "OAU-128",
+  "OAU-129",
+  "OAU-149",
+  "OAU-213",
+  "OAU-232",
+  "CMN-405",
+  "AGW-401",
+  "invalid_token",
+  "expired_token"
+]
 
 /**
  * Whether an error says the access token is expired or unknown.
@@ -154,17 +178,11 @@ export const fromBody = (
 }
 
 /**
- * The `toError` of RingCentral's `HttpPolicy`: reads the body (whatever it is)
- * and maps it with {@link fromBody}.
+ * The `toError` of RingCentral's `HttpPolicy`: maps the error body the policy
+ * read (whatever it is, possibly empty) with {@link fromBody}.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const toError = (
-  response: HttpClientResponse.HttpClientResponse,
-  context: HttpPolicy.ErrorContext
-): Effect.Effect<PeopleError.PeopleError> =>
-  HttpPolicy.readText(response, context).pipe(
-    Effect.map((text) => fromBody(context, response.status, text)),
-    Effect.catchAll(() => Effect.succeed(fromBody(context, response.status, "")))
-  )
+export const toError = (response: HttpPolicy.ErrorResponse, context: HttpPolicy.ErrorContext): PeopleError.PeopleError =>
+  fromBody(context, response.status, response.text)

@@ -5,6 +5,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
+import * as HostileProxy from "@unified-people/testkit/HostileProxy"
 import * as CustomFields from "../src/CustomFields.js"
 import * as Directory from "../src/Directory.js"
 import * as Emulator from "../src/Emulator.js"
@@ -101,5 +102,30 @@ describe("Auth", () => {
       const list = yield* CustomFields.listCustomFields.pipe(Effect.provide(layer))
       expect(list.records).toEqual([])
       expect((yield* emulator.stats).tokensIssued).toBe(1)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("every token revoked while thirty calls run: each is refused once, and one refresh serves them all", () =>
+    Effect.gen(function*() {
+      const { client, emulator } = yield* setup({ size: 5, rateLimits: false })
+      yield* CustomFields.listCustomFields.pipe(provide(client))
+      yield* emulator.expireTokens
+      const lists = yield* Effect.all(Array.from({ length: 30 }, () => CustomFields.listCustomFields.pipe(provide(client))), { concurrency: "unbounded" })
+      expect(lists).toHaveLength(30)
+      expect(yield* client.auth.stats).toEqual({ tokenRequests: 2, grants: 1, refreshes: 1 })
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("a refresh whose answer broke off is asked again; the refresh token it consumed is refused, so a new grant follows", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make({ size: 5, rateLimits: false })
+      const proxy = yield* HostileProxy.make({ target: emulator.url })
+      const client = yield* RingCentralClient.make(Emulator.clientOptions(emulator, { serverUrl: proxy.url }))
+      yield* CustomFields.listCustomFields.pipe(provide(client))
+      yield* proxy.add({ path: "/restapi/oauth/token", when: (r) => r.body.includes("grant_type=refresh_token"), delivery: { _tag: "Truncate", bytes: 20 } })
+      yield* emulator.expireTokens
+      expect((yield* CustomFields.listCustomFields.pipe(provide(client))).records).toEqual([])
+      const tokenExchanges = (yield* proxy.exchanges).filter((e) => e.path === "/restapi/oauth/token")
+      // grant, refresh (cut), the same refresh again (refused: single use), a new grant
+      expect(tokenExchanges.map((e) => e.delivery)).toEqual(["Whole", "Truncate", "Whole", "Whole"])
+      expect(yield* client.auth.stats).toEqual({ tokenRequests: 3, grants: 2, refreshes: 1 })
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 })

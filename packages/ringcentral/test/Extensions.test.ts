@@ -321,10 +321,13 @@ describe("Extensions over HTTP", () => {
       }
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
-  it.scopedLive("a malformed body is a DecodeError at body; a 503 is retried", () =>
+  it.scopedLive("a malformed body is read again, then a DecodeError at body; a 503 is retried", () =>
     Effect.gen(function*() {
       const { emulator, extensions } = yield* setup()
       yield* emulator.faults.inject({ fault: { _tag: "Malformed" }, path: /\/extension\/[^/]+$/ })
+      expect((yield* extensions.readExtension()).id).toBe(emulator.store.ownerId)
+      // one attempt and the policy's 5 retries
+      yield* emulator.faults.inject({ fault: { _tag: "Malformed" }, times: 6, path: /\/extension\/[^/]+$/ })
       const malformed = yield* Effect.either(extensions.readExtension())
       expect(Either.isLeft(malformed) && malformed.left._tag === "DecodeError" && malformed.left.path).toBe("body")
       yield* emulator.faults.inject({ fault: { _tag: "Status", status: 503, body: { errorCode: "CMN-211", message: "Service Temporary Unavailable" } }, path: /\/caller-id$/ })

@@ -4,12 +4,18 @@
  * do. Every test ends with nothing lost or duplicated, and with a typed error
  * naming the field where an error is due.
  *
- * Body retries: a page or a single directory entry whose body arrives empty,
- * cut or stalled is read again (`PagedRead`, `readDirectoryEntry`). Other
- * operations (extensions, writes, the token request) still read their body
- * outside the retry: those cases are asserted as they are today and marked
- * "not yet retried".
+ * Body retries: one attempt of the client's `HttpPolicy` is the request, its
+ * status and its whole body, under the configured per-attempt timeout, for
+ * every operation (pages, single reads, extensions, the token request): a body
+ * that arrives empty, cut, stalled or not JSON is read again when repeating the
+ * call is harmless. A non-idempotent write whose answer breaks off is not sent
+ * again (it may have been done): a typed error, and it happened once.
+ *
+ * Auth: every code by which the platform says the token is expired or unknown
+ * gives one refresh and one retry; secrets echoed by a server never reach an
+ * error.
  */
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as HostileProxy from "@unified-people/testkit/HostileProxy"
@@ -18,7 +24,9 @@ import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import type * as PeopleError from "@unified-people/core/PeopleError"
 import * as Fiber from "effect/Fiber"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
@@ -33,8 +41,9 @@ import * as Extensions from "../src/Extensions.js"
 import * as Request from "../src/Extensions/Request.js"
 import * as Provisioning from "../src/Provisioning.js"
 import * as RingCentralClient from "../src/RingCentralClient.js"
+import * as RingCentralError from "../src/RingCentralError.js"
 import * as RingCentralPeople from "../src/RingCentralPeople.js"
-import { fixtureJson } from "./utils.js"
+import { fixtureJson, realPause, until } from "./utils.js"
 
 const entries = /\/directory\/entries$/
 const entry = /\/directory\/entries\/[^/]+$/
@@ -202,23 +211,34 @@ describe("hostile RingCentral server", () => {
       ])
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
-  it.scoped("a body that stalls without end: read again, but only after HttpPolicy's fixed 30 s body timeout (not the configured timeout)", () =>
+  it.scoped("a body that stalls without end: read again once the configured per-attempt timeout (5 s) runs out, not a fixed 30 s", () =>
     Effect.gen(function*() {
-      // the configured per-attempt timeout is 5 s; the body read does not use it yet
-      const s = yield* setup(10, { timeout: "5 seconds" })
+      let entryHeaders = 0
+      const s = yield* setup(10, {
+        timeout: "5 seconds",
+        transformClient: HttpClient.tap((response) =>
+          Effect.sync(() => {
+            if (entry.test(new URL(response.request.url).pathname)) entryHeaders++
+          })
+        )
+      })
       const someone = s.listed()[2]!
       yield* s.proxy.add({ path: entry, delivery: { _tag: "Stall", bytes: 20 } })
       const start = yield* Clock.currentTimeMillis
       const fiber = yield* Effect.fork(s.people.get(someone))
-      // real time for the sockets, test time for the timeouts
-      for (let i = 0; i < 500; i++) {
-        if ((yield* Fiber.poll(fiber))._tag === "Some") break
-        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
-        yield* TestClock.adjust("1 second")
-      }
+      // real time for the sockets: the headers and 20 bytes of the body arrived
+      yield* until(Effect.sync(() => entryHeaders === 1))
+      yield* TestClock.adjust("4999 millis")
+      yield* realPause(20)
+      expect(fiber.unsafePoll()).toBeNull()
+      // test time for the timeout, then the backoff (20 ms in these tests)
+      yield* TestClock.adjust("1 millis")
+      yield* until(Effect.sync(() => entryHeaders === 2 || fiber.unsafePoll() !== null), () => TestClock.adjust("20 millis"))
       const person = yield* Fiber.join(fiber)
       expect(person.provenance[0]!.remoteId).toBe(someone)
-      expect((yield* Clock.currentTimeMillis) - start).toBeGreaterThanOrEqual(30_000)
+      const elapsed = (yield* Clock.currentTimeMillis) - start
+      expect(elapsed).toBeGreaterThanOrEqual(5000)
+      expect(elapsed).toBeLessThan(30_000)
       expect((yield* s.proxy.exchanges).filter((e) => entry.test(e.path)).map((e) => e.delivery)).toEqual(["Stall", "Whole"])
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
@@ -235,18 +255,123 @@ describe("hostile RingCentral server", () => {
       expect(completeness.issues[0]).toMatch(/^page 2 could not be read: ringcentral\.listDirectoryEntries: reading the response body failed/)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
-  it.scopedLive("not yet retried: an extension read whose body is cut or empty is a typed error (nothing is lost: the next read is whole)", () =>
+  it.scopedLive("an extension read whose body is cut, empty or not JSON is read again within the call", () =>
     Effect.gen(function*() {
       const s = yield* setup(10)
       const me = s.emulator.store.ownerId
-      yield* s.proxy.add({ path: `/restapi/v1.0/account/~/extension/${me}`, method: "GET", delivery: { _tag: "Truncate", bytes: 50 } })
-      const cut = yield* Effect.flip(s.extensions.readExtension(me))
-      expect(cut).toMatchObject({ _tag: "Unavailable", status: 200 })
-      yield* s.proxy.add({ path: `/restapi/v1.0/account/~/extension/${me}`, method: "GET", respond: HostileProxy.answer(200, { headers: { "Content-Type": "application/json" } }) })
-      const empty = yield* Effect.flip(s.extensions.readExtension(me))
-      expect(empty).toMatchObject({ _tag: "DecodeError", path: "body", reason: "not valid JSON (empty body)" })
+      const path = `/restapi/v1.0/account/~/extension/${me}`
+      yield* s.proxy.add({ name: "cut", path, method: "GET", delivery: { _tag: "Truncate", bytes: 50 } })
+      yield* s.proxy.add({ name: "empty", path, method: "GET", skip: 1, respond: HostileProxy.answer(200, { headers: { "Content-Type": "application/json" } }) })
+      yield* s.proxy.add({ name: "html", path, method: "GET", skip: 2, respond: HostileProxy.answer(200, { text: "<html>maintenance</html>", headers: { "Content-Type": "text/html" } }) })
+      expect((yield* s.extensions.readExtension(me)).id).toBe(me)
+      expect((yield* s.proxy.exchanges).filter((e) => e.path === path).map((e) => e.rules.join(","))).toEqual(["cut", "empty", "html", ""])
+      // a body that stays cut: Unavailable after the retries, naming the status
+      yield* s.proxy.add({ path, method: "GET", times: 6, delivery: { _tag: "Truncate", bytes: 50 } })
+      expect(yield* Effect.flip(s.extensions.readExtension(me))).toMatchObject({ _tag: "Unavailable", status: 200 })
       // the next read is whole
       expect((yield* s.extensions.readExtension(me)).id).toBe(me)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("every client.json call and the token request read their body within the attempt: cut and empty answers are asked again", () =>
+    Effect.gen(function*() {
+      const s = yield* setup(10)
+      const me = s.emulator.store.ownerId
+      // the token answer: cut, then empty, then whole
+      yield* s.proxy.add({ name: "cut", path: token, delivery: { _tag: "Truncate", bytes: 30 } })
+      yield* s.proxy.add({ name: "empty", path: token, skip: 1, rewrite: HostileProxy.emptyBody })
+      const fields = /\/custom-fields$/
+      yield* s.proxy.add({ name: "cut", path: fields, method: "GET", delivery: { _tag: "Truncate", bytes: 5 } })
+      const list = yield* CustomFields.listCustomFields.pipe(s.provide)
+      expect(list.records).toEqual([])
+      expect((yield* s.proxy.exchanges).filter((e) => token.test(e.path)).map((e) => e.rules.join(","))).toEqual(["cut", "empty", ""])
+      expect((yield* s.client.auth.stats).grants).toBe(1)
+      // reads of the other areas
+      yield* s.proxy.add({ path: /\/caller-id$/, method: "GET", rewrite: HostileProxy.emptyBody })
+      yield* s.proxy.add({ path: /\/notification-settings$/, method: "GET", delivery: { _tag: "Truncate", bytes: 7 } })
+      expect((yield* s.extensions.readExtensionCallerId(me)).byFeature?.length).toBeGreaterThan(0)
+      yield* s.extensions.readNotificationSettings(me)
+      // an idempotent write (PUT) whose answer broke off is sent again: same result
+      const callerId = yield* s.extensions.readExtensionCallerId(me)
+      yield* s.proxy.add({ path: /\/caller-id$/, method: "PUT", delivery: { _tag: "Truncate", bytes: 10 } })
+      yield* s.extensions.updateExtensionCallerId(me, callerId)
+      expect((yield* s.proxy.exchanges).filter((e) => e.method === "PUT").length).toBe(2)
+      // a create (POST) whose answer broke off is not sent again: a typed error, and it exists once
+      yield* s.proxy.add({ path: fields, method: "POST", delivery: { _tag: "Truncate", bytes: 10 } })
+      const cut = yield* Effect.flip(CustomFields.createCustomField({ displayName: "Cost center" }).pipe(s.provide))
+      expect(cut).toMatchObject({ _tag: "Unavailable" })
+      expect((yield* s.proxy.exchanges).filter((e) => e.method === "POST" && fields.test(e.path)).length).toBe(1)
+      expect((yield* CustomFields.listCustomFields.pipe(s.provide)).records.map((f) => f.displayName)).toEqual(["Cost center"])
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("every token-expiry code of the platform: one refresh, one retry, the call succeeds", () =>
+    Effect.gen(function*() {
+      const s = yield* setup(10)
+      const fields = /\/custom-fields$/
+      yield* CustomFields.listCustomFields.pipe(s.provide)
+      // each code in one of the body shapes the platform uses (the legacy envelope,
+      // errors[] only, the OAuth shape for the OAuth codes)
+      const shapes = (code: string, i: number): ReadonlyArray<unknown> =>
+        code.includes("_")
+          ? [{ error: code, error_description: "The access token expired" }]
+          : [i % 2 === 0
+            ? { errorCode: code, message: "Token is invalid or expired", errors: [{ errorCode: code, message: "Token not found" }] }
+            : { errors: [{ errorCode: code, message: "Access token expired" }] }]
+      let refreshes = 0
+      for (const [i, code] of RingCentralError.tokenInvalidCodes.entries()) {
+        for (const json of shapes(code, i)) {
+          yield* s.proxy.add({ path: fields, method: "GET", respond: HostileProxy.answer(401, { json }) })
+          const list = yield* CustomFields.listCustomFields.pipe(s.provide)
+          expect(list.records).toEqual([])
+          refreshes++
+          expect({ code, refreshes: (yield* s.client.auth.stats).refreshes }).toEqual({ code, refreshes })
+        }
+      }
+      // a bare 401 (no code at all) too
+      yield* s.proxy.add({ path: fields, method: "GET", respond: HostileProxy.answer(401) })
+      yield* CustomFields.listCustomFields.pipe(s.provide)
+      expect((yield* s.client.auth.stats).refreshes).toBe(refreshes + 1)
+      // refused again after the refresh: Unauthorized, no second refresh
+      yield* s.proxy.add({ path: fields, method: "GET", times: 2, respond: HostileProxy.answer(401, { json: { errorCode: "OAU-128", message: "Access token expired" } }) })
+      expect(yield* Effect.flip(CustomFields.listCustomFields.pipe(s.provide))).toMatchObject({ _tag: "Unauthorized", remoteCode: "OAU-128" })
+      expect((yield* s.client.auth.stats).refreshes).toBe(refreshes + 2)
+      // a 401 that no new token can fix is refused at once
+      yield* s.proxy.add({ path: fields, method: "GET", respond: HostileProxy.answer(401, { json: { errorCode: "OAU-146", message: "Invalid client credentials" } }) })
+      expect(yield* Effect.flip(CustomFields.listCustomFields.pipe(s.provide))).toMatchObject({ _tag: "Unauthorized", remoteCode: "OAU-146" })
+      expect((yield* s.client.auth.stats).refreshes).toBe(refreshes + 2)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("a server that echoes the credentials in its errors: no secret reaches an error", () =>
+    Effect.gen(function*() {
+      const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJlbXVsYXRvciIsInN1YiI6IjEyMyJ9.bm90LWEtcmVhbC1zaWduYXR1cmU"
+      const clientSecret = "cs-7Hq2Lm9Xv4Rt8Wp3"
+      const emulator = yield* Emulator.make({ size: 5, scale: 0.01, jwt, clientSecret })
+      const proxy = yield* HostileProxy.make({ target: emulator.url })
+      const client = yield* RingCentralClient.make(Emulator.clientOptions(emulator, { serverUrl: proxy.url, retry: { base: "1 millis", times: 1 } }))
+      const provide = Effect.provideService(RingCentralClient.RingCentralClient, client)
+      const echo = (status: number) => (request: HostileProxy.Request) =>
+        HostileProxy.answer(status, {
+          json: {
+            error: "invalid_grant",
+            error_description: `refused ${request.body} with ${request.headers["authorization"]} (${decodeURIComponent(request.body)})`,
+            errors: [{ errorCode: "OAU-140", message: `credentials ${request.headers["authorization"]}`, parameterName: request.body }]
+          }
+        })
+      yield* proxy.add({ path: token, respond: echo(400) })
+      const refused = yield* Effect.flip(CustomFields.listCustomFields.pipe(provide))
+      expect(refused).toMatchObject({ _tag: "InvalidRequest", method: "getToken" })
+      const basic = Buffer.from(`${emulator.credentials.clientId}:${clientSecret}`).toString("base64")
+      const forms = (e: PeopleError.PeopleError) => [String(e), e.message, JSON.stringify(e), e.reason]
+      for (const form of forms(refused)) {
+        for (const secret of [jwt, clientSecret, basic, encodeURIComponent(jwt), "eyJ"]) expect(form).not.toContain(secret)
+      }
+      // the access token, echoed by an API error
+      yield* CustomFields.listCustomFields.pipe(provide)
+      const access = Redacted.value(yield* client.auth.token)
+      yield* proxy.add({ path: /\/custom-fields$/, respond: (request) => HostileProxy.answer(403, { json: { errorCode: "CMN-401", message: `no permission for ${request.headers["authorization"]} / ${access}` } }) })
+      const forbidden = yield* Effect.flip(CustomFields.listCustomFields.pipe(provide))
+      expect(forbidden).toMatchObject({ _tag: "Forbidden", remoteCode: "CMN-401" })
+      for (const form of forms(forbidden)) expect(form).not.toContain(access)
+      expect(forbidden.reason).toBe("no permission for Bearer [redacted] / [redacted]")
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.scopedLive("odd header casing: ETag, rate-limit and content headers in upper and mixed case", () =>

@@ -7,7 +7,8 @@ import * as Directory from "../src/Directory.js"
 import { isListed } from "../src/Emulator/Directory.js"
 import * as RingCentralClient from "../src/RingCentralClient.js"
 import * as RingCentralConfig from "../src/RingCentralConfig.js"
-import { setup } from "./utils.js"
+import * as CustomFields from "../src/CustomFields.js"
+import { drive, setup } from "./utils.js"
 import * as RateLimiter from "@unified-people/core/RateLimiter"
 
 const provide = (client: RingCentralClient.Service) => Effect.provideService(RingCentralClient.RingCentralClient, client)
@@ -55,5 +56,35 @@ describe("rate limits", () => {
       const stats = yield* emulator.stats
       expect(stats.rateLimited).toBe(0)
       expect(yield* client.limiter.limits("Medium")).toEqual([{ limit: 15, windowMillis: Duration.toMillis("600 millis") }])
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scoped("a 429 is waited out as the server says: its Retry-After as given, else the group's penalty (60 s, scaled); nothing is sent meanwhile", () =>
+    Effect.gen(function*() {
+      // scale 0.01: the Light group's penalty is 600 ms
+      const { client, emulator } = yield* setup({ size: 5 })
+      const list = Effect.flatten(Effect.flatMap(Effect.fork(CustomFields.listCustomFields.pipe(provide(client))), (fiber) => drive(fiber)))
+      yield* list
+      const fields = (yield* emulator.faults.requests).filter((r) => r.path.endsWith("/custom-fields"))
+      const limited = (headers: Record<string, string>) =>
+        emulator.faults.inject({
+          fault: { _tag: "Status", status: 429, body: { errorCode: "CMN-301", message: "Request rate exceeded" }, headers },
+          path: "/restapi/v1.0/account/~/custom-fields"
+        })
+      const gapAfter = (from: number) =>
+        Effect.map(emulator.faults.requests, (all) => {
+          const times = all.filter((r) => r.path.endsWith("/custom-fields")).slice(from).map((r) => r.atMillis)
+          return times.slice(1).map((t, i) => t - times[i]!)
+        })
+      // Retry-After shorter than the penalty: as given
+      yield* limited({ "Retry-After": "0.25" })
+      yield* list
+      expect(yield* gapAfter(fields.length)).toEqual([250])
+      // no Retry-After: the group's penalty
+      yield* limited({})
+      yield* list
+      expect(yield* gapAfter(fields.length + 2)).toEqual([600])
+      const stats = yield* client.policy.stats
+      expect(stats.limiter.buckets["Light"]!.penalties).toBe(2)
+      expect((yield* emulator.stats).duringPenalty).toBe(0)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 })
