@@ -33,6 +33,7 @@ import type * as Person from "@unified-people/core/Person"
 import * as Sync from "@unified-people/core/Sync"
 import * as SyncState from "@unified-people/core/SyncState"
 import * as Cause from "effect/Cause"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -48,8 +49,13 @@ import * as Connections from "./Connections.js"
  * @category models
  */
 export interface Options {
-  /** Where both systems are and the credentials (default: read from the environment, as the CLI does). */
+  /** Where both systems are and the credentials, as values (secrets `Redacted`). */
   readonly settings?: Connections.Settings | undefined
+  /**
+   * The same as variables (`RINGCENTRAL_SERVER_URL`, `PEOPLE_CONTACTS_TOKEN`,
+   * …, plain strings) when `settings` is not given; default `process.env`.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined
   /** The SQLite file keeping the sync state (default: in memory, lost at `close`). */
   readonly state?: string | undefined
 }
@@ -130,6 +136,9 @@ export const toPromise = <A, E, R, ER>(runtime: ManagedRuntime.ManagedRuntime<R,
     throw Cause.squash(exit.cause)
   })
 
+const fromEnv = (env: Readonly<Record<string, string | undefined>>) =>
+  ConfigProvider.fromMap(new Map(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)), { pathDelim: "_" })
+
 /**
  * Connects to both systems.
  *
@@ -137,7 +146,11 @@ export const toPromise = <A, E, R, ER>(runtime: ManagedRuntime.ManagedRuntime<R,
  * @category constructors
  */
 export const connect = async (options: Options = {}): Promise<UnifiedPeople> => {
-  const connections = options.settings === undefined ? Connections.layerConfig() : Connections.layer(options.settings)
+  const connections = options.settings !== undefined
+    ? Connections.layer(options.settings)
+    : options.env === undefined
+    ? Connections.layerConfig()
+    : Connections.layerConfig().pipe(Layer.provide(Layer.setConfigProvider(fromEnv(options.env))))
   const state = options.state === undefined ? SyncState.layerMemory : Cli.layerState(options.state)
   const layer = Layer.mergeAll(connections, state).pipe(Layer.provide(Layer.mergeAll(NodeHttpClient.layerUndici, NodeContext.layer)))
   const runtime = ManagedRuntime.make(layer)
