@@ -11,18 +11,20 @@
  * value it stands for (an e-mail address, a number, an employee number) is not
  * compared either.
  *
- * Keys are 64-bit hashes sorted once with a radix sort into runs of equal
- * keys (blocks). A round counts the distinct clusters of each block (holders of
- * the value, for term frequencies) and collects the pairs of clusters of the
- * blocks that are small enough, as numbers `a * n + b` (`a < b`), sorted and
- * de-duplicated: the work is linear in the number of keys plus the pairs of
- * bounded blocks. Later rounds only look at blocks holding a cluster that
- * changed, so a key that stops being too common once its holders merged is
- * used then.
+ * Keys are 64-bit hashes of the records' values, sorted once with a radix
+ * sort into runs of equal keys (blocks): the run is the value's id for the
+ * whole resolution (a merged person only holds values its records held).
+ * Round 1 counts the distinct clusters holding each run (for term frequencies
+ * and skipping) and collects the pairs of clusters of the runs small enough,
+ * as numbers `a * n + b` (`a < b`), sorted and de-duplicated: the work is
+ * linear in the number of keys plus the pairs of bounded blocks. A later round
+ * only counts again the runs held by the records of the people that changed
+ * (merged people may no longer hold a key one of their records held), so a
+ * key that stops being too common once its holders merged is used then.
  *
  * @internal
  */
-import type { Features } from "./features.js"
+import type { Features, Runs } from "./features.js"
 import { phoneBase } from "./features.js"
 import * as Names from "./names.js"
 
@@ -39,19 +41,21 @@ export const kindNames = ["email", "local", "phone", "employeeNumber", "name", "
 // hashing
 // -----------------------------------------------------------------------------
 
-/** Continues an FNV-1a hash over `s`. */
-const fnv = (h: number, s: string): number => {
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193)
-  return h
-}
+let hashHi = 0
+let hashLo = 0
 
-/** Continues a second, independent hash over `s`. */
-const mur = (h: number, s: string): number => {
+/** Continues both hashes over `s` (FNV-1a and a multiply-xorshift), in one pass. */
+const mix = (s: string): void => {
+  let h1 = hashHi
+  let h2 = hashLo
   for (let i = 0; i < s.length; i++) {
-    h = Math.imul(h ^ s.charCodeAt(i), 0x5bd1e995)
-    h ^= h >>> 15
+    const c = s.charCodeAt(i)
+    h1 = Math.imul(h1 ^ c, 0x01000193)
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995)
+    h2 ^= h2 >>> 15
   }
-  return h
+  hashHi = h1
+  hashLo = h2
 }
 
 const fin = (h: number): number => {
@@ -62,26 +66,44 @@ const fin = (h: number): number => {
   return (h ^ (h >>> 16)) >>> 0
 }
 
+/** Hashes a key into `hashHi` / `hashLo` (two independent 32-bit halves). */
+const hashInto = (a: string, b: string | undefined, kind: number): void => {
+  hashHi = 0x811c9dc5 ^ kind
+  hashLo = 0x9747b28c + kind
+  mix(a)
+  if (b !== undefined) {
+    hashHi = Math.imul(hashHi ^ 0x7c, 0x01000193)
+    hashLo = Math.imul(hashLo ^ 0x7c, 0x5bd1e995)
+    mix(b)
+  }
+  hashHi = fin(hashHi)
+  hashLo = fin(hashLo)
+}
+
 /** The 64-bit hash of a key of kind `kind` with parts `a` and `b`, as two 32-bit halves. @internal */
 export const hashKey = (a: string, b: string | undefined, kind: number): readonly [number, number] => {
-  let h1 = fnv(0x811c9dc5 ^ kind, a)
-  let h2 = mur(0x9747b28c + kind, a)
-  if (b !== undefined) {
-    h1 = fnv(Math.imul(h1 ^ 0x7c, 0x01000193), b)
-    h2 = mur(Math.imul(h2 ^ 0x7c, 0x5bd1e995), b)
-  }
-  return [fin(h1), fin(h2)]
+  hashInto(a, b, kind)
+  return [hashHi, hashLo]
 }
 
 /** Growable arrays of keys: two 32-bit halves of a hash, the owning record and a tag. */
+/** Growable arrays of keys: two 32-bit halves of a hash, the owning record and a tag. */
 class Keys {
-  hi = new Uint32Array(1024)
-  lo = new Uint32Array(1024)
-  owner = new Int32Array(1024)
-  tag = new Int32Array(1024)
+  hi: Uint32Array
+  lo: Uint32Array
+  owner: Int32Array
+  tag: Int32Array
   length = 0
   /** Where the current record's keys start (to skip a key the record already has). */
   private from = 0
+
+  constructor(capacity: number) {
+    const size = Math.max(1024, capacity)
+    this.hi = new Uint32Array(size)
+    this.lo = new Uint32Array(size)
+    this.owner = new Int32Array(size)
+    this.tag = new Int32Array(size)
+  }
 
   begin(): void {
     this.from = this.length
@@ -89,7 +111,9 @@ class Keys {
 
   /** Adds a key, unless the record already has it (`dedupe`, the default). */
   push(a: string, b: string | undefined, kind: Kind, owner: number, tag: number, dedupe = true): void {
-    const [hi, lo] = hashKey(a, b, kind)
+    hashInto(a, b, kind)
+    const hi = hashHi
+    const lo = hashLo
     if (dedupe) for (let k = this.from; k < this.length; k++) if (this.hi[k] === hi && this.lo[k] === lo) return
     if (this.length === this.hi.length) this.grow()
     this.hi[this.length] = hi
@@ -115,17 +139,27 @@ class Keys {
     this.tag = tag
   }
 
-  /** The blocks: key indices sorted by hash (equal hashes in record order) and the start of each run. */
+  /**
+   * The blocks: keys sorted by hash (a stable LSD radix sort, 16 bits a pass,
+   * moving the keys themselves so every pass reads in order), with the start
+   * and hash of each run.
+   */
   index(kind: Kind, limit: number, describe: (tag: number, owner: number) => string): Index {
     const n = this.length
-    let order = new Int32Array(n)
-    let next = new Int32Array(n)
-    for (let i = 0; i < n; i++) order[i] = i
+    let hi = this.hi.slice(0, n)
+    let lo = this.lo.slice(0, n)
+    let owner = this.owner.slice(0, n)
+    let tag = this.tag.slice(0, n)
+    let hi2 = new Uint32Array(n)
+    let lo2 = new Uint32Array(n)
+    let owner2 = new Int32Array(n)
+    let tag2 = new Int32Array(n)
     const counts = new Int32Array(65536)
-    const passes: ReadonlyArray<readonly [Uint32Array, number]> = [[this.lo, 0], [this.lo, 16], [this.hi, 0], [this.hi, 16]]
-    for (const [values, shift] of passes) {
+    for (let pass = 0; pass < 4; pass++) {
+      const shift = (pass & 1) * 16
+      const source = pass < 2 ? lo : hi
       counts.fill(0)
-      for (let i = 0; i < n; i++) counts[(values[order[i]!]! >>> shift) & 0xffff]!++
+      for (let i = 0; i < n; i++) counts[(source[i]! >>> shift) & 0xffff]!++
       let sum = 0
       for (let d = 0; d < 65536; d++) {
         const c = counts[d]!
@@ -133,30 +167,33 @@ class Keys {
         sum += c
       }
       for (let i = 0; i < n; i++) {
-        const k = order[i]!
-        next[counts[(values[k]! >>> shift) & 0xffff]!++] = k
+        const at = counts[(source[i]! >>> shift) & 0xffff]!++
+        hi2[at] = hi[i]!
+        lo2[at] = lo[i]!
+        owner2[at] = owner[i]!
+        tag2[at] = tag[i]!
       }
-      const t = order
-      order = next
-      next = t
+      ;[hi, hi2] = [hi2, hi]
+      ;[lo, lo2] = [lo2, lo]
+      ;[owner, owner2] = [owner2, owner]
+      ;[tag, tag2] = [tag2, tag]
     }
-    const owner = new Int32Array(n)
-    const tag = new Int32Array(n)
-    const starts: Array<number> = []
-    const runHi: Array<number> = []
-    const runLo: Array<number> = []
+    let runs = 0
+    for (let x = 0; x < n; x++) if (x === 0 || hi[x] !== hi[x - 1] || lo[x] !== lo[x - 1]) runs++
+    const start = new Int32Array(runs + 1)
+    const runHi = new Uint32Array(runs)
+    const runLo = new Uint32Array(runs)
+    let r = 0
     for (let x = 0; x < n; x++) {
-      const k = order[x]!
-      owner[x] = this.owner[k]!
-      tag[x] = this.tag[k]!
-      if (x === 0 || this.hi[k] !== this.hi[order[x - 1]!] || this.lo[k] !== this.lo[order[x - 1]!]) {
-        starts.push(x)
-        runHi.push(this.hi[k]!)
-        runLo.push(this.lo[k]!)
+      if (x === 0 || hi[x] !== hi[x - 1] || lo[x] !== lo[x - 1]) {
+        start[r] = x
+        runHi[r] = hi[x]!
+        runLo[r] = lo[x]!
+        r++
       }
     }
-    starts.push(n)
-    return { kind, limit, owner, tag, start: Int32Array.from(starts), runHi: Uint32Array.from(runHi), runLo: Uint32Array.from(runLo), describe }
+    start[runs] = n
+    return { kind, limit, owner, tag, start, runHi, runLo, describe }
   }
 }
 
@@ -194,20 +231,10 @@ export const findBlock = (index: Index, hi: number, lo: number): number => {
   return -1
 }
 
-/**
- * Every key of record `i` that can make pairs, by kind (e-mail, local part,
- * phone, employee number, name), as `emit(kind, a, b)`. @internal
- */
-export const forEachKey = (f: Features, i: number, emit: (kind: Kind, a: string, b: string | undefined) => void): void => {
-  for (let k = f.emailStart[i]!; k < f.emailStart[i + 1]!; k++) {
-    const email = f.emails[k]!
-    emit(Kind.Email, email, undefined)
-    const at = email.lastIndexOf("@")
-    if (at >= 3) emit(Kind.Local, email.slice(0, at), undefined)
-  }
-  for (let k = f.phoneStart[i]!; k < f.phoneStart[i + 1]!; k++) emit(Kind.Phone, phoneBase(f.phones[k]!), undefined)
-  if (f.employee[i] !== "") emit(Kind.Employee, f.employee[i]!, undefined)
-  nameKeys(f, i, (a, b) => emit(Kind.Name, a, b))
+/** The run of `index` holding the key (`a`, `b`) of kind `kind`, or -1. @internal */
+export const findRun = (index: Index, a: string, b: string | undefined): number => {
+  hashInto(a, b, index.kind)
+  return findBlock(index, hashHi, hashLo)
 }
 
 // -----------------------------------------------------------------------------
@@ -272,16 +299,43 @@ export const fullNameKey = (f: Features, i: number): readonly [string, string] |
 }
 
 /** The blocks of every kind. @internal */
+
+/** Index positions of each kind in {@link Blocks.indexes}. @internal */
+export const EMAIL = 0
+/** @internal */
+export const LOCAL = 1
+/** @internal */
+export const PHONE = 2
+/** @internal */
+export const EMPLOYEE = 3
+/** @internal */
+export const NAME = 4
+/** @internal */
+export const FULL_NAME = 5
+/** @internal */
+export const EXACT_NAME = 6
+
+/** The blocks of every kind, over the records of round 1. @internal */
 export interface Blocks {
+  /** By kind: email, local, phone, employee, name, full name, exact name. */
   readonly indexes: ReadonlyArray<Index>
+  /** The records' feature table (run members are its entries). */
+  readonly f: Features
   /** Pairs of records sharing a reference (certain links): each holder with the first, sorted. */
   readonly references: Float64Array
   /** The reference each reference pair shares. */
   readonly referenceKeys: ReadonlyMap<number, string>
+  /** The runs each record holds: `(index, run)` at `runIndex[k]`, `runId[k]` for `k` in `runStart[r] .. runStart[r + 1]`. */
+  readonly runStart: Int32Array
+  readonly runIndex: Uint8Array
+  readonly runId: Int32Array
+  /** Records of each exact phone number id (for later rounds): the exact id of each entry is `f.phoneValue`. */
+  readonly exactIds: number
 }
 
 /**
- * Builds the blocks of the records described by `f`.
+ * Builds the blocks of the records described by `f`, writes the run of every
+ * value into `f` and gives `f` its holder counts (all 0 until a round counts).
  *
  * @internal
  */
@@ -291,7 +345,7 @@ export const build = (f: Features, maxBlockSize: number, maxNameBlockSize: numbe
   const references = new Pairs(n)
   const referenceKeys = new Map<number, string>()
   {
-    const keys = new Keys()
+    const keys = new Keys(f.refs.length)
     for (let i = 0; i < n; i++) {
       keys.begin()
       for (let k = f.refStart[i]!; k < f.refStart[i + 1]!; k++) keys.push(f.refs[k]!, undefined, Kind.Email, i, k)
@@ -311,13 +365,13 @@ export const build = (f: Features, maxBlockSize: number, maxNameBlockSize: numbe
     }
   }
 
-  const emails = new Keys()
-  const locals = new Keys()
-  const phones = new Keys()
-  const employees = new Keys()
-  const names = new Keys()
-  const fullNames = new Keys()
-  const exactNames = new Keys()
+  const emails = new Keys(f.emails.length)
+  const locals = new Keys(f.emails.length)
+  const phones = new Keys(f.phones.length)
+  const employees = new Keys(n)
+  const names = new Keys(5 * n)
+  const fullNames = new Keys(n)
+  const exactNames = new Keys(n)
   for (let i = 0; i < n; i++) {
     emails.begin()
     locals.begin()
@@ -336,41 +390,20 @@ export const build = (f: Features, maxBlockSize: number, maxNameBlockSize: numbe
     let variant = 0
     nameKeys(f, i, (a, b) => names.push(a, b, Kind.Name, i, variant++))
     fullNames.begin()
-    const full = fullNameKey(f, i)
-    if (full !== undefined) fullNames.push(full[0], full[1], Kind.FullName, i, i)
     exactNames.begin()
-    if (full !== undefined) exactNames.push(f.given[i]!, f.family[i]!, Kind.ExactName, i, i)
-  }
-  const emailIndex = emails.index(Kind.Email, maxBlockSize, (tag) => f.emails[tag]!)
-  for (let b = 0; b + 1 < emailIndex.start.length; b++) for (let x = emailIndex.start[b]!; x < emailIndex.start[b + 1]!; x++) f.emailValue[emailIndex.tag[x]!] = b
-  f.emailLocal.fill(-1)
-  const localIndex = locals.index(Kind.Local, maxBlockSize, (tag) => {
-    const email = f.emails[tag]!
-    return email.slice(0, email.lastIndexOf("@"))
-  })
-  for (let b = 0; b + 1 < localIndex.start.length; b++) for (let x = localIndex.start[b]!; x < localIndex.start[b + 1]!; x++) f.emailLocal[localIndex.tag[x]!] = b
-  const phoneIndex = phones.index(Kind.Phone, maxBlockSize, (tag) => phoneBase(f.phones[tag]!))
-  let phoneValues = 0
-  for (let b = 0; b + 1 < phoneIndex.start.length; b++) {
-    const from = phoneIndex.start[b]!
-    const to = phoneIndex.start[b + 1]!
-    const ids = new Map<string, number>()
-    for (let x = from; x < to; x++) {
-      const entry = phoneIndex.tag[x]!
-      f.phoneBase[entry] = b
-      const value = f.phones[entry]!
-      let id = ids.get(value)
-      if (id === undefined) {
-        id = phoneValues++
-        ids.set(value, id)
-      }
-      f.phoneValue[entry] = id
+    const full = fullNameKey(f, i)
+    if (full !== undefined) {
+      fullNames.push(full[0], full[1], Kind.FullName, i, i)
+      exactNames.push(f.names.givens[f.givenId[i]!]!, f.names.families[f.familyId[i]!]!, Kind.ExactName, i, i)
     }
   }
   const indexes = [
-    emailIndex,
-    localIndex,
-    phoneIndex,
+    emails.index(Kind.Email, maxBlockSize, (tag) => f.emails[tag]!),
+    locals.index(Kind.Local, maxBlockSize, (tag) => {
+      const email = f.emails[tag]!
+      return email.slice(0, email.lastIndexOf("@"))
+    }),
+    phones.index(Kind.Phone, maxBlockSize, (tag) => phoneBase(f.phones[tag]!)),
     employees.index(Kind.Employee, maxBlockSize, (tag) => f.employeeRaw[tag]!),
     names.index(Kind.Name, maxNameBlockSize, (tag, owner) => {
       let variant = 0
@@ -380,18 +413,169 @@ export const build = (f: Features, maxBlockSize: number, maxNameBlockSize: numbe
       })
       return out
     }),
-    // term frequencies only: never a source of pairs
+    // term frequencies and training only: never a source of pairs
     fullNames.index(Kind.FullName, 0, (tag) => {
       const key = fullNameKey(f, tag)
       return key === undefined ? "" : `${key[0]}|${key[1]}`
     }),
-    exactNames.index(Kind.ExactName, 0, (tag) => `${f.given[tag]!}|${f.family[tag]!}`)
-  ]
-  return { indexes, references: references.distinct(), referenceKeys }
+    exactNames.index(Kind.ExactName, 0, (tag) => `${describe(f, tag)}`)
+  ] as const
+  const [emailIndex, localIndex, phoneIndex, employeeIndex, , fullNameIndex] = indexes
+
+  // the run of every value
+  eachRun(emailIndex, (b, from, to) => {
+    for (let x = from; x < to; x++) f.emailValue[emailIndex.tag[x]!] = b
+  })
+  eachRun(localIndex, (b, from, to) => {
+    for (let x = from; x < to; x++) f.emailLocal[localIndex.tag[x]!] = b
+  })
+  eachRun(employeeIndex, (b, from, to) => {
+    for (let x = from; x < to; x++) f.employeeRun[employeeIndex.tag[x]!] = b
+  })
+  eachRun(fullNameIndex, (b, from, to) => {
+    for (let x = from; x < to; x++) f.fullNameRun[fullNameIndex.tag[x]!] = b
+  })
+  // exact numbers: the same base and the same extension; small runs compare in place
+  let exactIds = 0
+  eachRun(phoneIndex, (b, from, to) => {
+    const ids = to - from > 16 ? new Map<string, number>() : undefined
+    for (let x = from; x < to; x++) {
+      const entry = phoneIndex.tag[x]!
+      f.phoneBase[entry] = b
+      const value = f.phones[entry]!
+      let id: number | undefined
+      if (ids !== undefined) id = ids.get(value)
+      else {
+        for (let y = from; y < x; y++) {
+          const other = phoneIndex.tag[y]!
+          if (f.phones[other] === value) {
+            id = f.phoneValue[other]!
+            break
+          }
+        }
+      }
+      if (id === undefined) {
+        id = exactIds++
+        ids?.set(value, id)
+      }
+      f.phoneValue[entry] = id
+    }
+  })
+  f.runs = {
+    email: new Int32Array(runCount(emailIndex)),
+    phone: new Int32Array(runCount(phoneIndex)),
+    exact: new Int32Array(exactIds),
+    employee: new Int32Array(runCount(employeeIndex)),
+    fullName: new Int32Array(runCount(fullNameIndex))
+  }
+
+  // the runs each record holds (the kinds that make pairs, and full names)
+  const count = new Int32Array(n + 1)
+  const held = [EMAIL, LOCAL, PHONE, EMPLOYEE, NAME, FULL_NAME]
+  for (const ix of held) for (const owner of indexes[ix]!.owner) count[owner + 1]!++
+  for (let i = 0; i < n; i++) count[i + 1]! += count[i]!
+  const runStart = count.slice()
+  const fill = count.slice(0, n)
+  const runIndex = new Uint8Array(runStart[n]!)
+  const runId = new Int32Array(runStart[n]!)
+  for (const ix of held) {
+    eachRun(indexes[ix]!, (b, from, to) => {
+      for (let x = from; x < to; x++) {
+        const at = fill[indexes[ix]!.owner[x]!]!++
+        runIndex[at] = ix
+        runId[at] = b
+      }
+    })
+  }
+  return { indexes, f, references: references.distinct(), referenceKeys, runStart, runIndex, runId, exactIds }
+}
+
+const runCount = (index: Index): number => index.start.length - 1
+
+const eachRun = (index: Index, f: (run: number, from: number, to: number) => void): void => {
+  for (let b = 0; b + 1 < index.start.length; b++) f(b, index.start[b]!, index.start[b + 1]!)
+}
+
+const describe = (f: Features, i: number): string => `${f.names.givens[f.givenId[i]!]!}|${f.names.families[f.familyId[i]!]!}`
+
+/**
+ * Gives a table of merged people (features extracted from their survived
+ * form) the runs of its values, found by their hashes among the runs of the
+ * records (a merged person holds nothing its records did not), and returns the
+ * runs each person holds.
+ *
+ * @internal
+ */
+export const attach = (m: Features, blocks: Blocks): { readonly start: Int32Array; readonly index: Uint8Array; readonly id: Int32Array } => {
+  const { indexes, f } = blocks
+  m.runs = f.runs
+  const start = new Int32Array(m.n + 1)
+  const index: Array<number> = []
+  const id: Array<number> = []
+  const hold = (ix: number, run: number) => {
+    if (run < 0) return
+    for (let k = start[start.length - 1]!; k < index.length; k++) if (index[k] === ix && id[k] === run) return
+    index.push(ix)
+    id.push(run)
+  }
+  for (let i = 0; i < m.n; i++) {
+    start[i] = index.length
+    start[start.length - 1] = index.length
+    for (let k = m.emailStart[i]!; k < m.emailStart[i + 1]!; k++) {
+      const email = m.emails[k]!
+      m.emailValue[k] = findRun(indexes[EMAIL]!, email, undefined)
+      hold(EMAIL, m.emailValue[k]!)
+      const at = email.lastIndexOf("@")
+      m.emailLocal[k] = at >= 3 ? findRun(indexes[LOCAL]!, email.slice(0, at), undefined) : -1
+      hold(LOCAL, m.emailLocal[k]!)
+    }
+    for (let k = m.phoneStart[i]!; k < m.phoneStart[i + 1]!; k++) {
+      const value = m.phones[k]!
+      const run = findRun(indexes[PHONE]!, phoneBase(value), undefined)
+      m.phoneBase[k] = run
+      hold(PHONE, run)
+      m.phoneValue[k] = run < 0 ? -1 : exactIdIn(blocks, run, value)
+    }
+    if (m.employee[i] !== "") {
+      m.employeeRun[i] = findRun(indexes[EMPLOYEE]!, m.employee[i]!, undefined)
+      hold(EMPLOYEE, m.employeeRun[i]!)
+    }
+    nameKeys(m, i, (a, b) => hold(NAME, findRun(indexes[NAME]!, a, b)))
+    const full = fullNameKey(m, i)
+    if (full !== undefined) {
+      m.fullNameRun[i] = findRun(indexes[FULL_NAME]!, full[0], full[1])
+      hold(FULL_NAME, m.fullNameRun[i]!)
+    }
+  }
+  start[m.n] = index.length
+  return { start, index: Uint8Array.from(index), id: Int32Array.from(id) }
+}
+
+const exactCache = new WeakMap<Blocks, Map<number, Map<string, number>>>()
+
+/** The exact id of `value` in phone run `run` (the id of a record entry with the same number). */
+const exactIdIn = (blocks: Blocks, run: number, value: string): number => {
+  const index = blocks.indexes[PHONE]!
+  const from = index.start[run]!
+  const to = index.start[run + 1]!
+  const f = blocks.f
+  if (to - from <= 16) {
+    for (let x = from; x < to; x++) if (f.phones[index.tag[x]!] === value) return f.phoneValue[index.tag[x]!]!
+    return -1
+  }
+  let cache = exactCache.get(blocks)
+  if (cache === undefined) exactCache.set(blocks, cache = new Map())
+  let ids = cache.get(run)
+  if (ids === undefined) {
+    ids = new Map()
+    for (let x = from; x < to; x++) ids.set(f.phones[index.tag[x]!]!, f.phoneValue[index.tag[x]!]!)
+    cache.set(run, ids)
+  }
+  return ids.get(value) ?? -1
 }
 
 // -----------------------------------------------------------------------------
-// a round
+// rounds
 // -----------------------------------------------------------------------------
 
 /** A skipped key: what it is, how many people hold it (updated by later rounds), its limit and hash. @internal */
@@ -399,129 +583,142 @@ export interface SkippedBlock {
   readonly key: string
   size: number
   readonly limit: number
-  readonly hi: number
-  readonly lo: number
-}
-
-/** Skipped keys by hash, so later rounds can count their holders again. @internal */
-export type Watch = Map<number, Map<number, SkippedBlock>>
-
-/** @internal */
-export interface RoundBlocks {
-  /** Candidate pairs of clusters (roots), sorted, distinct. */
-  readonly pairs: Float64Array
-  readonly skipped: Array<SkippedBlock>
-  /**
-   * Σ h(h − 1) over the values of identifying e-mail addresses, phone numbers,
-   * employee numbers, full names (family + formal given name) and exact names
-   * (h: holders).
-   */
-  readonly sameValuePairs: { email: number; phone: number; employee: number; name: number; exactName: number }
 }
 
 /**
- * One round: counts the distinct clusters holding each key (written into the
- * holder arrays of `f`; negative when the key is skipped) and collects the
- * candidate pairs of clusters from the blocks holding a changed cluster (every
- * block when `changed` is undefined).
+ * Σ h(h − 1) over the values of identifying e-mail addresses, phone numbers,
+ * employee numbers, full names (family + formal given name) and exact names
+ * (h: holders).
  *
  * @internal
  */
-export const round = (
-  f: Features,
-  blocks: Blocks,
-  root: Int32Array,
-  changed: Uint8Array | undefined,
-  /** Blocks to look at whatever they hold, per index (blocks a changed person's former records were in). */
-  touched?: ReadonlyArray<Uint8Array>,
-  /** Keys skipped earlier: their holders are counted again when their block is looked at. */
-  watch?: Watch
-): RoundBlocks => {
-  const n = f.n
-  const pairs = new Pairs(n)
+export interface SameValuePairs {
+  email: number
+  phone: number
+  employee: number
+  name: number
+  exactName: number
+}
+
+/**
+ * Who holds the values in a round: each record's person, and whether a person
+ * still holds a run (a merged person may not hold every run of its records).
+ *
+ * @internal
+ */
+export interface Holding {
+  /** The person of each record. */
+  readonly personOf: Int32Array
+  /** Whether person `p` (holding through record `record`) holds run `run` of index `ix`. */
+  readonly holds: (p: number, record: number, ix: number, run: number) => boolean
+  /** The exact phone ids person `p` holds in phone run `run` (through record entry `entry`), into `out`. */
+  readonly exact: (p: number, entry: number, run: number, out: Array<number>) => void
+  /** Number of people. */
+  readonly n: number
+}
+
+/** @internal */
+export interface RoundBlocks {
+  /** Candidate pairs of people, sorted, distinct. */
+  readonly pairs: Float64Array
+  /** Keys first found too common (round 1 only); later rounds update their sizes. */
+  readonly skipped: Array<SkippedBlock>
+  readonly sameValuePairs: SameValuePairs
+}
+
+/**
+ * Counts the holders of runs and collects the candidate pairs of the runs small
+ * enough: every run in round 1 (`active` undefined), else the runs marked
+ * `active` (per index). Holder counts are written into `blocks.f.runs`.
+ *
+ * @internal
+ */
+export const round = (blocks: Blocks, holding: Holding, active: ReadonlyArray<Uint8Array> | undefined, watch: Map<number, SkippedBlock>): RoundBlocks => {
+  const { indexes, f } = blocks
+  const runs: Runs = f.runs
+  const pairs = new Pairs(holding.n)
   const skipped: Array<SkippedBlock> = []
-  const sameValuePairs = { email: 0, phone: 0, employee: 0, name: 0, exactName: 0 }
-  const stamp = new Int32Array(n).fill(-1)
+  const same: SameValuePairs = { email: 0, phone: 0, employee: 0, name: 0, exactName: 0 }
+  const stamp = new Int32Array(holding.n).fill(-1)
   let stampValue = 0
-  const roots: Array<number> = []
-  blocks.indexes.forEach((index, ix) => {
-    const { owner, tag, start, limit, kind } = index
-    const forced = touched?.[ix]
+  const people: Array<number> = []
+  const exactIds: Array<number> = []
+  const exactCount = new Map<number, number>()
+  const exactSeen = new Set<number>()
+  const exactStride = Math.max(1, runs.exact.length)
+  indexes.forEach((index, ix) => {
+    const { owner, tag, start, limit } = index
+    const marks = active?.[ix]
     for (let b = 0; b + 1 < start.length; b++) {
+      if (marks !== undefined && marks[b] !== 1) continue
       const from = start[b]!
       const to = start[b + 1]!
-      // distinct clusters of the block, in record order
       stampValue++
-      roots.length = 0
-      let active = changed === undefined || forced?.[b] === 1
+      people.length = 0
       for (let x = from; x < to; x++) {
-        const r = root[owner[x]!]!
-        if (stamp[r] === stampValue) continue
-        stamp[r] = stampValue
-        roots.push(r)
-        if (!active && changed![r] === 1) active = true
+        const record = owner[x]!
+        const p = holding.personOf[record]!
+        if (stamp[p] === stampValue || !holding.holds(p, record, ix, b)) continue
+        stamp[p] = stampValue
+        people.push(p)
       }
-      const size = roots.length
+      const size = people.length
       const skip = size > limit
-      switch (kind) {
-        case Kind.Email:
-          if (!skip) sameValuePairs.email += size * (size - 1)
-          for (let x = from; x < to; x++) f.emailHolders[tag[x]!] = skip ? -size : size
+      switch (ix) {
+        case EMAIL:
+          runs.email[b] = skip ? -size : size
+          if (!skip) same.email += size * (size - 1)
           break
-        case Kind.Phone:
-          for (let x = from; x < to; x++) f.phoneBaseHolders[tag[x]!] = skip ? -size : size
-          if (!skip) {
-            // holders of the exact number (with its extension)
-            for (let x = from; x < to; x++) {
-              const entry = tag[x]!
-              stampValue++
-              let exact = 0
-              for (let y = from; y < to; y++) {
-                const r = root[owner[y]!]!
-                if (stamp[r] !== stampValue && f.phoneValue[tag[y]!] === f.phoneValue[entry]) {
-                  stamp[r] = stampValue
-                  exact++
-                }
-              }
-              f.phoneHolders[entry] = exact
+        case PHONE:
+          runs.phone[b] = skip ? -size : size
+          // holders of each exact number (with its extension): distinct (person, number)
+          exactCount.clear()
+          exactSeen.clear()
+          for (let x = from; x < to; x++) {
+            const record = owner[x]!
+            const p = holding.personOf[record]!
+            if (!holding.holds(p, record, ix, b)) continue
+            exactIds.length = 0
+            holding.exact(p, tag[x]!, b, exactIds)
+            for (const id of exactIds) {
+              const key = p * exactStride + id
+              if (exactSeen.has(key)) continue
+              exactSeen.add(key)
+              exactCount.set(id, (exactCount.get(id) ?? 0) + 1)
             }
-            sameValuePairs.phone += exactPairs(f, tag, from, to)
-          } else for (let x = from; x < to; x++) f.phoneHolders[tag[x]!] = -size
+          }
+          for (const [id, count] of exactCount) {
+            runs.exact[id] = skip ? -count : count
+            if (!skip) same.phone += count * (count - 1)
+          }
           break
-        case Kind.Employee:
-          if (!skip) sameValuePairs.employee += size * (size - 1)
-          for (let x = from; x < to; x++) f.employeeHolders[tag[x]!] = skip ? -size : size
+        case EMPLOYEE:
+          runs.employee[b] = skip ? -size : size
+          if (!skip) same.employee += size * (size - 1)
           break
-        case Kind.FullName:
-          sameValuePairs.name += size * (size - 1)
-          for (let x = from; x < to; x++) f.nameHolders[tag[x]!] = size
+        case FULL_NAME:
+          runs.fullName[b] = size
+          same.name += size * (size - 1)
           continue
-        case Kind.ExactName:
-          sameValuePairs.exactName += size * (size - 1)
+        case EXACT_NAME:
+          same.exactName += size * (size - 1)
           continue
       }
-      if (active && watch !== undefined) {
-        const entry = watch.get(index.runHi[b]!)?.get(index.runLo[b]!)
+      if (active !== undefined) {
+        const entry = watch.get(ix * 2 ** 32 + b)
         if (entry !== undefined) entry.size = size
       }
       if (size < 2) continue
       if (skip) {
-        if (changed === undefined) {
-          skipped.push({ key: `${kindNames[kind]}:${index.describe(tag[from]!, owner[from]!)}`, size, limit, hi: index.runHi[b]!, lo: index.runLo[b]! })
+        if (active === undefined) {
+          const entry: SkippedBlock = { key: `${kindNames[index.kind]}:${index.describe(tag[from]!, owner[from]!)}`, size, limit }
+          skipped.push(entry)
+          watch.set(ix * 2 ** 32 + b, entry)
         }
         continue
       }
-      if (!active) continue
-      for (let x = 0; x < size; x++) for (let y = x + 1; y < size; y++) pairs.push(roots[x]!, roots[y]!)
+      for (let x = 0; x < size; x++) for (let y = x + 1; y < size; y++) pairs.push(people[x]!, people[y]!)
     }
   })
-  skipped.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))
-  return { pairs: pairs.distinct(), skipped, sameValuePairs }
-}
-
-/** Σ h(h − 1) over the exact numbers of one phone block (records, not clusters: an estimate). */
-const exactPairs = (f: Features, tag: Int32Array, from: number, to: number): number => {
-  let same = 0
-  for (let x = from; x < to; x++) for (let y = from; y < to; y++) if (x !== y && f.phoneValue[tag[x]!] === f.phoneValue[tag[y]!]) same++
-  return same
+  return { pairs: pairs.distinct(), skipped, sameValuePairs: same }
 }

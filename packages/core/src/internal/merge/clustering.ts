@@ -11,7 +11,6 @@
  * @internal
  */
 import * as C from "./comparisons.js"
-import type { Features } from "./features.js"
 
 /** @internal */
 export class Clusters {
@@ -20,7 +19,6 @@ export class Clusters {
   readonly next: Int32Array
   /** Members per root, counting a group of records joined by references as one. */
   readonly size: Int32Array
-  private readonly scratch = C.makeComparison()
 
   /** `sizes`: the records each item already stands for (1 each by default). */
   constructor(readonly n: number, sizes?: ArrayLike<number>) {
@@ -83,16 +81,17 @@ export class Clusters {
 
   /**
    * Joins the clusters rooted at `a` and `b` unless the result would be
-   * inconsistent; returns the reason of a refusal.
+   * inconsistent (`conflict` between a member of each, or too many records);
+   * returns the reason of a refusal.
    */
-  tryJoin(f: Features, a: number, b: number, maxSize: number, left: Array<number>, right: Array<number>): string | undefined {
+  tryJoin(a: number, b: number, maxSize: number, conflict: (x: number, y: number) => string | undefined, left: Array<number>, right: Array<number>): string | undefined {
     if (this.size[a]! + this.size[b]! > maxSize) return `cluster too large (${this.size[a]! + this.size[b]!} records, at most ${maxSize})`
     this.members(a, left)
     this.members(b, right)
     for (const x of left) {
       for (const y of right) {
-        const conflict = C.cannotLink(f, x, y, this.scratch)
-        if (conflict !== undefined) return conflict
+        const reason = conflict(x, y)
+        if (reason !== undefined) return reason
       }
     }
     this.link(a, b, this.size[a]! + this.size[b]!)
@@ -114,10 +113,10 @@ export class Clusters {
  * @internal
  */
 export const compareClusters = (
-  f: Features,
   clusters: Clusters,
   a: number,
   b: number,
+  compare: (x: number, y: number, out: C.Comparison) => void,
   levelWeight: (c: number, level: number, holders: number) => number,
   out: C.Comparison,
   scratch: C.Comparison,
@@ -125,7 +124,7 @@ export const compareClusters = (
   right: Array<number>
 ): void => {
   if (clusters.isSingleton(a) && clusters.isSingleton(b)) {
-    C.compare(f, a, b, out)
+    compare(a, b, out)
     return
   }
   clusters.members(a, left)
@@ -134,7 +133,7 @@ export const compareClusters = (
   const best = new Float64Array(C.COUNT)
   for (const x of left) {
     for (const y of right) {
-      C.compare(f, x, y, first ? out : scratch)
+      compare(x, y, first ? out : scratch)
       if (first) {
         for (let c = 0; c < C.COUNT; c++) {
           const level = out.levels[c]!

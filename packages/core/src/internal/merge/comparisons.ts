@@ -19,8 +19,7 @@
  *
  * @internal
  */
-import type { Features } from "./features.js"
-import { phoneBase } from "./features.js"
+import { describeName, type Features, phoneBase } from "./features.js"
 import * as Names from "./names.js"
 
 /** @internal */
@@ -137,16 +136,16 @@ export const makeComparison = (): Comparison => ({ levels: new Uint8Array(COUNT)
 // names
 // -----------------------------------------------------------------------------
 
-/** The name level of records `i` and `j`. @internal */
-export const nameLevel = (f: Features, i: number, j: number): number => {
-  const t = f.names
-  const ga = f.givenId[i]!
-  const fa = f.familyId[i]!
-  const gb = f.givenId[j]!
-  const fb = f.familyId[j]!
-  if ((ga < 0 && fa < 0) || (gb < 0 && fb < 0)) return N_DIFFERENT + 1
+/** The name level of person `i` of `fa` and person `j` of `fb` (tables sharing their name table). @internal */
+export const nameLevel = (fa: Features, i: number, fb: Features, j: number): number => {
+  const t = fa.names
+  const ga = fa.givenId[i]!
+  const na = fa.familyId[i]!
+  const gb = fb.givenId[j]!
+  const nb = fb.familyId[j]!
+  if ((ga < 0 && na < 0) || (gb < 0 && nb < 0)) return N_DIFFERENT + 1
   const given = ga < 0 || gb < 0 ? -1 : t.givenLevel(ga, gb)
-  const family = fa < 0 || fb < 0 ? -1 : t.familyLevel(fa, fb)
+  const family = na < 0 || nb < 0 ? -1 : t.familyLevel(na, nb)
   if (given < 0 && family < 0) return N_DIFFERENT + 1
   if (given < 0 || family < 0) {
     const known = given < 0 ? family : given
@@ -155,8 +154,8 @@ export const nameLevel = (f: Features, i: number, j: number): number => {
   if (given === Names.Given.Same && family === Names.Family.Same) return N_EXACT
   if (given <= Names.Given.Variant && family <= Names.Family.Variant) return N_VARIANT
   if (given <= Names.Given.Similar && family <= Names.Family.Similar) return N_FUZZY
-  const swappedGiven = t.givenLevel(ga, f.familyAsGivenId[j]!)
-  const swappedFamily = t.familyLevel(fa, f.givenAsFamilyId[j]!)
+  const swappedGiven = t.givenLevel(ga, fb.familyAsGivenId[j]!)
+  const swappedFamily = t.familyLevel(na, fb.givenAsFamilyId[j]!)
   if (
     swappedGiven <= Names.Given.Similar && swappedFamily <= Names.Family.Similar &&
     (swappedGiven === Names.Given.Same || swappedFamily === Names.Family.Same)
@@ -178,47 +177,74 @@ export const nameLevel = (f: Features, i: number, j: number): number => {
  *
  * @internal
  */
-export const aliasLocal = (f: Features, a: number, b: number): boolean => {
-  if (f.emailDigitsHash[a] !== f.emailDigitsHash[b]) return false
-  const first = f.emailFirst[a]!
-  if (first < 0 || first !== f.emailFirst[b]) return false
-  const la = f.emailLetters[a]!
-  const lb = f.emailLetters[b]!
-  if (la === lb) return la >= 3 && f.emailLettersHash[a] === f.emailLettersHash[b]
-  return la >= 5 && lb >= 5 && f.emailTailHash[a] === f.emailTailHash[b]
+export const aliasLocal = (fa: Features, a: number, fb: Features, b: number): boolean => {
+  if (fa.emailDigitsHash[a] !== fb.emailDigitsHash[b]) return false
+  const first = fa.emailFirst[a]!
+  if (first < 0 || first !== fb.emailFirst[b]) return false
+  const la = fa.emailLetters[a]!
+  const lb = fb.emailLetters[b]!
+  if (la === lb) return la >= 3 && fa.emailLettersHash[a] === fb.emailLettersHash[b]
+  return la >= 5 && lb >= 5 && fa.emailTailHash[a] === fb.emailTailHash[b]
 }
 
 // -----------------------------------------------------------------------------
 // the comparison of two records
 // -----------------------------------------------------------------------------
 
-/** Compares records `i` and `j` of `f` into `out`. Symmetric. @internal */
-export const compare = (f: Features, i: number, j: number, out: Comparison): void => {
+/** Holders of an e-mail address (negative: not identifying); an address without a run is held by one person. */
+const emailHolders = (f: Features, k: number): number => {
+  const run = f.emailValue[k]!
+  return run < 0 ? 1 : f.runs.email[run]!
+}
+
+const phoneHolders = (f: Features, k: number): number => {
+  const run = f.phoneBase[k]!
+  return run < 0 ? 1 : f.runs.phone[run]!
+}
+
+const exactHolders = (f: Features, k: number): number => {
+  const id = f.phoneValue[k]!
+  return id < 0 ? 1 : f.runs.exact[id]!
+}
+
+const employeeHolders = (f: Features, i: number): number => {
+  const run = f.employeeRun[i]!
+  return run < 0 ? 1 : f.runs.employee[run]!
+}
+
+const nameHolders = (f: Features, i: number): number => {
+  const run = f.fullNameRun[i]!
+  return run < 0 ? 0 : f.runs.fullName[run]!
+}
+
+/** Compares person `i` of `fa` with person `j` of `fb` into `out`. Symmetric. @internal */
+export const compare = (fa: Features, i: number, fb: Features, j: number, out: Comparison): void => {
   const { levels, holders } = out
   holders.fill(0)
 
   // name
-  const name = nameLevel(f, i, j)
+  const name = nameLevel(fa, i, fb, j)
   levels[NAME] = name
-  if (name === N_EXACT || name === N_VARIANT) holders[NAME] = Math.max(f.nameHolders[i]!, f.nameHolders[j]!)
+  if (name === N_EXACT || name === N_VARIANT) holders[NAME] = Math.max(nameHolders(fa, i), nameHolders(fb, j))
 
   // e-mail
   let email = E_DIFFERENT + 1
-  let emailHolders = 0
-  const emailEnd = f.emailStart[j + 1]!
-  for (let a = f.emailStart[i]!; a < f.emailStart[i + 1]! && email !== E_EXACT; a++) {
-    if (f.emailHolders[a]! < 0) continue
-    const va = f.emailValue[a]!
-    const la = f.emailLocal[a]!
-    for (let b = f.emailStart[j]!; b < emailEnd; b++) {
-      if (f.emailHolders[b]! < 0) continue
-      if (va === f.emailValue[b]) {
+  let emailCount = 0
+  const emailEnd = fb.emailStart[j + 1]!
+  for (let a = fa.emailStart[i]!; a < fa.emailStart[i + 1]! && email !== E_EXACT; a++) {
+    const ha = emailHolders(fa, a)
+    if (ha < 0) continue
+    const va = fa.emailValue[a]!
+    const la = fa.emailLocal[a]!
+    for (let b = fb.emailStart[j]!; b < emailEnd; b++) {
+      if (emailHolders(fb, b) < 0) continue
+      if (va >= 0 ? va === fb.emailValue[b] : fa.emails[a] === fb.emails[b]) {
         email = E_EXACT
-        emailHolders = f.emailHolders[a]!
+        emailCount = ha
         break
       }
-      if (la >= 0 && la === f.emailLocal[b] && f.emailPersonal[a] === 0 && f.emailPersonal[b] === 0) email = Math.min(email, E_LOCAL)
-      else if (email > E_ALIAS && aliasLocal(f, a, b)) email = E_ALIAS
+      if (la >= 0 && la === fb.emailLocal[b] && fa.emailPersonal[a] === 0 && fb.emailPersonal[b] === 0) email = Math.min(email, E_LOCAL)
+      else if (email > E_ALIAS && aliasLocal(fa, a, fb, b)) email = E_ALIAS
       else if (email > E_DIFFERENT) email = E_DIFFERENT
     }
   }
@@ -227,115 +253,116 @@ export const compare = (f: Features, i: number, j: number, out: Comparison): voi
   levels[EMAIL] = E_DIFFERENT + 1
   levels[EMAIL_NAMED] = E_DIFFERENT + 1
   levels[slot] = email
-  if (email === E_EXACT) holders[slot] = emailHolders
+  if (email === E_EXACT) holders[slot] = emailCount
 
   // phone
   let phone = P_DIFFERENT + 1
-  let phoneHolders = 0
-  const phoneEnd = f.phoneStart[j + 1]!
-  for (let a = f.phoneStart[i]!; a < f.phoneStart[i + 1]! && phone !== P_EXACT; a++) {
-    if (f.phoneBaseHolders[a]! < 0) continue
-    const va = f.phoneValue[a]!
-    const ba = f.phoneBase[a]!
-    for (let b = f.phoneStart[j]!; b < phoneEnd; b++) {
-      if (f.phoneBaseHolders[b]! < 0) continue
-      if (va === f.phoneValue[b]) {
+  let phoneCount = 0
+  const phoneEnd = fb.phoneStart[j + 1]!
+  for (let a = fa.phoneStart[i]!; a < fa.phoneStart[i + 1]! && phone !== P_EXACT; a++) {
+    if (phoneHolders(fa, a) < 0) continue
+    const va = fa.phoneValue[a]!
+    const ba = fa.phoneBase[a]!
+    for (let b = fb.phoneStart[j]!; b < phoneEnd; b++) {
+      if (phoneHolders(fb, b) < 0) continue
+      if (va >= 0 ? va === fb.phoneValue[b] : fa.phones[a] === fb.phones[b]) {
         phone = P_EXACT
-        phoneHolders = f.phoneHolders[a]!
+        phoneCount = exactHolders(fa, a)
         break
       }
       // the same number, one side with an extension (both with different extensions are different lines)
-      if (ba === f.phoneBase[b] && (f.phoneHasExtension[a] === 0 || f.phoneHasExtension[b] === 0)) {
+      if (ba >= 0 && ba === fb.phoneBase[b] && (fa.phoneHasExtension[a] === 0 || fb.phoneHasExtension[b] === 0)) {
         if (phone > P_BASE) {
           phone = P_BASE
-          phoneHolders = f.phoneBaseHolders[a]!
+          phoneCount = phoneHolders(fa, a)
         }
       } else if (phone > P_DIFFERENT) phone = P_DIFFERENT
     }
   }
   levels[PHONE] = phone
-  if (phone === P_EXACT || phone === P_BASE) holders[PHONE] = phoneHolders
+  if (phone === P_EXACT || phone === P_BASE) holders[PHONE] = phoneCount
 
   // employee number
-  const ka = f.employee[i]!
-  const kb = f.employee[j]!
-  if (ka === "" || kb === "" || f.employeeHolders[i]! < 0 || f.employeeHolders[j]! < 0) levels[EMPLOYEE] = 2
+  const ka = fa.employee[i]!
+  const kb = fb.employee[j]!
+  if (ka === "" || kb === "" || employeeHolders(fa, i) < 0 || employeeHolders(fb, j) < 0) levels[EMPLOYEE] = 2
   else if (ka === kb) {
     levels[EMPLOYEE] = K_EXACT
-    holders[EMPLOYEE] = f.employeeHolders[i]!
+    holders[EMPLOYEE] = employeeHolders(fa, i)
   } else levels[EMPLOYEE] = 1
 
   // department
-  const da = f.departmentId[i]!
-  const db = f.departmentId[j]!
-  levels[DEPARTMENT] = da < 0 || db < 0 ? 3 : da === db ? 0 : f.texts.similar(da, db) ? 1 : 2
+  const da = fa.departmentId[i]!
+  const db = fb.departmentId[j]!
+  levels[DEPARTMENT] = da < 0 || db < 0 ? 3 : da === db ? 0 : fa.texts.similar(da, db) ? 1 : 2
 
   // site
-  const sna = f.siteNameId[i]!
-  const sia = f.siteIdId[i]!
-  const snb = f.siteNameId[j]!
-  const sib = f.siteIdId[j]!
+  const sna = fa.siteNameId[i]!
+  const sia = fa.siteIdId[i]!
+  const snb = fb.siteNameId[j]!
+  const sib = fb.siteIdId[j]!
   if ((sna < 0 && sia < 0) || (snb < 0 && sib < 0)) levels[SITE] = 2
   else levels[SITE] = (sna >= 0 && (sna === snb || sna === sib)) || (sia >= 0 && (sia === sib || sia === snb)) ? 0 : 1
 
   // title
-  const ta = f.titleId[i]!
-  const tb = f.titleId[j]!
+  const ta = fa.titleId[i]!
+  const tb = fb.titleId[j]!
   levels[TITLE] = ta < 0 || tb < 0 ? 2 : ta === tb ? 0 : 1
 
   // system
-  levels[SYSTEM] = (f.systems[i]! & f.systems[j]!) !== 0 ? S_SAME : 1
+  levels[SYSTEM] = (fa.systems[i]! & fb.systems[j]!) !== 0 ? S_SAME : 1
 }
 
 const localOf = (email: string): string => email.slice(0, email.lastIndexOf("@"))
 
 /**
- * The identifying values two records share (skipped ones are not compared), as reasons: `email:…`, `local:…`, `phone:…`,
+ * The identifying values two people share (values too common to identify are
+ * not compared), as reasons: `email:…`, `local:…`, `phone:…`,
  * `employeeNumber:…`, sorted.
  *
  * @internal
  */
-export const sharedValues = (f: Features, i: number, j: number): Array<string> => {
+export const sharedValues = (fa: Features, i: number, fb: Features, j: number): Array<string> => {
   const out = new Set<string>()
-  for (let a = f.emailStart[i]!; a < f.emailStart[i + 1]!; a++) {
-    if (f.emailHolders[a]! < 0) continue
-    for (let b = f.emailStart[j]!; b < f.emailStart[j + 1]!; b++) {
-      if (f.emailHolders[b]! < 0) continue
-      const ea = f.emails[a]!
-      const eb = f.emails[b]!
+  for (let a = fa.emailStart[i]!; a < fa.emailStart[i + 1]!; a++) {
+    if (emailHolders(fa, a) < 0) continue
+    for (let b = fb.emailStart[j]!; b < fb.emailStart[j + 1]!; b++) {
+      if (emailHolders(fb, b) < 0) continue
+      const ea = fa.emails[a]!
+      const eb = fb.emails[b]!
       if (ea === eb) out.add(`email:${ea}`)
       else if (localOf(ea) === localOf(eb) && localOf(ea).length >= 3) out.add(`local:${localOf(ea)}`)
     }
   }
-  for (let a = f.phoneStart[i]!; a < f.phoneStart[i + 1]!; a++) {
-    if (f.phoneBaseHolders[a]! < 0) continue
-    for (let b = f.phoneStart[j]!; b < f.phoneStart[j + 1]!; b++) {
-      if (f.phoneBaseHolders[b]! < 0) continue
-      if (f.phones[a] === f.phones[b]) out.add(`phone:${f.phones[a]!}`)
-      else if (phoneBase(f.phones[a]!) === phoneBase(f.phones[b]!)) out.add(`phone:${phoneBase(f.phones[a]!)}`)
+  for (let a = fa.phoneStart[i]!; a < fa.phoneStart[i + 1]!; a++) {
+    if (phoneHolders(fa, a) < 0) continue
+    for (let b = fb.phoneStart[j]!; b < fb.phoneStart[j + 1]!; b++) {
+      if (phoneHolders(fb, b) < 0) continue
+      if (fa.phones[a] === fb.phones[b]) out.add(`phone:${fa.phones[a]!}`)
+      else if (phoneBase(fa.phones[a]!) === phoneBase(fb.phones[b]!)) out.add(`phone:${phoneBase(fa.phones[a]!)}`)
     }
   }
-  if (f.employee[i] !== "" && f.employee[i] === f.employee[j] && f.employeeHolders[i]! >= 0) out.add(`employeeNumber:${f.employeeRaw[i]!}`)
+  if (fa.employee[i] !== "" && fa.employee[i] === fb.employee[j] && employeeHolders(fa, i) >= 0) out.add(`employeeNumber:${fa.employeeRaw[i]!}`)
   return Array.from(out).sort()
 }
 
 /**
- * Whether two records cannot be the same person: different employee numbers,
- * or names that disagree (both parts, or the given name under one family name)
- * without an e-mail address or employee number in common.
+ * Whether two people cannot be one: different employee numbers, or names that
+ * disagree (both parts, or the given name under one family name) without an
+ * e-mail address or employee number in common.
  *
  * @internal
  */
-export const cannotLink = (f: Features, i: number, j: number, scratch: Comparison): string | undefined => {
+export const cannotLink = (fa: Features, i: number, fb: Features, j: number, scratch: Comparison): string | undefined => {
   // two employee numbers are two people, however common either number is
-  if (f.employee[i] !== "" && f.employee[j] !== "" && f.employee[i] !== f.employee[j]) return `employee numbers differ (${f.employeeRaw[i]!} / ${f.employeeRaw[j]!})`
-  compare(f, i, j, scratch)
+  if (fa.employee[i] !== "" && fb.employee[j] !== "" && fa.employee[i] !== fb.employee[j]) {
+    return `employee numbers differ (${fa.employeeRaw[i]!} / ${fb.employeeRaw[j]!})`
+  }
+  compare(fa, i, fb, j, scratch)
   const { levels } = scratch
   const identified = emailLevel(scratch) === E_EXACT || levels[EMPLOYEE] === K_EXACT
   if (!identified && (levels[NAME] === N_DIFFERENT || levels[NAME] === N_FAMILY_ONLY)) {
-    return `names disagree (${describeName(f, i)} / ${describeName(f, j)})`
+    return `names disagree (${describeName(fa, i)} / ${describeName(fb, j)})`
   }
   return undefined
 }
-
-const describeName = (f: Features, i: number): string => [f.given[i], f.family[i]].filter((s) => s !== "").join(" ")

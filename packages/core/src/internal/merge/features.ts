@@ -1,9 +1,13 @@
 /**
- * The comparable features of every record, in flat arrays (one slot per record,
- * or one run of slots per record for lists): normalized name parts, department,
- * site, source system, identifying e-mail addresses and phone numbers,
- * employee number and record references. Strings are shared with the people
- * or interned, so large inputs allocate little per record.
+ * The comparable features of people, in flat arrays (one slot per person, or
+ * one run of slots per person for lists): interned name parts, department,
+ * site, title, source systems, identifying e-mail addresses and phone numbers,
+ * employee number and record references.
+ *
+ * Every value that can be shared is also known by the id of its block (its
+ * *run*: see `blocking.ts`), and how many people hold it is kept per run in one
+ * {@link Runs} object shared by every feature table of a resolution: the
+ * records' own table and the tables of the people later rounds merge.
  *
  * @internal
  */
@@ -12,22 +16,66 @@ import * as Label from "../../Label.js"
 import type * as Person from "../../Person.js"
 import * as Names from "./names.js"
 
+/**
+ * How many people hold each value, per run; negative when more people hold it
+ * than a block may hold (the value is then not identifying).
+ *
+ * @internal
+ */
+export interface Runs {
+  email: Int32Array
+  /** Phone numbers without their extension. */
+  phone: Int32Array
+  /** Exact phone numbers (with their extension), by exact id. */
+  exact: Int32Array
+  employee: Int32Array
+  /** Family + formal given name (term frequencies only, never negative). */
+  fullName: Int32Array
+}
+
+/** Interning tables shared by the feature tables of one resolution. @internal */
+export interface Tables {
+  readonly names: Names.NameTable
+  readonly texts: Names.TextTable
+  readonly normalized: Map<string, string>
+  readonly compacted: Map<string, string>
+  readonly systems: Map<string, number>
+}
+
+/** @internal */
+export const makeTables = (): Tables => ({
+  names: new Names.NameTable(),
+  texts: new Names.TextTable(),
+  normalized: new Map(),
+  compacted: new Map(),
+  systems: new Map()
+})
+
 /** @internal */
 export interface Features {
   readonly n: number
   readonly names: Names.NameTable
-  /** Interned name ids (-1 unknown): given, family, and for swapped names the given name as a family name and the family's first token as a given name. */
+  readonly texts: Names.TextTable
+  /** Holders per run, shared; set by blocking. */
+  runs: Runs
+  /** Interned name ids (-1 unknown): given (first token), family, and for swapped names the given name as a family name and the family's first token as a given name. */
   readonly givenId: Int32Array
   readonly familyId: Int32Array
   readonly givenAsFamilyId: Int32Array
   readonly familyAsGivenId: Int32Array
-  readonly texts: Names.TextTable
-  /** Interned ids (-1 unknown) of department, site name, site id and title. */
+  /** Interned ids (-1 unknown) of department, site name, site id and title (lower-case letters and digits). */
   readonly departmentId: Int32Array
   readonly siteNameId: Int32Array
   readonly siteIdId: Int32Array
   readonly titleId: Int32Array
-  /** Id of each distinct address, and of its local part when it has three characters or more (-1 otherwise); set by blocking. */
+  /** The systems of the provenance, as a bit set. */
+  readonly systems: Int32Array
+  /** Identifying e-mail addresses: `emails[emailStart[i] .. emailStart[i + 1])`. */
+  readonly emailStart: Int32Array
+  readonly emails: Array<string>
+  /** 1 for an address labelled `personal`. */
+  readonly emailPersonal: Uint8Array
+  /** Run of each address, and of its local part when it has three characters or more (-1 otherwise); set by blocking. */
   readonly emailValue: Int32Array
   readonly emailLocal: Int32Array
   /**
@@ -40,51 +88,26 @@ export interface Features {
   readonly emailLettersHash: Int32Array
   readonly emailTailHash: Int32Array
   readonly emailDigitsHash: Int32Array
-  /** Id of each distinct number, and of the number without its extension; set by blocking. */
-  readonly phoneValue: Int32Array
-  readonly phoneBase: Int32Array
-  /** 1 for a number with an extension. */
-  readonly phoneHasExtension: Uint8Array
-  /** First given token, normalized ("" unknown). */
-  readonly given: Array<string>
-  /** Family name, normalized ("" unknown). */
-  readonly family: Array<string>
-  /** Department, lower-case letters and digits only ("" unknown). */
-  readonly department: Array<string>
-  /** Site name and id, lower-case letters and digits only ("" unknown). */
-  readonly siteName: Array<string>
-  readonly siteId: Array<string>
-  /** Job title, lower-case letters and digits only ("" unknown). */
-  readonly title: Array<string>
-  /** The systems of the record's provenance, as a bit set over {@link systems}. */
-  readonly systems: Int32Array
-  readonly systemNames: Array<string>
-  /** Identifying e-mail addresses: `emails[emailStart[i] .. emailStart[i + 1])`. */
-  readonly emailStart: Int32Array
-  readonly emails: Array<string>
-  /** 1 for an address labelled `personal`. */
-  readonly emailPersonal: Uint8Array
-  /** Records holding the address (set by blocking; 0 before). */
-  readonly emailHolders: Int32Array
   /** Identifying phone numbers (E.164, with `;ext=`). */
   readonly phoneStart: Int32Array
   readonly phones: Array<string>
-  readonly phoneHolders: Int32Array
-  /** Records holding the number without its extension. */
-  readonly phoneBaseHolders: Int32Array
-  /** Canonical employee number ("" none). */
+  /** Run of each number without its extension, and id of the exact number; set by blocking. */
+  readonly phoneBase: Int32Array
+  readonly phoneValue: Int32Array
+  /** 1 for a number with an extension. */
+  readonly phoneHasExtension: Uint8Array
+  /** Canonical employee number ("" none), as written (for reasons), and its run (-1 none). */
   readonly employee: Array<string>
-  /** The employee number as written (for reasons). */
   readonly employeeRaw: Array<string>
-  readonly employeeHolders: Int32Array
+  readonly employeeRun: Int32Array
+  /** Run of the full-name key (family + formal given name; -1 none). */
+  readonly fullNameRun: Int32Array
   /** Record references: provenance keys, or their cross-reference group. */
   readonly refStart: Int32Array
   readonly refs: Array<string>
-  /** Records holding the record's full-name key (family + formal given name); 0 unknown. */
-  readonly nameHolders: Int32Array
 }
 
-const compactLower = (s: string | undefined): string => (s === undefined ? "" : s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, ""))
+const emptyRuns = (): Runs => ({ email: new Int32Array(0), phone: new Int32Array(0), exact: new Int32Array(0), employee: new Int32Array(0), fullName: new Int32Array(0) })
 
 /**
  * An employee number for comparison: letters and digits, upper case; with three
@@ -115,39 +138,31 @@ const NS_CROSS = "\u0001cross-reference"
  *
  * @internal
  */
-export const extract = (people: ReadonlyArray<Person.Person>, cross: ((key: string) => string | undefined) | undefined): Features => {
+export const extract = (
+  people: ReadonlyArray<Person.Person>,
+  cross: ((key: string) => string | undefined) | undefined,
+  tables: Tables = makeTables()
+): Features => {
   const n = people.length
-  const names = new Map<string, string>()
+  const { names: nameTable, texts, normalized, compacted, systems: systemIndex } = tables
   const normalize = (raw: string | undefined): string => {
     if (raw === undefined) return ""
-    let out = names.get(raw)
+    let out = normalized.get(raw)
     if (out === undefined) {
       out = Names.normalizeName(raw)
-      names.set(raw, out)
+      normalized.set(raw, out)
     }
     return out
   }
-  const text = new Map<string, string>()
-  const intern = (raw: string | undefined): string => {
-    if (raw === undefined) return ""
-    let out = text.get(raw)
+  const text = (raw: string | undefined): number => {
+    if (raw === undefined) return -1
+    let out = compacted.get(raw)
     if (out === undefined) {
-      out = compactLower(raw)
-      text.set(raw, out)
+      out = raw.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "")
+      compacted.set(raw, out)
     }
-    return out
+    return texts.id(out)
   }
-  const systemIndex = new Map<string, number>()
-  const systemNames: Array<string> = []
-  const given: Array<string> = new Array(n)
-  const family: Array<string> = new Array(n)
-  const department: Array<string> = new Array(n)
-  const siteName: Array<string> = new Array(n)
-  const siteId: Array<string> = new Array(n)
-  const title: Array<string> = new Array(n)
-  const personal: Array<number> = []
-  const nameTable = new Names.NameTable()
-  const texts = new Names.TextTable()
   const givenId = new Int32Array(n)
   const familyId = new Int32Array(n)
   const givenAsFamilyId = new Int32Array(n)
@@ -161,6 +176,7 @@ export const extract = (people: ReadonlyArray<Person.Person>, cross: ((key: stri
   const phoneStart = new Int32Array(n + 1)
   const refStart = new Int32Array(n + 1)
   const emails: Array<string> = []
+  const personal: Array<number> = []
   const phones: Array<string> = []
   const refs: Array<string> = []
   const employee: Array<string> = new Array(n)
@@ -168,28 +184,21 @@ export const extract = (people: ReadonlyArray<Person.Person>, cross: ((key: stri
   for (let i = 0; i < n; i++) {
     const person = people[i]!
     const p = Names.parts(person.name, normalize)
-    given[i] = p.given
-    family[i] = p.family
-    department[i] = intern(person.department)
-    siteName[i] = intern(person.site?.name)
-    siteId[i] = intern(person.site?.id)
-    title[i] = intern(person.jobTitle)
     givenId[i] = nameTable.given(p.given)
     familyId[i] = nameTable.family(p.family)
     givenAsFamilyId[i] = nameTable.family(p.given)
     const cut = p.family.search(/[\s-]/)
     familyAsGivenId[i] = nameTable.given(cut < 0 ? p.family : p.family.slice(0, cut))
-    departmentId[i] = texts.id(department[i]!)
-    siteNameId[i] = texts.id(siteName[i]!)
-    siteIdId[i] = texts.id(siteId[i]!)
-    titleId[i] = texts.id(title[i]!)
+    departmentId[i] = text(person.department)
+    siteNameId[i] = text(person.site?.name)
+    siteIdId[i] = text(person.site?.id)
+    titleId[i] = text(person.jobTitle)
     let bits = 0
     for (const prov of person.provenance) {
       let s = systemIndex.get(prov.system)
       if (s === undefined) {
-        s = systemNames.length
+        s = systemIndex.size
         systemIndex.set(prov.system, s)
-        systemNames.push(prov.system)
       }
       if (s < 31) bits |= 1 << s
     }
@@ -230,43 +239,34 @@ export const extract = (people: ReadonlyArray<Person.Person>, cross: ((key: stri
   return {
     n,
     names: nameTable,
+    texts,
+    runs: emptyRuns(),
     givenId,
     familyId,
     givenAsFamilyId,
     familyAsGivenId,
-    texts,
     departmentId,
     siteNameId,
     siteIdId,
     titleId,
-    emailValue: new Int32Array(emails.length),
-    emailLocal: new Int32Array(emails.length),
-    ...aliasSignatures(emails),
-    phoneValue: new Int32Array(phones.length),
-    phoneBase: new Int32Array(phones.length),
-    phoneHasExtension: Uint8Array.from(phones, (p) => (p.includes(";") ? 1 : 0)),
-    given,
-    family,
-    department,
-    siteName,
-    siteId,
-    title,
     systems,
-    systemNames,
     emailStart,
     emails,
     emailPersonal: Uint8Array.from(personal),
-    emailHolders: new Int32Array(emails.length),
+    emailValue: new Int32Array(emails.length).fill(-1),
+    emailLocal: new Int32Array(emails.length).fill(-1),
+    ...aliasSignatures(emails),
     phoneStart,
     phones,
-    phoneHolders: new Int32Array(phones.length),
-    phoneBaseHolders: new Int32Array(phones.length),
+    phoneBase: new Int32Array(phones.length).fill(-1),
+    phoneValue: new Int32Array(phones.length).fill(-1),
+    phoneHasExtension: Uint8Array.from(phones, (p) => (p.includes(";") ? 1 : 0)),
     employee,
     employeeRaw,
-    employeeHolders: new Int32Array(n),
+    employeeRun: new Int32Array(n).fill(-1),
+    fullNameRun: new Int32Array(n).fill(-1),
     refStart,
-    refs,
-    nameHolders: new Int32Array(n)
+    refs
   }
 }
 
@@ -316,6 +316,13 @@ const aliasSignatures = (emails: ReadonlyArray<string>) => {
 const includes = (values: ReadonlyArray<string>, from: number, value: string): boolean => {
   for (let k = from; k < values.length; k++) if (values[k] === value) return true
   return false
+}
+
+/** The given and family name of person `i` as text (for reasons). @internal */
+export const describeName = (f: Features, i: number): string => {
+  const g = f.givenId[i]!
+  const fa = f.familyId[i]!
+  return [g < 0 ? "" : f.names.givens[g]!, fa < 0 ? "" : f.names.families[fa]!].filter((s) => s !== "").join(" ")
 }
 
 /** The reason string of a reference key (`reference:hr:E1`, `reference:<group root>`). @internal */

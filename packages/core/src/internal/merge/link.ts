@@ -21,16 +21,23 @@ const prepare = (people: ReadonlyArray<Person.Person>, settings: Settings) => {
   const n = people.length
   const f = extract(people, referenceResolver(settings.crossReferences))
   const blocks = Blocking.build(f, settings.maxBlockSize, settings.maxNameBlockSize)
-  const roots = new Int32Array(n)
-  for (let i = 0; i < n; i++) roots[i] = i
-  const blocked = Blocking.round(f, blocks, roots, undefined)
+  const personOf = Int32Array.from(people, (_, i) => i)
+  const holding: Blocking.Holding = {
+    n,
+    personOf,
+    holds: () => true,
+    exact: (_p, entry, _run, out) => {
+      out.push(f.phoneValue[entry]!)
+    }
+  }
+  const blocked = Blocking.round(blocks, holding, undefined, new Map())
   return { f, blocks, blocked }
 }
 
 /** Trains a model on `people` (in canonical order), whatever their number. @internal */
 export const trainOn = (people: ReadonlyArray<Person.Person>, settings: Settings): Model.ModelData => {
   const { f, blocked } = prepare(people, settings)
-  return Model.train(f, blocked.pairs, blocked.sameValuePairs, (a, b, out) => C.compare(f, a, b, out))
+  return Model.train(f, blocked.pairs, blocked.sameValuePairs, (a, b, out) => C.compare(f, a, f, b, out))
 }
 
 /** @internal */
@@ -61,7 +68,7 @@ export const linkWith = (left: ReadonlyArray<Person.Person>, right: ReadonlyArra
   const n = people.length
   const { f, blocks, blocked } = prepare(people, settings)
   const model = settings.model ??
-    (n >= MIN_TRAINING_RECORDS ? Model.train(f, blocked.pairs, blocked.sameValuePairs, (a, b, out) => C.compare(f, a, b, out)) : Model.defaultModel)
+    (n >= MIN_TRAINING_RECORDS ? Model.train(f, blocked.pairs, blocked.sameValuePairs, (a, b, out) => C.compare(f, a, f, b, out)) : Model.defaultModel)
   const threshold = settings.threshold ?? DEFAULT_THRESHOLD
   const suggestionThreshold = Math.min(threshold, settings.suggestionThreshold ?? DEFAULT_SUGGESTION_THRESHOLD)
   const matchWeight = Model.weightOf(threshold)
@@ -75,7 +82,7 @@ export const linkWith = (left: ReadonlyArray<Person.Person>, right: ReadonlyArra
     const i = Math.floor(code / n)
     const j = code - i * n
     if (!(i < nl && j >= nl) || seen.has(code)) return
-    C.compare(f, i, j, cmp)
+    C.compare(f, i, f, j, cmp)
     const weight = scorer.weight(cmp)
     if (reference === undefined && weight < suggestionWeight) return
     seen.add(code)
@@ -88,7 +95,7 @@ export const linkWith = (left: ReadonlyArray<Person.Person>, right: ReadonlyArra
   )
 
   const describe = (c: Candidate): Link => {
-    C.compare(f, c.i, c.j, cmp)
+    C.compare(f, c.i, f, c.j, cmp)
     return {
       left: people[c.i]!.id,
       right: people[c.j]!.id,
@@ -96,7 +103,7 @@ export const linkWith = (left: ReadonlyArray<Person.Person>, right: ReadonlyArra
       probability: c.reference === undefined ? Model.round(Model.probability(c.weight)) : 1,
       reasons: [
         ...(c.reference === undefined ? [] : [c.reference === "" ? "reference" : referenceReason(c.reference)]),
-        ...C.sharedValues(f, c.i, c.j),
+        ...C.sharedValues(f, c.i, f, c.j),
         `name:${C.comparisons[C.NAME]!.levels[cmp.levels[C.NAME]!] ?? "unknown"}`
       ],
       contributions: scorer.contributions(cmp)

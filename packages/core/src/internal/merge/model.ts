@@ -173,7 +173,7 @@ export const train = (
   if (all <= wanted) {
     for (let i = 0; i < n; i++) {
       for (let j = i + 1; j < n; j++) {
-        C.compare(f, i, j, scratch)
+        C.compare(f, i, f, j, scratch)
         tally()
       }
     }
@@ -183,7 +183,7 @@ export const train = (
       const i = Math.floor(random() * n)
       let j = Math.floor(random() * (n - 1))
       if (j >= i) j++
-      C.compare(f, i, j, scratch)
+      C.compare(f, i, f, j, scratch)
       tally()
     }
   }

@@ -16,7 +16,7 @@ import type * as Person from "../../Person.js"
 import * as Blocking from "./blocking.js"
 import { Clusters, compareClusters } from "./clustering.js"
 import * as C from "./comparisons.js"
-import { extract, type Features, referenceReason } from "./features.js"
+import { extract, type Features, makeTables, referenceReason } from "./features.js"
 import { referenceResolver } from "./keys.js"
 import * as Model from "./model.js"
 import { compareStrings } from "./order.js"
@@ -97,32 +97,51 @@ interface Pending {
 const identifying = (cmp: C.Comparison): boolean =>
   C.emailLevel(cmp) <= C.E_ALIAS || cmp.levels[C.PHONE]! <= C.P_BASE || cmp.levels[C.EMPLOYEE] === C.K_EXACT
 
+/** The runs a merged person holds (from {@link Blocking.attach}) and its position there. */
+interface Held {
+  readonly table: { readonly start: Int32Array; readonly index: Uint8Array; readonly id: Int32Array }
+  readonly at: number
+}
+
 /**
  * Resolves `records`, which must be in canonical order (the result depends only
  * on that order). Round 1 compares the records (each as survivorship writes it
- * alone); every later round compares the
- * people the previous round made (each cluster survived into one person) with
- * the same model, only in the blocks holding a person that changed, until a
- * round joins nothing: that last round is what resolving the result again
- * computes, so resolving the result again with the same model joins nothing.
+ * alone); every later round compares the people the previous round made (each
+ * cluster survived into one person) with the same model, in the blocks whose
+ * holders changed, until a round joins nothing: that last round is what
+ * resolving the result again computes, so resolving the result again with the
+ * same model joins nothing.
+ *
+ * Later rounds reuse the records' features and blocks: only the people a round
+ * merged get features of their own, and only the runs their records hold are
+ * counted again.
  *
  * @internal
  */
 export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Settings): Outcome => {
   const cross = referenceResolver(settings.crossReferences)
+  const tables = makeTables()
+  const total = records.length
+  // a record compares as survivorship writes it alone (what merging the result again reads):
+  // the same features, unless it holds one value twice (survivorship combines the copies)
+  const first = records.map((r) => (hasRepeatedPoint(r) ? settings.survive([r]) : r))
+  const f = extract(first, cross, tables)
+  const blocks = Blocking.build(f, settings.maxBlockSize, settings.maxNameBlockSize)
+
   const decisions: Array<Decision> = []
   // record pairs to suggest, with the reason a link was refused
   const pendingSuggestions: Array<readonly [number, number, string | undefined]> = []
-  // a record compares as survivorship writes it alone (what merging the result again reads):
-  // the same features, unless it holds one value twice (survivorship combines the copies)
-  let people: ReadonlyArray<Person.Person> = records.map((r) => (hasRepeatedPoint(r) ? settings.survive([r]) : r))
-  let survived: Uint8Array = Uint8Array.from(records, (r, i) => (people[i] === r ? 0 : 1))
+  const watch = new Map<number, Blocking.SkippedBlock>()
+  // the people of the current round: who they are, their records, where their features are
+  let people: Array<Person.Person> = first
   let groups: Array<Array<number>> = records.map((_, i) => [i])
-  let changed: Uint8Array | undefined
-  // the previous round's features, and the previous people each changed person was made of
-  let previous: { f: Features; parts: Array<Array<number>> } | undefined
+  let feat: Array<Features> = records.map(() => f)
+  let idx: Int32Array = Int32Array.from(records, (_, i) => i)
+  let held: Array<Held | undefined> = records.map(() => undefined)
+  let survived: Uint8Array = Uint8Array.from(records, (r, i) => (first[i] === r ? 0 : 1))
+  let personOf: Int32Array = Int32Array.from(records, (_, i) => i)
+  let changedRecords: Array<number> | undefined
   let model = settings.model
-  const watch: Blocking.Watch = new Map()
   const threshold = settings.threshold ?? DEFAULT_THRESHOLD
   const suggestionThreshold = Math.min(threshold, settings.suggestionThreshold ?? DEFAULT_SUGGESTION_THRESHOLD)
   const matchWeight = Model.weightOf(threshold)
@@ -130,86 +149,102 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
   const left: Array<number> = []
   const right: Array<number> = []
   const scratch = C.makeComparison()
+  const conflictScratch = C.makeComparison()
   const cmp = C.makeComparison()
   let round = 0
-  let last: { f: Features; clusters: Clusters; scorer: Model.Scorer } | undefined
+  let scorer: Model.Scorer | undefined
+  let clusters: Clusters | undefined
   for (;;) {
     round++
     const n = people.length
-    const f = extract(people, cross)
-    const blocks = Blocking.build(f, settings.maxBlockSize, settings.maxNameBlockSize)
     // a person stands for its records (the records of one remote record count once)
-    const clusters = new Clusters(n, people.map((p) => Math.max(1, p.provenance.length)))
+    const current = new Clusters(n, people.map((p) => Math.max(1, p.provenance.length)))
+    clusters = current
     let joined = 0
-    for (const code of blocks.references) {
-      const i = Math.floor(code / n)
-      const j = code - i * n
-      if (clusters.find(i) !== clusters.find(j)) joined++
-      clusters.joinCertain(i, j)
-    }
-    const roots = clusters.roots()
-    let active: Uint8Array | undefined
-    if (changed !== undefined) {
-      active = new Uint8Array(n)
-      for (let i = 0; i < n; i++) if (changed[i] === 1) active[roots[i]!] = 1
-    }
-    let touched: Array<Uint8Array> | undefined
-    if (previous !== undefined) {
-      // blocks that held a former part of a changed person: its merged person may no longer hold the key
-      const { f: before, parts } = previous
-      touched = blocks.indexes.map((index) => new Uint8Array(Math.max(0, index.start.length - 1)))
-      const kindIndex = new Map(blocks.indexes.map((index, ix) => [index.kind as number, ix] as const))
-      for (const group of parts) {
-        for (const q of group) {
-          Blocking.forEachKey(before, q, (kind, a, b) => {
-            const ix = kindIndex.get(kind)
-            if (ix === undefined) return
-            const [hi, lo] = Blocking.hashKey(a, b, kind)
-            const run = Blocking.findBlock(blocks.indexes[ix]!, hi, lo)
-            if (run >= 0) touched![ix]![run] = 1
-          })
-        }
+    if (round === 1) {
+      for (const code of blocks.references) {
+        const i = Math.floor(code / n)
+        const j = code - i * n
+        if (current.find(i) !== current.find(j)) joined++
+        current.joinCertain(i, j)
       }
     }
-    const blocked = Blocking.round(f, blocks, roots, active, touched, watch)
-    for (const s of blocked.skipped) {
-      let inner = watch.get(s.hi)
-      if (inner === undefined) watch.set(s.hi, inner = new Map())
-      inner.set(s.lo, s)
+    const roots = round === 1 ? current.roots() : undefined
+    const peopleOf = roots ?? personOf
+    const heldNow = held
+    const featNow = feat
+    const idxNow = idx
+    const holding: Blocking.Holding = {
+      n,
+      personOf: peopleOf,
+      holds: (p, _record, ix, run) => {
+        const h = heldNow[p]
+        if (h === undefined) return true
+        const { start, index, id } = h.table
+        for (let k = start[h.at]!; k < start[h.at + 1]!; k++) if (index[k] === ix && id[k] === run) return true
+        return false
+      },
+      exact: (p, entry, run, out) => {
+        if (heldNow[p] === undefined) {
+          out.push(f.phoneValue[entry]!)
+          return
+        }
+        const m = featNow[p]!
+        const i = idxNow[p]!
+        for (let k = m.phoneStart[i]!; k < m.phoneStart[i + 1]!; k++) if (m.phoneBase[k] === run && m.phoneValue[k]! >= 0) out.push(m.phoneValue[k]!)
+      }
     }
+    let active: Array<Uint8Array> | undefined
+    if (changedRecords !== undefined) {
+      active = blocks.indexes.map((index) => new Uint8Array(Math.max(0, index.start.length - 1)))
+      for (const r of changedRecords) {
+        for (let k = blocks.runStart[r]!; k < blocks.runStart[r + 1]!; k++) active[blocks.runIndex[k]!]![blocks.runId[k]!] = 1
+      }
+    }
+    const blocked = Blocking.round(blocks, holding, active, watch)
+    const comparePeople = (a: number, b: number, out: C.Comparison) => C.compare(featNow[a]!, idxNow[a]!, featNow[b]!, idxNow[b]!, out)
     if (model === undefined) {
       const defaultScorer = Model.scorer(Model.defaultModel, n)
       model = n >= MIN_TRAINING_RECORDS
         ? Model.train(f, blocked.pairs, blocked.sameValuePairs, (a, b, out) =>
-          compareClusters(f, clusters, a, b, defaultScorer.levelWeight, out, scratch, left, right))
+          compareClusters(current, a, b, comparePeople, defaultScorer.levelWeight, out, scratch, left, right))
         : Model.defaultModel
     }
-    const scorer = Model.scorer(model, n)
-    last = { f, clusters, scorer }
-    const idOf = (root: number): string => (clusters.isSingleton(root) ? people[root]!.id : clusterIdOf(people, clusters.members(root, left)))
+    const score = Model.scorer(model, n)
+    scorer = score
+    const idOf = (root: number): string => (current.isSingleton(root) ? people[root]!.id : clusterIdOf(people, current.members(root, left)))
     const reasonsOf = (a: number, b: number, extra: ReadonlyArray<string>): Array<string> => {
-      const shared = new Set<string>()
-      for (const x of clusters.members(a, [])) for (const y of clusters.members(b, [])) for (const v of C.sharedValues(f, x, y)) shared.add(v)
-      return [...[...shared].sort(compareStrings), `name:${levelName(C.NAME, cmp.levels[C.NAME]!)}`, ...extra]
+      let shared: Array<string>
+      if (current.isSingleton(a) && current.isSingleton(b)) shared = C.sharedValues(featNow[a]!, idxNow[a]!, featNow[b]!, idxNow[b]!)
+      else {
+        const all = new Set<string>()
+        for (const x of current.members(a, [])) {
+          for (const y of current.members(b, [])) for (const v of C.sharedValues(featNow[x]!, idxNow[x]!, featNow[y]!, idxNow[y]!)) all.add(v)
+        }
+        shared = [...all].sort(compareStrings)
+      }
+      return [...shared, `name:${levelName(C.NAME, cmp.levels[C.NAME]!)}`, ...extra]
     }
 
     // references: certain links, reported with the evidence the model sees
-    for (const code of blocks.references) {
-      const i = Math.floor(code / n)
-      const j = code - i * n
-      C.compare(f, i, j, cmp)
-      const ref = blocks.referenceKeys.get(code)
-      const [a, b] = people[i]!.id <= people[j]!.id ? [people[i]!.id, people[j]!.id] : [people[j]!.id, people[i]!.id]
-      decisions.push({
-        a,
-        b,
-        score: Model.round(scorer.weight(cmp)),
-        probability: 1,
-        matched: true,
-        reasons: [ref === undefined ? "reference" : referenceReason(ref), ...C.sharedValues(f, i, j), `name:${levelName(C.NAME, cmp.levels[C.NAME]!)}`],
-        contributions: scorer.contributions(cmp),
-        round
-      })
+    if (round === 1) {
+      for (const code of blocks.references) {
+        const i = Math.floor(code / n)
+        const j = code - i * n
+        C.compare(f, i, f, j, cmp)
+        const ref = blocks.referenceKeys.get(code)
+        const [a, b] = people[i]!.id <= people[j]!.id ? [people[i]!.id, people[j]!.id] : [people[j]!.id, people[i]!.id]
+        decisions.push({
+          a,
+          b,
+          score: Model.round(score.weight(cmp)),
+          probability: 1,
+          matched: true,
+          reasons: [ref === undefined ? "reference" : referenceReason(ref), ...C.sharedValues(f, i, f, j), `name:${levelName(C.NAME, cmp.levels[C.NAME]!)}`],
+          contributions: score.contributions(cmp),
+          round
+        })
+      }
     }
 
     // scored pairs
@@ -219,10 +254,10 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
       const code = pairs[p]!
       const a = Math.floor(code / n)
       const b = code - a * n
-      compareClusters(f, clusters, a, b, scorer.levelWeight, cmp, scratch, left, right)
-      const weight = scorer.weight(cmp)
+      compareClusters(current, a, b, comparePeople, score.levelWeight, cmp, scratch, left, right)
+      const weight = score.weight(cmp)
       const above = weight >= matchWeight
-      const corroborated = above && scorer.corroborated(cmp)
+      const corroborated = above && score.corroborated(cmp)
       let decision = -1
       if (weight >= suggestionWeight || identifying(cmp)) {
         decision = decisions.length
@@ -236,7 +271,7 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
           probability: Model.round(Model.probability(weight)),
           matched: false,
           reasons: reasonsOf(a, b, above && !corroborated ? ["names only: not merged without other evidence"] : []),
-          contributions: scorer.contributions(cmp),
+          contributions: score.contributions(cmp),
           round
         })
       }
@@ -245,13 +280,14 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
     }
 
     // links, strongest first, each only if the joined cluster stays consistent
+    const conflict = (x: number, y: number) => C.cannotLink(featNow[x]!, idxNow[x]!, featNow[y]!, idxNow[y]!, conflictScratch)
     pending.sort((x, y) => y.weight - x.weight || x.a - y.a || x.b - y.b)
     for (const edge of pending) {
-      const ra = clusters.find(edge.a)
-      const rb = clusters.find(edge.b)
+      const ra = current.find(edge.a)
+      const rb = current.find(edge.b)
       let refusal: string | undefined
       if (ra !== rb) {
-        refusal = clusters.tryJoin(f, ra, rb, settings.maxClusterSize, left, right)
+        refusal = current.tryJoin(ra, rb, settings.maxClusterSize, conflict, left, right)
         if (refusal === undefined) joined++
         else pendingSuggestions.push([groups[edge.a]![0]!, groups[edge.b]![0]!, refusal])
       }
@@ -262,42 +298,53 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
     }
     if (joined === 0) break
 
-    // the people of the next round: each cluster survived into one person
+    // the people of the next round: each cluster survived into one person; the merged ones get features
     const byRoot = new Map<number, Array<number>>()
     for (let i = 0; i < n; i++) {
-      const r = clusters.find(i)
+      const r = current.find(i)
       const list = byRoot.get(r)
       if (list === undefined) byRoot.set(r, [i])
       else list.push(i)
     }
-    const next: Array<{ person: Person.Person; group: Array<number>; parts: Array<number> | undefined; survived: boolean }> = []
+    const next: Array<{ person: Person.Person; group: Array<number>; previous: number; merged: boolean; survived: boolean }> = []
     for (const members of byRoot.values()) {
       if (members.length === 1) {
-        next.push({ person: people[members[0]!]!, group: groups[members[0]!]!, parts: undefined, survived: survived[members[0]!] === 1 })
+        const p = members[0]!
+        next.push({ person: people[p]!, group: groups[p]!, previous: p, merged: false, survived: survived[p] === 1 })
         continue
       }
       const group = members.flatMap((m) => groups[m]!).sort((x, y) => x - y)
-      next.push({ person: settings.survive(group.map((r) => records[r]!)), group, parts: members, survived: true })
+      next.push({ person: settings.survive(group.map((r) => records[r]!)), group, previous: -1, merged: true, survived: true })
     }
-    next.sort((x, y) => compareStrings(x.person.id, y.person.id) || x.group[0]! - y.group[0]!)
-    previous = { f, parts: next.flatMap((x) => (x.parts === undefined ? [] : [x.parts])) }
+    // a deterministic order: by first record
+    next.sort((x, y) => x.group[0]! - y.group[0]!)
+    const mergedPeople = next.filter((x) => x.merged)
+    const m = extract(mergedPeople.map((x) => x.person), cross, tables)
+    const table = Blocking.attach(m, blocks)
+    let mi = 0
     people = next.map((x) => x.person)
     groups = next.map((x) => x.group)
-    changed = Uint8Array.from(next, (x) => (x.parts === undefined ? 0 : 1))
+    feat = next.map((x) => (x.merged ? m : featNow[x.previous]!))
+    idx = Int32Array.from(next, (x) => (x.merged ? mi++ : idxNow[x.previous]!))
+    mi = 0
+    held = next.map((x) => (x.merged ? { table, at: mi++ } : heldNow[x.previous]))
     survived = Uint8Array.from(next, (x) => (x.survived ? 1 : 0))
+    personOf = new Int32Array(total)
+    next.forEach((x, p) => {
+      for (const r of x.group) personOf[r] = p
+    })
+    changedRecords = mergedPeople.flatMap((x) => x.group)
   }
 
   // suggestions between final people: the evidence between them now
-  const { f, clusters, scorer } = last
-  const personOf = new Int32Array(records.length)
-  groups.forEach((group, p) => {
-    for (const r of group) personOf[r] = p
-  })
-  const found = new Map<number, string | undefined>()
+  const score = scorer!
+  const finalClusters = clusters!
   const n = people.length
+  const final = n === total && round === 1 ? finalClusters.roots() : personOf
+  const found = new Map<number, string | undefined>()
   for (const [ra, rb, refusal] of pendingSuggestions) {
-    const a = Math.min(personOf[ra]!, personOf[rb]!)
-    const b = Math.max(personOf[ra]!, personOf[rb]!)
+    const a = Math.min(final[ra]!, final[rb]!)
+    const b = Math.max(final[ra]!, final[rb]!)
     if (a === b) continue
     const code = a * n + b
     if (!found.has(code) || (found.get(code) === undefined && refusal !== undefined)) found.set(code, refusal)
@@ -307,46 +354,68 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
     const a = Math.floor(code / n)
     const b = code - a * n
     const refusal = found.get(code)
-    C.compare(f, a, b, cmp)
-    const weight = scorer.weight(cmp)
+    compareClusters(finalClusters, a, b, (x, y, out) => C.compare(feat[x]!, idx[x]!, feat[y]!, idx[y]!, out), score.levelWeight, cmp, scratch, left, right)
+    const weight = score.weight(cmp)
     // a refused link is always suggested; anything else only while it stays plausible
     if (refusal === undefined && weight < suggestionWeight) continue
     const why = refusal !== undefined
       ? `conflict: ${refusal}`
       : weight < matchWeight
       ? "below the match threshold"
-      : !scorer.corroborated(cmp)
+      : !score.corroborated(cmp)
       ? "names only"
-      : `conflict: ${C.cannotLink(f, a, b, scratch) ?? (clusters.size[a]! + clusters.size[b]! > settings.maxClusterSize ? "cluster too large" : "refused")}`
-    const shared = C.sharedValues(f, a, b)
-    C.compare(f, a, b, cmp)
+      : "refused"
     raw.push({
       a,
       b,
       score: Model.round(weight),
       probability: Model.round(Model.probability(weight)),
-      reasons: [...shared, `name:${levelName(C.NAME, cmp.levels[C.NAME]!)}`],
-      contributions: scorer.contributions(cmp),
+      reasons: [...C.sharedValues(feat[a]!, idx[a]!, feat[b]!, idx[b]!), `name:${levelName(C.NAME, cmp.levels[C.NAME]!)}`],
+      contributions: score.contributions(cmp),
       why
     })
   }
   decisions.sort((x, y) => x.round - y.round || compareStrings(x.a, y.a) || compareStrings(x.b, y.b))
-  const root = new Int32Array(records.length)
-  for (let r = 0; r < records.length; r++) root[r] = personOf[r]!
   // the keys still held by too many people at the end
   const skipped: Array<Skipped> = []
-  for (const inner of watch.values()) {
-    for (const s of inner.values()) {
-      if (s.size > s.limit) skipped.push({ key: s.key, size: s.size, reason: `held by ${s.size} people (more than ${s.limit}): not identifying` })
-    }
+  for (const s of watch.values()) {
+    if (s.size > s.limit) skipped.push({ key: s.key, size: s.size, reason: `held by ${s.size} people (more than ${s.limit}): not identifying` })
   }
   skipped.sort((x, y) => compareStrings(x.key, y.key))
+  // a round that joined only references leaves clusters of records: the final people are those clusters
+  let outPeople = people
+  let outGroups = groups
+  let outSurvived = survived
+  if (round === 1) {
+    const byRoot = new Map<number, Array<number>>()
+    for (let i = 0; i < n; i++) {
+      const r = finalClusters.find(i)
+      const list = byRoot.get(r)
+      if (list === undefined) byRoot.set(r, [i])
+      else list.push(i)
+    }
+    outGroups = [...byRoot.values()]
+    outPeople = outGroups.map((g) => (g.length === 1 ? people[g[0]!]! : settings.survive(g.map((r) => records[r]!))))
+    outSurvived = Uint8Array.from(outGroups, (g) => (g.length === 1 ? survived[g[0]!]! : 1))
+  }
+  const root = new Int32Array(total)
+  outGroups.forEach((g, p) => {
+    for (const r of g) root[r] = p
+  })
+  const order = outPeople.map((_, p) => p)
+  const finalPeople = outPeople.map((p, i) => (outSurvived[i] === 1 ? p : settings.survive([p])))
+  order.sort((x, y) => compareStrings(finalPeople[x]!.id, finalPeople[y]!.id) || outGroups[x]![0]! - outGroups[y]![0]!)
+  const position = new Int32Array(order.length)
+  order.forEach((p, k) => {
+    position[p] = k
+  })
+  for (let r = 0; r < total; r++) root[r] = position[root[r]!]!
   return {
-    clusters: groups,
+    clusters: order.map((p) => outGroups[p]!),
     root,
-    people: people.map((p, i) => (survived[i] === 1 ? p : settings.survive([p]))),
+    people: order.map((p) => finalPeople[p]!),
     decisions,
-    suggestions: raw,
+    suggestions: raw.map((s) => ({ ...s, a: Math.min(position[s.a]!, position[s.b]!), b: Math.max(position[s.a]!, position[s.b]!) })),
     skipped,
     rounds: round,
     model: model ?? Model.defaultModel,
