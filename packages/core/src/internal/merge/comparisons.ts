@@ -346,14 +346,27 @@ export const sharedValues = (fa: Features, i: number, fb: Features, j: number): 
   return Array.from(out).sort()
 }
 
+/** How strongly against a level must weigh to be decisive: a 1,024:1 likelihood ratio. @internal */
+export const DECISIVE_BITS = -10
+
 /**
- * Whether two people cannot be one: different employee numbers, or names that
- * disagree (both parts, or the given name under one family name) without an
- * e-mail address or employee number in common.
+ * Whether two people cannot be one: different employee numbers; names that
+ * disagree (both parts, or the given name under one family name); or a level
+ * the model weighs as decisive evidence against (at most
+ * {@link DECISIVE_BITS}: what it almost never saw among pairs of one person,
+ * two records of one system where a system holds no duplicates, say); the
+ * last two unless an e-mail address or employee number ties them.
  *
  * @internal
  */
-export const cannotLink = (fa: Features, i: number, fb: Features, j: number, scratch: Comparison): string | undefined => {
+export const cannotLink = (
+  fa: Features,
+  i: number,
+  fb: Features,
+  j: number,
+  scratch: Comparison,
+  weights?: ReadonlyArray<ArrayLike<number>>
+): string | undefined => {
   // two employee numbers are two people, however common either number is
   if (fa.employee[i] !== "" && fb.employee[j] !== "" && fa.employee[i] !== fb.employee[j]) {
     return `employee numbers differ (${fa.employeeRaw[i]!} / ${fb.employeeRaw[j]!})`
@@ -361,8 +374,15 @@ export const cannotLink = (fa: Features, i: number, fb: Features, j: number, scr
   compare(fa, i, fb, j, scratch)
   const { levels } = scratch
   const identified = emailLevel(scratch) === E_EXACT || levels[EMPLOYEE] === K_EXACT
-  if (!identified && (levels[NAME] === N_DIFFERENT || levels[NAME] === N_FAMILY_ONLY)) {
-    return `names disagree (${describeName(fa, i)} / ${describeName(fb, j)})`
+  if (identified) return undefined
+  if (levels[NAME] === N_DIFFERENT || levels[NAME] === N_FAMILY_ONLY) return `names disagree (${describeName(fa, i)} / ${describeName(fb, j)})`
+  if (weights !== undefined) {
+    for (let c = 0; c < COUNT; c++) {
+      const level = levels[c]!
+      if (level === nullLevel(c)) continue
+      const w = weights[c]![level]!
+      if (w <= DECISIVE_BITS) return `${comparisons[c]!.name} ${comparisons[c]!.levels[level]!} weighs ${Math.round(w * 10) / 10} bits against`
+    }
   }
   return undefined
 }

@@ -280,7 +280,7 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
     }
 
     // links, strongest first, each only if the joined cluster stays consistent
-    const conflict = (x: number, y: number) => C.cannotLink(featNow[x]!, idxNow[x]!, featNow[y]!, idxNow[y]!, conflictScratch)
+    const conflict = (x: number, y: number) => C.cannotLink(featNow[x]!, idxNow[x]!, featNow[y]!, idxNow[y]!, conflictScratch, score.weights)
     pending.sort((x, y) => y.weight - x.weight || x.a - y.a || x.b - y.b)
     for (const edge of pending) {
       const ra = current.find(edge.a)
