@@ -11,8 +11,9 @@
  *   empty first page, or an empty or short page while the server still
  *   announces more (its next-page link, `totalPages`, `totalElements`); the
  *   fullest answer is kept and the audit records what remains wrong;
- * - reads a page again when reading it failed in a way `retryable` accepts (an
- *   empty, cut or invalid body);
+ * - reads a page again when reading it failed in a way `retryable` accepts
+ *   (the adapters' HTTP policy already reads a page again whose body came
+ *   empty, cut, stalled or not JSON, so they pass none for that);
  * - follows the next page the adapter names (the server's own link) and stops
  *   with an issue when a link points at a page already read (a loop), or when
  *   the listing goes on far beyond what was announced (a bound of the
