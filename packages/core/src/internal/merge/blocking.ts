@@ -609,10 +609,10 @@ export interface SameValuePairs {
 export interface Holding {
   /** The person of each record. */
   readonly personOf: Int32Array
-  /** Whether person `p` (holding through record `record`) holds run `run` of index `ix`. */
-  readonly holds: (p: number, record: number, ix: number, run: number) => boolean
-  /** The exact phone ids person `p` holds in phone run `run` (through record entry `entry`), into `out`. */
-  readonly exact: (p: number, entry: number, run: number, out: Array<number>) => void
+  /** Whether person `p` (holding through record `record`) holds run `run` of index `ix`; every record's person holds its runs when absent. */
+  readonly holds: ((p: number, record: number, ix: number, run: number) => boolean) | undefined
+  /** The exact phone ids person `p` holds in phone run `run` (through record entry `entry`), into `out`; the entry's own when absent. */
+  readonly exact: ((p: number, entry: number, run: number, out: Array<number>) => void) | undefined
   /** Number of people. */
   readonly n: number
 }
@@ -643,9 +643,8 @@ export const round = (blocks: Blocks, holding: Holding, active: ReadonlyArray<Ui
   let stampValue = 0
   const people: Array<number> = []
   const exactIds: Array<number> = []
-  const exactCount = new Map<number, number>()
-  const exactSeen = new Set<number>()
-  const exactStride = Math.max(1, runs.exact.length)
+  const seenPeople: Array<number> = []
+  const seenIds: Array<number> = []
   indexes.forEach((index, ix) => {
     const { owner, tag, start, limit } = index
     const marks = active?.[ix]
@@ -658,7 +657,7 @@ export const round = (blocks: Blocks, holding: Holding, active: ReadonlyArray<Ui
       for (let x = from; x < to; x++) {
         const record = owner[x]!
         const p = holding.personOf[record]!
-        if (stamp[p] === stampValue || !holding.holds(p, record, ix, b)) continue
+        if (stamp[p] === stampValue || (holding.holds !== undefined && !holding.holds(p, record, ix, b))) continue
         stamp[p] = stampValue
         people.push(p)
       }
@@ -671,25 +670,37 @@ export const round = (blocks: Blocks, holding: Holding, active: ReadonlyArray<Ui
           break
         case PHONE:
           runs.phone[b] = skip ? -size : size
-          // holders of each exact number (with its extension): distinct (person, number)
-          exactCount.clear()
-          exactSeen.clear()
+          if (skip) break
+          // holders of each exact number (with its extension): distinct (person, number) pairs of a small block
+          seenPeople.length = 0
+          seenIds.length = 0
           for (let x = from; x < to; x++) {
             const record = owner[x]!
             const p = holding.personOf[record]!
-            if (!holding.holds(p, record, ix, b)) continue
+            if (holding.holds !== undefined && !holding.holds(p, record, ix, b)) continue
             exactIds.length = 0
-            holding.exact(p, tag[x]!, b, exactIds)
+            if (holding.exact === undefined) exactIds.push(f.phoneValue[tag[x]!]!)
+            else holding.exact(p, tag[x]!, b, exactIds)
             for (const id of exactIds) {
-              const key = p * exactStride + id
-              if (exactSeen.has(key)) continue
-              exactSeen.add(key)
-              exactCount.set(id, (exactCount.get(id) ?? 0) + 1)
+              let seen = false
+              for (let k = 0; k < seenIds.length; k++) {
+                if (seenIds[k] === id && seenPeople[k] === p) {
+                  seen = true
+                  break
+                }
+              }
+              if (seen) continue
+              seenIds.push(id)
+              seenPeople.push(p)
             }
           }
-          for (const [id, count] of exactCount) {
-            runs.exact[id] = skip ? -count : count
-            if (!skip) same.phone += count * (count - 1)
+          for (const id of seenIds) runs.exact[id] = 0
+          for (const id of seenIds) runs.exact[id]!++
+          for (let k = 0; k < seenIds.length; k++) {
+            const id = seenIds[k]!
+            if (seenIds.indexOf(id) !== k) continue
+            const count = runs.exact[id]!
+            same.phone += count * (count - 1)
           }
           break
         case EMPLOYEE:

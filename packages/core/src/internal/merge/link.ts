@@ -25,10 +25,8 @@ const prepare = (people: ReadonlyArray<Person.Person>, settings: Settings) => {
   const holding: Blocking.Holding = {
     n,
     personOf,
-    holds: () => true,
-    exact: (_p, entry, _run, out) => {
-      out.push(f.phoneValue[entry]!)
-    }
+    holds: undefined,
+    exact: undefined
   }
   const blocked = Blocking.round(blocks, holding, undefined, new Map())
   return { f, blocks, blocked }

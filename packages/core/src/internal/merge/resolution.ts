@@ -86,6 +86,8 @@ export const clusterIdOf = (people: ReadonlyArray<Person.Person>, members: Reado
   return best ?? bestId ?? ""
 }
 
+type Mutable<A> = { -readonly [K in keyof A]: A[K] }
+
 interface Pending {
   readonly a: number
   readonly b: number
@@ -174,17 +176,18 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
     const heldNow = held
     const featNow = feat
     const idxNow = idx
+    const anyMerged = round > 1
     const holding: Blocking.Holding = {
       n,
       personOf: peopleOf,
-      holds: (p, _record, ix, run) => {
+      holds: !anyMerged ? undefined : (p, _record, ix, run) => {
         const h = heldNow[p]
         if (h === undefined) return true
         const { start, index, id } = h.table
         for (let k = start[h.at]!; k < start[h.at + 1]!; k++) if (index[k] === ix && id[k] === run) return true
         return false
       },
-      exact: (p, entry, run, out) => {
+      exact: !anyMerged ? undefined : (p, entry, run, out) => {
         if (heldNow[p] === undefined) {
           out.push(f.phoneValue[entry]!)
           return
@@ -292,8 +295,9 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
         else pendingSuggestions.push([groups[edge.a]![0]!, groups[edge.b]![0]!, refusal])
       }
       if (edge.decision >= 0) {
-        const d = decisions[edge.decision]!
-        decisions[edge.decision] = refusal === undefined ? { ...d, matched: true } : { ...d, reasons: [...d.reasons, `conflict: ${refusal}`] }
+        const d = decisions[edge.decision]! as Mutable<Decision>
+        if (refusal === undefined) d.matched = true
+        else d.reasons = [...d.reasons, `conflict: ${refusal}`]
       }
     }
     if (joined === 0) break
