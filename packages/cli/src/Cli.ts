@@ -143,7 +143,7 @@ const requirementsOf = (error: ConfigError.ConfigError): { readonly missing: Arr
 export const describeConfigError = (error: ConfigError.ConfigError): string => {
   const { invalid, missing } = requirementsOf(error)
   return [
-    ...(missing.length === 0 ? [] : [`missing environment variable${missing.length === 1 ? "" : "s"}: ${missing.join(", ")}`]),
+    ...(missing.length === 0 ? [] : [`missing environment variable${missing.length === 1 && !missing[0]!.includes(" + ") ? "" : "s"}: ${missing.join(", ")}`]),
     ...(invalid.length === 0 ? [] : [`invalid environment variable${invalid.length === 1 ? "" : "s"}: ${invalid.join(", ")}`])
   ].join("; ")
 }

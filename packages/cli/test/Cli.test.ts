@@ -92,7 +92,9 @@ describe("unified-people CLI", () => {
       const both = people.filter((p) => new Set(p.provenance.map((x) => x.system)).size === 2)
       expect(both).toHaveLength(env.company.matched.size)
       for (const person of both) expect(person.fieldSources?.["contactPoints"]).toBeDefined()
-      expect(result.stderr).toMatch(/^Merged \d+ records \(30 from ringcentral, \d+ from people-contacts\) into \d+ people/)
+      // its steps, then the summary, on stderr
+      expect(result.stderr).toMatch(/^Reading ringcentral…\nReading people-contacts…\nMerging \d+ records…\n/)
+      expect(result.stderr).toMatch(/\nMerged \d+ records \(30 from ringcentral, \d+ from people-contacts\) into \d+ people/)
 
       // a file of people merges with a system
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "unified-people-merge-"))
