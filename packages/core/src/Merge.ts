@@ -454,8 +454,9 @@ export const train = (people: ReadonlyArray<Person.Person>, options: Omit<Option
 }
 
 /**
- * Resolves identities without survivorship: clusters of input indices, the
- * decisions and the suggestions.
+ * Resolves identities without returning merged people: clusters of input
+ * indices, the decisions and the suggestions (between rounds, clusters are
+ * survived with no source priority, systems in name order).
  *
  * @since 0.1.0
  * @category resolution
