@@ -8,6 +8,7 @@ import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import { ContactPoint } from "./ContactPoint.js"
+import type * as Label from "./Label.js"
 import type { PeopleError } from "./PeopleError.js"
 
 /**
@@ -64,6 +65,12 @@ export interface Service {
    * such a value itself too (`InvalidRequest`, `sent: false`).
    */
   readonly maxLength?: number | undefined
+  /**
+   * Whether the book can store a contact point of this kind under this label
+   * (its own label rules, e.g. the People system's `Label.projection`): the
+   * sync projects only what the book can hold, and skips the rest with the reason.
+   */
+  readonly canHold: (point: { readonly kind: Label.Kind; readonly label: Label.Label; readonly customLabel?: string | undefined }) => boolean
   /** Every contact of a person, lazily. */
   readonly list: (personId: string) => Stream.Stream<Contact, PeopleError>
   readonly get: (personId: string, contactId: string) => Effect.Effect<Contact, PeopleError>

@@ -1,9 +1,11 @@
 /**
  * The canonical label vocabulary and its kind-by-label validity matrix.
  *
- * One data table ({@link table}) holds every canonical label, the contact kinds it
- * may describe and how each remote system spells it. The People-Contacts rules and
- * the RingCentral `usageType` mapping are projections of this table.
+ * One data table ({@link table}) holds every canonical label and the contact
+ * kinds it may describe. How a remote system spells labels, and which it can
+ * store for which kind, belongs to that system's adapter: it describes its
+ * spelling to {@link projection}, which checks it against this table and
+ * answers both ways (`fromRemote` keeps unknown remote labels as custom ones).
  *
  * @since 0.1.0
  */
@@ -42,8 +44,6 @@ export interface Row {
   readonly description: string
   /** Kinds this label may describe. */
   readonly kinds: ReadonlyArray<Kind>
-  /** The People-Contacts API label, when that API can store it. */
-  readonly peopleContacts?: string
   /** A number carrying this label is shared by many people (never an identity key). */
   readonly shared?: boolean
 }
@@ -55,15 +55,15 @@ export interface Row {
  * @category constants
  */
 export const table = [
-  { label: "work", description: "Work number, address or site", kinds: ["phone", "email", "website"], peopleContacts: "work" },
-  { label: "home", description: "Home telephone", kinds: ["phone"], peopleContacts: "home" },
-  { label: "mobile", description: "Mobile telephone", kinds: ["phone"], peopleContacts: "mobile" },
-  { label: "fax", description: "Fax number", kinds: ["phone"], peopleContacts: "fax" },
-  { label: "personal", description: "Personal e-mail or website", kinds: ["email", "website"], peopleContacts: "personal" },
-  { label: "chat_skype", description: "Skype chat link", kinds: ["chat"], peopleContacts: "chat_skype" },
-  { label: "chat_slack", description: "Slack chat link", kinds: ["chat"], peopleContacts: "chat_slack" },
-  { label: "chat_teams", description: "Microsoft Teams chat link", kinds: ["chat"], peopleContacts: "chat_teams" },
-  { label: "chat_workchat", description: "Workplace chat link", kinds: ["chat"], peopleContacts: "chat_workchat" },
+  { label: "work", description: "Work number, address or site", kinds: ["phone", "email", "website"] },
+  { label: "home", description: "Home telephone", kinds: ["phone"] },
+  { label: "mobile", description: "Mobile telephone", kinds: ["phone"] },
+  { label: "fax", description: "Fax number", kinds: ["phone"] },
+  { label: "personal", description: "Personal e-mail or website", kinds: ["email", "website"] },
+  { label: "chat_skype", description: "Skype chat link", kinds: ["chat"] },
+  { label: "chat_slack", description: "Slack chat link", kinds: ["chat"] },
+  { label: "chat_teams", description: "Microsoft Teams chat link", kinds: ["chat"] },
+  { label: "chat_workchat", description: "Workplace chat link", kinds: ["chat"] },
   { label: "main", description: "Company main number, shared by many people", kinds: ["phone"], shared: true },
   { label: "other", description: "Anything else; the remote label is kept as a custom label", kinds: ["email", "phone", "chat", "website"] }
 ] as const satisfies ReadonlyArray<Row>
@@ -172,49 +172,68 @@ export interface Resolved {
 }
 
 /**
+ * How one remote system spells a canonical label, and the kinds it stores it
+ * for (default: every kind the canonical label allows).
+ *
+ * @since 0.1.0
+ * @category projection
+ */
+export interface Spelling {
+  readonly remote: string
+  readonly label: Label
+  readonly kinds?: ReadonlyArray<Kind> | undefined
+}
+
+/**
  * The projection of the table onto one remote system: how that system spells each
  * canonical label, and back.
  *
  * @since 0.1.0
- * @category models
+ * @category projection
  */
 export interface Projection {
   /** Remote label → canonical label (unknown remote labels resolve to `other` + custom). */
   readonly fromRemote: (remote: string) => Resolved
   /** Canonical label (+ custom) → remote label, or undefined when the system cannot store it. */
   readonly toRemote: (resolved: Resolved) => string | undefined
+  /** Whether the system can store a contact point of this kind under this label (for `other`: when its custom label is one the system knows). */
+  readonly canHold: (point: { readonly kind: Kind; readonly label: Label; readonly customLabel?: string | undefined }) => boolean
   /** The remote labels of the projection and the kinds each allows. */
   readonly rules: ReadonlyArray<{ readonly remote: string; readonly label: Label; readonly kinds: ReadonlyArray<Kind> }>
 }
 
 /**
- * Builds the projection of the table onto a system, from the table column naming
- * the system's spelling.
+ * Builds a system's projection from its spelling. A spelling that names a kind
+ * the canonical label does not allow is a programming error (it throws).
  *
  * @since 0.1.0
- * @category constructors
+ * @category projection
  */
-export const projection = (column: "peopleContacts"): Projection => {
-  const rules = table.flatMap((r: Row) =>
-    r[column] === undefined ? [] : [{ remote: r[column]!, label: r.label as Label, kinds: r.kinds }]
-  )
-  const fromRemoteMap = new Map(rules.map((r) => [r.remote, r.label]))
-  const toRemoteMap = new Map(rules.map((r) => [r.label, r.remote]))
+export const projection = (spelling: ReadonlyArray<Spelling>): Projection => {
+  const rules = spelling.map((s) => {
+    const allowed = row(s.label).kinds
+    const kinds = s.kinds ?? allowed
+    for (const kind of kinds) {
+      if (!allowed.includes(kind)) throw new Error(`label ${s.label} does not allow ${kind} (remote ${s.remote})`)
+    }
+    return { remote: s.remote, label: s.label, kinds }
+  })
+  const byRemote = new Map(rules.map((r) => [r.remote, r]))
+  const byCanonical = new Map(rules.map((r) => [r.label, r]))
+  const toRemote = (resolved: Resolved) => resolved.label === "other" ? resolved.custom : byCanonical.get(resolved.label)?.remote
   return {
     rules,
     fromRemote: (remote) => {
-      const label = fromRemoteMap.get(remote)
-      return label === undefined ? { label: "other", custom: remote } : { label }
+      const rule = byRemote.get(remote)
+      return rule === undefined ? { label: "other", custom: remote } : { label: rule.label }
     },
-    toRemote: (resolved) =>
-      resolved.label === "other" ? resolved.custom : toRemoteMap.get(resolved.label)
+    toRemote,
+    canHold: (point) => {
+      if (point.label === "other") {
+        const rule = point.customLabel === undefined ? undefined : byRemote.get(point.customLabel)
+        return rule !== undefined && rule.kinds.includes(point.kind)
+      }
+      return byCanonical.get(point.label)?.kinds.includes(point.kind) === true
+    }
   }
 }
-
-/**
- * The People-Contacts projection (seed 004's label rules).
- *
- * @since 0.1.0
- * @category constants
- */
-export const peopleContacts: Projection = projection("peopleContacts")

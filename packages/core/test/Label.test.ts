@@ -32,17 +32,6 @@ describe("Label", () => {
     expect(Label.isLabel(42)).toBe(false)
   })
 
-  it("every cell of the People-Contacts projection matches seed 004", () => {
-    const cells = Label.peopleContacts.rules.flatMap((rule) =>
-      Label.kinds.map((kind) => ({ remote: rule.remote, kind, allowed: rule.kinds.includes(kind) }))
-    )
-    expect(cells).toHaveLength(Object.keys(seed004).length * Label.kinds.length)
-    for (const cell of cells) {
-      expect({ ...cell, allowed: seed004[cell.remote]?.includes(cell.kind) }).toEqual(cell)
-    }
-    expect(Label.peopleContacts.rules.map((r) => r.remote).sort()).toEqual(Object.keys(seed004).sort())
-  })
-
   it("matrix() and isAllowed agree with seed 004 on every cell, and main/other are as documented", () => {
     const expected: Record<Label.Label, ReadonlyArray<Label.Kind>> = {
       ...(seed004 as Record<Exclude<Label.Label, "main" | "other">, ReadonlyArray<Label.Kind>>),
@@ -73,47 +62,47 @@ describe("Label", () => {
     expect(Label.allowedFor("phone")).toEqual(["work", "home", "mobile", "fax", "main", "other"])
   })
 
-  it("main is shared and has no People-Contacts spelling; nothing else is shared", () => {
+  it("main is the only shared label", () => {
     expect(Label.isShared("main")).toBe(true)
     expect(Label.labels.filter(Label.isShared)).toEqual(["main"])
-    expect(Label.peopleContacts.toRemote({ label: "main" })).toBeUndefined()
-    expect(Label.peopleContacts.rules.some((r) => r.label === "main")).toBe(false)
-    expect(Label.row("main").peopleContacts).toBeUndefined()
   })
 
-  it("known remote labels resolve to themselves and round-trip", () => {
-    for (const remote of Object.keys(seed004)) {
-      const resolved = Label.peopleContacts.fromRemote(remote)
-      expect(resolved).toEqual({ label: remote })
-      expect(Label.peopleContacts.toRemote(resolved)).toBe(remote)
-    }
-  })
+  describe("projection", () => {
+    const system = Label.projection([
+      { remote: "Work", label: "work", kinds: ["email", "phone"] },
+      { remote: "Cell", label: "mobile" },
+      { remote: "Skype", label: "chat_skype" }
+    ])
 
-  it.each(["emergency", "chat_hipchat", "skype", "Work", "main", "other"])(
-    "unknown remote label %j resolves to other, keeps the spelling and round-trips",
-    (remote) => {
-      const resolved = Label.peopleContacts.fromRemote(remote)
-      expect(resolved).toEqual({ label: "other", custom: remote })
-      expect(Label.peopleContacts.toRemote(resolved)).toBe(remote)
-    }
-  )
+    it("answers both ways; unknown remote labels are kept as custom labels and round-trip", () => {
+      expect(system.fromRemote("Cell")).toEqual({ label: "mobile" })
+      expect(system.toRemote({ label: "mobile" })).toBe("Cell")
+      expect(system.fromRemote("emergency")).toEqual({ label: "other", custom: "emergency" })
+      expect(system.toRemote({ label: "other", custom: "emergency" })).toBe("emergency")
+      expect(system.toRemote({ label: "other" })).toBeUndefined()
+      expect(system.toRemote({ label: "main" })).toBeUndefined()
+    })
 
-  it("other without a custom label has no remote spelling", () => {
-    expect(Label.peopleContacts.toRemote({ label: "other" })).toBeUndefined()
+    it("canHold follows the system's kinds, defaulting to the canonical ones", () => {
+      expect(system.canHold({ kind: "email", label: "work" })).toBe(true)
+      expect(system.canHold({ kind: "website", label: "work" })).toBe(false)
+      expect(system.canHold({ kind: "phone", label: "mobile" })).toBe(true)
+      expect(system.canHold({ kind: "phone", label: "main" })).toBe(false)
+      expect(system.canHold({ kind: "chat", label: "other", customLabel: "Skype" })).toBe(true)
+      expect(system.canHold({ kind: "chat", label: "other", customLabel: "emergency" })).toBe(false)
+      expect(system.rules.map((r) => [r.remote, r.kinds])).toEqual([["Work", ["email", "phone"]], ["Cell", ["phone"]], ["Skype", ["chat"]]])
+    })
+
+    it("a spelling that gives a label a kind the vocabulary does not allow is refused", () => {
+      expect(() => Label.projection([{ remote: "x", label: "fax", kinds: ["email"] }])).toThrow("label fax does not allow email (remote x)")
+    })
   })
 
   it("the matrix printed in the README is the one Label.matrix() gives", () => {
     const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8")
     const section = readme.split("<!-- label-matrix:start -->")[1]?.split("<!-- label-matrix:end -->")[0] ?? ""
     const rows = section.trim().split("\n").slice(2).map((line) => line.split("|").slice(1, -1).map((cell) => cell.trim()))
-    const expected = Label.matrix().map((row) => {
-      const remote = Label.peopleContacts.toRemote({ label: row.label })
-      return [
-        `\`${row.label}\``,
-        ...Label.kinds.map((kind) => (row.allowed[kind] ? "✓" : "")),
-        remote === undefined ? (row.label === "other" ? "the custom label" : "—") : `\`${remote}\``
-      ]
-    })
+    const expected = Label.matrix().map((row) => [`\`${row.label}\``, ...Label.kinds.map((kind) => (row.allowed[kind] ? "✓" : ""))])
     expect(rows).toEqual(expected)
   })
 })

@@ -7,7 +7,6 @@
  */
 import * as ContactBook from "@unified-people/core/ContactBook"
 import * as ContactPoint from "@unified-people/core/ContactPoint"
-import * as Label from "@unified-people/core/Label"
 import * as PeopleDirectory from "@unified-people/core/PeopleDirectory"
 import * as PeopleError from "@unified-people/core/PeopleError"
 import * as Person from "@unified-people/core/Person"
@@ -16,6 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as Contacts from "./Contacts.js"
+import * as PeopleContactsLabels from "./PeopleContactsLabels.js"
 import * as Rules from "./internal/rules.js"
 import * as People from "./People.js"
 import { module, PeopleContactsClient } from "./PeopleContactsClient.js"
@@ -40,7 +40,7 @@ export const system = "people-contacts"
 export const toContactPoint = (contact: Contacts.Contact, options: { readonly defaultRegion?: string } = {}): ContactPoint.ContactPoint | undefined => {
   const value = Contacts.valueOf(contact)
   if (value === undefined) return undefined
-  const resolved = contact.label === undefined ? { label: "other" as const } : Label.peopleContacts.fromRemote(contact.label)
+  const resolved = contact.label === undefined ? { label: "other" as const } : PeopleContactsLabels.projection.fromRemote(contact.label)
   return ContactPoint.make({
     kind: Rules.kindOfField[value.field],
     value: value.value,
@@ -113,7 +113,7 @@ export const fromContactPoint = (
   point: ContactPoint.ContactPoint,
   method: string
 ): Effect.Effect<{ readonly label: string; readonly field: Rules.ValueField; readonly value: string }, PeopleError.InvalidRequest> => {
-  const remote = Label.peopleContacts.toRemote({ label: point.label, ...(point.customLabel === undefined ? {} : { custom: point.customLabel }) })
+  const remote = PeopleContactsLabels.projection.toRemote({ label: point.label, ...(point.customLabel === undefined ? {} : { custom: point.customLabel }) })
   if (remote === undefined) {
     return Effect.fail(
       new PeopleError.InvalidRequest({
@@ -302,7 +302,7 @@ export const makeContactBook: Effect.Effect<ContactBook.Service, never, PeopleCo
       provide
     )
 
-  return { system, maxLength, list, get, create, update, delete: remove, deleteAll }
+  return { system, maxLength, canHold: PeopleContactsLabels.projection.canHold, list, get, create, update, delete: remove, deleteAll }
 })
 
 const withReadAt = (person: People.Person) => Effect.map(Clock.currentTimeMillis, (now) => toPerson(person, new Date(now)))

@@ -22,3 +22,7 @@ export * as PeopleContactsConfig from "./PeopleContactsConfig.js"
  * @since 0.1.0
  */
 export * as PeopleContactsPeople from "./PeopleContactsPeople.js"
+/**
+ * @since 0.1.0
+ */
+export * as PeopleContactsLabels from "./PeopleContactsLabels.js"

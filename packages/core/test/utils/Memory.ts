@@ -7,7 +7,7 @@ import { Chunk, Effect, Option, Stream } from "effect"
 import type * as Duration from "effect/Duration"
 import * as ContactBook from "../../src/ContactBook.js"
 import * as ContactPoint from "../../src/ContactPoint.js"
-import type * as Label from "../../src/Label.js"
+import * as Label from "../../src/Label.js"
 import * as PeopleDirectory from "../../src/PeopleDirectory.js"
 import type * as RateLimiter from "../../src/RateLimiter.js"
 import * as PeopleError from "../../src/PeopleError.js"
@@ -219,6 +219,19 @@ export const directory = (
 // Contacts
 // ---------------------------------------------------------------------------
 
+/** The label rules of the book: those of the People system (seed 004), which it stands in for. */
+const labels = Label.projection([
+  { remote: "work", label: "work", kinds: ["phone", "email", "website"] },
+  { remote: "home", label: "home" },
+  { remote: "mobile", label: "mobile" },
+  { remote: "fax", label: "fax" },
+  { remote: "personal", label: "personal" },
+  { remote: "chat_skype", label: "chat_skype" },
+  { remote: "chat_slack", label: "chat_slack" },
+  { remote: "chat_teams", label: "chat_teams" },
+  { remote: "chat_workchat", label: "chat_workchat" }
+])
+
 interface Stored {
   readonly id: string
   readonly kind: Label.Kind
@@ -350,6 +363,7 @@ export const contactBook = (
 
   const service: ContactBook.Service = {
     system,
+    canHold: labels.canHold,
     list: (personId) =>
       Stream.unwrap(
         gauge(

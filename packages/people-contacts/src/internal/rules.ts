@@ -1,11 +1,12 @@
 /**
  * The contact rules of the People-Contacts API, shared by the client (checked
  * before sending) and the emulator (checked on receipt). Label rules come from
- * the core label table's People-Contacts projection.
+ * `PeopleContactsLabels`.
  *
  * @internal
  */
-import * as Label from "@unified-people/core/Label"
+import type * as Label from "@unified-people/core/Label"
+import * as PeopleContactsLabels from "../PeopleContactsLabels.js"
 
 /** @internal */
 export const valueFields = ["email", "telephone", "chat", "website"] as const
@@ -33,7 +34,7 @@ export const fieldOfKind: Readonly<Record<Label.Kind, ValueField>> = {
 }
 
 /** @internal */
-export const knownLabels: ReadonlyArray<string> = Label.peopleContacts.rules.map((rule) => rule.remote)
+export const knownLabels: ReadonlyArray<string> = PeopleContactsLabels.projection.rules.map((rule) => rule.remote)
 
 /** @internal */
 export interface Violation {
@@ -45,7 +46,7 @@ const oneOf = "exactly one of email, telephone, chat or website must be present"
 
 /** The fields a label allows, in the API's words (`telephone, email and website`). @internal */
 export const allowedFieldsText = (label: string): string | undefined => {
-  const rule = Label.peopleContacts.rules.find((r) => r.remote === label)
+  const rule = PeopleContactsLabels.projection.rules.find((r) => r.remote === label)
   if (rule === undefined) return undefined
   const fields = valueFields.filter((f) => rule.kinds.includes(kindOfField[f]))
   return fields.length <= 1 ? fields.join("") : `${fields.slice(0, -1).join(", ")} and ${fields[fields.length - 1]}`
@@ -53,7 +54,7 @@ export const allowedFieldsText = (label: string): string | undefined => {
 
 /** Whether a remote label may be used with a value field. @internal */
 export const isAllowed = (label: string, field: ValueField): boolean => {
-  const rule = Label.peopleContacts.rules.find((r) => r.remote === label)
+  const rule = PeopleContactsLabels.projection.rules.find((r) => r.remote === label)
   return rule?.kinds.includes(kindOfField[field]) === true
 }
 

@@ -110,7 +110,8 @@ const planPerson = (env: Env, { matched, person, sourceId }: Candidate, verify: 
       labels: env.options.labels,
       kinds: env.options.kinds,
       defaultRegion: env.defaultRegion,
-      maxLength: env.options.contacts.maxLength
+      maxLength: env.options.contacts.maxLength,
+      canHold: env.options.contacts.canHold
     })
     let plan: Sync.PersonPlan = { ...empty(sourceId), name: person.displayName, skipped: [...projected.skipped] }
     if (matched._tag === "Unknown") return { ...plan, failure: matched.error }

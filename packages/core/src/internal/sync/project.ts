@@ -44,6 +44,8 @@ export const project = (
     readonly defaultRegion?: string | undefined
     /** The longest value the target can hold (`ContactBook.Service.maxLength`). */
     readonly maxLength?: number | undefined
+    /** Whether the target can hold a point's label and kind (`ContactBook.Service.canHold`). */
+    readonly canHold?: ((point: ContactPoint.ContactPoint) => boolean) | undefined
   }
 ): { readonly desired: ReadonlyArray<ContactPoint.ContactPoint>; readonly skipped: ReadonlyArray<Sync.Skip> } => {
   const validation = {
@@ -70,7 +72,7 @@ export const project = (
       skip(point, `label ${point.label}${point.customLabel === undefined ? "" : ` (${point.customLabel})`} is not projected`)
       continue
     }
-    if (!Label.isAllowed(point.label, point.kind) || Label.peopleContacts.toRemote({ label: point.label }) === undefined) {
+    if (!Label.isAllowed(point.label, point.kind) || (options.canHold !== undefined && !options.canHold(point))) {
       skip(point, `the contact book cannot hold a ${point.kind} labelled ${point.label}`)
       continue
     }
