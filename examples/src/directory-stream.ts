@@ -8,7 +8,7 @@
 import { NodeHttpClient } from "@effect/platform-node"
 import { PeopleDirectory } from "@unified-people/core"
 import { RingCentralClient, RingCentralPeople } from "@unified-people/ringcentral"
-import * as Emulator from "@unified-people/ringcentral/Emulator"
+import * as Emulator from "@unified-people/testkit/RingCentralEmulator"
 import { Console, Effect, Layer, Stream } from "effect"
 
 const perDepartment = Effect.gen(function*() {

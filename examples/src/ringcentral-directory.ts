@@ -9,7 +9,7 @@
 import { NodeHttpClient } from "@effect/platform-node"
 import { ContactPoint, PeopleDirectory } from "@unified-people/core"
 import { RingCentralClient, RingCentralPeople } from "@unified-people/ringcentral"
-import * as Emulator from "@unified-people/ringcentral/Emulator"
+import * as Emulator from "@unified-people/testkit/RingCentralEmulator"
 import { Console, Effect, Layer, Stream } from "effect"
 
 const program = Effect.gen(function*() {

@@ -8,7 +8,7 @@ import * as Stream from "effect/Stream"
 import * as HostileProxy from "@unified-people/testkit/HostileProxy"
 import * as CustomFields from "../src/CustomFields.js"
 import * as Directory from "../src/Directory.js"
-import * as Emulator from "../src/Emulator.js"
+import * as Emulator from "@unified-people/testkit/RingCentralEmulator"
 import * as RingCentralClient from "../src/RingCentralClient.js"
 import { setup } from "./utils.js"
 

@@ -5,7 +5,7 @@ import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import * as Emulator from "../src/Emulator.js"
+import * as Emulator from "@unified-people/testkit/RingCentralEmulator"
 import * as RingCentralClient from "../src/RingCentralClient.js"
 
 describe("RingCentralClient", () => {

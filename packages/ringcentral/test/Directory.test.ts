@@ -4,7 +4,7 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import * as Directory from "../src/Directory.js"
-import { isListed } from "../src/Emulator/Directory.js"
+import { isListed } from "@unified-people/testkit/RingCentralEmulator/Directory"
 import { RingCentralClient } from "../src/RingCentralClient.js"
 import { setup } from "./utils.js"
 

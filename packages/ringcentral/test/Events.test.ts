@@ -145,19 +145,3 @@ describe("Events", () => {
       expect(emulator.subscriptions.all.size).toBe(0)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 })
-
-describe("Emulator deliveries", () => {
-  it.scopedLive("autoDeliver sends the events of changes made through the store on its own", () =>
-    Effect.gen(function*() {
-      const { client, emulator } = yield* setup({ size: 5, autoDeliver: true })
-      const hook = yield* Events.makeWebhook({ verificationToken: token })
-      const server = yield* Testing.serve(hook.app)
-      yield* Events.createSubscription({ address: server.url, verificationToken: token }).pipe(Effect.provideService(RingCentralClient, client))
-      emulator.store.update(emulator.store.list()[0]!.id, (e) => {
-        e.status = "Disabled"
-      })
-      const change = yield* hook.changes.pipe(Stream.runHead)
-      expect(change._tag).toBe("Some")
-      if (change._tag === "Some") expect(change.value.person.status).toBe("Disabled")
-    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
-})

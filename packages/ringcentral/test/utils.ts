@@ -10,7 +10,7 @@ import * as TestClock from "effect/TestClock"
 import type * as Scope from "effect/Scope"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
-import * as Emulator from "../src/Emulator.js"
+import * as Emulator from "@unified-people/testkit/RingCentralEmulator"
 import * as RingCentralClient from "../src/RingCentralClient.js"
 
 export const fixture = (name: string): string => readFileSync(join(__dirname, "fixtures", name), "utf8")

@@ -1,16 +1,19 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import * as Testing from "@unified-people/core/Testing"
 import { describe, expect, it } from "@effect/vitest"
+import * as Testing from "@unified-people/core/Testing"
+import * as Auth from "@unified-people/ringcentral/Auth"
+import * as CustomFields from "@unified-people/ringcentral/CustomFields"
+import * as DirectorySchema from "@unified-people/ringcentral/Directory/Schema"
+import * as Events from "@unified-people/ringcentral/Events"
+import * as RingCentralClient from "@unified-people/ringcentral/RingCentralClient"
+import * as RingCentralError from "@unified-people/ringcentral/RingCentralError"
 import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import * as Auth from "../src/Auth.js"
-import * as CustomFields from "../src/CustomFields.js"
-import * as DirectorySchema from "../src/Directory/Schema.js"
-import * as Emulator from "../src/Emulator.js"
-import * as Events from "../src/Events.js"
-import * as RingCentralError from "../src/RingCentralError.js"
+import * as Stream from "effect/Stream"
+import * as Emulator from "../src/RingCentralEmulator.js"
 
 // strict: the emulator must not send fields the specification does not know
 const strict = <A, I>(schema: Schema.Schema<A, I>) => Schema.decodeUnknownSync(schema, { onExcessProperty: "error", errors: "all" })
@@ -134,5 +137,24 @@ describe("Emulator", () => {
         )).pipe(Effect.map((r) => r.status))
       expect(yield* refresh()).toBe(200)
       expect(yield* refresh()).toBe(400)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+})
+
+const verificationToken = Redacted.make("verify-me-0123456789")
+
+describe("Emulator deliveries", () => {
+  it.scopedLive("autoDeliver sends the events of changes made through the store on its own", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make({ scale: 0.01, size: 5, autoDeliver: true })
+      const rc = yield* RingCentralClient.make(Emulator.clientOptions(emulator))
+      const hook = yield* Events.makeWebhook({ verificationToken })
+      const server = yield* Testing.serve(hook.app)
+      yield* Events.createSubscription({ address: server.url, verificationToken }).pipe(Effect.provideService(RingCentralClient.RingCentralClient, rc))
+      emulator.store.update(emulator.store.list()[0]!.id, (e) => {
+        e.status = "Disabled"
+      })
+      const change = yield* hook.changes.pipe(Stream.runHead)
+      expect(change._tag).toBe("Some")
+      if (change._tag === "Some") expect(change.value.person.status).toBe("Disabled")
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 })

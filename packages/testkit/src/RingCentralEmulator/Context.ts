@@ -11,7 +11,7 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import type { Group } from "../RingCentralConfig.js"
+import type { Group } from "@unified-people/ringcentral/RingCentralConfig"
 import type * as Store from "./Store.js"
 
 /**
