@@ -132,6 +132,14 @@ export interface Options {
   readonly verify?: boolean | undefined
   /** How a full run finds target people: one streamed index (default) or a search per person. */
   readonly match?: "index" | "search" | undefined
+  /**
+   * Matches the people no exact key (e-mail, employee number, cross-reference)
+   * matched through the identity resolution of `Merge.link` (names, phones,
+   * e-mail local parts, department… weighed as evidence): confident matches are
+   * used, suggestions are shown and never acted on (default true; full runs
+   * with the index only).
+   */
+  readonly resolve?: boolean | undefined
   /** The adapters' HTTP policy counters, read to report retries and rate-limit waits. */
   readonly stats?: ReadonlyArray<Effect.Effect<HttpPolicy.Stats>> | undefined
   /** Called on every progress change. */
@@ -283,7 +291,26 @@ export interface Skip {
  * @since 0.1.0
  * @category models
  */
-export type MatchedBy = "email" | "employeeNumber" | "xref"
+export type MatchedBy = "email" | "employeeNumber" | "xref" | "resolution"
+
+/**
+ * A possible match the identity resolution found for an unmatched source
+ * person, not acted on: shown by the plan, confirmed by linking the two
+ * (`SyncState.setXref`, the CLI's `link` command), after which the next run
+ * matches them by cross-reference.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Suggestion {
+  /** The target person suggested. */
+  readonly personId: string
+  readonly probability: number
+  /** The evidence, as the merge states it (`name:exact`, `phone:+1650…`). */
+  readonly reasons: ReadonlyArray<string>
+  /** Why it was not made a match (`below the match threshold`, `names only`, `ambiguous: …`). */
+  readonly why: string
+}
 
 /**
  * The plan for one source person.
@@ -298,6 +325,10 @@ export interface PersonPlan {
   /** The matched target person. */
   readonly personId?: string | undefined
   readonly matchedBy?: MatchedBy | undefined
+  /** With `matchedBy: "resolution"`: the evidence of the match. */
+  readonly evidence?: ReadonlyArray<string> | undefined
+  /** Possible matches of an unmatched person, for review; never acted on. */
+  readonly suggestions?: ReadonlyArray<Suggestion> | undefined
   /** The source person is gone from the directory. */
   readonly removed: boolean
   /** Store the cross-reference `sourceId → personId` (new or changed). */

@@ -601,3 +601,55 @@ describe("Sync limits and progress", () => {
       expect(PC).toBe(s.target.service.system)
     }))
 })
+
+describe("Sync identity resolution", () => {
+  it.effect("a person whose e-mail differs between the systems is matched by the resolution; names alone are only suggested", () =>
+    Effect.gen(function*() {
+      const source = Memory.directory(RC, [
+        Memory.person(RC, {
+          id: "rc-9",
+          given: "Erin",
+          family: "Ostrander",
+          points: [
+            { kind: "email", value: "erin.ostrander@newco.com", label: "work" },
+            { kind: "phone", value: "+1 650 555 0901", label: "mobile" }
+          ]
+        }),
+        Memory.person(RC, { id: "rc-8", given: "Frank", family: "Fairweather", points: [{ kind: "email", value: "frank@newco.com", label: "work" }] })
+      ])
+      const target = Memory.directory(PC, [
+        Memory.person(PC, {
+          id: "p-9",
+          given: "Erin",
+          family: "Ostrander",
+          points: [{ kind: "email", value: "erin.ostrander@oldco.com" }, { kind: "phone", value: "(650) 555-0901", label: "mobile" }]
+        }),
+        Memory.person(PC, { id: "p-8", given: "Frank", family: "Fairweather", points: [{ kind: "email", value: "f.fairweather@elsewhere.org" }] }),
+        Memory.person(PC, { id: "p-7", given: "Gail", family: "Gonzaga", points: [{ kind: "email", value: "gail@oldco.com" }] })
+      ])
+      const book = Memory.contactBook(PC, ["p-7", "p-8", "p-9"])
+      const options = { source: source.service, target: target.service, contacts: book.service }
+      const plan = yield* Effect.flatMap(Sync.make({ ...options, dryRun: true }), (job) => job.plan)
+      const erin = plan.people.find((p) => p.sourceId === "rc-9")!
+      expect(erin).toMatchObject({ personId: "p-9", matchedBy: "resolution", link: true })
+      expect(erin.evidence!.join(" ")).toContain("+16505550901")
+      expect(erin.actions.map((a) => `${a._tag} ${a.point.normalized}`)).toEqual(["Create erin.ostrander@newco.com", "Create +16505550901"])
+      const frank = plan.people.find((p) => p.sourceId === "rc-8")!
+      expect(frank.personId).toBeUndefined()
+      expect(frank.suggestions?.map((s) => s.personId)).toEqual(["p-8"])
+      expect(frank.actions).toEqual([])
+      expect(Sync.formatPlan(plan)).toContain("? possibly → p-8")
+      expect(Sync.formatPlan(plan)).toContain("confirm with: unified-people link rc-8 p-8")
+      // resolve: false keeps to exact keys
+      const exact = yield* Effect.flatMap(Sync.make({ ...options, dryRun: true, resolve: false }), (job) => job.plan)
+      expect(exact.people.find((p) => p.sourceId === "rc-9")!.personId).toBeUndefined()
+      // a confirmed suggestion (a stored cross-reference) is matched by it on the next run
+      const state = yield* SyncState.SyncState
+      yield* Effect.flatMap(Sync.make(options), (job) => job.run)
+      yield* state.setXref("rc-8", "p-8")
+      yield* state.setVersion(undefined)
+      const next = yield* Effect.flatMap(Sync.make(options), (job) => job.run)
+      expect(next.plan.people.find((p) => p.sourceId === "rc-8")).toMatchObject({ personId: "p-8", matchedBy: "xref" })
+      expect(book.dump("p-8")).toEqual([["email", "frank@newco.com", "work", true]])
+    }).pipe(Effect.provide(SyncState.layerMemory)))
+})

@@ -53,6 +53,13 @@ export const formatPlan = (plan: Sync.Plan): string => {
       ? "unmatched"
       : `→ ${p.personId} (by ${p.matchedBy})`
     lines.push(`${who} ${where}${p.link ? " [link]" : ""}${p.unlink ? " [unlink]" : ""}`)
+    if (p.evidence !== undefined) lines.push(`  = matched on ${p.evidence.join(", ")}`)
+    for (const s of p.suggestions ?? []) {
+      lines.push(
+        `  ? possibly → ${s.personId} (probability ${s.probability.toFixed(2)}; ${s.reasons.join(", ")}; ${s.why}): ` +
+          `not acted on; confirm with: unified-people link ${p.sourceId} ${s.personId}`
+      )
+    }
     if (p.failure !== undefined) lines.push(`  ! failed: ${p.failure.message}`)
     if (p.held !== undefined) lines.push(`  ! held: ${p.held}`)
     for (const a of p.actions) {

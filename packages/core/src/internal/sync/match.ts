@@ -30,6 +30,8 @@ export interface Index {
   readonly employees: ReadonlyMap<string, ReadonlyArray<string>>
   /** Linked target people missing from the read but found by a direct read: the read was not complete. */
   readonly missing: Array<string>
+  /** Every person read, by remote id (for the identity resolution). */
+  readonly people: ReadonlyMap<string, Person>
 }
 
 /**
@@ -53,8 +55,13 @@ const push = (map: Map<string, Array<string>>, key: string, id: string) => {
 
 /** @internal */
 export type MatchResult =
-  | { readonly _tag: "Matched"; readonly personId: string; readonly by: Sync.MatchedBy }
-  | { readonly _tag: "Unmatched"; readonly reason: string }
+  | {
+    readonly _tag: "Matched"
+    readonly personId: string
+    readonly by: Sync.MatchedBy
+    readonly evidence?: ReadonlyArray<string> | undefined
+  }
+  | { readonly _tag: "Unmatched"; readonly reason: string; readonly suggestions?: ReadonlyArray<Sync.Suggestion> | undefined }
   /** A read needed to decide failed: the person is neither matched nor unmatched this run. */
   | { readonly _tag: "Unknown"; readonly error: PeopleError }
 
@@ -71,12 +78,14 @@ export const buildIndex = (env: Env): Effect.Effect<TargetRead, PeopleError> =>
     const ids = new Set<string>()
     const emails = new Map<string, Array<string>>()
     const employees = new Map<string, Array<string>>()
+    const people = new Map<string, Person>()
     const snapshot = yield* env.meter.counted("target", env.options.target.snapshot())
     yield* (snapshot._tag === "Modified" ? snapshot.people : env.options.target.stream).pipe(
       Stream.runForEach((person) =>
         Effect.sync(() => {
           const id = remoteIdOf(person, env.targetSystem)
           ids.add(id)
+          people.set(id, person)
           for (const email of emailsOf(person)) push(emails, email, id)
           const employee = person.employeeNumber?.trim()
           if (employee !== undefined && employee !== "") push(employees, employee, id)
@@ -88,7 +97,7 @@ export const buildIndex = (env: Env): Effect.Effect<TargetRead, PeopleError> =>
       : { ...PeopleDirectory.notRead, issues: ["an unconditional read was answered 'not modified'"], records: ids.size }
     // an unreadable person is still there: a link to them holds
     for (const u of completeness.unreadable) if (u.remoteId !== undefined) ids.add(u.remoteId)
-    return { index: { ids, emails, employees, missing: [] }, completeness }
+    return { index: { ids, emails, employees, missing: [], people }, completeness }
   })
 
 const searchIds = (env: Env, query: PeopleDirectory.Query) =>

@@ -25,6 +25,7 @@ import type { Env } from "./env.js"
 import * as guard from "./guard.js"
 import { buildIndex, type Candidate, claim, type Index, matchPerson } from "./match.js"
 import { fingerprint, project, remoteIdOf } from "./project.js"
+import { resolveUnmatched } from "./resolve.js"
 
 const empty = (sourceId: string): Sync.PersonPlan => ({
   sourceId,
@@ -118,7 +119,11 @@ const planPerson = (env: Env, { matched, person, sourceId }: Candidate, verify: 
     const xref = yield* env.state.xref(sourceId)
     if (matched._tag === "Unmatched") {
       yield* env.meter.tick((c) => c.unmatched++)
-      plan = { ...plan, skipped: [...plan.skipped, { _tag: "Skip", sourceId, reason: matched.reason }] }
+      plan = {
+        ...plan,
+        skipped: [...plan.skipped, { _tag: "Skip", sourceId, reason: matched.reason }],
+        ...(matched.suggestions === undefined ? {} : { suggestions: matched.suggestions })
+      }
       if (unmatchedCleanUp._tag === "Held") {
         const written = yield* env.state.writtenFor(sourceId)
         return written.length === 0 && Option.isNone(xref) ? plan : { ...plan, held: unmatchedCleanUp.reason }
@@ -132,7 +137,7 @@ const planPerson = (env: Env, { matched, person, sourceId }: Candidate, verify: 
     const linked = Option.isSome(xref) && xref.value === personId
     if (!verify && linked && Option.getOrUndefined(stored) === print) {
       // Nothing changed since this person was last synced: no need to read the contacts.
-      return { ...plan, personId, matchedBy: matched.by }
+      return { ...plan, personId, matchedBy: matched.by, ...(matched.evidence === undefined ? {} : { evidence: matched.evidence }) }
     }
     const { compared, missing } = yield* compare(env, sourceId, personId, projected.desired, "no longer in the directory")
     plan = merge(
@@ -140,6 +145,7 @@ const planPerson = (env: Env, { matched, person, sourceId }: Candidate, verify: 
         ...plan,
         personId,
         matchedBy: matched.by,
+        ...(matched.evidence === undefined ? {} : { evidence: matched.evidence }),
         link: !missing && !linked,
         unlink: missing && Option.isSome(xref),
         fingerprint: missing || Option.getOrUndefined(stored) === print ? undefined : print
@@ -151,7 +157,8 @@ const planPerson = (env: Env, { matched, person, sourceId }: Candidate, verify: 
 
 const interesting = (plan: Sync.PersonPlan) =>
   plan.removed || plan.link || plan.unlink || plan.fingerprint !== undefined || plan.actions.length > 0 || plan.adopt.length > 0 ||
-  plan.forget.length > 0 || plan.skipped.length > 0 || plan.held !== undefined || plan.failure !== undefined
+  plan.forget.length > 0 || plan.skipped.length > 0 || plan.held !== undefined || plan.failure !== undefined ||
+  plan.suggestions !== undefined
 
 const planned = (env: Env) => (plan: Sync.PersonPlan) =>
   env.meter.bump((c) => {
@@ -310,7 +317,8 @@ export const planFull = (env: Env): Effect.Effect<Sync.Plan, Sync.SyncError> =>
     }
     const sourceCheck = yield* checkRead(env, "source", completeness, seen.size)
     yield* env.meter.phase("planning")
-    const matches = yield* Effect.forEach(read, (person) => matchPerson(env, person, index), { concurrency: env.concurrency })
+    const exact = yield* Effect.forEach(read, (person) => matchPerson(env, person, index), { concurrency: env.concurrency })
+    const matches = index === undefined || env.options.resolve === false ? exact : resolveUnmatched(env, exact, index)
     let targetCheck = target === undefined ? undefined : yield* checkRead(env, "target", target.completeness, target.index.ids.size)
     if (targetCheck !== undefined && index !== undefined && index.missing.length > 0) {
       targetCheck = distrust(targetCheck, `${index.missing.length} linked people missing from the listing were found by a direct read`)
