@@ -16,6 +16,7 @@
  *
  * @since 0.1.0
  */
+import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
@@ -26,6 +27,7 @@ import type * as CliApp from "@effect/cli/CliApp"
 import * as Merge from "@unified-people/core/Merge"
 import * as Person from "@unified-people/core/Person"
 import * as Sync from "@unified-people/core/Sync"
+import * as Text from "@unified-people/core/Text"
 import * as SyncState from "@unified-people/core/SyncState"
 import * as SqliteState from "./SqliteState.js"
 import * as Chunk from "effect/Chunk"
@@ -437,6 +439,21 @@ export class MergeInputError extends Schema.TaggedError<MergeInputError>()("Merg
   }
 }
 
+const suggestionsShown = 20
+
+/**
+ * One merge suggestion in a line: the probability, the two people, why it was
+ * not merged, the evidence and the largest contributions.
+ *
+ * @since 0.1.0
+ * @category merge
+ */
+export const formatSuggestion = (s: Merge.Suggestion): string => {
+  const strongest = [...s.contributions].sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight)).slice(0, 3)
+    .map((c) => `${c.comparison}:${c.level} ${c.weight >= 0 ? "+" : ""}${c.weight.toFixed(1)}`)
+  return `  ? ${s.probability.toFixed(2)} ${s.a} ~ ${s.b}: ${s.why}; ${s.reasons.join(", ")}${strongest.length === 0 ? "" : ` (${strongest.join(", ")})`}`
+}
+
 /**
  * The options of a merge.
  *
@@ -500,6 +517,13 @@ export const runMerge = (options: MergeOptions) =>
       `Merged ${people.length} records (${counts.join(", ") || "none"}) into ${result.people.length} people ` +
         `(${multi} from more than one record); source priority: ${priority.join(" > ")}`
     )
+    if (result.suggestions.length > 0) {
+      yield* Output.errorLine(`${result.suggestions.length} suggestion(s) to review (not merged):`)
+      for (const s of result.suggestions.slice(0, suggestionsShown)) yield* Output.errorLine(Text.printable(formatSuggestion(s)))
+      if (result.suggestions.length > suggestionsShown) {
+        yield* Output.errorLine(`  … and ${result.suggestions.length - suggestionsShown} more`)
+      }
+    }
     return result
   })
 
@@ -536,6 +560,52 @@ export const merge = Command.make(
 ).pipe(Command.withDescription("Read several sources, merge them into one person per real person, print them as JSON."))
 
 // ---------------------------------------------------------------------------
+// link
+// ---------------------------------------------------------------------------
+
+/**
+ * Confirms a match: stores the cross-reference `sourceId → personId` in the
+ * state (under its lease), so the next sync matches the two by it. This is how
+ * a suggestion of `plan` is acted on.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const runLink = (sourceId: string, personId: string, owner?: string) =>
+  Effect.scoped(
+    Effect.gen(function*() {
+      yield* SyncState.lease({ owner: owner ?? leaseOwner() })
+      const state = yield* SyncState.SyncState
+      const previous = yield* state.xref(sourceId)
+      yield* state.setXref(sourceId, personId)
+      yield* state.setFingerprint(sourceId, undefined)
+      // the next run reads the directory again instead of answering "unchanged"
+      yield* state.setVersion(undefined)
+      yield* Output.line(
+        `Linked directory person ${sourceId} to person ${personId}` +
+          (Option.isSome(previous) && previous.value !== personId ? ` (was ${previous.value})` : "") +
+          ": the next sync matches them and writes their contacts."
+      )
+    })
+  )
+
+/**
+ * `link`.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const link = Command.make(
+  "link",
+  { state, source: Args.text({ name: "source-id" }), target: Args.text({ name: "person-id" }) },
+  (o) =>
+    runLink(o.source, o.target).pipe(
+      Effect.provide(layerState(o.state)),
+      Effect.catchAll((error) => fail(error, exitCodeOfError(error)))
+    )
+).pipe(Command.withDescription("Confirm a suggested match: link a directory person to a person of the People system."))
+
+// ---------------------------------------------------------------------------
 // the application
 // ---------------------------------------------------------------------------
 
@@ -547,12 +617,12 @@ export const merge = Command.make(
  */
 export const command = Command.make("unified-people").pipe(
   Command.withDescription("Unified people: merge people across systems and sync the RingCentral directory into the People system."),
-  Command.withSubcommands([sync, plan, merge])
+  Command.withSubcommands([sync, plan, merge, link])
 )
 
 const cli = Command.run(command, { name: "unified-people", version: "0.1.0" })
 
-const subcommands: ReadonlySet<string> = new Set(["sync", "plan", "merge"])
+const subcommands: ReadonlySet<string> = new Set(["sync", "plan", "merge", "link"])
 
 /**
  * The command line with the options given before the subcommand moved after

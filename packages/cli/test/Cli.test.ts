@@ -182,6 +182,21 @@ describe("unified-people CLI", () => {
       expect(notAFile.stderr).toBe(`Error: SyncState.open: the state file ${dir} is not a regular file (directory)\n`)
     }).pipe(Effect.provide(HttpLive)))
 
+  it.scopedLive("link confirms a match: the next sync writes that person's contacts", () =>
+    Effect.gen(function*() {
+      const env = yield* setup({ size: 20 })
+      const state = yield* tempState
+      expect((yield* runCli(env.configProvider, "sync", "--state", state, "-q")).code).toBe(0)
+      const source = env.company.ringcentralOnly[0]!
+      const person = env.company.peopleOnly[0]!
+      const linked = yield* runCli(env.configProvider, "link", source, String(person), "--state", state)
+      expect(linked.code).toBe(0)
+      expect(linked.stdout).toBe(`Linked directory person ${source} to person ${person}: the next sync matches them and writes their contacts.\n`)
+      const next = yield* runCli(env.configProvider, "sync", "--state", state, "-q")
+      expect(next.code).toBe(0)
+      expect(env.people.contactsOf(person).filter((c) => c.integration).length).toBeGreaterThan(0)
+    }).pipe(Effect.provide(HttpLive)))
+
   it.scopedLive("plan creates no file; options are accepted before or after the subcommand", () =>
     Effect.gen(function*() {
       const env = yield* setup({ size: 10 })
