@@ -6,6 +6,13 @@
  * wire format, per-group rate limits with the real penalty semantics, RingCentral
  * error bodies, injectable faults, and delivery of directory events to webhooks.
  *
+ * The routes are split by API area, one module each in `RingCentralEmulator/`:
+ * `OAuth`, `Directory` (entries, search, federation), `CustomFields`,
+ * `Subscriptions` (and event delivery), `Extensions` (one module per route
+ * group in `RingCentralEmulator/Extensions/`); `Context` holds what they share
+ * (auth, throttling groups, counters, error bodies), `Store` the extension
+ * records and `Generate` the seeded company.
+ *
  * ```ts
  * const emulator = yield* Emulator.make({ size: 5000, scale: 0.01 })
  * const client = yield* RingCentralClient.make(Emulator.clientOptions(emulator))
@@ -17,20 +24,20 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as Testing from "@unified-people/core/Testing"
+import type * as RingCentralClient from "@unified-people/ringcentral/RingCentralClient"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Queue from "effect/Queue"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as Context from "./RingCentralEmulator/Context.js"
+import * as CustomFields from "./RingCentralEmulator/CustomFields.js"
 import * as Directory from "./RingCentralEmulator/Directory.js"
 import * as Extensions from "./RingCentralEmulator/Extensions.js"
 import * as Generate from "./RingCentralEmulator/Generate.js"
 import * as OAuth from "./RingCentralEmulator/OAuth.js"
 import * as Store from "./RingCentralEmulator/Store.js"
 import * as Subscriptions from "./RingCentralEmulator/Subscriptions.js"
-import type * as RingCentralClient from "@unified-people/ringcentral/RingCentralClient"
-import * as RingCentralConfig from "@unified-people/ringcentral/RingCentralConfig"
 
 /**
  * Options of {@link make}.
@@ -50,7 +57,7 @@ export interface Options extends Generate.Options {
   /** Multiplies every rate-limit window and penalty (0.01: 60 s → 600 ms). */
   readonly scale?: number
   /** Limits per group before scaling (default: the real ones). */
-  readonly limits?: Partial<Record<RingCentralConfig.Group, Context.GroupLimit>>
+  readonly limits?: Partial<Record<Context.Group, Context.GroupLimit>>
   /** Set to false to switch rate limiting off. */
   readonly rateLimits?: boolean
   /** The largest `perPage` (default 2000). */
@@ -88,7 +95,7 @@ export interface Emulator {
   /** Revokes every access token. */
   readonly expireTokens: Effect.Effect<void>
   /** Counts `n` requests against a group as if another client of the same user sent them. */
-  readonly consume: (group: RingCentralConfig.Group, n: number) => Effect.Effect<void>
+  readonly consume: (group: Context.Group, n: number) => Effect.Effect<void>
 }
 
 /**
@@ -106,11 +113,11 @@ export const make = (
     const store = options.store ?? Store.make(Generate.seed(options))
     const scale = options.scale ?? 1
     const limits = Object.fromEntries(
-      RingCentralConfig.groups.map((g) => {
+      Context.groups.map((g) => {
         const base = options.limits?.[g] ?? Context.realLimits[g]
         return [g, { limit: base.limit, windowMillis: base.windowMillis * scale, penaltyMillis: base.penaltyMillis * scale }]
       })
-    ) as Record<RingCentralConfig.Group, Context.GroupLimit>
+    ) as Record<Context.Group, Context.GroupLimit>
     const settings: Context.Settings = {
       clientId: options.clientId ?? "emulator-client-id",
       clientSecret: options.clientSecret ?? "emulator-client-secret",
@@ -128,6 +135,7 @@ export const make = (
     const router = HttpRouter.concatAll(
       OAuth.routes(context),
       Directory.routes(context),
+      CustomFields.routes(context),
       subscriptions.routes,
       Extensions.routes(context)
     )
@@ -182,11 +190,11 @@ export const clientOptions = (emulator: Emulator, overrides: Partial<RingCentral
     jwt: Redacted.make(emulator.credentials.jwt)
   },
   limits: Object.fromEntries(
-    RingCentralConfig.groups.map((g) => {
+    Context.groups.map((g) => {
       const l = emulator.settings.limits[g]
       return [g, { windows: [{ limit: l.limit, window: Duration.millis(l.windowMillis) }], penalty: Duration.millis(l.penaltyMillis) }]
     })
-  ) as Record<RingCentralConfig.Group, { windows: Array<{ limit: number; window: Duration.Duration }>; penalty: Duration.Duration }>,
+  ) as Record<Context.Group, { windows: Array<{ limit: number; window: Duration.Duration }>; penalty: Duration.Duration }>,
   retry: { base: "20 millis", cap: "2 seconds" },
   ...overrides
 })

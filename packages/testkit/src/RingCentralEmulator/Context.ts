@@ -1,8 +1,8 @@
 /**
  * What every emulator route shares: the extension store, issued tokens, the
  * per-group rate limits with RingCentral's penalty semantics, request counters,
- * and helpers to answer with RingCentral error bodies. Route modules (directory,
- * OAuth, subscriptions, and part 2's extensions) receive it and wrap each
+ * and helpers to answer with RingCentral error bodies. Route modules (OAuth,
+ * directory, custom fields, subscriptions, extensions) receive it and wrap each
  * handler in {@link Context.guard}.
  *
  * @since 0.1.0
@@ -11,8 +11,24 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import type { Group } from "@unified-people/ringcentral/RingCentralConfig"
 import type * as Store from "./Store.js"
+
+/**
+ * RingCentral's throttling groups (`x-throttling-group` in the specification):
+ * every route counts against one.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Group = "Light" | "Medium" | "Heavy" | "Auth"
+
+/**
+ * Every throttling group.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const groups: ReadonlyArray<Group> = ["Light", "Medium", "Heavy", "Auth"]
 
 /**
  * The limits of one throttling group on the emulator.
