@@ -7,7 +7,7 @@
 import { NodeHttpClient } from "@effect/platform-node"
 import { ContactBook, ContactPoint } from "@unified-people/core"
 import { PeopleContactsClient, PeopleContactsPeople, People } from "@unified-people/people-contacts"
-import * as Emulator from "@unified-people/people-contacts/Emulator"
+import * as Emulator from "@unified-people/testkit/PeopleContactsEmulator"
 import { Chunk, Console, Effect, Layer, Redacted, Stream } from "effect"
 
 const program = Effect.gen(function*() {

@@ -17,7 +17,7 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as Generator from "@unified-people/core/Generator"
-import * as PeopleEmulator from "@unified-people/people-contacts/Emulator"
+import * as PeopleEmulator from "@unified-people/testkit/PeopleContactsEmulator"
 import * as RingCentralEmulator from "@unified-people/testkit/RingCentralEmulator"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"

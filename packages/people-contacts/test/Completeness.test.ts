@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as HostileProxy from "@unified-people/testkit/HostileProxy"
 import { Chunk, Effect, HashMap, Logger, Redacted, Stream } from "effect"
-import * as Emulator from "../src/Emulator.js"
+import * as Emulator from "@unified-people/testkit/PeopleContactsEmulator"
 import * as PeopleContactsClient from "../src/PeopleContactsClient.js"
 import * as PeopleContactsPeople from "../src/PeopleContactsPeople.js"
 import { HttpLive } from "./utils.js"

@@ -3,7 +3,7 @@ import { Chunk, Clock, Duration, Effect, Fiber, Redacted, TestClock } from "effe
 import type { Exit } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import * as Emulator from "../src/Emulator.js"
+import * as Emulator from "@unified-people/testkit/PeopleContactsEmulator"
 import * as PeopleContactsClient from "../src/PeopleContactsClient.js"
 
 /** Reads a fixture copied from the shared samples. */

@@ -18,7 +18,7 @@ import * as Generator from "@unified-people/core/Generator"
 import * as Testing from "@unified-people/core/Testing"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
-import * as Rules from "./internal/rules.js"
+import * as Rules from "./PeopleContactsEmulator/Rules.js"
 
 /**
  * A stored contact.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as Link from "@unified-people/people-contacts/Link"
 import { Effect } from "effect"
-import * as Emulator from "../src/Emulator.js"
-import * as Rules from "../src/internal/rules.js"
-import * as Link from "../src/Link.js"
+import * as Emulator from "../src/PeopleContactsEmulator.js"
+import * as Rules from "../src/PeopleContactsEmulator/Rules.js"
 
 const call = (emulator: Emulator.Served, path: string, init: { method?: string; body?: string; token?: string; account?: string } = {}) =>
   Effect.promise(async () => {
