@@ -20,7 +20,7 @@
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Connections from "@unified-people/cli/Connections"
-import * as Emulators from "@unified-people/cli/Emulators"
+import * as Emulators from "@unified-people/testkit/Emulators"
 import * as Sync from "@unified-people/core/Sync"
 import * as SyncState from "@unified-people/core/SyncState"
 import * as SqliteState from "@unified-people/cli/SqliteState"

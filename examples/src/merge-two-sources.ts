@@ -6,8 +6,9 @@
  *   node --conditions=@unified-people/source --import tsx examples/src/merge-two-sources.ts
  */
 import { NodeHttpClient } from "@effect/platform-node"
-import { Connections, Emulators } from "@unified-people/cli"
+import { Connections } from "@unified-people/cli"
 import { Merge } from "@unified-people/core"
+import { Emulators } from "@unified-people/testkit"
 import { Chunk, Console, Effect, Stream } from "effect"
 
 export const main = Effect.gen(function*() {

@@ -9,8 +9,9 @@
  *   node --conditions=@unified-people/source --import tsx examples/src/promise-api.ts
  */
 import { NodeHttpClient } from "@effect/platform-node"
-import { Emulators, PromiseApi } from "@unified-people/cli"
+import { PromiseApi } from "@unified-people/cli"
 import { PeopleError, type Person } from "@unified-people/core"
+import { Emulators } from "@unified-people/testkit"
 import { Effect, Exit, Scope } from "effect"
 
 export const main = async () => {

@@ -6,8 +6,9 @@
  *   node --conditions=@unified-people/source --import tsx examples/src/sync-job.ts
  */
 import { NodeHttpClient } from "@effect/platform-node"
-import { Connections, Emulators } from "@unified-people/cli"
+import { Connections } from "@unified-people/cli"
 import { Sync, SyncState } from "@unified-people/core"
+import { Emulators } from "@unified-people/testkit"
 import { Console, Effect } from "effect"
 
 export const main = Effect.gen(function*() {

@@ -17,10 +17,6 @@ export * as DirectoryEvents from "./DirectoryEvents.js"
 /**
  * @since 0.1.0
  */
-export * as Emulators from "./Emulators.js"
-/**
- * @since 0.1.0
- */
 export * as Output from "./Output.js"
 /**
  * @since 0.1.0

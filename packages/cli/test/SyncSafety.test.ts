@@ -11,7 +11,7 @@ import * as SyncState from "@unified-people/core/SyncState"
 import * as HostileProxy from "@unified-people/testkit/HostileProxy"
 import { Effect, Option } from "effect"
 import * as Connections from "../src/Connections.js"
-import type * as Emulators from "../src/Emulators.js"
+import type * as Emulators from "@unified-people/testkit/Emulators"
 import { endState, HttpLive, setup, writes } from "./utils.js"
 
 const directoryList = /\/directory\/entries$/

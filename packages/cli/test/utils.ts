@@ -12,7 +12,7 @@ import * as Events from "@unified-people/ringcentral/Events"
 import { Effect, Queue, Redacted } from "effect"
 import * as Connections from "../src/Connections.js"
 import * as DirectoryEvents from "../src/DirectoryEvents.js"
-import * as Emulators from "../src/Emulators.js"
+import * as Emulators from "@unified-people/testkit/Emulators"
 
 /** The Node HTTP client of every test. */
 export const HttpLive = NodeHttpClient.layerUndici

@@ -4,12 +4,12 @@
  * company main number, call queues, a federated account) and the same people in
  * the People system (matched by e-mail, with employee numbers), plus people found
  * in only one of the systems and contacts people typed themselves
- * (`integration: false`). Used by the demo, the examples and the end-to-end
- * tests.
+ * (`integration: false`). Used by the demo, the examples, the benchmarks and
+ * the end-to-end tests.
  *
  * ```ts
  * const emulators = yield* Emulators.start({ size: 2000, scale: 0.001 })
- * const connections = yield* Connections.make(emulators.settings)
+ * const connections = yield* Connections.make(emulators.settings) // @unified-people/cli/Connections
  * ```
  *
  * @since 0.1.0
@@ -17,13 +17,14 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as Generator from "@unified-people/core/Generator"
-import * as PeopleEmulator from "@unified-people/testkit/PeopleContactsEmulator"
-import * as RingCentralEmulator from "@unified-people/testkit/RingCentralEmulator"
+import type * as PeopleContactsConfig from "@unified-people/people-contacts/PeopleContactsConfig"
+import type * as RingCentralClient from "@unified-people/ringcentral/RingCentralClient"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
-import type * as Connections from "./Connections.js"
+import * as PeopleEmulator from "./PeopleContactsEmulator.js"
+import * as RingCentralEmulator from "./RingCentralEmulator.js"
 
 /**
  * Options of {@link start}.
@@ -55,6 +56,26 @@ export interface Options {
 }
 
 /**
+ * How to reach both emulators: the RingCentral client options, the People
+ * client settings, and the rate-limit scale and margin of both clients. The
+ * shape of the CLI's `Connections.Settings`, so `Connections.make(emulators.settings)`
+ * connects to them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Settings {
+  /** `RingCentralEmulator.clientOptions`: the emulator's URL, the JWT credentials it accepts, its limits. */
+  readonly ringcentral: RingCentralClient.Options
+  /** The People emulator's API root, token and account. */
+  readonly people: PeopleContactsConfig.Settings
+  /** The emulators' rate-limit scale. */
+  readonly rateLimitScale: number
+  /** The People client's rate-limit margin per window (see {@link Options.rateLimitMargin}). */
+  readonly rateLimitMargin: (windowMillis: number) => number
+}
+
+/**
  * A company in both emulators.
  *
  * @since 0.1.0
@@ -83,7 +104,7 @@ export interface Emulators {
   readonly company: Company
   readonly scale: number
   /** Settings pointing the clients at both emulators. */
-  readonly settings: Connections.Settings
+  readonly settings: Settings
   /** The same as environment variables (what `Connections.config` reads). */
   readonly env: Readonly<Record<string, string>>
   /** A `ConfigProvider` over {@link env}. */
