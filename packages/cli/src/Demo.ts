@@ -13,7 +13,7 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Sync from "@unified-people/core/Sync"
 import * as SyncState from "@unified-people/core/SyncState"
 import * as SqliteState from "./SqliteState.js"
-import * as Testing from "@unified-people/core/Testing"
+import * as Loopback from "@unified-people/testkit/Loopback"
 import * as Emulators from "@unified-people/testkit/Emulators"
 import * as RingCentralEmulator from "@unified-people/testkit/RingCentralEmulator"
 import * as Events from "@unified-people/ringcentral/Events"
@@ -258,7 +258,7 @@ export const run = (options: Options = {}): Effect.Effect<Result, Sync.SyncError
       isProcessed: (uuid) => Effect.orElseSucceed(state.isEventProcessed(uuid), () => false),
       onChange: (change) => Queue.offer(changes, change)
     }).pipe(Effect.orDie)
-    const receiver = yield* Testing.serve(hook.app).pipe(Effect.orDie)
+    const receiver = yield* Loopback.serve(hook.app).pipe(Effect.orDie)
     const ringcentralClient = yield* RingCentralClient.make(RingCentralEmulator.clientOptions(emulators.ringcentral))
     yield* Events.createSubscription({ address: `${receiver.url}/webhook`, verificationToken }).pipe(
       Effect.provideService(RingCentralClient.RingCentralClient, ringcentralClient),

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Sync from "@unified-people/core/Sync"
 import * as SyncState from "@unified-people/core/SyncState"
-import * as Testing from "@unified-people/core/Testing"
+import * as Loopback from "@unified-people/testkit/Loopback"
 import * as RingCentralClient from "@unified-people/ringcentral/RingCentralClient"
 import * as RingCentralEmulator from "@unified-people/testkit/RingCentralEmulator"
 import * as Events from "@unified-people/ringcentral/Events"
@@ -253,7 +253,7 @@ describe("resumability", () => {
       // the client gave up: a front server runs the emulator's app, then holds that answer back
       const env = yield* setup({ size: 40 })
       let posts = 0
-      const front = yield* Testing.serve(Effect.gen(function*() {
+      const front = yield* Loopback.serve(Effect.gen(function*() {
         const request = yield* HttpServerRequest.HttpServerRequest
         const response = yield* Effect.uninterruptible(env.people.app)
         if (request.method === "POST" && ++posts === 12) yield* Effect.sleep("400 millis")

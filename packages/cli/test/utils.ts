@@ -6,7 +6,7 @@
 import { NodeHttpClient } from "@effect/platform-node"
 import * as Sync from "@unified-people/core/Sync"
 import * as SyncState from "@unified-people/core/SyncState"
-import * as Testing from "@unified-people/core/Testing"
+import * as Loopback from "@unified-people/testkit/Loopback"
 import type * as PeopleEmulator from "@unified-people/testkit/PeopleContactsEmulator"
 import * as Events from "@unified-people/ringcentral/Events"
 import { Effect, Queue, Redacted } from "effect"
@@ -77,6 +77,6 @@ export const webhookReceiver = (verificationToken: string) =>
       verificationToken: Redacted.make(verificationToken),
       onChange: (change) => Queue.offer(changes, change)
     })
-    const server = yield* Testing.serve(hook.app)
+    const server = yield* Loopback.serve(hook.app)
     return { address: `${server.url}/webhook`, changes, stats: hook.stats }
   })

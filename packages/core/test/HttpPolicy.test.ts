@@ -7,7 +7,7 @@ import { Chunk, Clock, Duration, Effect, Exit, Fiber, Logger, LogLevel, Redacted
 import * as HttpPolicy from "../src/HttpPolicy.js"
 import * as PeopleError from "../src/PeopleError.js"
 import * as RateLimiter from "../src/RateLimiter.js"
-import * as Testing from "../src/Testing.js"
+import * as Loopback from "@unified-people/testkit/Loopback"
 
 const Items = Schema.Struct({ records: Schema.Array(Schema.Struct({ id: Schema.String, name: Schema.optional(Schema.String) })) })
 
@@ -69,7 +69,7 @@ interface SetupOptions {
 
 const setup = (options: SetupOptions = {}) =>
   Effect.gen(function*() {
-    const server = yield* Testing.serve(app)
+    const server = yield* Loopback.serve(app)
     const proxy = options.proxy === true ? yield* HostileProxy.make({ target: server.url }) : undefined
     const origin = proxy?.url ?? server.url
     const limiter = yield* RateLimiter.make({ buckets: { light: { windows: [{ limit: 100, window: "1 minute" }] } } })
@@ -179,7 +179,7 @@ describe("HttpPolicy as an HttpClient transformation (TestClock: every wait is m
 
   it.scoped("the Retry-After header sets the penalty even when the error mapper drops it", () =>
     Effect.gen(function*() {
-      const server = yield* Testing.serve(app)
+      const server = yield* Loopback.serve(app)
       const limiter = yield* RateLimiter.make({ buckets: {} })
       const policy = yield* HttpPolicy.make({
         module: "test",
@@ -197,7 +197,7 @@ describe("HttpPolicy as an HttpClient transformation (TestClock: every wait is m
 
   it.scoped("a 429 naming another bucket (a RingCentral group) penalizes that bucket too", () =>
     Effect.gen(function*() {
-      const server = yield* Testing.serve(app)
+      const server = yield* Loopback.serve(app)
       const limiter = yield* RateLimiter.make({ buckets: {} })
       const policy = yield* HttpPolicy.make({
         module: "test",
@@ -475,7 +475,7 @@ describe("HttpPolicy over a live loopback server", () => {
       const policy = yield* HttpPolicy.make({ module: "test", limiter, retry: { base: "1 millis", times: 1 }, toError })
       const client = (yield* HttpClient.HttpClient).pipe(policy.transform)
       // bind a server, note the port, close it
-      const port = yield* Effect.scoped(Effect.map(Testing.serve(app), (s) => s.port))
+      const port = yield* Effect.scoped(Effect.map(Loopback.serve(app), (s) => s.port))
       const error = failure(yield* Effect.exit(HttpPolicy.execute(client, HttpClientRequest.get(`http://127.0.0.1:${port}/items`), { method: "list", bucket: "b" })))
       expect(error._tag).toBe("Unavailable")
       expect(error.isRetryable).toBe(true)

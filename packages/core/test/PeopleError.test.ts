@@ -5,7 +5,7 @@ import { Cause, Effect, Exit, Logger, LogLevel, Redacted, Schema } from "effect"
 import * as HttpPolicy from "../src/HttpPolicy.js"
 import * as PeopleError from "../src/PeopleError.js"
 import * as RateLimiter from "../src/RateLimiter.js"
-import * as Testing from "../src/Testing.js"
+import * as Loopback from "@unified-people/testkit/Loopback"
 
 const ctx = { module: "people-contacts", method: "listContacts" }
 
@@ -132,7 +132,7 @@ describe("secrets never leak", () => {
           })
         )
       )
-      const server = yield* Testing.serve(app)
+      const server = yield* Loopback.serve(app)
       // a second failure mode: the connection is reset (a transport error carries the request)
       yield* server.faults.inject({ fault: { _tag: "Reset" }, path: "/reset", times: 10 })
       const limiter = yield* RateLimiter.make({ buckets: {} })

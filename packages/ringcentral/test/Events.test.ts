@@ -1,7 +1,7 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import * as Testing from "@unified-people/core/Testing"
+import * as Loopback from "@unified-people/testkit/Loopback"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
@@ -18,7 +18,7 @@ describe("Events", () => {
     Effect.gen(function*() {
       const { client, emulator } = yield* setup({ size: 20 })
       const hook = yield* Events.makeWebhook({ verificationToken: token })
-      const server = yield* Testing.serve(hook.app)
+      const server = yield* Loopback.serve(hook.app)
       const info = yield* Events.createSubscription({ address: `${server.url}/hooks/rc`, verificationToken: token, expiresIn: 3600 }).pipe(
         Effect.provideService(RingCentralClient, client)
       )
@@ -51,7 +51,7 @@ describe("Events", () => {
     Effect.gen(function*() {
       const { client } = yield* setup({ size: 5 })
       const hook = yield* Events.makeWebhook({ verificationToken: token })
-      const server = yield* Testing.serve(hook.app)
+      const server = yield* Loopback.serve(hook.app)
       yield* server.faults.inject({ fault: { _tag: "Status", status: 404 } })
       const error = yield* Effect.flip(
         Events.createSubscription({ address: server.url, verificationToken: token }).pipe(Effect.provideService(RingCentralClient, client))
@@ -63,7 +63,7 @@ describe("Events", () => {
     Effect.gen(function*() {
       const received: Array<Events.ContactChange> = []
       const hook = yield* Events.webhook({ verificationToken: token, onChange: (c) => Effect.sync(() => received.push(c)) })
-      const server = yield* Testing.serve(hook.app)
+      const server = yield* Loopback.serve(hook.app)
       const http = yield* HttpClient.HttpClient
       const send = (body: string, headers: Record<string, string>) =>
         http.execute(HttpClientRequest.post(server.url).pipe(HttpClientRequest.bodyText(body, "application/json"), HttpClientRequest.setHeaders(headers))).pipe(
@@ -107,7 +107,7 @@ describe("Events", () => {
         isProcessed: (uuid) => Effect.sync(() => processed.has(uuid)),
         onChange: (c) => Effect.sync(() => received.push(c))
       })
-      const server = yield* Testing.serve(hook.app)
+      const server = yield* Loopback.serve(hook.app)
       const http = yield* HttpClient.HttpClient
       const headers = { "Verification-Token": Redacted.value(token), "Content-Type": "application/json" }
       const status = (request: HttpClientRequest.HttpClientRequest) =>
@@ -133,7 +133,7 @@ describe("Events", () => {
     Effect.gen(function*() {
       const { client, emulator } = yield* setup({ size: 5, rateLimits: false })
       const hook = yield* Events.makeWebhook({ verificationToken: token })
-      const server = yield* Testing.serve(hook.app)
+      const server = yield* Loopback.serve(hook.app)
       const kept = yield* Effect.scoped(Effect.gen(function*() {
         const kept = yield* Events.keepSubscription({ address: server.url, verificationToken: token, expiresIn: 1, renewAhead: "500 millis" })
         yield* Effect.sleep("1300 millis")

@@ -1,5 +1,5 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import * as Testing from "@unified-people/core/Testing"
+import * as Loopback from "@unified-people/testkit/Loopback"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
@@ -20,7 +20,7 @@ describe("extension changes reach directory subscribers", () => {
       const extensions = yield* Effect.provide(Extensions.make, context)
       const provisioning = yield* Effect.provide(Provisioning.make, context)
       const hook = yield* Events.makeWebhook({ allowUnverified: true })
-      const receiver = yield* Testing.serve(hook.app)
+      const receiver = yield* Loopback.serve(hook.app)
       yield* Effect.provide(Events.createSubscription({ address: `${receiver.url}/hook` }), context)
 
       const [target, doomed] = emulator.store.list().filter((e) => e.type === "User" && e.id !== emulator.store.ownerId)

@@ -5,7 +5,7 @@
  * and `verified`, cursor `Link` paging with `X-Pagination-*` headers, both rate
  * limits (`429 {"message":"Too Many Requests"}` with `Retry-After`, windows
  * scalable for tests), bearer-token and account-header checks, the quirks of the
- * recorded samples, and the injectable faults of `@unified-people/core/Testing`.
+ * recorded samples, and the injectable faults of this package's `Loopback`.
  *
  * One module per concern in `PeopleContactsEmulator/`: `People` and `Contacts`
  * (the routes), `Paging`, `RateLimits`, `Quirks`, `Rules` (the API's contact
@@ -17,9 +17,9 @@
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
-import * as Testing from "@unified-people/core/Testing"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
+import * as Loopback from "./Loopback.js"
 import * as Contacts from "./PeopleContactsEmulator/Contacts.js"
 import * as Context from "./PeopleContactsEmulator/Context.js"
 import * as People from "./PeopleContactsEmulator/People.js"
@@ -112,7 +112,7 @@ export interface Served extends Emulator {
   readonly url: string
   /** The API root to configure clients with: `http://127.0.0.1:PORT/v1`. */
   readonly baseUrl: string
-  readonly faults: Testing.Faults
+  readonly faults: Loopback.Faults
 }
 
 /**
@@ -164,6 +164,6 @@ export const make = (options: Options = {}): Emulator => {
 export const serve = (options: Options = {}): Effect.Effect<Served, HttpServerError.ServeError, Scope.Scope> =>
   Effect.gen(function*() {
     const emulator = make(options)
-    const server = yield* Testing.serve(emulator.app)
+    const server = yield* Loopback.serve(emulator.app)
     return { ...emulator, url: server.url, baseUrl: `${server.url}/v1`, faults: server.faults }
   })

@@ -1,7 +1,7 @@
 /**
  * A RingCentral emulator for tests and demos: a real HTTP server on loopback
- * (built on `@unified-people/core/Testing`) holding a generated company
- * directory of any size, serving the directory, federation, custom field, OAuth
+ * (built on this package's `Loopback`) holding a generated company directory
+ * of any size, serving the directory, federation, custom field, OAuth
  * and subscription endpoints (and part 2's extension endpoints) with the real
  * wire format, per-group rate limits with the real penalty semantics, RingCentral
  * error bodies, injectable faults, and delivery of directory events to webhooks.
@@ -23,13 +23,13 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpRouter from "@effect/platform/HttpRouter"
-import * as Testing from "@unified-people/core/Testing"
 import type * as RingCentralClient from "@unified-people/ringcentral/RingCentralClient"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Queue from "effect/Queue"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import * as Loopback from "./Loopback.js"
 import * as Context from "./RingCentralEmulator/Context.js"
 import * as CustomFields from "./RingCentralEmulator/CustomFields.js"
 import * as Directory from "./RingCentralEmulator/Directory.js"
@@ -84,7 +84,7 @@ export interface Emulator {
   readonly url: string
   readonly store: Store.Store
   readonly context: Context.Context
-  readonly faults: Testing.Faults
+  readonly faults: Loopback.Faults
   readonly subscriptions: Subscriptions.Subscriptions
   readonly settings: Context.Settings
   /** The client credentials the token endpoint accepts. */
@@ -142,7 +142,7 @@ export const make = (
     const app = router.pipe(
       Effect.catchTag("RouteNotFound", () => Effect.succeed(Context.error(404, "CMN-102", "Resource not found", { errorsOnly: true })))
     )
-    const server = yield* Testing.serve(app, options.port === undefined ? {} : { port: options.port })
+    const server = yield* Loopback.serve(app, options.port === undefined ? {} : { port: options.port })
     url = server.url
     if (options.autoDeliver === true) {
       const signal = yield* Queue.sliding<void>(1)

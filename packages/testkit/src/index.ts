@@ -9,6 +9,10 @@ export * as HostileProxy from "./HostileProxy.js"
 /**
  * @since 0.1.0
  */
+export * as Loopback from "./Loopback.js"
+/**
+ * @since 0.1.0
+ */
 export * as NoisyCompany from "./NoisyCompany.js"
 /**
  * @since 0.1.0

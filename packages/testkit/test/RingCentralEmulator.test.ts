@@ -2,7 +2,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
-import * as Testing from "@unified-people/core/Testing"
+import * as Loopback from "../src/Loopback.js"
 import * as Auth from "@unified-people/ringcentral/Auth"
 import * as CustomFields from "@unified-people/ringcentral/CustomFields"
 import * as DirectorySchema from "@unified-people/ringcentral/Directory/Schema"
@@ -77,7 +77,7 @@ describe("Emulator", () => {
       strict(RingCentralError.ErrorResponse)(unauthenticated.json)
       // subscription answers and delivered events follow the schemas too
       const hook = yield* Events.makeWebhook({ allowUnverified: true })
-      const server = yield* Testing.serve(hook.app)
+      const server = yield* Loopback.serve(hook.app)
       const created = yield* send(HttpClientRequest.post("/restapi/v1.0/subscription").pipe(HttpClientRequest.bodyUnsafeJson({
         eventFilters: ["/restapi/v1.0/account/~/directory/entries"],
         deliveryMode: { transportType: "WebHook", address: server.url }
@@ -148,7 +148,7 @@ describe("Emulator deliveries", () => {
       const emulator = yield* Emulator.make({ scale: 0.01, size: 5, autoDeliver: true })
       const rc = yield* RingCentralClient.make(Emulator.clientOptions(emulator))
       const hook = yield* Events.makeWebhook({ verificationToken })
-      const server = yield* Testing.serve(hook.app)
+      const server = yield* Loopback.serve(hook.app)
       yield* Events.createSubscription({ address: server.url, verificationToken }).pipe(Effect.provideService(RingCentralClient.RingCentralClient, rc))
       emulator.store.update(emulator.store.list()[0]!.id, (e) => {
         e.status = "Disabled"

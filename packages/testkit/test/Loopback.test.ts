@@ -2,7 +2,7 @@ import { HttpClient, HttpClientRequest, HttpRouter, HttpServerResponse } from "@
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
-import * as Testing from "../src/Testing.js"
+import * as Loopback from "../src/Loopback.js"
 
 const app = HttpRouter.empty.pipe(
   HttpRouter.get("/people", HttpServerResponse.unsafeJson({ ok: "people" })),
@@ -12,7 +12,7 @@ const app = HttpRouter.empty.pipe(
 )
 
 /** Sends a request; answers status + body text, or the failure's tag. */
-const send = (server: Testing.Server, method: "GET" | "POST", path: string) =>
+const send = (server: Loopback.Server, method: "GET" | "POST", path: string) =>
   Effect.gen(function*() {
     const client = yield* HttpClient.HttpClient
     const request = method === "GET" ? HttpClientRequest.get(`${server.url}${path}`) : HttpClientRequest.post(`${server.url}${path}`)
@@ -23,11 +23,11 @@ const send = (server: Testing.Server, method: "GET" | "POST", path: string) =>
     return answer
   })
 
-describe("Testing.serve", () => {
+describe("Loopback.serve", () => {
   it.scopedLive("serves the app on 127.0.0.1 on a free port", () =>
     Effect.gen(function*() {
-      const a = yield* Testing.serve(app)
-      const b = yield* Testing.serve(app)
+      const a = yield* Loopback.serve(app)
+      const b = yield* Loopback.serve(app)
       expect(a.url).toBe(`http://127.0.0.1:${a.port}`)
       expect(a.port).toBeGreaterThan(0)
       expect(a.port).not.toBe(b.port)
@@ -38,16 +38,16 @@ describe("Testing.serve", () => {
 
   it.scopedLive("the server stops with its scope", () =>
     Effect.gen(function*() {
-      const server = yield* Effect.scoped(Testing.serve(app))
+      const server = yield* Effect.scoped(Loopback.serve(app))
       const answer = yield* send(server, "GET", "/people")
       expect(answer.status).toBe(0)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 })
 
-describe("Testing faults", () => {
+describe("Loopback faults", () => {
   it.scopedLive("Status answers with the status, JSON body and headers, then the real answer", () =>
     Effect.gen(function*() {
-      const server = yield* Testing.serve(app)
+      const server = yield* Loopback.serve(app)
       yield* server.faults.inject({
         fault: { _tag: "Status", status: 429, body: { errorCode: "CMN-301" }, headers: { "retry-after": "60" } }
       })
@@ -63,7 +63,7 @@ describe("Testing faults", () => {
 
   it.scopedLive("Latency delays the real answer", () =>
     Effect.gen(function*() {
-      const server = yield* Testing.serve(app)
+      const server = yield* Loopback.serve(app)
       yield* server.faults.inject({ fault: { _tag: "Latency", millis: 150 } })
       const start = Date.now()
       const answer = yield* send(server, "GET", "/people")
@@ -76,7 +76,7 @@ describe("Testing faults", () => {
 
   it.scopedLive("Reset closes the connection without an answer", () =>
     Effect.gen(function*() {
-      const server = yield* Testing.serve(app)
+      const server = yield* Loopback.serve(app)
       yield* server.faults.inject({ fault: { _tag: "Reset" } })
       const client = yield* HttpClient.HttpClient
       const exit = yield* Effect.exit(client.get(`${server.url}/people`))
@@ -89,7 +89,7 @@ describe("Testing faults", () => {
 
   it.scopedLive("Malformed answers 200 with a body that is not JSON (default or given)", () =>
     Effect.gen(function*() {
-      const server = yield* Testing.serve(app)
+      const server = yield* Loopback.serve(app)
       yield* server.faults.inject({ fault: { _tag: "Malformed" } })
       yield* server.faults.inject({ fault: { _tag: "Malformed", body: "{\"a\": 1,}" } })
       const first = yield* send(server, "GET", "/people")
@@ -102,7 +102,7 @@ describe("Testing faults", () => {
 
   it.scopedLive("times and skip: let `skip` through, then fault `times`, then stop", () =>
     Effect.gen(function*() {
-      const server = yield* Testing.serve(app)
+      const server = yield* Loopback.serve(app)
       yield* server.faults.inject({ fault: { _tag: "Status", status: 500 }, skip: 2, times: 3 })
       expect(yield* server.faults.pending).toBe(3)
       const statuses: Array<number> = []
@@ -114,7 +114,7 @@ describe("Testing faults", () => {
 
   it.scopedLive("method and path (prefix or RegExp) select the requests; rules apply in order", () =>
     Effect.gen(function*() {
-      const server = yield* Testing.serve(app)
+      const server = yield* Loopback.serve(app)
       yield* server.faults.inject({ fault: { _tag: "Status", status: 418 }, method: "post", path: "/people" })
       yield* server.faults.inject({ fault: { _tag: "Status", status: 409 }, path: /^\/people\/\d+\/contacts$/ })
       yield* server.faults.inject({ fault: { _tag: "Status", status: 502 }, path: "/people", times: 2 })
@@ -132,7 +132,7 @@ describe("Testing faults", () => {
 
   it.scopedLive("clear drops every pending rule", () =>
     Effect.gen(function*() {
-      const server = yield* Testing.serve(app)
+      const server = yield* Loopback.serve(app)
       yield* server.faults.inject({ fault: { _tag: "Status", status: 500 }, times: 100 })
       expect((yield* send(server, "GET", "/people")).status).toBe(500)
       expect(yield* server.faults.pending).toBe(99)
@@ -143,9 +143,9 @@ describe("Testing faults", () => {
 
   it.scopedLive("requests records every arrival with its fault, and a shared controller serves two servers", () =>
     Effect.gen(function*() {
-      const faults = yield* Testing.makeFaults
-      const a = yield* Testing.serve(app, { faults })
-      const b = yield* Testing.serve(app, { faults })
+      const faults = yield* Loopback.makeFaults
+      const a = yield* Loopback.serve(app, { faults })
+      const b = yield* Loopback.serve(app, { faults })
       expect(a.faults).toBe(faults)
       yield* faults.inject({ fault: { _tag: "Status", status: 503 }, times: 1 })
       yield* send(a, "GET", "/people")

@@ -1,7 +1,8 @@
 /**
- * Testing helpers: a loopback HTTP server for an `@effect/platform` app, with
- * injectable faults (status bursts, latency, connection resets, malformed JSON).
- * The adapters' emulators are built on it.
+ * A loopback HTTP server for an `@effect/platform` app, with injectable faults
+ * (status bursts, latency, connection resets, malformed JSON) and a log of every
+ * request it received. Both emulators are built on it; a test can serve any
+ * app with it (a webhook receiver, a stub).
  *
  * @since 0.1.0
  */
