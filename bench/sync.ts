@@ -1,7 +1,7 @@
 /**
  * Sync benchmark: the core `Sync` job from the RingCentral company directory to
  * the People system, both emulators on loopback holding one generated company
- * (the CLI's `Emulators`, as the demo starts them), both sides' rate limits
+ * (testkit's `Emulators`, as the demo starts them), both sides' rate limits
  * scaled by the same factor, the state in an embedded SQLite file. Three runs:
  *
  * 1. a full sync (every directory person matched and written);
