@@ -231,7 +231,7 @@ export const projection = (spelling: ReadonlyArray<Spelling>): Projection => {
     canHold: (point) => {
       if (point.label === "other") {
         const rule = point.customLabel === undefined ? undefined : byRemote.get(point.customLabel)
-        return rule !== undefined && rule.kinds.includes(point.kind)
+        return rule?.kinds.includes(point.kind) === true
       }
       return byCanonical.get(point.label)?.kinds.includes(point.kind) === true
     }

@@ -79,6 +79,12 @@ export interface Options<A, Cursor, E, R> {
   readonly key: (cursor: Cursor) => string
   /** The number of the page a cursor points at (default: one more than the previous page). */
   readonly numberOf?: ((cursor: Cursor, previous: number) => number) | undefined
+  /**
+   * Whether an empty first page with nothing more announced is suspicious and
+   * read again (default `suspicious`: a whole directory is never empty). For
+   * small lists that are often empty (one person's contacts) say `normal`.
+   */
+  readonly emptyListing?: "suspicious" | "normal" | undefined
   /** Re-reads of a suspicious or failed page (default 2). */
   readonly retries?: number | undefined
   /** Whether a failure of `fetch` is worth reading the page again (default: none). */
@@ -146,8 +152,8 @@ export const moreAnnounced = (page: PageAudit.Page, before: number): boolean => 
  * @since 0.1.0
  * @category paging
  */
-export const isSuspicious = (page: PageAudit.Page, before: number): boolean => {
-  if (page.records === 0) return page.number === 1 || moreAnnounced(page, before)
+export const isSuspicious = (page: PageAudit.Page, before: number, emptyListing: "suspicious" | "normal" = "suspicious"): boolean => {
+  if (page.records === 0) return (page.number === 1 && emptyListing === "suspicious") || moreAnnounced(page, before)
   return page.perPage !== undefined && page.records < page.perPage && moreAnnounced(page, before)
 }
 
@@ -200,7 +206,7 @@ export const make = <A, Cursor, E, R>(options: Options<A, Cursor, E, R>): Read<A
             },
             onSuccess: (answer) => {
               const fuller = best === undefined || answer.page.records >= best.page.records ? answer : best
-              if (attempt < retries && isSuspicious({ ...answer.page, number }, before)) {
+              if (attempt < retries && isSuspicious({ ...answer.page, number }, before, options.emptyListing)) {
                 return Effect.logWarning("a page came back empty or short while more was announced; reading it again").pipe(
                   Effect.annotateLogs({ ...annotations, page: number, records: answer.page.records, attempt: attempt + 1 }),
                   Effect.zipRight(pause(attempt)),

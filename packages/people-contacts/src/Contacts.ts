@@ -193,7 +193,7 @@ const contactPath = (personId: string, contactId: string) => `${contactsPath(per
  * @category operations
  */
 export const streamContacts = (personId: string): Stream.Stream<Contact, PeopleError.PeopleError, PeopleContactsClient> =>
-  Stream.unwrap(Effect.map(PeopleContactsClient, (client) => client.paginate(Contact, "listContacts", contactsPath(personId))))
+  Stream.unwrap(Effect.map(PeopleContactsClient, (client) => client.paginate(Contact, "listContacts", contactsPath(personId), undefined, { emptyListing: "normal" })))
 
 /**
  * Every contact of a person, as an array.

@@ -178,6 +178,11 @@ export interface ReadOptions {
    * the completeness).
    */
   readonly unreadable?: "fail" | "skip" | undefined
+  /**
+   * Whether an empty collection is read again before it is believed (default
+   * `suspicious`); `normal` for collections that are often empty (a person's contacts).
+   */
+  readonly emptyListing?: "suspicious" | "normal" | undefined
 }
 
 /**
@@ -458,6 +463,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         // a body that did not arrive whole was already read again by the policy;
         // the read itself reads a suspicious (empty or short) page again
         retryDelay: retryBase,
+        emptyListing: readOptions.emptyListing,
         fetch: (target, number) => fetch(target, number)
       })
     }

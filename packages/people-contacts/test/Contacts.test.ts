@@ -67,6 +67,15 @@ describe("Contacts samples", () => {
 })
 
 describe("Contacts operations", () => {
+  it.scopedLive("a person without contacts costs one call: an empty contact list is normal, not read again", () =>
+    Effect.gen(function*() {
+      const { emulator, provide } = yield* setup()
+      const person = emulator.addPerson()
+      emulator.clearRequests()
+      expect(yield* provide(Contacts.listContacts(String(person.id)))).toEqual([])
+      expect(emulator.requests().map((r) => r.path)).toEqual([`/v1/people/${person.id}/contacts`])
+    }).pipe(Effect.provide(HttpLive)))
+
   it.scopedLive("list, get, create, update, delete and delete all", () =>
     Effect.gen(function*() {
       const { emulator, provide } = yield* setup()
