@@ -21,7 +21,7 @@
 import { spawnSync } from "node:child_process"
 import * as os from "node:os"
 import { fileURLToPath } from "node:url"
-import * as Generator from "../src/Generator.js"
+import * as Generator from "@unified-people/testkit/Generator"
 import * as Merge from "../src/Merge.js"
 import type * as Person from "../src/Person.js"
 

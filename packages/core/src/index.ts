@@ -9,10 +9,6 @@ export * as ContactPoint from "./ContactPoint.js"
 /**
  * @since 0.1.0
  */
-export * as Generator from "./Generator.js"
-/**
- * @since 0.1.0
- */
 export * as HttpPolicy from "./HttpPolicy.js"
 /**
  * @since 0.1.0

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as fc from "fast-check"
 import * as ContactPoint from "../src/ContactPoint.js"
-import * as Generator from "../src/Generator.js"
+import * as Generator from "@unified-people/testkit/Generator"
 import * as Merge from "../src/Merge.js"
 import * as Person from "../src/Person.js"
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as Generator from "../src/Generator.js"
+import * as Generator from "@unified-people/testkit/Generator"
 import * as Merge from "../src/Merge.js"
 import * as Person from "../src/Person.js"
 

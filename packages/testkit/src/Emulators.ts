@@ -16,7 +16,7 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
-import * as Generator from "@unified-people/core/Generator"
+import * as Generator from "./Generator.js"
 import type * as PeopleContactsConfig from "@unified-people/people-contacts/PeopleContactsConfig"
 import type * as RingCentralClient from "@unified-people/ringcentral/RingCentralClient"
 import * as ConfigProvider from "effect/ConfigProvider"

@@ -5,6 +5,10 @@ export * as Emulators from "./Emulators.js"
 /**
  * @since 0.1.0
  */
+export * as Generator from "./Generator.js"
+/**
+ * @since 0.1.0
+ */
 export * as HostileProxy from "./HostileProxy.js"
 /**
  * @since 0.1.0

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Generator, Merge } from "@unified-people/core"
+import { Merge } from "@unified-people/core"
+import * as Generator from "../src/Generator.js"
 import * as NoisyCompany from "../src/NoisyCompany.js"
 
 /**

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import * as Generator from "@unified-people/core/Generator"
+import * as Generator from "../Generator.js"
 import * as Rules from "./Rules.js"
 
 /**

@@ -15,10 +15,10 @@
  *
  * @since 0.1.0
  */
-import * as ContactPoint from "./ContactPoint.js"
-import type * as Label from "./Label.js"
-import * as Normalize from "./Normalize.js"
-import * as Person from "./Person.js"
+import * as ContactPoint from "@unified-people/core/ContactPoint"
+import type * as Label from "@unified-people/core/Label"
+import * as Normalize from "@unified-people/core/Normalize"
+import * as Person from "@unified-people/core/Person"
 
 /**
  * A seeded pseudo-random number generator (mulberry32): `next()` returns a

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Schema from "effect/Schema"
 import * as Generator from "../src/Generator.js"
-import * as Person from "../src/Person.js"
+import * as Person from "@unified-people/core/Person"
 
 const company = Generator.company({ seed: 7, size: 600 })
 
