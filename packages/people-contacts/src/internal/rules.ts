@@ -1,7 +1,7 @@
 /**
- * The contact rules of the People-Contacts API, shared by the client (checked
- * before sending) and the emulator (checked on receipt). Label rules come from
- * `PeopleContactsLabels`.
+ * The contact rules of the People-Contacts API, checked by the client before
+ * sending (the testkit emulator checks its own copy on receipt, and a test
+ * keeps the two in agreement). Label rules come from `PeopleContactsLabels`.
  *
  * @internal
  */
