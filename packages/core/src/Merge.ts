@@ -41,6 +41,10 @@
  *
  * @since 0.1.0
  */
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import type * as ContactPoint from "./ContactPoint.js"
+import type * as Label from "./Label.js"
 import type * as Person from "./Person.js"
 import * as Blocking from "./internal/merge/blocking.js"
 import * as Comparisons from "./internal/merge/comparisons.js"
@@ -51,6 +55,8 @@ import * as Internal from "./internal/merge/model.js"
 import { compareStrings, sortRecords } from "./internal/merge/order.js"
 import { makeRanking } from "./internal/merge/ranking.js"
 import * as Resolver from "./internal/merge/resolution.js"
+import * as Source from "./internal/merge/source.js"
+import * as Store from "./internal/merge/store.js"
 import { surviveWith } from "./internal/merge/survivorship.js"
 
 // -----------------------------------------------------------------------------
@@ -425,19 +431,23 @@ export const blockingKeys = (person: Person.Person, options?: Pick<Options, "cro
 // -----------------------------------------------------------------------------
 
 const settings = (
-  options: Pick<Options, "crossReferences" | "threshold" | "suggestionThreshold" | "model" | "maxBlockSize" | "maxNameBlockSize" | "maxClusterSize"> & Partial<Pick<Options, "sourcePriority" | "fieldPriority">>
-): Resolver.Settings => {
-  const ranking = makeRanking({ sourcePriority: options.sourcePriority ?? [], ...(options.fieldPriority === undefined ? {} : { fieldPriority: options.fieldPriority }) })
-  return {
+  options: Pick<Options, "crossReferences" | "threshold" | "suggestionThreshold" | "model" | "maxBlockSize" | "maxNameBlockSize" | "maxClusterSize">
+): Resolver.Settings => ({
   model: options.model === undefined ? undefined : fromModel(options.model),
   threshold: options.threshold ?? options.model?.threshold,
   suggestionThreshold: options.suggestionThreshold ?? options.model?.suggestionThreshold,
   maxBlockSize: options.maxBlockSize ?? defaultMaxBlockSize,
   maxNameBlockSize: options.maxNameBlockSize ?? defaultMaxNameBlockSize,
   maxClusterSize: options.maxClusterSize ?? defaultMaxClusterSize,
-  crossReferences: options.crossReferences,
-  survive: (records) => surviveWith(records, ranking)
-  }
+  crossReferences: options.crossReferences
+})
+
+const rankingOf = (options: Partial<Pick<Options, "sourcePriority" | "fieldPriority">>) =>
+  makeRanking({ sourcePriority: options.sourcePriority ?? [], ...(options.fieldPriority === undefined ? {} : { fieldPriority: options.fieldPriority }) })
+
+const surviveWithOptions = (options: Partial<Pick<Options, "sourcePriority" | "fieldPriority">>): Source.Survive => {
+  const ranking = rankingOf(options)
+  return (records) => surviveWith(records, ranking)
 }
 
 /**
@@ -462,24 +472,29 @@ export const train = (people: ReadonlyArray<Person.Person>, options: Omit<Option
  * @category resolution
  */
 export const resolve = (people: ReadonlyArray<Person.Person>, options: Omit<Options, "sourcePriority" | "fieldPriority"> = {}): Resolution => {
-  const sorted = sortRecords(people).records
-  // map each sorted position back to an input index (equal people are interchangeable)
-  const positions = new Map<Person.Person, Array<number>>()
-  people.forEach((person, index) => {
-    const list = positions.get(person)
-    if (list === undefined) positions.set(person, [index])
-    else list.push(index)
-  })
-  const inputIndex = sorted.map((person) => positions.get(person)!.shift()!)
-  const outcome = Resolver.resolveWith(sorted, settings(options))
-  const clusters = outcome.clusters.map((members) => members.map((i) => inputIndex[i]!).sort((x, y) => x - y)).sort((x, y) => x[0]! - y[0]!)
+  const source = Source.fromPeople(people, surviveWithOptions({}))
+  const outcome = Resolver.resolveWith(source, settings(options))
+  const clusters: Array<Array<number>> = []
+  for (let k = 0; k + 1 < outcome.start.length; k++) {
+    const members: Array<number> = []
+    for (let x = outcome.start[k]!; x < outcome.start[k + 1]!; x++) members.push(source.inputIndex(outcome.members[x]!))
+    clusters.push(members.sort((x, y) => x - y))
+  }
+  clusters.sort((x, y) => x[0]! - y[0]!)
+  const ids = Array.from(outcome.ids, (ref) => source.idString(ref))
   return {
-    decisions: outcome.decisions,
+    decisions: allDecisions(outcome, source),
     skipped: outcome.skipped,
     clusters,
-    suggestions: outcome.suggestions.map((s) => toSuggestion(s, outcome.people.map((p) => p.id))),
+    suggestions: outcome.suggestions.map((s) => toSuggestion(s, ids)),
     model: toModel(outcome.model, outcome.threshold, outcome.suggestionThreshold)
   }
+}
+
+const allDecisions = (outcome: Resolver.Outcome, source: Source.Source): Array<Decision> => {
+  const out: Array<Decision> = []
+  for (let k = 0; k < outcome.decisions.length; k++) out.push(outcome.decisions.get(k, source.idString, outcome.scorer))
+  return out
 }
 
 const toSuggestion = (s: Resolver.RawSuggestion, ids: ReadonlyArray<string>): Suggestion => {
@@ -522,21 +537,269 @@ export const survive = (members: ReadonlyArray<Person.Person>, options: Options)
  * @category merging
  */
 export const merge = (people: ReadonlyArray<Person.Person>, options: Options): Result => {
-  const { records } = sortRecords(people)
-  const outcome = Resolver.resolveWith(records, settings(options))
-  const ids = outcome.people.map((p) => p.id)
-  const suggestions = outcome.suggestions.map((s) => toSuggestion(s, ids))
-  suggestions.sort((x, y) => y.score - x.score || compareStrings(x.a, y.a) || compareStrings(x.b, y.b))
+  const source = Source.fromPeople(people, surviveWithOptions(options))
+  const outcome = Resolver.resolveWith(source, settings(options))
+  const merged = makeMerged(source, outcome)
+  const out: Array<Person.Person> = []
+  const clusters: Array<Cluster> = []
+  for (let k = 0; k < merged.size; k++) {
+    const person = merged.person(k)
+    out.push(person)
+    clusters.push({ id: person.id, members: merged.memberIds(k), person })
+  }
   return {
-    people: outcome.people,
-    clusters: outcome.people.map((person, p) => ({ id: person.id, members: outcome.clusters[p]!.map((r) => records[r]!.id).sort(compareStrings), person })),
-    decisions: outcome.decisions,
+    people: out,
+    clusters,
+    decisions: allDecisions(outcome, source),
+    suggestions: merged.suggestions,
+    skipped: outcome.skipped,
+    rounds: outcome.rounds,
+    model: merged.model
+  }
+}
+
+// -----------------------------------------------------------------------------
+// raw records, compact results
+// -----------------------------------------------------------------------------
+
+/**
+ * A contact point as a source holds it, before normalization: the input of
+ * `ContactPoint.make`. `source` defaults to the record it belongs to.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RawContactPoint {
+  readonly kind: Label.Kind
+  /** The value as written (`+1 (650) 555-0100`, `Jane@Example.COM`): normalized on the way in. */
+  readonly value: string
+  readonly label?: Label.Label | undefined
+  readonly customLabel?: string | undefined
+  readonly primary?: boolean | undefined
+  readonly capabilities?: ReadonlyArray<ContactPoint.Capability> | undefined
+  readonly shared?: boolean | undefined
+  /** Where the value came from (default: this record). */
+  readonly source?: { readonly system: string; readonly remoteId?: string | undefined } | undefined
+  /** Region of a phone number written without a country code (default `US`). */
+  readonly defaultRegion?: string | undefined
+  readonly maxLength?: number | undefined
+}
+
+/**
+ * One record as a source holds it: plain data, contact values as written. Its
+ * person (see {@link toPerson}) has the id `system:remoteId` and one
+ * provenance; free text is cleaned as `Person` cleans it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RawRecord {
+  readonly system: string
+  readonly remoteId: string
+  readonly version?: string | undefined
+  /** When the record was read: a `Date`, an ISO 8601 string or epoch milliseconds. */
+  readonly readAt?: Date | string | number | undefined
+  readonly name?: { readonly given?: string | undefined; readonly family?: string | undefined; readonly display?: string | undefined } | undefined
+  readonly jobTitle?: string | undefined
+  readonly department?: string | undefined
+  readonly company?: { readonly id?: string | undefined; readonly name?: string | undefined } | undefined
+  readonly site?: { readonly id?: string | undefined; readonly name?: string | undefined } | undefined
+  readonly employeeNumber?: string | undefined
+  readonly extensionNumber?: string | undefined
+  readonly status?: string | undefined
+  readonly contactPoints?: ReadonlyArray<RawContactPoint> | undefined
+  readonly customFields?: { readonly [key: string]: string } | undefined
+  readonly photo?: { readonly uri?: string | undefined; readonly etag?: string | undefined } | undefined
+}
+
+/**
+ * The canonical person of a raw record: what {@link merge} reads for it, and
+ * what {@link builder} keeps of it in columns. Contact values are normalized by
+ * `ContactPoint.make`. Throws a `TypeError` naming the record when a field has
+ * the wrong type or `readAt` is not a date.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const toPerson: (record: RawRecord) => Person.Person = Store.toPerson
+
+/**
+ * The outcome of a merge of raw records ({@link builder}, {@link fromRecords},
+ * {@link fromStream}), compact: the merged people as lists of records, the
+ * decisions in columns. A merged person, a cluster or a decision is built when
+ * asked for and is not kept, so a million records merge within a small,
+ * constant factor of their own size. {@link Merged.toResult} builds the whole
+ * {@link Result} at once (for inputs that fit in memory as objects).
+ *
+ * Merged people are sorted by id; records are numbered in the order they were
+ * added (from 0).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Merged {
+  /** Number of records merged. */
+  readonly records: number
+  /** Number of merged people. */
+  readonly size: number
+  /** Merged person `k`, survived from its records (built on each call). */
+  readonly person: (k: number) => Person.Person
+  /** Every merged person, in order, one at a time. */
+  readonly people: () => IterableIterator<Person.Person>
+  /** The id of merged person `k`. */
+  readonly id: (k: number) => string
+  /** The records (positions in the order added) merged into person `k`, ascending. */
+  readonly members: (k: number) => ReadonlyArray<number>
+  /** The ids of the records merged into person `k`, sorted. */
+  readonly memberIds: (k: number) => ReadonlyArray<string>
+  /** The merged person (its index) of the record added at position `record`. */
+  readonly personOf: (record: number) => number
+  /** Cluster `k`: its id, member ids and person. */
+  readonly cluster: (k: number) => Cluster
+  /** Number of decisions. */
+  readonly decisionCount: number
+  /** Decision `k`, in the order of {@link Result.decisions} (built on each call). */
+  readonly decision: (k: number) => Decision
+  /** Every decision, in order, one at a time. */
+  readonly decisions: () => IterableIterator<Decision>
+  /** Pairs of merged people to review, strongest first. */
+  readonly suggestions: ReadonlyArray<Suggestion>
+  readonly skipped: ReadonlyArray<Skipped>
+  readonly rounds: number
+  readonly model: Model
+  /** The whole {@link Result} (every person and decision as objects). */
+  readonly toResult: () => Result
+}
+
+const makeMerged = (source: Source.Source, outcome: Resolver.Outcome): Merged => {
+  const { start, members, root, ids } = outcome
+  const size = start.length - 1
+  const recordsOf = (k: number): Array<number> => {
+    const out: Array<number> = []
+    for (let x = start[k]!; x < start[k + 1]!; x++) out.push(members[x]!)
+    return out
+  }
+  const person = (k: number): Person.Person => source.survive(recordsOf(k))
+  const idOf = (k: number): string => source.idString(ids[k]!)
+  const memberIds = (k: number): Array<string> => recordsOf(k).map((r) => source.idString(~r)).sort(compareStrings)
+  const peopleIds = Array.from(ids, (ref) => source.idString(ref))
+  const suggestions = outcome.suggestions.map((s) => toSuggestion(s, peopleIds))
+  suggestions.sort((x, y) => y.score - x.score || compareStrings(x.a, y.a) || compareStrings(x.b, y.b))
+  const model = toModel(outcome.model, outcome.threshold, outcome.suggestionThreshold)
+  const decision = (k: number): Decision => outcome.decisions.get(k, source.idString, outcome.scorer)
+  // record positions: canonical → input
+  const positionOf = Int32Array.from({ length: source.n }, (_, i) => source.inputIndex(i))
+  const personOfInput = new Int32Array(source.n)
+  for (let i = 0; i < source.n; i++) personOfInput[positionOf[i]!] = root[i]!
+  const merged: Merged = {
+    records: source.n,
+    size,
+    person,
+    people: function*() {
+      for (let k = 0; k < size; k++) yield person(k)
+    },
+    id: idOf,
+    members: (k) => recordsOf(k).map((r) => positionOf[r]!).sort((x, y) => x - y),
+    memberIds,
+    personOf: (record) => personOfInput[record]!,
+    cluster: (k) => {
+      const p = person(k)
+      return { id: p.id, members: memberIds(k), person: p }
+    },
+    decisionCount: outcome.decisions.length,
+    decision,
+    decisions: function*() {
+      for (let k = 0; k < outcome.decisions.length; k++) yield decision(k)
+    },
     suggestions,
     skipped: outcome.skipped,
     rounds: outcome.rounds,
-    model: toModel(outcome.model, outcome.threshold, outcome.suggestionThreshold)
+    model,
+    toResult: () => {
+      const people: Array<Person.Person> = []
+      const clusters: Array<Cluster> = []
+      for (let k = 0; k < size; k++) {
+        const p = person(k)
+        people.push(p)
+        clusters.push({ id: p.id, members: memberIds(k), person: p })
+      }
+      return { people, clusters, decisions: allDecisions(outcome, source), suggestions, skipped: outcome.skipped, rounds: outcome.rounds, model }
+    }
   }
+  return merged
 }
+
+/**
+ * Collects raw records into a compact store (contact values normalized on
+ * the way in, strings interned, values in one byte array: no `Person` per
+ * record), then merges them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Builder {
+  /** Adds a record; throws a `TypeError` naming the record when it is malformed (see {@link toPerson}). */
+  readonly add: (record: RawRecord) => Builder
+  /** Adds every record of an iterable. */
+  readonly addAll: (records: Iterable<RawRecord>) => Builder
+  /** Records added so far. */
+  readonly size: number
+  /** Resolves and survives the records added: the same outcome as {@link merge} of their {@link toPerson}s, in compact form. */
+  readonly merge: () => Merged
+}
+
+/**
+ * A {@link Builder}: add raw records one at a time, then merge them. This is
+ * the way to merge large inputs: a million records take well under a gigabyte
+ * (the records handed to {@link merge} as `Person` objects would take several).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const builder = (options: Options): Builder => {
+  const store = new Store.RecordStore()
+  const self: Builder = {
+    add: (record) => {
+      store.add(record)
+      return self
+    },
+    addAll: (records) => {
+      for (const record of records) store.add(record)
+      return self
+    },
+    get size() {
+      return store.size
+    },
+    merge: () => {
+      const source = Source.fromStore(store, rankingOf(options))
+      return makeMerged(source, Resolver.resolveWith(source, settings(options)))
+    }
+  }
+  return self
+}
+
+/**
+ * Merges raw records read from an iterable (a generator reading a file, say):
+ * {@link builder}, every record added, merged.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromRecords = (records: Iterable<RawRecord>, options: Options): Merged => builder(options).addAll(records).merge()
+
+/**
+ * Merges the raw records of a stream, chunk by chunk: a source's pages, say.
+ * A malformed record fails with the `TypeError` {@link toPerson} describes, as
+ * a defect.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromStream = <E, R>(records: Stream.Stream<RawRecord, E, R>, options: Options): Effect.Effect<Merged, E, R> =>
+  Effect.suspend(() => {
+    const b = builder(options)
+    return Stream.runForEachChunk(records, (chunk) => Effect.sync(() => b.addAll(chunk))).pipe(Effect.map(() => b.merge()))
+  })
 
 // -----------------------------------------------------------------------------
 // linking

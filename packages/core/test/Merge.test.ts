@@ -793,3 +793,136 @@ const shuffle = <A>(items: ReadonlyArray<A>, salt: number): Array<A> => {
   }
   return out
 }
+
+// -----------------------------------------------------------------------------
+// raw records
+// -----------------------------------------------------------------------------
+
+/** A person as a source would hand it over: plain data, contact values as written. */
+const rawOf = (person: Person.Person): Merge.RawRecord => {
+  const prov = person.provenance[0]!
+  return {
+    system: prov.system,
+    remoteId: prov.remoteId,
+    ...(prov.version === undefined ? {} : { version: prov.version }),
+    ...(prov.readAt === undefined ? {} : { readAt: prov.readAt.toISOString() }),
+    name: {
+      ...(person.name.given === undefined ? {} : { given: person.name.given }),
+      ...(person.name.family === undefined ? {} : { family: person.name.family }),
+      ...(person.name.display === undefined ? {} : { display: person.name.display })
+    },
+    ...(person.jobTitle === undefined ? {} : { jobTitle: person.jobTitle }),
+    ...(person.department === undefined ? {} : { department: person.department }),
+    ...(person.company === undefined ? {} : { company: { ...person.company } }),
+    ...(person.site === undefined ? {} : { site: { ...person.site } }),
+    ...(person.employeeNumber === undefined ? {} : { employeeNumber: person.employeeNumber }),
+    ...(person.extensionNumber === undefined ? {} : { extensionNumber: person.extensionNumber }),
+    ...(person.status === undefined ? {} : { status: person.status }),
+    contactPoints: person.contactPoints.map((p) => ({
+      kind: p.kind,
+      value: p.value,
+      label: p.customLabel !== undefined && p.label === "other" ? undefined : p.label,
+      ...(p.customLabel === undefined ? {} : { customLabel: p.customLabel }),
+      ...(p.primary === undefined ? {} : { primary: p.primary }),
+      ...(p.capabilities === undefined ? {} : { capabilities: p.capabilities }),
+      ...(p.shared === undefined ? {} : { shared: p.shared }),
+      ...(p.source === undefined || (p.source.system === prov.system && p.source.remoteId === prov.remoteId)
+        ? {}
+        : { source: { system: p.source.system, ...(p.source.remoteId === undefined ? {} : { remoteId: p.source.remoteId }) } })
+    })),
+    customFields: { ...person.customFields }
+  }
+}
+
+const rawPointArbitrary = fc.record({
+  kind: fc.constantFrom("email" as const, "phone" as const, "website" as const),
+  value: fc.constantFrom("a@x.com", "A@X.com ", "b@x.com", "not an email", "+1 650 555 0100", "650.555.0100", "(650) 555-0102", "+44 20 7946 0958", "12", "www.x.com", "x\u200b@y.com"),
+  label: fc.option(fc.constantFrom("work" as const, "personal" as const, "mobile" as const, "main" as const, "other" as const), { nil: undefined }),
+  customLabel: fc.option(fc.constantFrom("corp", " x\u0007"), { nil: undefined }),
+  primary: fc.option(fc.boolean(), { nil: undefined }),
+  shared: fc.option(fc.boolean(), { nil: undefined }),
+  capabilities: fc.option(fc.subarray(["voice", "fax", "sms"] as const), { nil: undefined }),
+  source: fc.option(fc.record({ system: fc.constantFrom(...pools.system), remoteId: fc.option(fc.constantFrom(...pools.remoteId), { nil: undefined }) }), { nil: undefined })
+}).map((p) => Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as unknown as Merge.RawContactPoint)
+
+const rawArbitrary: fc.Arbitrary<Merge.RawRecord> = fc.record({
+  system: fc.constantFrom(...pools.system),
+  remoteId: fc.constantFrom(...pools.remoteId),
+  version: fc.option(fc.constantFrom("1", "2", "10"), { nil: undefined }),
+  readAt: fc.option(fc.constantFrom(...pools.readAt), { nil: undefined }),
+  name: fc.record({
+    given: fc.option(fc.constantFrom(...pools.given, " ", "Jo\u200bse"), { nil: undefined }),
+    family: fc.option(fc.constantFrom(...pools.family), { nil: undefined }),
+    display: fc.option(fc.constantFrom("Smith, Bob", "Alice Lee", ""), { nil: undefined })
+  }),
+  jobTitle: fc.option(fc.constantFrom(...pools.title, ""), { nil: undefined }),
+  department: fc.option(fc.constantFrom("R&D", "Sales"), { nil: undefined }),
+  site: fc.option(fc.record({ id: fc.option(fc.constantFrom("s1", "s2"), { nil: undefined }), name: fc.option(fc.constantFrom("HQ", "Lab"), { nil: undefined }) }), { nil: undefined }),
+  company: fc.option(fc.constant({ name: "Acme" }), { nil: undefined }),
+  employeeNumber: fc.option(fc.constantFrom(...pools.employee, " E1 "), { nil: undefined }),
+  contactPoints: fc.array(rawPointArbitrary, { maxLength: 5 }),
+  customFields: fc.option(fc.dictionary(fc.constantFrom("color", "team", "b\u0000"), fc.constantFrom("red", "blue")), { nil: undefined })
+}).map((r) => {
+  const name = Object.fromEntries(Object.entries(r.name).filter(([, v]) => v !== undefined))
+  const site = r.site === undefined ? undefined : Object.fromEntries(Object.entries(r.site).filter(([, v]) => v !== undefined))
+  return { ...Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)), name, ...(site === undefined ? {} : { site }) } as Merge.RawRecord
+})
+
+describe("Merge: raw records (builder)", () => {
+  it("builds the same person as the sources' records (toPerson round trip of generated records)", () => {
+    const records = Generator.company({ seed: 7, size: 60 }).records
+    for (const person of records) expect(Person.encode(Merge.toPerson(rawOf(person)))).toEqual(Person.encode(person))
+  })
+
+  it("merges raw records exactly as merge() merges their people (adversarial records)", () => {
+    fc.assert(
+      fc.property(fc.array(rawArbitrary, { maxLength: 14 }), crossReferenceArbitrary, fc.shuffledSubarray(pools.system), (raws, crossReferences, priority) => {
+        const options: Merge.Options = { sourcePriority: priority, crossReferences, maxBlockSize: 3 }
+        const expected = Merge.merge(raws.map(Merge.toPerson), options)
+        const merged = Merge.builder(options).addAll(raws).merge()
+        expect(snapshot(merged.toResult())).toBe(snapshot(expected))
+        expect(merged.suggestions).toEqual(expected.suggestions)
+        expect(merged.model).toEqual(expected.model)
+      }),
+      { numRuns: 200 }
+    )
+  })
+
+  it("merges raw records exactly as merge() merges their people, whatever their order (generated companies)", () => {
+    fc.assert(
+      fc.property(generatedArbitrary, fc.integer(), (records, salt) => {
+        const raws = records.map(rawOf)
+        const expected = snapshot(Merge.merge(records, options))
+        expect(snapshot(Merge.fromRecords(raws, options).toResult())).toBe(expected)
+        expect(snapshot(Merge.fromRecords(shuffle(raws, salt), options).toResult())).toBe(expected)
+      }),
+      { numRuns: 20 }
+    )
+  })
+
+  it("says where each input record went, and builds people one at a time", () => {
+    const records = Generator.company({ seed: 3, size: 30 }).records
+    const raws = shuffle(records.map(rawOf), 5)
+    const merged = Merge.fromRecords(raws, options)
+    const result = Merge.merge(records, options)
+    expect(merged.size).toBe(result.people.length)
+    expect(merged.records).toBe(raws.length)
+    expect([...merged.people()].map((p) => Person.encode(p))).toEqual(result.people.map((p) => Person.encode(p)))
+    for (let k = 0; k < merged.size; k++) {
+      expect(merged.id(k)).toBe(result.clusters[k]!.id)
+      expect(merged.memberIds(k)).toEqual(result.clusters[k]!.members)
+      expect(merged.members(k).map((i) => `${raws[i]!.system}:${raws[i]!.remoteId}`).sort()).toEqual(result.clusters[k]!.members)
+      for (const i of merged.members(k)) expect(merged.personOf(i)).toBe(k)
+    }
+    expect([...merged.decisions()]).toEqual(result.decisions)
+    expect(merged.decisionCount).toBe(result.decisions.length)
+  })
+
+  it("refuses a malformed record, naming it", () => {
+    const builder = Merge.builder(options)
+    expect(() => builder.add({ system: "hr", remoteId: "1", readAt: "yesterday" })).toThrow(/readAt "yesterday" is not a date \(record "hr:1"\)/)
+    expect(() => builder.add({ system: "hr", remoteId: "2", contactPoints: [{ kind: "fax" as never, value: "1" }] })).toThrow(/kind "fax"/)
+    expect(() => builder.add({ system: "", remoteId: "3" })).toThrow(/needs a system/)
+    expect(builder.size).toBe(0)
+  })
+})

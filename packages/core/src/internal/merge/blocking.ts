@@ -325,6 +325,8 @@ export interface Blocks {
   readonly references: Float64Array
   /** The reference each reference pair shares. */
   readonly referenceKeys: ReadonlyMap<number, string>
+  /** The same, as its index in `f.refs`. */
+  readonly referenceTags: ReadonlyMap<number, number>
   /** The runs each record holds: `(index, run)` at `runIndex[k]`, `runId[k]` for `k` in `runStart[r] .. runStart[r + 1]`. */
   readonly runStart: Int32Array
   readonly runIndex: Uint8Array
@@ -344,6 +346,7 @@ export const build = (f: Features, maxBlockSize: number, maxNameBlockSize: numbe
   // references
   const references = new Pairs(n)
   const referenceKeys = new Map<number, string>()
+  const referenceTags = new Map<number, number>()
   {
     const keys = new Keys(f.refs.length)
     for (let i = 0; i < n; i++) {
@@ -360,7 +363,10 @@ export const build = (f: Features, maxBlockSize: number, maxNameBlockSize: numbe
         if (a === c) continue
         references.push(a, c)
         const code = a < c ? a * n + c : c * n + a
-        if (!referenceKeys.has(code)) referenceKeys.set(code, f.refs[index.tag[from]!]!)
+        if (!referenceKeys.has(code)) {
+          referenceKeys.set(code, f.refs[index.tag[from]!]!)
+          referenceTags.set(code, index.tag[from]!)
+        }
       }
     }
   }
@@ -487,7 +493,7 @@ export const build = (f: Features, maxBlockSize: number, maxNameBlockSize: numbe
       }
     })
   }
-  return { indexes, f, references: references.distinct(), referenceKeys, runStart, runIndex, runId, exactIds }
+  return { indexes, f, references: references.distinct(), referenceKeys, referenceTags, runStart, runIndex, runId, exactIds }
 }
 
 const runCount = (index: Index): number => index.start.length - 1

@@ -11,15 +11,17 @@
  *
  * @internal
  */
-import type { Contribution, Decision, Skipped } from "../../Merge.js"
+import type { Contribution, Skipped } from "../../Merge.js"
 import type * as Person from "../../Person.js"
 import * as Blocking from "./blocking.js"
 import { Clusters, compareClusters } from "./clustering.js"
 import * as C from "./comparisons.js"
-import { extract, type Features, makeTables, referenceReason } from "./features.js"
+import { DecisionTable } from "./decisions.js"
+import { extract, FeatureBuilder, type Features, makeTables } from "./features.js"
 import { referenceResolver } from "./keys.js"
 import * as Model from "./model.js"
 import { compareStrings } from "./order.js"
+import type { Source } from "./source.js"
 
 /** Inputs smaller than this use the default model instead of training one. @internal */
 export const MIN_TRAINING_RECORDS = 1000
@@ -33,8 +35,6 @@ export interface Settings {
   readonly maxNameBlockSize: number
   readonly maxClusterSize: number
   readonly crossReferences: ReadonlyArray<ReadonlyArray<string>> | undefined
-  /** Merges the records of one cluster into one person (between rounds). */
-  readonly survive: (records: ReadonlyArray<Person.Person>) => Person.Person
 }
 
 /** A pair of final people worth a look, with the evidence. @internal */
@@ -49,21 +49,30 @@ export interface RawSuggestion {
   readonly why: string
 }
 
-/** @internal */
+/**
+ * The outcome of a resolution, in columns: the final people as lists of
+ * records, their ids, and the decisions in a {@link DecisionTable}. A final
+ * person is its records survived (`survive`), built when asked for.
+ *
+ * @internal
+ */
 export interface Outcome {
-  /** The records of each final person (indices into the input, sorted), in the order of `people`. */
-  readonly clusters: Array<Array<number>>
-  /** The final person of each input record. */
+  /** Records (canonical indices, sorted) of final person `p`: `members[start[p] .. start[p + 1])`; people sorted by id. */
+  readonly start: Int32Array
+  readonly members: Int32Array
+  /** The final person of each record. */
   readonly root: Int32Array
-  /** The final people, each cluster survived into one person (sorted by id). */
-  readonly people: ReadonlyArray<Person.Person>
-  readonly decisions: Array<Decision>
+  /** The id of each final person. */
+  readonly ids: Int32Array
+  readonly decisions: DecisionTable
   readonly suggestions: Array<RawSuggestion>
   readonly skipped: Array<Skipped>
   readonly rounds: number
   readonly model: Model.ModelData
   readonly threshold: number
   readonly suggestionThreshold: number
+  /** The scorer of a round (term frequencies depend on the number of people compared). */
+  readonly scorer: (round: number) => Model.Scorer
 }
 
 /** The default match and suggestion probabilities. @internal */
@@ -86,62 +95,70 @@ export const clusterIdOf = (people: ReadonlyArray<Person.Person>, members: Reado
   return best ?? bestId ?? ""
 }
 
-type Mutable<A> = { -readonly [K in keyof A]: A[K] }
-
-interface Pending {
-  readonly a: number
-  readonly b: number
-  readonly weight: number
-  /** Index of its decision, or -1 when not reported. */
-  readonly decision: number
-}
-
 const identifying = (cmp: C.Comparison): boolean =>
   C.emailLevel(cmp) <= C.E_ALIAS || cmp.levels[C.PHONE]! <= C.P_BASE || cmp.levels[C.EMPLOYEE] === C.K_EXACT
 
-/** The runs a merged person holds (from {@link Blocking.attach}) and its position there. */
-interface Held {
-  readonly table: { readonly start: Int32Array; readonly index: Uint8Array; readonly id: Int32Array }
-  readonly at: number
-}
+/** The runs the merged people of one feature table hold (from {@link Blocking.attach}). */
+type HeldTable = { readonly start: Int32Array; readonly index: Uint8Array; readonly id: Int32Array }
 
 /**
- * Resolves `records`, which must be in canonical order (the result depends only
- * on that order). Round 1 compares the records (each as survivorship writes it
- * alone); every later round compares the people the previous round made (each
- * cluster survived into one person) with the same model, in the blocks whose
- * holders changed, until a round joins nothing: that last round is what
- * resolving the result again computes, so resolving the result again with the
- * same model joins nothing.
+ * Resolves the records of `source` (in canonical order: the result depends
+ * only on that order). Round 1 compares the records (each as survivorship
+ * writes it alone); every later round compares the people the previous round
+ * made (each cluster survived into one person) with the same model, in the
+ * blocks whose holders changed, until a round joins nothing: that last round
+ * is what resolving the result again computes, so resolving the result again
+ * with the same model joins nothing.
  *
  * Later rounds reuse the records' features and blocks: only the people a round
- * merged get features of their own, and only the runs their records hold are
- * counted again.
+ * merged get features of their own (their records survived, one cluster at a
+ * time), and only the runs their records hold are counted again. No round
+ * holds a `Person` per record.
  *
  * @internal
  */
-export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Settings): Outcome => {
+export const resolveWith = (source: Source, settings: Settings): Outcome => {
   const cross = referenceResolver(settings.crossReferences)
   const tables = makeTables()
-  const total = records.length
+  const total = source.n
   // a record compares as survivorship writes it alone (what merging the result again reads):
   // the same features, unless it holds one value twice (survivorship combines the copies)
-  const first = records.map((r) => (hasRepeatedPoint(r) ? settings.survive([r]) : r))
-  const f = extract(first, cross, tables)
+  let pSurvived = new Uint8Array(total)
+  let pSize = new Int32Array(total)
+  let pId = new Int32Array(total)
+  const firstBuilder = new FeatureBuilder(tables, cross)
+  for (let i = 0; i < total; i++) {
+    if (source.hasRepeatedPoint(i)) {
+      pSurvived[i] = 1
+      pSize[i] = Math.max(1, source.addSurvived(firstBuilder, [i]))
+      pId[i] = source.hasProvenance(i) ? i : ~i
+    } else {
+      source.addFeatures(firstBuilder, i)
+      pSize[i] = Math.max(1, source.provenanceCount(i))
+      pId[i] = ~i
+    }
+  }
+  const f = firstBuilder.finish()
   const blocks = Blocking.build(f, settings.maxBlockSize, settings.maxNameBlockSize)
 
-  const decisions: Array<Decision> = []
-  // record pairs to suggest, with the reason a link was refused
-  const pendingSuggestions: Array<readonly [number, number, string | undefined]> = []
+  const decisions = new DecisionTable()
+  const featureTables = decisions.tables
+  featureTables.push(f)
+  const heldTables: Array<HeldTable | undefined> = [undefined]
+  // record pairs to suggest (the first record of each side), with the reason a link was refused
+  const suggestA: Array<number> = []
+  const suggestB: Array<number> = []
+  const suggestWhy: Array<string | undefined> = []
   const watch = new Map<number, Blocking.SkippedBlock>()
-  // the people of the current round: who they are, their records, where their features are
-  let people: Array<Person.Person> = first
-  let groups: Array<Array<number>> = records.map((_, i) => [i])
-  let feat: Array<Features> = records.map(() => f)
-  let idx: Int32Array = Int32Array.from(records, (_, i) => i)
-  let held: Array<Held | undefined> = records.map(() => undefined)
-  let survived: Uint8Array = Uint8Array.from(records, (r, i) => (first[i] === r ? 0 : 1))
-  let personOf: Int32Array = Int32Array.from(records, (_, i) => i)
+  // the people of the current round: their feature table and position there, the runs they hold, their records
+  let n = total
+  let pTable = new Int32Array(total)
+  let pIdx = Int32Array.from({ length: total }, (_, i) => i)
+  let pHeld = new Int32Array(total).fill(-1)
+  /** Records of person p: `groupMembers[groupStart[p] .. groupStart[p + 1])`; undefined in round 1 (person p is record p). */
+  let groupStart: Int32Array | undefined
+  let groupMembers: Int32Array | undefined
+  let personOf: Int32Array = Int32Array.from({ length: total }, (_, i) => i)
   let changedRecords: Array<number> | undefined
   let model = settings.model
   const threshold = settings.threshold ?? DEFAULT_THRESHOLD
@@ -153,14 +170,37 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
   const scratch = C.makeComparison()
   const conflictScratch = C.makeComparison()
   const cmp = C.makeComparison()
+  const scorers: Array<Model.Scorer> = []
   let round = 0
   let scorer: Model.Scorer | undefined
   let clusters: Clusters | undefined
+  const firstRecord = (p: number): number => (groupStart === undefined ? p : groupMembers![groupStart[p]!]!)
+  /** The id a group of people has once merged: its smallest provenance key, else its smallest id. */
+  const idOfPeople = (people: ReadonlyArray<number>): number => {
+    let best = 0
+    let bestRank = -1
+    let bestKey = false
+    for (const p of people) {
+      const from = groupStart === undefined ? p : groupStart[p]!
+      const to = groupStart === undefined ? p + 1 : groupStart[p + 1]!
+      for (let k = from; k < to; k++) {
+        const r = groupMembers === undefined ? k : groupMembers[k]!
+        const key = source.hasProvenance(r)
+        const ref = key ? r : ~r
+        const rank = source.rank(ref)
+        if (bestRank < 0 || (key && !bestKey) || (key === bestKey && rank < bestRank)) {
+          best = ref
+          bestRank = rank
+          bestKey = key
+        }
+      }
+    }
+    return best
+  }
   for (;;) {
     round++
-    const n = people.length
     // a person stands for its records (the records of one remote record count once)
-    const current = new Clusters(n, people.map((p) => Math.max(1, p.provenance.length)))
+    const current = new Clusters(n, pSize)
     clusters = current
     let joined = 0
     if (round === 1) {
@@ -173,26 +213,26 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
     }
     const roots = round === 1 ? current.roots() : undefined
     const peopleOf = roots ?? personOf
-    const heldNow = held
-    const featNow = feat
-    const idxNow = idx
+    const tableNow = pTable
+    const idxNow = pIdx
+    const heldNow = pHeld
     const anyMerged = round > 1
     const holding: Blocking.Holding = {
       n,
       personOf: peopleOf,
       holds: !anyMerged ? undefined : (p, _record, ix, run) => {
-        const h = heldNow[p]
-        if (h === undefined) return true
-        const { start, index, id } = h.table
-        for (let k = start[h.at]!; k < start[h.at + 1]!; k++) if (index[k] === ix && id[k] === run) return true
+        const at = heldNow[p]!
+        if (at < 0) return true
+        const { start, index, id } = heldTables[tableNow[p]!]!
+        for (let k = start[at]!; k < start[at + 1]!; k++) if (index[k] === ix && id[k] === run) return true
         return false
       },
       exact: !anyMerged ? undefined : (p, entry, run, out) => {
-        if (heldNow[p] === undefined) {
+        if (heldNow[p]! < 0) {
           out.push(f.phoneValue[entry]!)
           return
         }
-        const m = featNow[p]!
+        const m = featureTables[tableNow[p]!]!
         const i = idxNow[p]!
         for (let k = m.phoneStart[i]!; k < m.phoneStart[i + 1]!; k++) if (m.phoneBase[k] === run && m.phoneValue[k]! >= 0) out.push(m.phoneValue[k]!)
       }
@@ -205,7 +245,8 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
       }
     }
     const blocked = Blocking.round(blocks, holding, active, watch)
-    const comparePeople = (a: number, b: number, out: C.Comparison) => C.compare(featNow[a]!, idxNow[a]!, featNow[b]!, idxNow[b]!, out)
+    const comparePeople = (a: number, b: number, out: C.Comparison) =>
+      C.compare(featureTables[tableNow[a]!]!, idxNow[a]!, featureTables[tableNow[b]!]!, idxNow[b]!, out)
     if (model === undefined) {
       const defaultScorer = Model.scorer(Model.defaultModel, n)
       model = n >= MIN_TRAINING_RECORDS
@@ -215,18 +256,19 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
     }
     const score = Model.scorer(model, n)
     scorer = score
-    const idOf = (root: number): string => (current.isSingleton(root) ? people[root]!.id : clusterIdOf(people, current.members(root, left)))
-    const reasonsOf = (a: number, b: number, extra: ReadonlyArray<string>): Array<string> => {
-      let shared: Array<string>
-      if (current.isSingleton(a) && current.isSingleton(b)) shared = C.sharedValues(featNow[a]!, idxNow[a]!, featNow[b]!, idxNow[b]!)
-      else {
-        const all = new Set<string>()
-        for (const x of current.members(a, [])) {
-          for (const y of current.members(b, [])) for (const v of C.sharedValues(featNow[x]!, idxNow[x]!, featNow[y]!, idxNow[y]!)) all.add(v)
-        }
-        shared = [...all].sort(compareStrings)
+    scorers[round] = score
+    decisions.peopleOfRound.push(n)
+    const idOf = (root: number): number => (current.isSingleton(root) ? pId[root]! : idOfPeople(current.members(root, left)))
+    const ordered = (x: number, y: number): readonly [number, number] => (source.rank(x) <= source.rank(y) ? [x, y] : [y, x])
+    /** The values two people share, as the reasons of the last decision. */
+    const share = (a: number, b: number) => {
+      if (current.isSingleton(a) && current.isSingleton(b)) {
+        decisions.share(tableNow[a]!, idxNow[a]!, tableNow[b]!, idxNow[b]!)
+        return
       }
-      return [...shared, `name:${levelName(C.NAME, cmp.levels[C.NAME]!)}`, ...extra]
+      for (const x of current.members(a, [])) {
+        for (const y of current.members(b, [])) decisions.share(tableNow[x]!, idxNow[x]!, tableNow[y]!, idxNow[y]!)
+      }
     }
 
     // references: certain links, reported with the evidence the model sees
@@ -235,24 +277,19 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
         const i = Math.floor(code / n)
         const j = code - i * n
         C.compare(f, i, f, j, cmp)
-        const ref = blocks.referenceKeys.get(code)
-        const [a, b] = people[i]!.id <= people[j]!.id ? [people[i]!.id, people[j]!.id] : [people[j]!.id, people[i]!.id]
-        decisions.push({
-          a,
-          b,
-          score: Model.round(score.weight(cmp)),
-          probability: 1,
-          matched: true,
-          reasons: [ref === undefined ? "reference" : referenceReason(ref), ...C.sharedValues(f, i, f, j), `name:${levelName(C.NAME, cmp.levels[C.NAME]!)}`],
-          contributions: score.contributions(cmp),
-          round
-        })
+        const [a, b] = ordered(pId[i]!, pId[j]!)
+        decisions.push(a, b, score.weight(cmp), cmp, round, true, false)
+        decisions.shareReference(0, blocks.referenceTags.get(code) ?? -1)
+        decisions.share(0, i, 0, j)
       }
     }
 
     // scored pairs
-    const pending: Array<Pending> = []
     const pairs = blocked.pairs
+    const pendingA: Array<number> = []
+    const pendingB: Array<number> = []
+    const pendingWeight: Array<number> = []
+    const pendingDecision: Array<number> = []
     for (let p = 0; p < pairs.length; p++) {
       const code = pairs[p]!
       const a = Math.floor(code / n)
@@ -263,90 +300,144 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
       const corroborated = above && score.corroborated(cmp)
       let decision = -1
       if (weight >= suggestionWeight || identifying(cmp)) {
-        decision = decisions.length
-        const idA = idOf(a)
-        const idB = idOf(b)
-        const [first, second] = idA <= idB ? [idA, idB] : [idB, idA]
-        decisions.push({
-          a: first,
-          b: second,
-          score: Model.round(weight),
-          probability: Model.round(Model.probability(weight)),
-          matched: false,
-          reasons: reasonsOf(a, b, above && !corroborated ? ["names only: not merged without other evidence"] : []),
-          contributions: score.contributions(cmp),
-          round
-        })
+        const [first, second] = ordered(idOf(a), idOf(b))
+        decision = decisions.push(first, second, weight, cmp, round, false, above && !corroborated)
+        share(a, b)
       }
-      if (above && corroborated) pending.push({ a, b, weight, decision })
-      else if (weight >= suggestionWeight) pendingSuggestions.push([groups[a]![0]!, groups[b]![0]!, undefined])
+      if (above && corroborated) {
+        pendingA.push(a)
+        pendingB.push(b)
+        pendingWeight.push(weight)
+        pendingDecision.push(decision)
+      } else if (weight >= suggestionWeight) {
+        suggestA.push(firstRecord(a))
+        suggestB.push(firstRecord(b))
+        suggestWhy.push(undefined)
+      }
     }
 
     // links, strongest first, each only if the joined cluster stays consistent
-    const conflict = (x: number, y: number) => C.cannotLink(featNow[x]!, idxNow[x]!, featNow[y]!, idxNow[y]!, conflictScratch, score.weights)
-    pending.sort((x, y) => y.weight - x.weight || x.a - y.a || x.b - y.b)
-    for (const edge of pending) {
-      const ra = current.find(edge.a)
-      const rb = current.find(edge.b)
+    const conflict = (x: number, y: number) =>
+      C.cannotLink(featureTables[tableNow[x]!]!, idxNow[x]!, featureTables[tableNow[y]!]!, idxNow[y]!, conflictScratch, score.weights)
+    const order = Array.from({ length: pendingA.length }, (_, k) => k)
+    order.sort((x, y) => pendingWeight[y]! - pendingWeight[x]! || pendingA[x]! - pendingA[y]! || pendingB[x]! - pendingB[y]!)
+    for (const e of order) {
+      const ea = pendingA[e]!
+      const eb = pendingB[e]!
+      const ra = current.find(ea)
+      const rb = current.find(eb)
       let refusal: string | undefined
       if (ra !== rb) {
         refusal = current.tryJoin(ra, rb, settings.maxClusterSize, conflict, left, right)
         if (refusal === undefined) joined++
-        else pendingSuggestions.push([groups[edge.a]![0]!, groups[edge.b]![0]!, refusal])
+        else {
+          suggestA.push(firstRecord(ea))
+          suggestB.push(firstRecord(eb))
+          suggestWhy.push(refusal)
+        }
       }
-      if (edge.decision >= 0) {
-        const d = decisions[edge.decision]! as Mutable<Decision>
-        if (refusal === undefined) d.matched = true
-        else d.reasons = [...d.reasons, `conflict: ${refusal}`]
+      const d = pendingDecision[e]!
+      if (d >= 0) {
+        if (refusal === undefined) decisions.setMatched(d)
+        else decisions.addConflict(d, refusal)
       }
     }
     if (joined === 0) break
 
-    // the people of the next round: each cluster survived into one person; the merged ones get features
-    const byRoot = new Map<number, Array<number>>()
-    for (let i = 0; i < n; i++) {
-      const r = current.find(i)
-      const list = byRoot.get(r)
-      if (list === undefined) byRoot.set(r, [i])
-      else list.push(i)
+    // the people of the next round, in the order of their first record (the root of a
+    // cluster is its smallest person, and people are in the order of their first record):
+    // each cluster survived into one person; the merged ones get features
+    const rootOf = current.roots()
+    const count = new Int32Array(n + 1)
+    for (let p = 0; p < n; p++) count[rootOf[p]! + 1]!++
+    for (let p = 0; p < n; p++) count[p + 1]! += count[p]!
+    const byRoot = new Int32Array(n)
+    {
+      const fill = count.slice(0, n)
+      for (let p = 0; p < n; p++) byRoot[fill[rootOf[p]!]!++] = p
     }
-    const next: Array<{ person: Person.Person; group: Array<number>; previous: number; merged: boolean; survived: boolean }> = []
-    for (const members of byRoot.values()) {
-      if (members.length === 1) {
-        const p = members[0]!
-        next.push({ person: people[p]!, group: groups[p]!, previous: p, merged: false, survived: survived[p] === 1 })
-        continue
+    let next = 0
+    for (let p = 0; p < n; p++) if (rootOf[p] === p) next++
+    const builder = new FeatureBuilder(tables, cross)
+    const tableIndex = featureTables.length
+    const nTable = new Int32Array(next)
+    const nIdx = new Int32Array(next)
+    const nHeld = new Int32Array(next)
+    const nSurvived = new Uint8Array(next)
+    const nSize = new Int32Array(next)
+    const nId = new Int32Array(next)
+    const nStart = new Int32Array(next + 1)
+    const nMembers = new Int32Array(total)
+    const nPersonOf = new Int32Array(total)
+    const changed: Array<number> = []
+    let q = 0
+    let w = 0
+    const records: Array<number> = []
+    for (let root = 0; root < n; root++) {
+      if (rootOf[root] !== root) continue
+      const from = count[root]!
+      const to = count[root + 1]!
+      nStart[q] = w
+      if (to - from === 1) {
+        const p = byRoot[from]!
+        nTable[q] = tableNow[p]!
+        nIdx[q] = idxNow[p]!
+        nHeld[q] = heldNow[p]!
+        nSurvived[q] = pSurvived[p]!
+        nSize[q] = pSize[p]!
+        nId[q] = pId[p]!
+        if (groupStart === undefined) nMembers[w++] = p
+        else for (let k = groupStart[p]!; k < groupStart[p + 1]!; k++) nMembers[w++] = groupMembers![k]!
+      } else {
+        records.length = 0
+        const people: Array<number> = []
+        for (let x = from; x < to; x++) {
+          const p = byRoot[x]!
+          people.push(p)
+          if (groupStart === undefined) records.push(p)
+          else for (let k = groupStart[p]!; k < groupStart[p + 1]!; k++) records.push(groupMembers![k]!)
+        }
+        records.sort((x, y) => x - y)
+        nTable[q] = tableIndex
+        nIdx[q] = builder.size
+        nHeld[q] = builder.size
+        nSurvived[q] = 1
+        nSize[q] = Math.max(1, source.addSurvived(builder, records))
+        nId[q] = idOfPeople(people)
+        for (const r of records) {
+          nMembers[w++] = r
+          changed.push(r)
+        }
       }
-      const group = members.flatMap((m) => groups[m]!).sort((x, y) => x - y)
-      next.push({ person: settings.survive(group.map((r) => records[r]!)), group, previous: -1, merged: true, survived: true })
+      for (let k = nStart[q]!; k < w; k++) nPersonOf[nMembers[k]!] = q
+      q++
     }
-    // a deterministic order: by first record
-    next.sort((x, y) => x.group[0]! - y.group[0]!)
-    const mergedPeople = next.filter((x) => x.merged)
-    const m = extract(mergedPeople.map((x) => x.person), cross, tables)
-    const table = Blocking.attach(m, blocks)
-    let mi = 0
-    people = next.map((x) => x.person)
-    groups = next.map((x) => x.group)
-    feat = next.map((x) => (x.merged ? m : featNow[x.previous]!))
-    idx = Int32Array.from(next, (x) => (x.merged ? mi++ : idxNow[x.previous]!))
-    mi = 0
-    held = next.map((x) => (x.merged ? { table, at: mi++ } : heldNow[x.previous]))
-    survived = Uint8Array.from(next, (x) => (x.survived ? 1 : 0))
-    personOf = new Int32Array(total)
-    next.forEach((x, p) => {
-      for (const r of x.group) personOf[r] = p
-    })
-    changedRecords = mergedPeople.flatMap((x) => x.group)
+    nStart[next] = w
+    const m = builder.finish()
+    featureTables.push(m)
+    heldTables.push(Blocking.attach(m, blocks))
+    n = next
+    pTable = nTable
+    pIdx = nIdx
+    pHeld = nHeld
+    pSurvived = nSurvived
+    pSize = nSize
+    pId = nId
+    groupStart = nStart
+    groupMembers = nMembers
+    personOf = nPersonOf
+    changedRecords = changed
   }
 
   // suggestions between final people: the evidence between them now
   const score = scorer!
   const finalClusters = clusters!
-  const n = people.length
   const final = n === total && round === 1 ? finalClusters.roots() : personOf
   const found = new Map<number, string | undefined>()
-  for (const [ra, rb, refusal] of pendingSuggestions) {
+  for (let s = 0; s < suggestA.length; s++) {
+    const ra = suggestA[s]!
+    const rb = suggestB[s]!
+    const refusal = suggestWhy[s]
     const a = Math.min(final[ra]!, final[rb]!)
     const b = Math.max(final[ra]!, final[rb]!)
     if (a === b) continue
@@ -354,11 +445,12 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
     if (!found.has(code) || (found.get(code) === undefined && refusal !== undefined)) found.set(code, refusal)
   }
   const raw: Array<RawSuggestion> = []
+  const featOf = (p: number) => featureTables[pTable[p]!]!
   for (const code of [...found.keys()].sort((x, y) => x - y)) {
     const a = Math.floor(code / n)
     const b = code - a * n
     const refusal = found.get(code)
-    compareClusters(finalClusters, a, b, (x, y, out) => C.compare(feat[x]!, idx[x]!, feat[y]!, idx[y]!, out), score.levelWeight, cmp, scratch, left, right)
+    compareClusters(finalClusters, a, b, (x, y, out) => C.compare(featOf(x), pIdx[x]!, featOf(y), pIdx[y]!, out), score.levelWeight, cmp, scratch, left, right)
     const weight = score.weight(cmp)
     // a refused link is always suggested; anything else only while it stays plausible
     if (refusal === undefined && weight < suggestionWeight) continue
@@ -374,72 +466,67 @@ export const resolveWith = (records: ReadonlyArray<Person.Person>, settings: Set
       b,
       score: Model.round(weight),
       probability: Model.round(Model.probability(weight)),
-      reasons: [...C.sharedValues(feat[a]!, idx[a]!, feat[b]!, idx[b]!), `name:${levelName(C.NAME, cmp.levels[C.NAME]!)}`],
+      reasons: [...C.sharedValues(featOf(a), pIdx[a]!, featOf(b), pIdx[b]!), `name:${levelName(C.NAME, cmp.levels[C.NAME]!)}`],
       contributions: score.contributions(cmp),
       why
     })
   }
-  decisions.sort((x, y) => x.round - y.round || compareStrings(x.a, y.a) || compareStrings(x.b, y.b))
+  decisions.sort(source.rank)
   // the keys still held by too many people at the end
   const skipped: Array<Skipped> = []
   for (const s of watch.values()) {
     if (s.size > s.limit) skipped.push({ key: s.key, size: s.size, reason: `held by ${s.size} people (more than ${s.limit}): not identifying` })
   }
   skipped.sort((x, y) => compareStrings(x.key, y.key))
-  // a round that joined only references leaves clusters of records: the final people are those clusters
-  let outPeople = people
-  let outGroups = groups
-  let outSurvived = survived
-  if (round === 1) {
-    const byRoot = new Map<number, Array<number>>()
-    for (let i = 0; i < n; i++) {
-      const r = finalClusters.find(i)
-      const list = byRoot.get(r)
-      if (list === undefined) byRoot.set(r, [i])
-      else list.push(i)
-    }
-    outGroups = [...byRoot.values()]
-    outPeople = outGroups.map((g) => (g.length === 1 ? people[g[0]!]! : settings.survive(g.map((r) => records[r]!))))
-    outSurvived = Uint8Array.from(outGroups, (g) => (g.length === 1 ? survived[g[0]!]! : 1))
+
+  // the final people: each group of records (a round that joined nothing leaves every record alone)
+  let outStart: Int32Array
+  let outMembers: Int32Array
+  if (groupStart === undefined) {
+    outStart = Int32Array.from({ length: n + 1 }, (_, p) => p)
+    outMembers = Int32Array.from({ length: n }, (_, p) => p)
+  } else {
+    outStart = groupStart
+    outMembers = groupMembers!
   }
-  const root = new Int32Array(total)
-  outGroups.forEach((g, p) => {
-    for (const r of g) root[r] = p
+  // a person never survived is a record alone: survivorship names it by its record key
+  const finalId = Int32Array.from({ length: n }, (_, p) => {
+    if (pSurvived[p] === 1) return pId[p]!
+    const r = outMembers[outStart[p]!]!
+    return source.hasProvenance(r) ? r : ~r
   })
-  const order = outPeople.map((_, p) => p)
-  const finalPeople = outPeople.map((p, i) => (outSurvived[i] === 1 ? p : settings.survive([p])))
-  order.sort((x, y) => compareStrings(finalPeople[x]!.id, finalPeople[y]!.id) || outGroups[x]![0]! - outGroups[y]![0]!)
-  const position = new Int32Array(order.length)
+  const order = Array.from({ length: n }, (_, p) => p)
+  order.sort((x, y) => source.rank(finalId[x]!) - source.rank(finalId[y]!) || outMembers[outStart[x]!]! - outMembers[outStart[y]!]!)
+  const position = new Int32Array(n)
   order.forEach((p, k) => {
     position[p] = k
   })
-  for (let r = 0; r < total; r++) root[r] = position[root[r]!]!
+  const start = new Int32Array(n + 1)
+  const members = new Int32Array(total)
+  const ids = new Int32Array(n)
+  let w = 0
+  order.forEach((p, k) => {
+    start[k] = w
+    ids[k] = finalId[p]!
+    for (let x = outStart[p]!; x < outStart[p + 1]!; x++) members[w++] = outMembers[x]!
+  })
+  start[n] = w
+  const root = new Int32Array(total)
+  for (let k = 0; k < n; k++) for (let x = start[k]!; x < start[k + 1]!; x++) root[members[x]!] = k
   return {
-    clusters: order.map((p) => outGroups[p]!),
+    start,
+    members,
     root,
-    people: order.map((p) => finalPeople[p]!),
+    ids,
     decisions,
     suggestions: raw.map((s) => ({ ...s, a: Math.min(position[s.a]!, position[s.b]!), b: Math.max(position[s.a]!, position[s.b]!) })),
     skipped,
     rounds: round,
     model: model ?? Model.defaultModel,
     threshold,
-    suggestionThreshold
+    suggestionThreshold,
+    scorer: (r) => scorers[r] ?? score
   }
-}
-
-/** Whether a person holds one contact value twice (kind and normalized value). */
-const hasRepeatedPoint = (person: Person.Person): boolean => {
-  const points = person.contactPoints
-  for (let a = 1; a < points.length; a++) {
-    const pa = points[a]!
-    const va = pa.normalized ?? pa.value.trim()
-    for (let b = 0; b < a; b++) {
-      const pb = points[b]!
-      if (pb.kind === pa.kind && (pb.normalized ?? pb.value.trim()) === va) return true
-    }
-  }
-  return false
 }
 
 const levelName = (c: number, level: number): string => C.comparisons[c]!.levels[level] ?? "unknown"

@@ -1,0 +1,239 @@
+/**
+ * Decisions in columns: a resolution of a million records scores more than a
+ * million pairs, and a `Decision` object with its reasons and contributions
+ * for each would outweigh the records themselves. Each decision keeps its two
+ * ids (as references), its weight, its comparison levels and the holders of
+ * the agreeing values (its contributions follow from the model), and
+ * references to the values the two people share (its reasons); the object is
+ * built when asked for.
+ *
+ * @internal
+ */
+import type { Contribution, Decision } from "../../Merge.js"
+import * as C from "./comparisons.js"
+import { type Features, phoneBase, referenceReason } from "./features.js"
+import * as Model from "./model.js"
+import { compareStrings } from "./order.js"
+import type { IdRef } from "./source.js"
+
+/** Kinds of shared value. */
+const EMAIL = 0
+const LOCAL = 1
+const PHONE = 2
+const PHONE_BASE = 3
+const EMPLOYEE = 4
+/** A reference key (the code is its index in the table's `refs`). */
+const REFERENCE = 5
+
+const MATCHED = 1
+const IS_REFERENCE = 2
+const NAMES_ONLY = 4
+
+/** Where the reasons of each decision are: table and code of each shared value. */
+class Refs {
+  table: Array<number> = []
+  code: Array<number> = []
+}
+
+const localLength = (email: string): number => email.lastIndexOf("@")
+
+/** Whether two addresses have the same local part (of three characters or more). */
+const sameLocal = (a: string, b: string): boolean => {
+  const la = localLength(a)
+  if (la < 3 || la !== localLength(b)) return false
+  for (let x = 0; x < la; x++) if (a.charCodeAt(x) !== b.charCodeAt(x)) return false
+  return true
+}
+
+/** @internal */
+export const NAMES_ONLY_REASON = "names only: not merged without other evidence"
+
+/**
+ * The decisions of one resolution.
+ *
+ * @internal
+ */
+export class DecisionTable {
+  private readonly a: Array<IdRef> = []
+  private readonly b: Array<IdRef> = []
+  private readonly weight: Array<number> = []
+  private readonly flags: Array<number> = []
+  private readonly round: Array<number> = []
+  private readonly pattern: Array<number> = []
+  /** Holders of the agreeing name, e-mail address, phone number and employee number (4 per decision). */
+  private readonly holders: Array<number> = []
+  private readonly reasonStart: Array<number> = [0]
+  private readonly refs = new Refs()
+  private readonly conflicts = new Map<number, string>()
+  /** The feature tables reasons point into, by index. */
+  readonly tables: Array<Features> = []
+  /** People per round (for term frequencies), from round 1. */
+  readonly peopleOfRound: Array<number> = []
+  /** Order of the decisions once sorted. */
+  private order: Int32Array | undefined
+
+  get length(): number {
+    return this.a.length
+  }
+
+  /**
+   * Adds a decision; its shared values are added next with {@link share} (or
+   * {@link shareReference}).
+   */
+  push(a: IdRef, b: IdRef, weight: number, cmp: C.Comparison, round: number, reference: boolean, namesOnly: boolean): number {
+    const k = this.a.length
+    this.a.push(a)
+    this.b.push(b)
+    this.weight.push(weight)
+    this.flags.push((reference ? IS_REFERENCE | MATCHED : 0) | (namesOnly ? NAMES_ONLY : 0))
+    this.round.push(round)
+    this.pattern.push(C.encode(cmp.levels))
+    const h = cmp.holders
+    this.holders.push(h[C.NAME]!, h[C.EMAIL]! + h[C.EMAIL_NAMED]!, h[C.PHONE]!, h[C.EMPLOYEE]!)
+    this.reasonStart.push(this.refs.code.length)
+    return k
+  }
+
+  /** Records the identifying values person `i` of table `ta` shares with person `j` of table `tb` as reasons of the last decision. */
+  share(ta: number, i: number, tb: number, j: number): void {
+    const fa = this.tables[ta]!
+    const fb = this.tables[tb]!
+    const refs = this.refs
+    const add = (kind: number, code: number) => {
+      refs.table.push(ta)
+      refs.code.push(code * 8 + kind)
+    }
+    for (let a = fa.emailStart[i]!; a < fa.emailStart[i + 1]!; a++) {
+      if (emailHolders(fa, a) < 0) continue
+      for (let b = fb.emailStart[j]!; b < fb.emailStart[j + 1]!; b++) {
+        if (emailHolders(fb, b) < 0) continue
+        const ea = fa.emails[a]!
+        const eb = fb.emails[b]!
+        if (ea === eb) add(EMAIL, a)
+        else if (sameLocal(ea, eb)) add(LOCAL, a)
+      }
+    }
+    for (let a = fa.phoneStart[i]!; a < fa.phoneStart[i + 1]!; a++) {
+      if (phoneHolders(fa, a) < 0) continue
+      for (let b = fb.phoneStart[j]!; b < fb.phoneStart[j + 1]!; b++) {
+        if (phoneHolders(fb, b) < 0) continue
+        const pa = fa.phones[a]!
+        const pb = fb.phones[b]!
+        if (pa === pb) add(PHONE, a)
+        else {
+          const ra = fa.phoneBase[a]!
+          const rb = fb.phoneBase[b]!
+          // different runs hold different numbers: the strings are compared only when they may agree
+          if ((ra < 0 || rb < 0 || ra === rb) && phoneBase(pa) === phoneBase(pb)) add(PHONE_BASE, a)
+        }
+      }
+    }
+    if (fa.employee[i] !== "" && fa.employee[i] === fb.employee[j] && employeeHolders(fa, i) >= 0) add(EMPLOYEE, i)
+    this.reasonStart[this.reasonStart.length - 1] = refs.code.length
+  }
+
+  /** Records the reference key `tag` (an index into `refs` of table `t`; -1 none) as the first reason of the last decision. */
+  shareReference(t: number, tag: number): void {
+    this.refs.table.push(t)
+    this.refs.code.push(tag < 0 ? -1 : tag * 8 + REFERENCE)
+    this.reasonStart[this.reasonStart.length - 1] = this.refs.code.length
+  }
+
+  setMatched(k: number): void {
+    this.flags[k] = this.flags[k]! | MATCHED
+  }
+
+  addConflict(k: number, refusal: string): void {
+    this.conflicts.set(k, refusal)
+  }
+
+  /** Sorts by round, then `a`, then `b` (as strings, by `rank`). */
+  sort(rank: (ref: IdRef) => number): void {
+    const n = this.a.length
+    const order = Array.from({ length: n }, (_, k) => k)
+    const { a, b, round } = this
+    order.sort((x, y) => round[x]! - round[y]! || rank(a[x]!) - rank(a[y]!) || rank(b[x]!) - rank(b[y]!) || x - y)
+    this.order = Int32Array.from(order)
+  }
+
+  /** Decision `k` (in sorted order). */
+  get(k: number, idString: (ref: IdRef) => string, scorers: (round: number) => Model.Scorer): Decision {
+    const d = this.order === undefined ? k : this.order[k]!
+    const round = this.round[d]!
+    const cmp = C.makeComparison()
+    C.decode(this.pattern[d]!, cmp.levels)
+    const h = 4 * d
+    cmp.holders[C.NAME] = this.holders[h]!
+    cmp.holders[cmp.levels[C.EMAIL] === C.nullLevel(C.EMAIL) ? C.EMAIL_NAMED : C.EMAIL] = this.holders[h + 1]!
+    cmp.holders[C.PHONE] = this.holders[h + 2]!
+    cmp.holders[C.EMPLOYEE] = this.holders[h + 3]!
+    const flags = this.flags[d]!
+    const weight = this.weight[d]!
+    const reference = (flags & IS_REFERENCE) !== 0
+    const reasons: Array<string> = []
+    const shared = new Set<string>()
+    for (let x = this.reasonStart[d]!; x < this.reasonStart[d + 1]!; x++) {
+      const code = this.refs.code[x]!
+      const f = this.tables[this.refs.table[x]!]!
+      if (code < 0) {
+        reasons.push("reference")
+        continue
+      }
+      const kind = code & 7
+      const at = (code - kind) / 8
+      switch (kind) {
+        case EMAIL:
+          shared.add(`email:${f.emails[at]!}`)
+          break
+        case LOCAL: {
+          const email = f.emails[at]!
+          shared.add(`local:${email.slice(0, localLength(email))}`)
+          break
+        }
+        case PHONE:
+          shared.add(`phone:${f.phones[at]!}`)
+          break
+        case PHONE_BASE:
+          shared.add(`phone:${phoneBase(f.phones[at]!)}`)
+          break
+        case EMPLOYEE:
+          shared.add(`employeeNumber:${f.employeeRaw[at]!}`)
+          break
+        case REFERENCE:
+          reasons.push(referenceReason(f.refs[at]!))
+          break
+      }
+    }
+    reasons.push(...Array.from(shared).sort(compareStrings))
+    reasons.push(`name:${C.comparisons[C.NAME]!.levels[cmp.levels[C.NAME]!] ?? "unknown"}`)
+    if ((flags & NAMES_ONLY) !== 0) reasons.push(NAMES_ONLY_REASON)
+    const conflict = this.conflicts.get(d)
+    if (conflict !== undefined) reasons.push(`conflict: ${conflict}`)
+    const contributions: Array<Contribution> = scorers(round).contributions(cmp)
+    return {
+      a: idString(this.a[d]!),
+      b: idString(this.b[d]!),
+      score: Model.round(weight),
+      probability: reference ? 1 : Model.round(Model.probability(weight)),
+      matched: (flags & MATCHED) !== 0,
+      reasons,
+      contributions,
+      round
+    }
+  }
+}
+
+const emailHolders = (f: Features, k: number): number => {
+  const run = f.emailValue[k]!
+  return run < 0 ? 1 : f.runs.email[run]!
+}
+
+const phoneHolders = (f: Features, k: number): number => {
+  const run = f.phoneBase[k]!
+  return run < 0 ? 1 : f.runs.phone[run]!
+}
+
+const employeeHolders = (f: Features, i: number): number => {
+  const run = f.employeeRun[i]!
+  return run < 0 ? 1 : f.runs.employee[run]!
+}

@@ -1,0 +1,479 @@
+/**
+ * Survivorship over the records of a {@link RecordStore}, in columns: the same
+ * choices as `survivorship.ts` makes over `Person` objects (each field from the
+ * best ranked source, contact points unioned and combined, provenance
+ * unioned), computed without building a `Person` per record. A resolution
+ * reads the features of a merged person from its {@link View}; the merged
+ * `Person` itself is built only when asked for ({@link StoredSurvivor.person}).
+ *
+ * Every comparison follows `ranking.ts`: rank, system, latest read, record
+ * key, and (only between candidates of one record) the JSON of the values,
+ * for which the values are built.
+ *
+ * @internal
+ */
+import * as ContactPoint from "../../ContactPoint.js"
+import * as Label from "../../Label.js"
+import type { Field } from "../../Merge.js"
+import * as Person from "../../Person.js"
+import type { FeatureBuilder } from "./features.js"
+import { compareStrings } from "./order.js"
+import type { Ranking } from "./ranking.js"
+import type { RecordStore } from "./store.js"
+
+/** The single-valued fields, in the order survivorship picks them. */
+const FIELDS = ["name", "jobTitle", "department", "company", "site", "employeeNumber", "extensionNumber", "status", "photo"] as const
+const NAME = 0
+const JOB_TITLE = 1
+const DEPARTMENT = 2
+const COMPANY = 3
+const SITE = 4
+const EMPLOYEE_NUMBER = 5
+const EXTENSION_NUMBER = 6
+const STATUS = 7
+const PHOTO = 8
+
+const capabilityOrder: ReadonlyArray<ContactPoint.Capability> = ContactPoint.Capability.literals
+const KIND_EMAIL = Label.kinds.indexOf("email")
+const KIND_PHONE = Label.kinds.indexOf("phone")
+const LABEL_OTHER = Label.labels.indexOf("other")
+const LABEL_PERSONAL = Label.labels.indexOf("personal")
+const SHARED_LABELS: ReadonlyArray<boolean> = Label.labels.map((l) => Label.isShared(l))
+
+/** One contact point of a merged person: its candidates combined. */
+export interface StoredPoint {
+  /** The best candidate (a point index of the store) and its record. */
+  readonly top: number
+  readonly topRecord: number
+  /** The candidate whose label is kept (the best one labelled other than `other`). */
+  readonly labelled: number
+  /** Combined: 0 absent, 1 false, 2 true. */
+  readonly primary: number
+  readonly shared: number
+  /** Combined capabilities (undefined when no candidate has any). */
+  readonly capabilities: ReadonlyArray<ContactPoint.Capability> | undefined
+  /** Whether the combination is the best candidate itself. */
+  readonly same: boolean
+  /** The value points are de-duplicated on. */
+  readonly value: string
+  readonly kind: number
+  /** Rank of the source system of the point (for the order of points). */
+  readonly rank: number
+}
+
+/** A merged person, as survivorship writes it, in terms of the store's records and points. */
+export interface View {
+  /** The records (store indices), in canonical order. */
+  readonly records: ReadonlyArray<number>
+  /** The record each single-valued field comes from (-1 none), and its system. */
+  readonly fields: Int32Array
+  readonly fieldSystems: ReadonlyArray<string | undefined>
+  /** Custom fields: key, value, system, sorted by key. */
+  readonly custom: ReadonlyArray<readonly [string, string, string]>
+  readonly points: ReadonlyArray<StoredPoint>
+  /** `fieldSources.contactPoints`. */
+  readonly pointSystems: string | undefined
+  /** The records whose provenance is kept, sorted by key. */
+  readonly provenance: ReadonlyArray<number>
+}
+
+interface Candidate {
+  /** A record, or a point of one. */
+  readonly at: number
+  readonly record: number
+  readonly system: string
+  readonly rank: number
+  readonly readAt: number
+}
+
+/** @internal */
+export class StoredSurvivor {
+  /** Rank of a system (by interned id) for each field, and for contact points / custom fields. */
+  private readonly ranks: Array<Array<number>> = []
+  constructor(readonly store: RecordStore, readonly ranking: Ranking) {}
+
+  private rank(field: Field, fieldIndex: number, sid: number): number {
+    let byField = this.ranks[fieldIndex]
+    if (byField === undefined) byField = this.ranks[fieldIndex] = []
+    let rank = byField[sid]
+    if (rank === undefined) rank = byField[sid] = this.ranking.rank(field, this.store.strings.values[sid]!)
+    return rank
+  }
+
+  /** Latest read of the record from `system` (its own system), else -Infinity. */
+  private readAt(record: number, sid: number): number {
+    const store = this.store
+    if (store.system[record] !== sid) return Number.NEGATIVE_INFINITY
+    const at = store.readAt[record]!
+    return Number.isNaN(at) ? Number.NEGATIVE_INFINITY : at
+  }
+
+  private compare(x: Candidate, y: Candidate, json: (c: Candidate) => string): number {
+    if (x.rank !== y.rank) return x.rank - y.rank
+    const bySystem = compareStrings(x.system, y.system)
+    if (bySystem !== 0) return bySystem
+    if (x.readAt !== y.readAt) return y.readAt > x.readAt ? 1 : -1
+    const keys = this.store.keys
+    const byRecord = compareStrings(keys[x.record]!, keys[y.record]!)
+    if (byRecord !== 0) return byRecord
+    return x.at === y.at ? 0 : compareStrings(json(x), json(y))
+  }
+
+  private hasField(record: number, field: number): boolean {
+    const store = this.store
+    switch (field) {
+      case NAME: {
+        const s = store.strings.values
+        const present = (id: number) => id >= 0 && s[id] !== ""
+        return present(store.given[record]!) || present(store.family[record]!) || present(store.display[record]!)
+      }
+      case JOB_TITLE:
+        return store.jobTitle[record]! >= 0
+      case DEPARTMENT:
+        return store.department[record]! >= 0
+      case COMPANY:
+        return store.hasCompany(record)
+      case SITE:
+        return store.hasSite(record)
+      case EMPLOYEE_NUMBER:
+        return store.employeeNumber[record] !== undefined
+      case EXTENSION_NUMBER:
+        return store.extensionNumber[record] !== undefined
+      case STATUS:
+        return store.status[record]! >= 0
+      default:
+        return store.hasPhoto(record)
+    }
+  }
+
+  /** The JSON of a field's value (the last tie-break between two records of one key). */
+  private fieldJson(record: number, field: number): string {
+    const store = this.store
+    const s = store.strings.values
+    switch (field) {
+      case NAME:
+        return JSON.stringify(store.nameOf(record))
+      case JOB_TITLE:
+        return JSON.stringify(s[store.jobTitle[record]!])
+      case DEPARTMENT:
+        return JSON.stringify(s[store.department[record]!])
+      case COMPANY:
+        return JSON.stringify(store.companyOf(record))
+      case SITE:
+        return JSON.stringify(store.siteOf(record))
+      case EMPLOYEE_NUMBER:
+        return JSON.stringify(store.employeeNumber[record])
+      case EXTENSION_NUMBER:
+        return JSON.stringify(store.extensionNumber[record])
+      case STATUS:
+        return JSON.stringify(s[store.status[record]!])
+      default:
+        return JSON.stringify(store.photoOf(record))
+    }
+  }
+
+  /** The merged person of `records` (store indices in canonical order), as survivorship writes it. */
+  view(records: ReadonlyArray<number>): View {
+    const store = this.store
+    const strings = store.strings.values
+    const fields = new Int32Array(FIELDS.length).fill(-1)
+    const fieldSystems: Array<string | undefined> = new Array(FIELDS.length).fill(undefined)
+    const single = records.length === 1
+    for (let field = 0; field < FIELDS.length; field++) {
+      let winner: Candidate | undefined
+      for (const r of records) {
+        if (!this.hasField(r, field)) continue
+        const sid = store.system[r]!
+        if (single) {
+          winner = { at: r, record: r, system: strings[sid]!, rank: 0, readAt: 0 }
+          break
+        }
+        const candidate: Candidate = { at: r, record: r, system: strings[sid]!, rank: this.rank(FIELDS[field]!, field, sid), readAt: this.readAt(r, sid) }
+        if (winner === undefined || this.compare(candidate, winner, (c) => this.fieldJson(c.record, field)) < 0) winner = candidate
+      }
+      if (winner !== undefined) {
+        fields[field] = winner.record
+        fieldSystems[field] = winner.system
+      }
+    }
+
+    // custom fields, per key
+    const customKeys: Array<string> = []
+    const customCandidates = new Map<string, Array<Candidate & { readonly value: string }>>()
+    for (const r of records) {
+      const sid = store.system[r]!
+      for (let k = store.customStart[r]!; k < store.customStart[r + 1]!; k++) {
+        const key = strings[store.customKey[k]!]!
+        const candidate = { at: k, record: r, system: strings[sid]!, rank: this.rank("customFields", 9, sid), readAt: this.readAt(r, sid), value: strings[store.customValue[k]!]! }
+        const list = customCandidates.get(key)
+        if (list === undefined) {
+          customKeys.push(key)
+          customCandidates.set(key, [candidate])
+        } else list.push(candidate)
+      }
+    }
+    const custom: Array<readonly [string, string, string]> = []
+    for (const key of customKeys.sort(compareStrings)) {
+      let winner: (Candidate & { readonly value: string }) | undefined
+      for (const c of customCandidates.get(key)!) {
+        if (winner === undefined || this.compare(c, winner, (x) => JSON.stringify((x as Candidate & { value: string }).value)) < 0) winner = c
+      }
+      custom.push([key, winner!.value, winner!.system])
+    }
+
+    // contact points, unioned on kind + value, in the order first seen
+    const groupKinds: Array<number> = []
+    const groupValues: Array<string> = []
+    const groups: Array<Array<Candidate>> = []
+    for (const r of records) {
+      for (let k = store.pointStart[r]!; k < store.pointStart[r + 1]!; k++) {
+        const sourceSid = store.pointSourceSystem[k]!
+        const sid = sourceSid < 0 ? store.system[r]! : sourceSid
+        const value = store.dedupeValueOf(k)
+        const kind = store.pointKind[k]!
+        let group = -1
+        for (let g = 0; g < groupValues.length; g++) {
+          if (groupValues[g] === value && groupKinds[g] === kind) {
+            group = g
+            break
+          }
+        }
+        const candidate: Candidate = { at: k, record: r, system: strings[sid]!, rank: this.rank("contactPoints", 10, sid), readAt: this.readAt(r, sid) }
+        if (group >= 0) groups[group]!.push(candidate)
+        else {
+          groupKinds.push(kind)
+          groupValues.push(value)
+          groups.push([candidate])
+        }
+      }
+    }
+    const points: Array<StoredPoint> = []
+    for (let g = 0; g < groups.length; g++) points.push(this.combine(groups[g]!, groupValues[g]!, groupKinds[g]!))
+    // by kind, then primary, then source, then value
+    points.sort((x, y) =>
+      x.kind - y.kind ||
+      (x.primary === 2 ? 0 : 1) - (y.primary === 2 ? 0 : 1) ||
+      x.rank - y.rank ||
+      compareStrings(x.value, y.value)
+    )
+    let pointSystems: string | undefined
+    if (points.length > 0) {
+      const systems: Array<string> = []
+      const ranks: Array<number> = []
+      for (const p of points) {
+        const sid = this.sourceSystem(p.top, p.topRecord)
+        const system = strings[sid]!
+        if (!systems.includes(system)) {
+          systems.push(system)
+          ranks.push(this.rank("contactPoints", 10, sid))
+        }
+      }
+      const order = systems.map((_, i) => i)
+      order.sort((x, y) => ranks[x]! - ranks[y]! || compareStrings(systems[x]!, systems[y]!))
+      pointSystems = order.map((i) => systems[i]!).join(",")
+    }
+
+    // provenance: one per key and system (the latest read, then the larger version), sorted by key
+    let provenance: Array<number>
+    if (single) provenance = [records[0]!]
+    else {
+      provenance = []
+      for (const r of records) {
+        const at = provenance.findIndex((q) => store.keys[q] === store.keys[r] && store.system[q] === store.system[r])
+        if (at < 0) provenance.push(r)
+        else if (this.compareProvenance(r, provenance[at]!) < 0) provenance[at] = r
+      }
+      if (provenance.length > 1) provenance.sort((x, y) => compareStrings(store.keys[x]!, store.keys[y]!))
+    }
+    return { records, fields, fieldSystems, custom, points, pointSystems, provenance }
+  }
+
+  private compareProvenance(x: number, y: number): number {
+    const store = this.store
+    const rx = Number.isNaN(store.readAt[x]!) ? Number.NEGATIVE_INFINITY : store.readAt[x]!
+    const ry = Number.isNaN(store.readAt[y]!) ? Number.NEGATIVE_INFINITY : store.readAt[y]!
+    if (rx !== ry) return ry - rx > 0 ? 1 : -1
+    const s = store.strings.values
+    const vx = store.version[x]!
+    const vy = store.version[y]!
+    return compareStrings(vy < 0 ? "" : s[vy]!, vx < 0 ? "" : s[vx]!)
+  }
+
+  private sourceSystem(k: number, record: number): number {
+    const sid = this.store.pointSourceSystem[k]!
+    return sid < 0 ? this.store.system[record]! : sid
+  }
+
+  /** `combinePoints` over the candidates of one value. */
+  private combine(candidates: Array<Candidate>, value: string, kind: number): StoredPoint {
+    const store = this.store
+    const sorted = candidates.length === 1
+      ? candidates
+      : [...candidates].sort((x, y) => this.compare(x, y, (c) => JSON.stringify(store.pointOf(c.at, c.record))))
+    const first = sorted[0]!
+    const top = first.at
+    let labelled = top
+    for (const c of sorted) {
+      if (store.pointLabel[c.at] !== LABEL_OTHER) {
+        labelled = c.at
+        break
+      }
+    }
+    const topPrimary = store.primaryOf(top)
+    const topShared = store.sharedOf(top)
+    let primary = topPrimary
+    let shared = topShared
+    for (const c of sorted) {
+      if (store.primaryOf(c.at) === 2) primary = 2
+      if (store.sharedOf(c.at) === 2) shared = 2
+    }
+    let capabilities: Array<ContactPoint.Capability> | undefined
+    for (const c of sorted) {
+      const list = store.capabilitiesOf(c.at)
+      if (list === undefined) continue
+      capabilities ??= []
+      for (const capability of list) if (!capabilities.includes(capability)) capabilities.push(capability)
+    }
+    if (capabilities !== undefined && capabilities.length > 1) capabilities.sort((a, b) => capabilityOrder.indexOf(a) - capabilityOrder.indexOf(b))
+    const topCapabilities = store.capabilitiesOf(top)
+    const sameCapabilities = capabilities === undefined
+      ? topCapabilities === undefined
+      : topCapabilities !== undefined && topCapabilities.length === capabilities.length && topCapabilities.every((c, i) => c === capabilities![i])
+    const same = sameCapabilities && store.pointLabel[labelled] === store.pointLabel[top] &&
+      store.pointCustomLabel[labelled] === store.pointCustomLabel[top] && primary === topPrimary && shared === topShared
+    const topRecord = first.record
+    return {
+      top,
+      topRecord,
+      labelled,
+      primary,
+      shared,
+      capabilities,
+      same,
+      value,
+      kind,
+      rank: this.rank("contactPoints", 10, this.sourceSystem(top, topRecord))
+    }
+  }
+
+  /** The merged `Person` of a view. */
+  person(view: View): Person.Person {
+    const store = this.store
+    const s = store.strings.values
+    const fieldSources: Record<string, string> = {}
+    const f = view.fields
+    const field = <A>(index: number, get: (r: number) => A): A | undefined => {
+      const r = f[index]!
+      if (r < 0) return undefined
+      fieldSources[FIELDS[index]!] = view.fieldSystems[index]!
+      return get(r)
+    }
+    const name = field(NAME, (r) => store.nameOf(r)) ?? new Person.Name({}, true)
+    const jobTitle = field(JOB_TITLE, (r) => s[store.jobTitle[r]!]!)
+    const department = field(DEPARTMENT, (r) => s[store.department[r]!]!)
+    const company = field(COMPANY, (r) => store.companyOf(r))
+    const site = field(SITE, (r) => store.siteOf(r))
+    const employeeNumber = field(EMPLOYEE_NUMBER, (r) => store.employeeNumber[r]!)
+    const extensionNumber = field(EXTENSION_NUMBER, (r) => store.extensionNumber[r]!)
+    const status = field(STATUS, (r) => s[store.status[r]!]!)
+    const photo = field(PHOTO, (r) => store.photoOf(r))
+    const customFields: Record<string, string> = {}
+    for (const [key, value, system] of view.custom) {
+      customFields[key] = value
+      fieldSources[`customFields.${key}`] = system
+    }
+    if (view.pointSystems !== undefined) fieldSources["contactPoints"] = view.pointSystems
+    const points = view.points.map((p) => this.pointOf(p))
+    const provenance = view.provenance.map((r) => store.provenanceOf(r))
+    return new Person.Person(
+      {
+        id: store.keys[view.provenance[0]!]!,
+        name,
+        ...(jobTitle === undefined ? {} : { jobTitle }),
+        ...(department === undefined ? {} : { department }),
+        ...(company === undefined ? {} : { company }),
+        ...(site === undefined ? {} : { site }),
+        ...(employeeNumber === undefined ? {} : { employeeNumber }),
+        ...(extensionNumber === undefined ? {} : { extensionNumber }),
+        ...(status === undefined ? {} : { status }),
+        contactPoints: points,
+        customFields,
+        ...(photo === undefined ? {} : { photo }),
+        provenance,
+        fieldSources
+      },
+      true
+    )
+  }
+
+  private pointOf(p: StoredPoint): ContactPoint.ContactPoint {
+    const store = this.store
+    const top = store.pointOf(p.top, p.topRecord)
+    if (p.same) return top
+    const customLabel = store.pointCustomLabel[p.labelled]!
+    return new ContactPoint.ContactPoint(
+      {
+        kind: top.kind,
+        value: top.value,
+        ...(top.normalized === undefined ? {} : { normalized: top.normalized }),
+        ...(top.issue === undefined ? {} : { issue: top.issue }),
+        label: Label.labels[store.pointLabel[p.labelled]!]!,
+        ...(customLabel < 0 ? {} : { customLabel: store.strings.values[customLabel]! }),
+        ...(p.primary === 0 ? {} : { primary: p.primary === 2 }),
+        ...(p.capabilities === undefined ? {} : { capabilities: p.capabilities }),
+        ...(p.shared === 0 ? {} : { shared: p.shared === 2 }),
+        source: top.source!
+      },
+      true
+    )
+  }
+
+  /**
+   * Adds the features of a view to `builder`: what `addPerson` reads of the
+   * merged person, read from the store. Returns the number of provenance
+   * entries.
+   */
+  addFeatures(view: View, builder: FeatureBuilder): number {
+    const store = this.store
+    const s = store.strings.values
+    const f = view.fields
+    const nameRecord = f[NAME]!
+    const str = (id: number): string | undefined => (id < 0 ? undefined : s[id])
+    const emails: Array<string> = []
+    const personal: Array<number> = []
+    const phones: Array<string> = []
+    for (const p of view.points) {
+      // identifying: normalized and not shared
+      if (!store.isNormalized(p.top) || p.shared === 2) continue
+      const label = store.pointLabel[p.labelled]!
+      if (p.kind === KIND_EMAIL) {
+        const value = store.normalizedOf(p.top)!
+        if (!emails.includes(value)) {
+          emails.push(value)
+          personal.push(label === LABEL_PERSONAL ? 1 : 0)
+        }
+      } else if (p.kind === KIND_PHONE && !SHARED_LABELS[label]) {
+        const value = store.normalizedOf(p.top)!
+        if (!phones.includes(value)) phones.push(value)
+      }
+    }
+    const siteRecord = f[SITE]!
+    builder.addFields({
+      given: nameRecord < 0 ? undefined : str(store.given[nameRecord]!),
+      family: nameRecord < 0 ? undefined : str(store.family[nameRecord]!),
+      display: nameRecord < 0 ? undefined : str(store.display[nameRecord]!),
+      department: f[DEPARTMENT]! < 0 ? undefined : s[store.department[f[DEPARTMENT]!]!],
+      siteName: siteRecord < 0 ? undefined : str(store.siteName(siteRecord)),
+      siteId: siteRecord < 0 ? undefined : str(store.siteId(siteRecord)),
+      jobTitle: f[JOB_TITLE]! < 0 ? undefined : s[store.jobTitle[f[JOB_TITLE]!]!],
+      systems: view.provenance.map((r) => s[store.system[r]!]!),
+      emails,
+      personal,
+      phones,
+      employeeNumber: f[EMPLOYEE_NUMBER]! < 0 ? undefined : store.employeeNumber[f[EMPLOYEE_NUMBER]!],
+      keys: view.provenance.map((r) => store.keys[r]!),
+      id: store.keys[view.provenance[0]!]!
+    })
+    return view.provenance.length
+  }
+}
