@@ -9,7 +9,9 @@ import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import { ContactPoint } from "./ContactPoint.js"
 import type * as Label from "./Label.js"
+import type * as PeopleDirectory from "./PeopleDirectory.js"
 import type { PeopleError } from "./PeopleError.js"
+import type { Person } from "./Person.js"
 
 /**
  * A contact as stored by a contact book: the remote id, the person it belongs to,
@@ -53,6 +55,93 @@ export interface WriteOptions {
 }
 
 /**
+ * Everything a bulk export read: the book's people, each one's contacts, and
+ * what the read says about itself.
+ *
+ * @since 0.1.0
+ * @category bulk
+ */
+export interface Snapshot {
+  /** The people, as the directory port maps them. */
+  readonly people: ReadonlyArray<Person>
+  /** Each person's contacts by person id (a person without contacts has an empty list). */
+  readonly contacts: ReadonlyMap<string, ReadonlyArray<Contact>>
+  /** Each person's primary e-mail, which an import addresses them by; absent when they have none. */
+  readonly primaryEmails: ReadonlyMap<string, string>
+  readonly completeness: PeopleDirectory.Completeness
+}
+
+/**
+ * The integration-owned contacts one person must have after an import: every
+ * existing one to keep (with its `id`, so it is kept as it is), and the new ones.
+ *
+ * @since 0.1.0
+ * @category bulk
+ */
+export interface Replacement {
+  readonly personId: string
+  readonly primaryEmail: string
+  readonly contacts: ReadonlyArray<{ readonly point: ContactPoint; readonly id?: string | undefined }>
+}
+
+/**
+ * What an import did, as the book counts it.
+ *
+ * @since 0.1.0
+ * @category bulk
+ */
+export interface ImportResult {
+  readonly created: number
+  readonly updated: number
+  readonly deleted: number
+  readonly unchanged: number
+  readonly failures: number
+  readonly errors: number
+  /** The book's own lines about rows it could not apply, when it gives them. */
+  readonly log: ReadonlyArray<string>
+}
+
+/**
+ * Options of {@link Bulk.replaceIntegrationContacts}.
+ *
+ * @since 0.1.0
+ * @category bulk
+ */
+export interface ImportOptions {
+  /** An import of the same rows already uploaded (its token): poll it instead of uploading again. */
+  readonly resume?: string | undefined
+  /** Called with the import's token as soon as the book answers the upload. */
+  readonly onToken?: ((token: string) => Effect.Effect<void>) | undefined
+}
+
+/**
+ * The book's batch operations: one export reads everyone's contacts, one
+ * import replaces the integration-owned contacts of many people (the
+ * contacts people typed themselves are never touched by it).
+ *
+ * @since 0.1.0
+ * @category bulk
+ */
+export interface Bulk {
+  /**
+   * Reads every person and their contacts at once; with `since`, only the
+   * people changed since then (what an import just wrote).
+   */
+  readonly exportAll: (options?: { readonly since?: Date | undefined }) => Effect.Effect<Snapshot, PeopleError>
+  /**
+   * Replaces, for each person listed, every integration-owned contact by the
+   * ones given (existing ones by their id). A person must be given at least one
+   * contact: an import cannot empty a person.
+   */
+  readonly replaceIntegrationContacts: (
+    rows: ReadonlyArray<Replacement>,
+    options?: ImportOptions
+  ) => Effect.Effect<ImportResult, PeopleError>
+  /** The most contacts one import may carry (more are split into several imports). */
+  readonly maxRows?: number | undefined
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -83,6 +172,8 @@ export interface Service {
   readonly delete: (personId: string, contactId: string, options?: WriteOptions) => Effect.Effect<void, PeopleError>
   /** Deletes every contact of a person (all of them, owned or not: an explicit, separate call). */
   readonly deleteAll: (personId: string) => Effect.Effect<void, PeopleError>
+  /** The book's batch export and import, when it has them (the sync's bulk mode uses them). */
+  readonly bulk?: Bulk | undefined
 }
 
 /**

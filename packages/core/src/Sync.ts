@@ -82,6 +82,7 @@ import type * as ContactBook from "./ContactBook.js"
 import type * as ContactPoint from "./ContactPoint.js"
 import type * as HttpPolicy from "./HttpPolicy.js"
 import * as applying from "./internal/sync/apply.js"
+import * as steps from "./internal/sync/steps.js"
 import type * as errors from "./internal/sync/errors.js"
 import type { Env } from "./internal/sync/env.js"
 import * as format from "./internal/sync/format.js"
@@ -173,6 +174,20 @@ export interface Options {
   readonly stopAfterFailures?: number | undefined
   /** The state lease taken by every run that writes (owner name, time to live). */
   readonly lease?: SyncState.LeaseOptions | undefined
+  /**
+   * Whether the contact book's batch export and import are used (when it has
+   * them, `ContactBook.Service.bulk`): `auto` (default) reads a full run by one
+   * export (unless the last complete read of the target had fewer than
+   * `bulkReadMinimum` people) and applies by one import when more than
+   * `bulkThreshold` people have writes; `always` and `never` say so. People
+   * an import cannot write (no primary e-mail, a contact whose owner is
+   * unknown, nothing left to keep) are written one by one.
+   */
+  readonly bulk?: "auto" | "always" | "never" | undefined
+  /** In `auto`, the people with writes above which the plan is applied by import (default 20). */
+  readonly bulkThreshold?: number | undefined
+  /** In `auto`, the target size below which a full run reads people one by one instead of exporting (default 200). */
+  readonly bulkReadMinimum?: number | undefined
 }
 
 /**
@@ -349,6 +364,10 @@ export interface PersonPlan {
   readonly held?: string | undefined
   /** The person could not be planned (a read failed); nothing is written for them this run. */
   readonly failure?: PeopleError | undefined
+  /** The target person's contacts as the plan read them (what a bulk import starts from). */
+  readonly current?: ReadonlyArray<ContactBook.Contact> | undefined
+  /** The target person's primary e-mail, by which an import addresses them. */
+  readonly primaryEmail?: string | undefined
 }
 
 /**
@@ -403,6 +422,8 @@ export interface Guard {
 export interface Plan {
   /** `full`: the whole directory; `partial`: the people named to `planPeople`. */
   readonly mode: "full" | "partial"
+  /** How the target's contacts were read: one `export`, or `rest` (listed person by person). */
+  readonly read?: "export" | "rest" | undefined
   /** The directory was not modified since the stored version: nothing to do. */
   readonly unchanged: boolean
   /** The directory version stored once a full plan is applied without failures. */
@@ -640,7 +661,8 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
       concurrency: Math.max(1, options.concurrency ?? 4),
       defaultRegion: options.defaultRegion,
       sourceSystem: options.source.system,
-      targetSystem: options.target.system
+      targetSystem: options.target.system,
+      exported: { current: undefined }
     }
     const leaseOptions: SyncState.LeaseOptions = { ...options.lease, owner: options.lease?.owner ?? SyncState.defaultOwner() }
 
@@ -659,7 +681,7 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
     const finish = (plan: Plan, started: number, lease: SyncState.HeldLease | undefined) =>
       options.dryRun === true
         ? Effect.map(
-          applying.summarize(env, plan, { ...applying.newTally(), failures: applying.planFailures(plan) }, true, started),
+          applying.summarize(env, plan, { ...steps.newTally(), failures: applying.planFailures(plan) }, true, started),
           (summary): Report => ({ plan, summary })
         )
         : Effect.map(applying.applyWith(env, plan, started, lease), (summary): Report => ({ plan, summary }))

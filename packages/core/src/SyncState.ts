@@ -98,6 +98,21 @@ export class Lease extends Schema.Class<Lease>("@unified-people/core/SyncState/L
 }) {}
 
 /**
+ * An import the sync started and has not seen finish: the fingerprint of its
+ * rows, and its token once the book answered the upload. The next run polls
+ * that token instead of uploading the same rows again.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class PendingImport extends Schema.Class<PendingImport>("@unified-people/core/SyncState/PendingImport")({
+  fingerprint: Schema.String,
+  token: Schema.optional(Schema.String),
+  /** When the upload started (epoch milliseconds): a follow-up export reads what changed since. */
+  startedAt: Schema.Number
+}) {}
+
+/**
  * The two sides a sync reads in full.
  *
  * @since 0.1.0
@@ -213,6 +228,10 @@ export interface Service {
   readonly renewLease: (owner: string, heartbeatAt: number, expiresAt: number) => Effect.Effect<boolean, SyncStateError>
   /** Gives up `owner`'s lease (nothing when `owner` does not hold it). */
   readonly releaseLease: (owner: string) => Effect.Effect<void, SyncStateError>
+  /** The import started and not seen finished, if any. */
+  readonly pendingImport: Effect.Effect<Option.Option<PendingImport>, SyncStateError>
+  /** Stores (or, with `undefined`, clears) the pending import. */
+  readonly setPendingImport: (pending: PendingImport | undefined) => Effect.Effect<void, SyncStateError>
 }
 
 /**
@@ -253,6 +272,7 @@ export const makeMemory: Effect.Effect<Service> = Effect.sync((): Service => {
   const fingerprints = new Map<string, string>()
   const counts = new Map<Side, number>()
   let held: Lease | undefined
+  let pending: PendingImport | undefined
   const key = (personId: string, contactId: string) => `${personId}\u0000${contactId}`
   const forget = (personId: string, contactId: string) => {
     const previous = byPerson.get(personId)?.get(contactId)
@@ -333,7 +353,9 @@ export const makeMemory: Effect.Effect<Service> = Effect.sync((): Service => {
     releaseLease: (owner) =>
       Effect.sync(() => {
         if (held?.owner === owner) held = undefined
-      })
+      }),
+    pendingImport: Effect.sync(() => Option.fromNullable(pending)),
+    setPendingImport: (next) => Effect.sync(() => void (pending = next))
   }
 })
 

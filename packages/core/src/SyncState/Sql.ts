@@ -23,7 +23,7 @@ import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Label from "../Label.js"
 import * as Liberal from "../Liberal.js"
-import { Lease, SyncState, SyncStateError, Written, Xref } from "../SyncState.js"
+import { Lease, PendingImport, SyncState, SyncStateError, Written, Xref } from "../SyncState.js"
 import type { Service } from "../SyncState.js"
 
 const WrittenRow = Schema.Struct({
@@ -120,6 +120,9 @@ const LeaseRow = Schema.Struct({
 })
 
 const decodeLeases = Schema.decodeUnknown(Schema.Array(LeaseRow))
+
+const decodePending = Schema.decode(Schema.parseJson(PendingImport))
+const encodePending = Schema.encodeSync(Schema.parseJson(PendingImport))
 
 /**
  * Builds a state store on the `SqlClient` in context, creating its tables when
@@ -284,7 +287,25 @@ export const make: Effect.Effect<Service, SyncStateError, SqlClient.SqlClient> =
             WHERE id = 1 AND owner = ${owner} RETURNING owner`.pipe(Effect.map((rows) => rows.length > 0))
       ),
     releaseLease: (owner) =>
-      run("releaseLease", sql`DELETE FROM up_sync_lease WHERE id = 1 AND owner = ${owner}`).pipe(Effect.asVoid)
+      run("releaseLease", sql`DELETE FROM up_sync_lease WHERE id = 1 AND owner = ${owner}`).pipe(Effect.asVoid),
+    pendingImport: run(
+      "pendingImport",
+      sql<{ value: string }>`SELECT value FROM up_sync_meta WHERE key = 'import:pending'`.pipe(
+        Effect.flatMap((rows) =>
+          rows[0] === undefined
+            ? Effect.succeedNone
+            : Effect.map(decodePending(rows[0].value), Option.some)
+        )
+      )
+    ),
+    setPendingImport: (pending) =>
+      run(
+        "setPendingImport",
+        pending === undefined
+          ? sql`DELETE FROM up_sync_meta WHERE key = 'import:pending'`
+          : sql`INSERT INTO up_sync_meta (key, value) VALUES ('import:pending', ${encodePending(pending)})
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value`
+      ).pipe(Effect.asVoid)
   }
 })
 

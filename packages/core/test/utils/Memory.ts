@@ -248,6 +248,11 @@ export interface BookCalls {
   update: number
   delete: number
   deleteAll: number
+  exports: number
+  /** Import calls (uploads and polls of a resumed import). */
+  imports: number
+  /** Import files uploaded. */
+  uploads: number
 }
 
 export interface MemoryContactBook {
@@ -268,6 +273,8 @@ export interface MemoryContactBook {
   readonly failAfter: (writes: number | undefined) => void
   /** The next `n` creates are stored but answer with a retryable `Unavailable` (a lost answer). */
   readonly loseCreateAnswers: (n: number) => void
+  /** The next `n` import uploads are queued, then the connection drops (an interrupted run); a resume processes them. */
+  readonly interruptUploads: (n: number) => void
   /** Every contact deleted so far (by `delete` or `deleteAll`), in order. */
   readonly deleted: () => ReadonlyArray<{ readonly personId: string; readonly kind: Label.Kind; readonly value: string; readonly label: Label.Label }>
 }
@@ -286,6 +293,11 @@ export const contactBook = (
     readonly latency?: Duration.DurationInput
     /** Every call first acquires the `contacts` bucket of this limiter, as an adapter's policy does. */
     readonly limiter?: RateLimiter.Service
+    /**
+     * Gives the book a batch export and import over these people (the
+     * directory of the book's people, and their primary e-mails).
+     */
+    readonly bulk?: { readonly directory: MemoryDirectory; readonly maxRows?: number }
   } = {}
 ): MemoryContactBook => {
   const people = new Map<string, Array<Stored>>()
@@ -295,7 +307,8 @@ export const contactBook = (
   let maxInFlight = 0
   let failBudget: number | undefined
   let loseAnswers = 0
-  const calls: BookCalls = { list: 0, get: 0, create: 0, update: 0, delete: 0, deleteAll: 0 }
+  const calls: BookCalls = { list: 0, get: 0, create: 0, update: 0, delete: 0, deleteAll: 0, exports: 0, imports: 0, uploads: 0 }
+  let interruptUploads = 0
   const deletedLog: Array<{ readonly personId: string; readonly kind: Label.Kind; readonly value: string; readonly label: Label.Label }> = []
   const logDeleted = (personId: string, removed: ReadonlyArray<Stored>) => {
     for (const c of removed) deletedLog.push({ personId, kind: c.kind, value: c.value, label: c.label })
@@ -436,6 +449,7 @@ export const contactBook = (
             Effect.map(owned("delete", list[index]!, opts), () => logDeleted(personId, list.splice(index, 1))))
         })
       ),
+    ...(options.bulk === undefined ? {} : { bulk: makeBulk(options.bulk) }),
     deleteAll: (personId) =>
       writing(
         "deleteAll",
@@ -444,6 +458,106 @@ export const contactBook = (
           return Effect.map(contactsOf("deleteAll", personId), (list) => logDeleted(personId, list.splice(0, list.length)))
         })
       )
+  }
+
+  function makeBulk(config: { readonly directory: MemoryDirectory; readonly maxRows?: number }): ContactBook.Bulk {
+    const primaryOf = (p: Person.Person) => p.contactPoints.find((c) => c.kind === "email")?.normalized
+    const personOf = (p: Person.Person) => p.provenance.find((x) => x.system === system)!.remoteId
+    const imports = new Map<string, ContactBook.ImportResult>()
+    const uploaded = new Map<string, ReadonlyArray<ContactBook.Replacement>>()
+    return {
+      ...(config.maxRows === undefined ? {} : { maxRows: config.maxRows }),
+      exportAll: () =>
+        Effect.flatMap(Stream.runCollect(config.directory.service.stream), (chunk) =>
+          Effect.sync((): ContactBook.Snapshot => {
+            calls.exports++
+            const everyone = Chunk.toReadonlyArray(chunk).filter((p) => people.has(personOf(p)))
+            return {
+              people: everyone,
+              contacts: new Map(everyone.map((p) => [personOf(p), (people.get(personOf(p)) ?? []).map((c) => toContact(personOf(p), c, true))])),
+              primaryEmails: new Map(everyone.flatMap((p) => {
+                const email = primaryOf(p)
+                return email === undefined ? [] : [[personOf(p), email] as const]
+              })),
+              completeness: { complete: true, issues: [], records: everyone.length, pages: 1, unreadable: [] }
+            }
+          })).pipe(Effect.orDie),
+      replaceIntegrationContacts: (rows, importOptions) =>
+        Effect.gen(function*() {
+          calls.imports++
+          if (importOptions?.resume !== undefined) {
+            const done = imports.get(importOptions.resume)
+            if (done !== undefined) return done
+            const queued = uploaded.get(importOptions.resume)
+            if (queued !== undefined) {
+              // the upload of an interrupted run, processed now
+              uploaded.delete(importOptions.resume)
+              const result = yield* apply(queued)
+              imports.set(importOptions.resume, result)
+              return result
+            }
+          }
+          if (failBudget !== undefined && failBudget <= 0) {
+            return yield* new PeopleError.Unavailable({ module: system, method: "import", reason: "injected fault", status: 503 })
+          }
+          calls.uploads++
+          if (interruptUploads > 0) {
+            // uploaded and queued, then the connection dropped before the run saw it finish
+            interruptUploads--
+            const token = `import-${imports.size + uploaded.size + 1}`
+            uploaded.set(token, rows)
+            if (importOptions?.onToken !== undefined) yield* importOptions.onToken(token)
+            return yield* new PeopleError.Unavailable({ module: system, method: "import", reason: "the connection dropped while polling" })
+          }
+          const result = yield* apply(rows)
+          const token = `import-${imports.size + uploaded.size + 1}`
+          imports.set(token, result)
+          if (importOptions?.onToken !== undefined) yield* importOptions.onToken(token)
+          return result
+        })
+    }
+    function apply(rows: ReadonlyArray<ContactBook.Replacement>) {
+      return Effect.gen(function*() {
+          const byEmail = new Map(Chunk.toReadonlyArray(yield* Effect.orDie(Stream.runCollect(config.directory.service.stream)))
+            .flatMap((p) => {
+              const email = primaryOf(p)
+              return email === undefined ? [] : [[email, personOf(p)] as const]
+            }))
+          const result = { created: 0, updated: 0, deleted: 0, unchanged: 0, failures: 0, errors: 0, log: [] as Array<string> }
+          for (const row of rows) {
+            const personId = byEmail.get(row.primaryEmail)
+            const list = personId === undefined ? undefined : people.get(personId)
+            if (personId === undefined || list === undefined) {
+              result.failures += row.contacts.length
+              result.log.push(`no person with the e-mail ${row.primaryEmail}`)
+              continue
+            }
+            const keep = new Set(row.contacts.flatMap((c) => (c.id === undefined ? [] : [c.id])))
+            for (let i = list.length - 1; i >= 0; i--) {
+              const c = list[i]!
+              if (c.integration && !keep.has(c.id)) {
+                logDeleted(personId, list.splice(i, 1))
+                result.deleted++
+              }
+            }
+            for (const c of row.contacts) {
+              const point = c.point
+              const index = c.id === undefined ? -1 : list.findIndex((x) => x.id === c.id)
+              const next = { kind: point.kind, value: point.value, label: point.label, customLabel: point.customLabel, integration: true }
+              if (index >= 0) {
+                const before = list[index]!
+                if (before.value === next.value && before.label === next.label && before.kind === next.kind && before.integration) result.unchanged++
+                else result.updated++
+                list[index] = { ...before, ...next }
+              } else {
+                list.push({ id: String(nextId++), ...next })
+                result.created++
+              }
+            }
+          }
+          return result
+      })
+    }
   }
 
   const dump = (personId: string) =>
@@ -471,6 +585,7 @@ export const contactBook = (
     dumpAll: () => Object.fromEntries([...people.keys()].sort().map((id) => [id, dump(id)])),
     failAfter: (writes) => void (failBudget = writes),
     loseCreateAnswers: (n) => void (loseAnswers = n),
-    deleted: () => [...deletedLog]
+    deleted: () => [...deletedLog],
+    interruptUploads: (n) => void (interruptUploads = n)
   }
 }

@@ -78,6 +78,8 @@ export const scenario = (
     readonly limiter?: RateLimiter.Service
     /** People per page of both directories (default 50). */
     readonly pageSize?: number
+    /** Give the contact book a batch export and import (largest import in contacts). */
+    readonly bulk?: { readonly maxRows?: number } | undefined
   } = {}
 ): Scenario => {
   const paging = options.pageSize === undefined ? {} : { pageSize: options.pageSize }
@@ -102,7 +104,8 @@ export const scenario = (
   const book = Memory.contactBook(PC, ["p-1", "p-2", "p-4", ...extra.map((i) => `p-${i}`)], {
     ...(options.omitIntegration === undefined ? {} : { omitIntegration: options.omitIntegration }),
     ...(options.latency === undefined ? {} : { latency: options.latency }),
-    ...(options.limiter === undefined ? {} : { limiter: options.limiter })
+    ...(options.limiter === undefined ? {} : { limiter: options.limiter }),
+    ...(options.bulk === undefined ? {} : { bulk: { directory: target, ...options.bulk } })
   })
   const typed = {
     aliceHome: book.seed("p-1", { kind: "phone", value: "+1 650 555 0199", label: "home", integration: false }),

@@ -10,119 +10,16 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import type * as ContactPoint from "../../ContactPoint.js"
-import type { PeopleError } from "../../PeopleError.js"
 import type * as Sync from "../../Sync.js"
-import * as SyncState from "../../SyncState.js"
+import type * as SyncState from "../../SyncState.js"
 import type { Env } from "./env.js"
+import { beginPerson, counted, failed, finishPerson, hasWork, newTally, type Tally, write } from "./steps.js"
+import * as bulk from "./bulk.js"
 import * as guard from "./guard.js"
-
-const record = (env: Env, personId: string, sourceId: string, contactId: string, point: ContactPoint.ContactPoint) =>
-  Effect.flatMap(Clock.currentTimeMillis, (now) =>
-    env.state.recordWrite(
-      new SyncState.Written(
-        {
-          personId,
-          contactId,
-          sourceId,
-          kind: point.kind,
-          normalized: point.normalized ?? point.value,
-          label: point.label,
-          hash: SyncState.hash({ kind: point.kind, normalized: point.normalized ?? point.value, label: point.label }),
-          writtenAt: now
-        },
-        true
-      )
-    )
-  )
-
-const write = (env: Env, action: Sync.Action): Effect.Effect<void, PeopleError | SyncState.SyncStateError> => {
-  switch (action._tag) {
-    case "Create":
-      return env.meter.counted("contacts", env.options.contacts.create(action.personId, action.point, { integration: true })).pipe(
-        Effect.flatMap((contact) => record(env, action.personId, action.sourceId, contact.id, action.point))
-      )
-    case "Update":
-      return env.meter.counted("contacts", env.options.contacts.update(action.personId, action.contactId, { point: action.point })).pipe(
-        Effect.flatMap(() => record(env, action.personId, action.sourceId, action.contactId, action.point))
-      )
-    case "Delete":
-      return env.meter.counted("contacts", env.options.contacts.delete(action.personId, action.contactId)).pipe(
-        Effect.catchTag("NotFound", () => Effect.void),
-        Effect.zipRight(env.state.forgetWrite(action.personId, action.contactId))
-      )
-  }
-}
-
-/**
- * What applying a plan did so far.
- *
- * @internal
- */
-export interface Tally {
-  created: number
-  updated: number
-  deleted: number
-  adopted: number
-  forgotten: number
-  failures: Array<Sync.Failure>
-  /** People not applied because the run stopped. */
-  notApplied: number
-  /** Why the run stopped writing, once it did. */
-  stopped: string | undefined
-  /** Failed writes since the last successful one. */
-  consecutiveFailures: number
-}
-
-/** @internal */
-export const newTally = (): Tally => ({
-  created: 0,
-  updated: 0,
-  deleted: 0,
-  adopted: 0,
-  forgotten: 0,
-  failures: [],
-  notApplied: 0,
-  stopped: undefined,
-  consecutiveFailures: 0
-})
-
-const failed = (env: Env, tally: Tally, action: Sync.Action, error: PeopleError) =>
-  Effect.gen(function*() {
-    tally.failures.push({ sourceId: action.sourceId, personId: action.personId, action, error })
-    tally.consecutiveFailures++
-    yield* env.meter.tick((c) => c.failures++)
-    const limit = env.options.stopAfterFailures ?? 10
-    if (tally.stopped !== undefined) return
-    if (error._tag === "Unauthorized") {
-      tally.stopped = `stopped writing: the credentials were refused (${error.message})`
-    } else if (tally.consecutiveFailures >= limit) {
-      tally.stopped = `stopped writing after ${tally.consecutiveFailures} failures in a row (last: ${error.message})`
-    }
-  })
 
 const applyPerson = (env: Env, plan: Sync.PersonPlan, tally: Tally, lease: SyncState.HeldLease | undefined) =>
   Effect.gen(function*() {
-    if (plan.failure !== undefined || plan.held !== undefined) return
-    const work = plan.actions.length > 0 || plan.adopt.length > 0 || plan.forget.length > 0 || plan.link || plan.unlink ||
-      plan.fingerprint !== undefined
-    if (!work) return
-    if (tally.stopped === undefined && lease !== undefined && (yield* lease.lost)) {
-      tally.stopped = "stopped writing: another run took over the state's lease (this run stalled past its expiry)"
-    }
-    if (tally.stopped !== undefined) {
-      tally.notApplied++
-      return
-    }
-    for (const f of plan.forget) {
-      yield* env.state.forgetWrite(f.personId, f.contactId)
-      tally.forgotten++
-    }
-    if (plan.link && plan.personId !== undefined) yield* env.state.setXref(plan.sourceId, plan.personId)
-    for (const a of plan.adopt) {
-      yield* record(env, a.personId, a.sourceId, a.contactId, a.point)
-      tally.adopted++
-    }
+    if (!hasWork(plan) || !(yield* beginPerson(env, plan, tally, lease))) return
     let complete = true
     for (const action of plan.actions) {
       if (tally.stopped !== undefined) {
@@ -137,11 +34,7 @@ const applyPerson = (env: Env, plan: Sync.PersonPlan, tally: Tally, lease: SyncS
               if (result.left._tag === "SyncStateError") return Effect.fail(result.left)
               return Effect.as(failed(env, tally, action, result.left), false)
             }
-            tally.consecutiveFailures = 0
-            if (action._tag === "Create") tally.created++
-            else if (action._tag === "Update") tally.updated++
-            else tally.deleted++
-            return Effect.as(env.meter.bump((c) => c.writes++), true)
+            return Effect.as(counted(env, tally, action), true)
           })
         )
       )
@@ -153,9 +46,7 @@ const applyPerson = (env: Env, plan: Sync.PersonPlan, tally: Tally, lease: SyncS
       }
       return
     }
-    if (plan.unlink) yield* env.state.deleteXref(plan.sourceId)
-    if (plan.fingerprint !== undefined && !plan.unlink) yield* env.state.setFingerprint(plan.sourceId, plan.fingerprint)
-    yield* env.meter.bump((c) => c.peopleApplied++)
+    yield* finishPerson(env, plan)
   })
 
 /** Why a run (or a plan, for a dry run) is not complete. */
@@ -171,6 +62,7 @@ const issuesOf = (plan: Sync.Plan, tally: Tally): ReadonlyArray<string> => {
     const people = new Set(tally.failures.map((f) => f.sourceId)).size
     issues.push(`${tally.failures.length} failure(s) on ${people} people`)
   }
+  issues.push(...tally.notes)
   if (tally.stopped !== undefined) issues.push(tally.stopped)
   return issues
 }
@@ -249,7 +141,9 @@ export const applyWith = (
     yield* env.meter.phase("applying")
     const tally = newTally()
     tally.failures.push(...planFailures(plan))
-    yield* Effect.forEach(plan.people, (person) => applyPerson(env, person, tally, lease), {
+    // the people an import writes, then everyone else one by one
+    const imported = yield* bulk.applyByImport(env, plan, tally, lease)
+    yield* Effect.forEach(plan.people.filter((p) => !imported.has(p)), (person) => applyPerson(env, person, tally, lease), {
       concurrency: env.concurrency,
       discard: true
     })

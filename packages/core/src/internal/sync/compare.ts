@@ -12,6 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import type * as ContactBook from "../../ContactBook.js"
 import type * as ContactPoint from "../../ContactPoint.js"
+import * as PeopleError from "../../PeopleError.js"
 import type * as Sync from "../../Sync.js"
 import * as SyncState from "../../SyncState.js"
 import type { Env } from "./env.js"
@@ -32,11 +33,22 @@ export interface Compared {
 const byId = (a: ContactBook.Contact, b: ContactBook.Contact) =>
   a.id.length !== b.id.length ? a.id.length - b.id.length : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 
-const listContacts = (env: Env, personId: string) =>
-  env.meter.countedStream("contacts", env.options.contacts.list(personId)).pipe(
+/** A person's contacts: from the run's export when there is one, else listed. */
+const listContacts = (env: Env, personId: string): Effect.Effect<ReadonlyArray<ContactBook.Contact>, PeopleError.PeopleError> => {
+  const exported = env.exported.current
+  if (exported !== undefined) {
+    const contacts = exported.contacts.get(personId)
+    if (contacts !== undefined) return Effect.succeed([...contacts].sort(byId))
+    // an export that read everyone and not this person: the person is gone
+    if (exported.completeness.complete) {
+      return Effect.fail(new PeopleError.NotFound({ module: env.targetSystem, method: "export", reason: `no person ${personId} in the export` }))
+    }
+  }
+  return env.meter.countedStream("contacts", env.options.contacts.list(personId)).pipe(
     Stream.runCollect,
     Effect.map((chunk) => [...Chunk.toReadonlyArray(chunk)].sort(byId))
   )
+}
 
 /**
  * Compares what a source person implies on a target person with the target's
@@ -62,7 +74,7 @@ export const compare = (
         out.forget.push({ _tag: "Forget", personId, contactId: w.contactId, reason: "the person no longer exists" })
       }
       out.skipped.push({ _tag: "Skip", sourceId, personId, reason: "the target person no longer exists" })
-      return { compared: out, missing: true }
+      return { compared: out, missing: true, current: [] as ReadonlyArray<ContactBook.Contact> }
     }
     const current = listed.right
     const writtenHere = yield* env.state.written(personId)
@@ -209,6 +221,6 @@ export const compare = (
     }
     const order = { Delete: 0, Update: 1, Create: 2 } as const
     out.actions.sort((a, b) => order[a._tag] - order[b._tag])
-    return { compared: out, missing: false }
+    return { compared: out, missing: false, current }
   })
 

@@ -4,6 +4,7 @@
  *
  * @internal
  */
+import type * as ContactBook from "../../ContactBook.js"
 import type * as Sync from "../../Sync.js"
 import type * as SyncState from "../../SyncState.js"
 import type { Meter } from "./progress.js"
@@ -17,4 +18,9 @@ export interface Env {
   readonly defaultRegion: string | undefined
   readonly sourceSystem: string
   readonly targetSystem: string
+  /**
+   * What the current run's bulk export read: every target person's contacts,
+   * used instead of listing them one by one (replaced at the start of each full plan).
+   */
+  readonly exported: { current: ContactBook.Snapshot | undefined }
 }

@@ -10,6 +10,7 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import type * as ContactBook from "../../ContactBook.js"
 import * as ContactPoint from "../../ContactPoint.js"
 import * as PeopleDirectory from "../../PeopleDirectory.js"
 import { isPeopleError, type PeopleError } from "../../PeopleError.js"
@@ -72,33 +73,47 @@ export interface Candidate {
   readonly matched: MatchResult
 }
 
-/** @internal */
-export const buildIndex = (env: Env): Effect.Effect<TargetRead, PeopleError> =>
+/** An index of people read one way or another. */
+const indexOf = <E>(env: Env, read: Stream.Stream<Person, E>, completeness: Effect.Effect<PeopleDirectory.Completeness>) =>
   Effect.gen(function*() {
     const ids = new Set<string>()
     const emails = new Map<string, Array<string>>()
     const employees = new Map<string, Array<string>>()
     const people = new Map<string, Person>()
-    const snapshot = yield* env.meter.counted("target", env.options.target.snapshot())
-    yield* (snapshot._tag === "Modified" ? snapshot.people : env.options.target.stream).pipe(
-      Stream.runForEach((person) =>
-        Effect.sync(() => {
-          const id = remoteIdOf(person, env.targetSystem)
-          ids.add(id)
-          people.set(id, person)
-          for (const email of emailsOf(person)) push(emails, email, id)
-          const employee = person.employeeNumber?.trim()
-          if (employee !== undefined && employee !== "") push(employees, employee, id)
-        })
-      )
-    )
-    const completeness: PeopleDirectory.Completeness = snapshot._tag === "Modified"
-      ? yield* snapshot.completeness
-      : { ...PeopleDirectory.notRead, issues: ["an unconditional read was answered 'not modified'"], records: ids.size }
+    yield* Stream.runForEach(read, (person) =>
+      Effect.sync(() => {
+        const id = remoteIdOf(person, env.targetSystem)
+        ids.add(id)
+        people.set(id, person)
+        for (const email of emailsOf(person)) push(emails, email, id)
+        const employee = person.employeeNumber?.trim()
+        if (employee !== undefined && employee !== "") push(employees, employee, id)
+      }))
+    const done = yield* completeness
     // an unreadable person is still there: a link to them holds
-    for (const u of completeness.unreadable) if (u.remoteId !== undefined) ids.add(u.remoteId)
-    return { index: { ids, emails, employees, missing: [], people }, completeness }
+    for (const u of done.unreadable) if (u.remoteId !== undefined) ids.add(u.remoteId)
+    return { index: { ids, emails, employees, missing: [], people }, completeness: done } satisfies TargetRead
   })
+
+/** @internal */
+export const buildIndex = (env: Env): Effect.Effect<TargetRead, PeopleError> =>
+  Effect.gen(function*() {
+    const snapshot = yield* env.meter.counted("target", env.options.target.snapshot())
+    if (snapshot._tag === "Modified") return yield* indexOf(env, snapshot.people, snapshot.completeness)
+    return yield* indexOf(
+      env,
+      env.options.target.stream,
+      Effect.succeed({ ...PeopleDirectory.notRead, issues: ["an unconditional read was answered 'not modified'"] })
+    )
+  })
+
+/**
+ * The index of the people a bulk export read (no further call).
+ *
+ * @internal
+ */
+export const exportIndex = (env: Env, exported: ContactBook.Snapshot): Effect.Effect<TargetRead> =>
+  indexOf(env, Stream.fromIterable(exported.people), Effect.succeed(exported.completeness))
 
 const searchIds = (env: Env, query: PeopleDirectory.Query) =>
   env.meter.countedStream("target", env.options.target.search(query)).pipe(

@@ -17,13 +17,14 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as ContactPoint from "../../ContactPoint.js"
 import type * as PeopleDirectory from "../../PeopleDirectory.js"
+import type { Person } from "../../Person.js"
 import * as PeopleError from "../../PeopleError.js"
 import type * as Sync from "../../Sync.js"
 import type * as SyncState from "../../SyncState.js"
 import { type Compared, compare } from "./compare.js"
 import type { Env } from "./env.js"
 import * as guard from "./guard.js"
-import { buildIndex, type Candidate, claim, type Index, matchPerson } from "./match.js"
+import { buildIndex, type Candidate, claim, exportIndex, type Index, matchPerson } from "./match.js"
 import { fingerprint, project, remoteIdOf } from "./project.js"
 import { resolveUnmatched } from "./resolve.js"
 
@@ -139,10 +140,11 @@ const planPerson = (env: Env, { matched, person, sourceId }: Candidate, verify: 
       // Nothing changed since this person was last synced: no need to read the contacts.
       return { ...plan, personId, matchedBy: matched.by, ...(matched.evidence === undefined ? {} : { evidence: matched.evidence }) }
     }
-    const { compared, missing } = yield* compare(env, sourceId, personId, projected.desired, "no longer in the directory")
+    const { compared, current, missing } = yield* compare(env, sourceId, personId, projected.desired, "no longer in the directory")
     plan = merge(
       {
         ...plan,
+        current,
         personId,
         matchedBy: matched.by,
         ...(matched.evidence === undefined ? {} : { evidence: matched.evidence }),
@@ -283,18 +285,42 @@ const unchangedPlan = (version: string): Sync.Plan => ({
   guard: { deletes: 0, limit: 0, owned: 0, unmatched: 0, unmatchedLimit: 0, linked: 0, tripped: false }
 })
 
+/** Whether a full run reads the target's contacts by one export or person by person. */
+const readMode = (env: Env): Effect.Effect<"export" | "rest", SyncState.SyncStateError> =>
+  Effect.gen(function*() {
+    const mode = env.options.bulk ?? "auto"
+    if (env.options.contacts.bulk === undefined || mode === "never" || env.options.match === "search") return "rest"
+    if (mode === "always") return "export"
+    const last = Option.getOrUndefined(yield* env.state.lastCount("target"))
+    return last !== undefined && last < (env.options.bulkReadMinimum ?? 200) ? "rest" : "export"
+  })
+
+/** A person's primary e-mail, as the target's mapping marks it. */
+const primaryEmailOf = (person: Person | undefined): string | undefined =>
+  person?.contactPoints.find((p) => p.kind === "email" && p.primary === true)?.value
+
 /**
  * Plans a full run: reads the directory unless unchanged, matches, compares.
  *
  * @internal
  */
 export const planFull = (env: Env): Effect.Effect<Sync.Plan, Sync.SyncError> =>
+  planFullWith(env).pipe(Effect.ensuring(Effect.sync(() => void (env.exported.current = undefined))))
+
+const planFullWith = (env: Env): Effect.Effect<Sync.Plan, Sync.SyncError> =>
   Effect.gen(function*() {
     yield* env.meter.start("reading")
     const stored = yield* env.state.version
     const snapshot = yield* env.meter.counted("source", env.options.source.snapshot({ ifNoneMatch: Option.getOrUndefined(stored) }))
     if (snapshot._tag === "NotModified") return unchangedPlan(snapshot.version)
-    const target = env.options.match === "search" ? undefined : yield* buildIndex(env)
+    env.exported.current = undefined
+    const readBy = yield* readMode(env)
+    if (readBy === "export") env.exported.current = yield* env.meter.counted("contacts", env.options.contacts.bulk!.exportAll())
+    const target = env.options.match === "search"
+      ? undefined
+      : env.exported.current === undefined
+      ? yield* buildIndex(env)
+      : yield* exportIndex(env, env.exported.current)
     const index: Index | undefined = target?.index
     const seen = new Set<string>()
     const read = yield* snapshot.people.pipe(
@@ -336,13 +362,21 @@ export const planFull = (env: Env): Effect.Effect<Sync.Plan, Sync.SyncError> =>
     const absent = (yield* env.state.sources).filter((id) => !seen.has(id))
     const removals = yield* planAbsent(env, absent, sourceCheck)
     for (const p of [...unreadable, ...removals.plans]) yield* planned(env)(p)
+    const emails = env.exported.current?.primaryEmails
+    env.exported.current = undefined
+    const withEmail = (p: Sync.PersonPlan): Sync.PersonPlan => {
+      if (p.personId === undefined) return p
+      const email = emails?.get(p.personId) ?? (index === undefined ? undefined : primaryEmailOf(index.people.get(p.personId)))
+      return email === undefined ? p : { ...p, primaryEmail: email }
+    }
     return yield* finishPlan(env, {
       mode: "full",
+      read: readBy,
       unchanged: false,
       version: snapshot.version,
       peopleRead: seen.size,
       reads: targetCheck === undefined ? [removals.check] : [removals.check, targetCheck]
-    }, [...people, ...unreadable, ...removals.plans])
+    }, [...people, ...unreadable, ...removals.plans].map(withEmail))
   })
 
 /**
