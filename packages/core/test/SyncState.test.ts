@@ -138,6 +138,18 @@ const suite = (name: string, layer: () => Layer.Layer<SyncState.SyncState, unkno
         expect(yield* state.lastCount("target")).toEqual(Option.some(1990))
       }).pipe(Effect.provide(layer())))
 
+    it.effect("keeps the pending import (fingerprint, token, start) until cleared", () =>
+      Effect.gen(function*() {
+        const state = yield* SyncState.SyncState
+        expect(yield* state.pendingImport).toEqual(Option.none())
+        yield* state.setPendingImport(new SyncState.PendingImport({ fingerprint: "f1", startedAt: 1000 }))
+        expect(yield* state.pendingImport).toEqual(Option.some(new SyncState.PendingImport({ fingerprint: "f1", startedAt: 1000 })))
+        yield* state.setPendingImport(new SyncState.PendingImport({ fingerprint: "f1", token: "t-9", startedAt: 1000 }))
+        expect(Option.map(yield* state.pendingImport, (p) => p.token)).toEqual(Option.some("t-9"))
+        yield* state.setPendingImport(undefined)
+        expect(yield* state.pendingImport).toEqual(Option.none())
+      }).pipe(Effect.provide(layer())))
+
     it.effect("a lease is exclusive until released or expired, renewable only by its holder", () =>
       Effect.gen(function*() {
         const state = yield* SyncState.SyncState
