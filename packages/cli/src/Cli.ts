@@ -194,6 +194,13 @@ const maxDeleteRatio = Options.float("max-delete-ratio").pipe(
   Options.optional
 )
 
+const bulk = Options.choice("bulk", ["auto", "always", "never"] as const).pipe(
+  Options.withDescription(
+    "Use the People system's batch export and import: auto (default: read by export, write by import when many people change), always, never."
+  ),
+  Options.withFallbackConfig(Config.literal("auto", "always", "never")("UNIFIED_PEOPLE_BULK").pipe(Config.withDefault("auto" as const)))
+)
+
 const allowMassDelete = Options.boolean("allow-mass-delete").pipe(
   Options.withDescription(
     "Lift the delete guard and the plausibility check of full reads, for a directory that really lost most of its people."
@@ -220,6 +227,8 @@ export interface RunOptions {
   readonly maxDeletes?: number | undefined
   readonly maxDeleteRatio?: number | undefined
   readonly allowMassDelete?: boolean | undefined
+  /** Whether the People system's batch export and import are used (default `auto`). */
+  readonly bulk?: "auto" | "always" | "never" | undefined
   /** The owner named in the state's lease (default: host and process id). */
   readonly owner?: string | undefined
 }
@@ -305,6 +314,7 @@ export const runSync = (
       maxDeletes: options.maxDeletes,
       maxDeleteRatio: options.maxDeleteRatio,
       allowMassDelete: options.allowMassDelete,
+      bulk: options.bulk,
       lease: { owner: options.owner ?? leaseOwner() }
     })
     const report = yield* Effect.scoped(
@@ -363,16 +373,18 @@ const syncHandler = (mode: "sync" | "plan") => (options: RunOptions) =>
     })
   )
 
-const guardOptions = { maxDeletes, maxDeleteRatio, allowMassDelete }
+const guardOptions = { maxDeletes, maxDeleteRatio, allowMassDelete, bulk }
 
 const fromGuard = (o: {
   readonly maxDeletes: Option.Option<number>
   readonly maxDeleteRatio: Option.Option<number>
   readonly allowMassDelete: boolean
+  readonly bulk: "auto" | "always" | "never"
 }) => ({
   maxDeletes: Option.getOrUndefined(o.maxDeletes),
   maxDeleteRatio: Option.getOrUndefined(o.maxDeleteRatio),
-  allowMassDelete: o.allowMassDelete
+  allowMassDelete: o.allowMassDelete,
+  bulk: o.bulk
 })
 
 /**
