@@ -136,15 +136,14 @@ const runLibrary = (target: Target, people: boolean): Promise<{ entries: number;
       limits: RateLimiter.scale(RingCentralConfig.defaultLimits, target.scale),
       retry: { base: Duration.millis(Math.max(5, 2_000 * target.scale)), cap: Duration.millis(Math.max(50, 30_000 * target.scale)) }
     })
+    const directory = yield* Effect.provideService(Directory.make, RingCentralClient.RingCentralClient, client)
     const entries = people
       ? yield* Effect.flatMap(
-        Effect.provideService(RingCentralPeople.make(), RingCentralClient.RingCentralClient, client),
+        Effect.provideService(RingCentralPeople.make(), Directory.Directory, directory),
         (port) => Stream.runCount(port.stream)
       )
       : yield* Stream.runCount(
-        Directory.streamDirectoryEntries({ perPage: target.perPage === maxPerPage ? "max" : target.perPage }).pipe(
-          Stream.provideService(RingCentralClient.RingCentralClient, client)
-        )
+        directory.streamDirectoryEntries({ perPage: target.perPage === maxPerPage ? "max" : target.perPage })
       )
     const stats = yield* client.policy.stats
     return { entries, seen429: stats.limiter.penalties, waits: stats.limiter.waits, waitedMillis: stats.limiter.waitedMillis }

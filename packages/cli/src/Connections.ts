@@ -21,6 +21,7 @@ import * as RateLimiter from "@unified-people/core/RateLimiter"
 import * as PeopleContactsClient from "@unified-people/people-contacts/PeopleContactsClient"
 import * as PeopleContactsConfig from "@unified-people/people-contacts/PeopleContactsConfig"
 import * as PeopleContactsPeople from "@unified-people/people-contacts/PeopleContactsPeople"
+import * as Directory from "@unified-people/ringcentral/Directory"
 import * as RingCentralClient from "@unified-people/ringcentral/RingCentralClient"
 import * as RingCentralConfig from "@unified-people/ringcentral/RingCentralConfig"
 import * as RingCentralPeople from "@unified-people/ringcentral/RingCentralPeople"
@@ -108,7 +109,8 @@ export const make = (settings: Settings): Effect.Effect<Service, never, HttpClie
       ...(settings.rateLimitMargin === undefined ? {} : { rateLimitMargin: settings.rateLimitMargin }),
       ...(settings.peopleTimeout === undefined ? {} : { timeout: settings.peopleTimeout })
     })
-    const source = yield* Effect.provideService(RingCentralPeople.make(), RingCentralClient.RingCentralClient, ringcentral)
+    const directory = yield* Effect.provideService(Directory.make, RingCentralClient.RingCentralClient, ringcentral)
+    const source = yield* Effect.provideService(RingCentralPeople.make(), Directory.Directory, directory)
     const target = yield* Effect.provideService(PeopleContactsPeople.makeDirectory, PeopleContactsClient.PeopleContactsClient, people)
     const contacts = yield* Effect.provideService(PeopleContactsPeople.makeContactBook, PeopleContactsClient.PeopleContactsClient, people)
     return { source, target, contacts, stats: [ringcentral.policy.stats, people.policy.stats] }

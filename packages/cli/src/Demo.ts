@@ -260,10 +260,8 @@ export const run = (options: Options = {}): Effect.Effect<Result, Sync.SyncError
     }).pipe(Effect.orDie)
     const receiver = yield* Loopback.serve(hook.app).pipe(Effect.orDie)
     const ringcentralClient = yield* RingCentralClient.make(RingCentralEmulator.clientOptions(emulators.ringcentral))
-    yield* Events.createSubscription({ address: `${receiver.url}/webhook`, verificationToken }).pipe(
-      Effect.provideService(RingCentralClient.RingCentralClient, ringcentralClient),
-      Effect.orDie
-    )
+    const subscriptions = yield* Effect.provideService(Events.make, RingCentralClient.RingCentralClient, ringcentralClient)
+    yield* subscriptions.createSubscription({ address: `${receiver.url}/webhook`, verificationToken }).pipe(Effect.orDie)
     const [webhookId] = matched[40]!
     yield* say(`✎ Subscribed a webhook to directory events; ${name(webhookId)} gets a new direct number +1 206 555 0199`)
     const delivered = yield* emulators.ringcentral.changeDirectory((s) =>

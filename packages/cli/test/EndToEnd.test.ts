@@ -147,9 +147,8 @@ describe("sync, end to end through both emulators", () => {
       yield* job.run
       const receiver = yield* webhookReceiver("verify-me")
       const client = yield* RingCentralClient.make(RingCentralEmulator.clientOptions(env.ringcentral))
-      yield* Events.createSubscription({ address: receiver.address, verificationToken: Redacted.make("verify-me") }).pipe(
-        Effect.provideService(RingCentralClient.RingCentralClient, client)
-      )
+      const subscriptions = yield* Effect.provideService(Events.make, RingCentralClient.RingCentralClient, client)
+      yield* subscriptions.createSubscription({ address: receiver.address, verificationToken: Redacted.make("verify-me") })
       const [changedId, changedPerson] = [...env.company.matched][5]!
       const accepted = yield* env.ringcentral.changeDirectory((store) =>
         void store.update(changedId, (e) => {

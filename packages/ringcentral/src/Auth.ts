@@ -1,51 +1,48 @@
 /**
- * RingCentral authentication: the JWT bearer grant (`POST /restapi/oauth/token`
- * with Basic client credentials), refresh ahead of expiry with the single-use
- * refresh token, and a single-flight guarantee (a hundred concurrent requests
- * needing a token cause one token request). A static access token is supported
- * too. Tokens are `Redacted`.
+ * RingCentral authentication (the `Auth` area): the JWT bearer grant
+ * (`POST /restapi/oauth/token` with Basic client credentials), refresh ahead of
+ * expiry with the single-use refresh token, and a single-flight guarantee (a
+ * hundred concurrent requests needing a token cause one token request). A
+ * static access token is supported too. Tokens are `Redacted`.
  *
- * The token request goes through the client's `HttpPolicy` (bucket `Auth`):
- * one attempt is the request and its whole JSON answer, so a cut, stalled or
- * empty token answer is asked again.
+ * The client builds its `Auth` service itself from its credentials (every call
+ * needs a token), so {@link make} and {@link layer} hand over the client's own:
+ * the same counters, the same token. The token request goes through the
+ * client's `HttpPolicy` (bucket `Auth`): one attempt is the request and its
+ * whole JSON answer, so a cut, stalled or empty token answer is asked again.
+ *
+ * | operation | group |
+ * |---|---|
+ * | `getToken` (JWT grant, and the refresh with the refresh token) | Auth |
  *
  * @since 0.1.0
  */
-import type * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as HttpPolicy from "@unified-people/core/HttpPolicy"
-import * as Liberal from "@unified-people/core/Liberal"
 import type * as PeopleError from "@unified-people/core/PeopleError"
-import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Redacted from "effect/Redacted"
-import * as Schema from "effect/Schema"
+import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
+import * as internal from "./internal/auth.js"
+import { type Operation, RingCentralClient } from "./RingCentralClient.js"
 import type { Credentials } from "./RingCentralConfig.js"
 
+export {
+  /**
+   * @since 0.1.0
+   * @category schemas
+   */
+  TokenInfo
+} from "./Auth/Schema.js"
+
 /**
- * The token endpoint's answer (`TokenInfo`). `session_id` is required by the
- * specification but missing from real answers, so it is optional here; the
- * token type is kept as received (`bearer`). Read liberally: lifetimes may be
- * numeric strings (`expires_in: "3600"`), optional fields may be `null`, ids
- * may be numbers.
+ * The operation of this area with its `x-throttling-group`.
  *
  * @since 0.1.0
- * @category schemas
+ * @category constants
  */
-export class TokenInfo extends Schema.Class<TokenInfo>("@unified-people/ringcentral/TokenInfo")({
-  access_token: Schema.Redacted(Schema.String),
-  expires_in: Liberal.Numeric,
-  refresh_token: Liberal.optional(Schema.Redacted(Schema.String)),
-  refresh_token_expires_in: Liberal.optional(Liberal.Numeric),
-  scope: Liberal.optional(Schema.String),
-  token_type: Liberal.open("bearer"),
-  owner_id: Liberal.optional(Liberal.Id),
-  endpoint_id: Liberal.optional(Liberal.Id),
-  session_id: Liberal.optional(Liberal.Id),
-  id_token: Liberal.optional(Schema.String)
-}) {}
+export const operations = {
+  getToken: { operationId: "getToken", method: "POST", path: "/restapi/oauth/token", group: "Auth" }
+} as const satisfies Record<string, Operation>
 
 /**
  * Counters of an auth service.
@@ -65,7 +62,7 @@ export interface Stats {
  * @category models
  */
 export interface Service {
-  /** A valid access token, fetched or refreshed when needed (single-flight). */
+  /** A valid access token, fetched (`getToken`) or refreshed when needed (single-flight). */
   readonly token: Effect.Effect<Redacted.Redacted, PeopleError.PeopleError>
   /** Forgets `token` after the server refused it, so that the next `token` refreshes. */
   readonly invalidate: (token: Redacted.Redacted) => Effect.Effect<void>
@@ -86,140 +83,26 @@ export interface Service {
 export class Auth extends Context.Tag("@unified-people/ringcentral/Auth")<Auth, Service>() {}
 
 /**
- * Options of {@link make}.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Options {
-  readonly serverUrl: string
-  readonly credentials: Credentials
-  /** The client the token requests go through: an `HttpClient` piped through the adapter's `HttpPolicy` (bucket `Auth`). */
-  readonly client: HttpClient.HttpClient.With<PeopleError.PeopleError>
-  /** How long before expiry to refresh (default 5 minutes, at most half the lifetime). */
-  readonly refreshAhead?: Duration.DurationInput | undefined
-}
-
-interface State {
-  readonly accessToken: Redacted.Redacted
-  /** When to refresh (expiry minus the refresh margin). */
-  readonly refreshAt: number
-  readonly refreshToken: Redacted.Redacted | undefined
-  readonly refreshExpiresAt: number
-}
-
-const module = "ringcentral"
-
-/**
  * The secrets of a set of credentials: the client secret, the JWT and the
  * Basic credential built from them, or the static access token.
  *
  * @since 0.1.0
  * @category secrets
  */
-export const credentialSecrets = (credentials: Credentials): ReadonlyArray<Redacted.Redacted> =>
-  credentials._tag === "StaticToken"
-    ? [credentials.accessToken]
-    : [credentials.clientSecret, credentials.jwt, basicOf(credentials)]
-
-const basicOf = (credentials: Extract<Credentials, { readonly _tag: "Jwt" }>) =>
-  Redacted.make(Buffer.from(`${credentials.clientId}:${Redacted.value(credentials.clientSecret)}`).toString("base64"))
-
-/** How many of the latest tokens are remembered for scrubbing. */
-const rememberedTokens = 8
+export const credentialSecrets: (credentials: Credentials) => ReadonlyArray<Redacted.Redacted> = internal.credentialSecrets
 
 /**
- * Builds an auth service.
+ * The service of the client in context (the client holds the tokens).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options): Effect.Effect<Service> =>
-  Effect.sync(() => {
-    const credentials = options.credentials
-    const counters = { tokenRequests: 0, grants: 0, refreshes: 0 }
-    const stats = Effect.sync((): Stats => ({ ...counters }))
-    const configured = credentialSecrets(credentials)
-    if (credentials._tag === "StaticToken") {
-      return {
-        token: Effect.succeed(credentials.accessToken),
-        invalidate: () => Effect.void,
-        canRefresh: false,
-        secrets: () => configured,
-        stats
-      }
-    }
-    let recent: ReadonlyArray<Redacted.Redacted> = []
-    const remember = (...tokens: ReadonlyArray<Redacted.Redacted | undefined>) => {
-      const fresh = tokens.filter((t): t is Redacted.Redacted => t !== undefined)
-      recent = [...fresh, ...recent].slice(0, rememberedTokens)
-    }
-    const aheadMillis = Duration.toMillis(options.refreshAhead ?? Duration.minutes(5))
-    const lock = Effect.unsafeMakeSemaphore(1)
-    let state: State | undefined
-    const basic = basicOf(credentials)
+export const make: Effect.Effect<Service, never, RingCentralClient> = Effect.map(RingCentralClient, (client) => client.auth)
 
-    const request = (method: string, body: Record<string, string>) =>
-      Effect.gen(function*() {
-        counters.tokenRequests++
-        const req = HttpClientRequest.post(`${options.serverUrl}/restapi/oauth/token`).pipe(
-          HttpClientRequest.setHeader("Authorization", `Basic ${Redacted.value(basic)}`),
-          HttpClientRequest.acceptJson,
-          HttpClientRequest.bodyUrlParams(body)
-        )
-        // a token answer that breaks off is asked again (a refresh token it consumed
-        // is then refused, and the refresh falls back to a new grant)
-        const response = yield* HttpPolicy.execute(options.client, req, { method, bucket: "Auth", idempotent: true, body: "json" })
-        const info = yield* HttpPolicy.decodeJson(TokenInfo, { module, method })(response)
-        remember(info.access_token, info.refresh_token)
-        const now = yield* Clock.currentTimeMillis
-        const lifetime = info.expires_in * 1000
-        const next: State = {
-          accessToken: info.access_token,
-          refreshAt: now + lifetime - Math.min(aheadMillis, lifetime / 2),
-          refreshToken: info.refresh_token,
-          refreshExpiresAt: info.refresh_token_expires_in === undefined
-            ? now + lifetime
-            : now + info.refresh_token_expires_in * 1000 - 5_000
-        }
-        state = next
-        return next.accessToken
-      })
-
-    const grant = Effect.suspend(() => {
-      counters.grants++
-      return request("getToken", {
-        grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer",
-        assertion: Redacted.value(credentials.jwt)
-      })
-    })
-
-    const refresh = (refreshToken: Redacted.Redacted) =>
-      Effect.suspend(() => {
-        counters.refreshes++
-        // a refresh token is single use: forget it before sending
-        state = undefined
-        return request("refreshToken", { grant_type: "refresh_token", refresh_token: Redacted.value(refreshToken) })
-      }).pipe(
-        // a refused refresh (revoked, already used) falls back to a new grant
-        Effect.catchIf((e) => e._tag === "InvalidRequest" || e._tag === "Unauthorized", () => grant)
-      )
-
-    const token = lock.withPermits(1)(
-      Effect.flatMap(Clock.currentTimeMillis, (now): Effect.Effect<Redacted.Redacted, PeopleError.PeopleError> => {
-        const current = state
-        if (current !== undefined && now < current.refreshAt) return Effect.succeed(current.accessToken)
-        if (current?.refreshToken !== undefined && now < current.refreshExpiresAt) return refresh(current.refreshToken)
-        return grant
-      })
-    )
-
-    const invalidate = (token: Redacted.Redacted) =>
-      lock.withPermits(1)(Effect.sync(() => {
-        if (state !== undefined && Redacted.value(state.accessToken) === Redacted.value(token)) {
-          state = { ...state, refreshAt: 0 }
-        }
-      }))
-
-    return { token, invalidate, canRefresh: true, secrets: () => [...configured, ...recent], stats }
-  })
+/**
+ * The service over the `RingCentralClient` layer.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<Auth, never, RingCentralClient> = Layer.effect(Auth, make)

@@ -1,17 +1,35 @@
 /**
- * Custom field definitions of the account (at most five, category `User`):
- * list (Light), create, update and delete one or several (Medium). A person's
- * custom field values are written with the extension update (part 2).
+ * Custom field definitions of the account (at most five, category `User`), the
+ * `CustomFields` area: list (Light), create, update and delete one or several
+ * (Medium). A person's custom field values are written with the extension
+ * update (`Extensions.updatePerson`).
+ *
+ * | operation | group |
+ * |---|---|
+ * | `listCustomFields` | Light |
+ * | `createCustomField` | Medium |
+ * | `updateCustomField` | Medium |
+ * | `deleteCustomField` | Medium |
  *
  * @since 0.1.0
  */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Liberal from "@unified-people/core/Liberal"
 import type * as PeopleError from "@unified-people/core/PeopleError"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
-import { Id, open } from "./Directory/Schema.js"
-import { RingCentralClient } from "./RingCentralClient.js"
+import { CustomFieldId } from "./Extensions/Schema.js"
+import { type Operation, RingCentralClient } from "./RingCentralClient.js"
+
+export {
+  /**
+   * @since 0.1.0
+   * @category ids
+   */
+  CustomFieldId
+} from "./Extensions/Schema.js"
 
 /**
  * A custom field definition. `category` is `User` in the specification, but
@@ -21,8 +39,8 @@ import { RingCentralClient } from "./RingCentralClient.js"
  * @category schemas
  */
 export class CustomFieldModel extends Schema.Class<CustomFieldModel>("@unified-people/ringcentral/CustomFieldModel")({
-  id: Liberal.optional(Id),
-  category: Liberal.optional(open("User")),
+  id: Liberal.optional(CustomFieldId),
+  category: Liberal.optional(Liberal.open("User")),
   displayName: Liberal.optional(Schema.String)
 }) {}
 
@@ -59,66 +77,90 @@ export class CustomFieldUpdateRequest extends Schema.Class<CustomFieldUpdateRequ
  */
 export const maxFields = 5
 
-/**
- * Lists the account's custom fields.
- *
- * @since 0.1.0
- * @category operations
- */
-export const listCustomFields: Effect.Effect<CustomFieldList, PeopleError.PeopleError, RingCentralClient> = Effect.flatMap(
-  RingCentralClient,
-  (client) =>
-    client.json(CustomFieldList)(HttpClientRequest.get(client.accountPath("/custom-fields")), { method: "listCustomFields", group: "Light" })
-)
+const path = "/restapi/v1.0/account/{accountId}/custom-fields"
 
 /**
- * Creates a custom field (category `User`). A sixth field is refused by the
- * server with a typed error (`InvalidRequest` carrying the remote code).
+ * The operations of this area with their `x-throttling-group`.
  *
  * @since 0.1.0
- * @category operations
+ * @category constants
  */
-export const createCustomField = (
-  request: { readonly displayName: string; readonly category?: "User" }
-): Effect.Effect<CustomFieldModel, PeopleError.PeopleError, RingCentralClient> =>
-  Effect.flatMap(RingCentralClient, (client) =>
+export const operations = {
+  listCustomFields: { operationId: "listCustomFields", method: "GET", path, group: "Light" },
+  createCustomField: { operationId: "createCustomField", method: "POST", path, group: "Medium" },
+  updateCustomField: { operationId: "updateCustomField", method: "PUT", path: `${path}/{fieldId}`, group: "Medium" },
+  deleteCustomField: { operationId: "deleteCustomField", method: "DELETE", path: `${path}/{fieldId}`, group: "Medium" }
+} as const satisfies Record<string, Operation>
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** `listCustomFields` (Light): the account's custom fields. */
+  readonly listCustomFields: Effect.Effect<CustomFieldList, PeopleError.PeopleError>
+  /**
+   * `createCustomField` (Medium), category `User`. A sixth field is refused by
+   * the server with a typed error (`InvalidRequest` carrying the remote code).
+   */
+  readonly createCustomField: (
+    request: { readonly displayName: string; readonly category?: "User" }
+  ) => Effect.Effect<CustomFieldModel, PeopleError.PeopleError>
+  /** `updateCustomField` (Medium): renames a custom field. */
+  readonly updateCustomField: (
+    fieldId: string,
+    request: { readonly displayName: string }
+  ) => Effect.Effect<CustomFieldModel, PeopleError.PeopleError>
+  /** `deleteCustomField` (Medium): one custom field, or several at once (the comma-separated id path). */
+  readonly deleteCustomField: (fieldIds: string | ReadonlyArray<string>) => Effect.Effect<void, PeopleError.PeopleError>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class CustomFields extends Context.Tag("@unified-people/ringcentral/CustomFields")<CustomFields, Service>() {}
+
+/**
+ * Builds the service over the client in context.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Service, never, RingCentralClient> = Effect.map(RingCentralClient, (client) => ({
+  listCustomFields: client.json(CustomFieldList)(HttpClientRequest.get(client.accountPath("/custom-fields")), {
+    method: "listCustomFields",
+    group: operations.listCustomFields.group
+  }),
+  createCustomField: (request) =>
     client.json(CustomFieldModel)(
       HttpClientRequest.post(client.accountPath("/custom-fields")).pipe(
         HttpClientRequest.bodyUnsafeJson({ category: request.category ?? "User", displayName: request.displayName })
       ),
-      { method: "createCustomField", group: "Medium" }
-    ))
-
-/**
- * Renames a custom field.
- *
- * @since 0.1.0
- * @category operations
- */
-export const updateCustomField = (
-  fieldId: string,
-  request: { readonly displayName: string }
-): Effect.Effect<CustomFieldModel, PeopleError.PeopleError, RingCentralClient> =>
-  Effect.flatMap(RingCentralClient, (client) =>
+      { method: "createCustomField", group: operations.createCustomField.group }
+    ),
+  updateCustomField: (fieldId, request) =>
     client.json(CustomFieldModel)(
       HttpClientRequest.put(client.accountPath(`/custom-fields/${encodeURIComponent(fieldId)}`)).pipe(
         HttpClientRequest.bodyUnsafeJson({ displayName: request.displayName })
       ),
-      { method: "updateCustomField", group: "Medium" }
-    ))
-
-/**
- * Deletes one custom field, or several at once (the comma-separated id path).
- *
- * @since 0.1.0
- * @category operations
- */
-export const deleteCustomField = (
-  fieldIds: string | ReadonlyArray<string>
-): Effect.Effect<void, PeopleError.PeopleError, RingCentralClient> =>
-  Effect.flatMap(RingCentralClient, (client) => {
+      { method: "updateCustomField", group: operations.updateCustomField.group }
+    ),
+  deleteCustomField: (fieldIds) => {
     const ids = (typeof fieldIds === "string" ? [fieldIds] : fieldIds).map((id) => encodeURIComponent(id.trim())).join(",")
     return Effect.asVoid(
-      client.call(HttpClientRequest.del(client.accountPath(`/custom-fields/${ids}`)), { method: "deleteCustomField", group: "Medium" })
+      client.execute(HttpClientRequest.del(client.accountPath(`/custom-fields/${ids}`)), {
+        method: "deleteCustomField",
+        group: operations.deleteCustomField.group
+      })
     )
-  })
+  }
+}))
+
+/**
+ * The service over the `RingCentralClient` layer.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<CustomFields, never, RingCentralClient> = Layer.effect(CustomFields, make)

@@ -1,39 +1,39 @@
 /**
- * The company directory operations (`InternalContactsService`): list (with
- * `If-None-Match`; a `304` is a value), stream every page, read one entry,
- * search (also as a stream) and read the federation. Every operation carries its
- * throttling group.
+ * The company directory (`InternalContactsService`), the `Directory` area:
+ * list (with `If-None-Match`; a `304` is a value), stream every page, read one
+ * entry, search (also as a stream) and read the federation. Every operation
+ * carries its throttling group.
  *
- * Whole-directory reads are audited (`@unified-people/core/PagedRead`): they
- * follow the server's next-page link when it sends one, treat totals as hints,
- * read an empty or short page again before going on, stop on links that loop
- * or pages that never end, skip (and report) records that cannot be read, and
- * say in a `Completeness` whether the read was complete.
+ * Whole-directory reads are audited (`@unified-people/core/PagedRead`, through
+ * `RingCentralClient.read`): they follow the server's next-page link when it
+ * sends one, treat totals as hints, read an empty or short page again before
+ * going on, stop on links that loop or pages that never end, skip (and report)
+ * records that cannot be read, and say in a `Completeness` whether the read
+ * was complete.
  *
  * | operation | group |
  * |---|---|
- * | `listDirectoryEntries` | Medium |
+ * | `listDirectoryEntries` (+ `streamDirectoryEntries`, `snapshotDirectoryEntries`) | Medium |
  * | `readDirectoryEntry` | Medium |
- * | `searchDirectoryEntries` | Heavy |
+ * | `searchDirectoryEntries` (+ `streamSearchDirectoryEntries`) | Heavy |
  * | `readDirectoryFederation` | Medium |
  *
  * @since 0.1.0
  */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpPolicy from "@unified-people/core/HttpPolicy"
-import * as PageAudit from "@unified-people/core/PageAudit"
-import * as PagedRead from "@unified-people/core/PagedRead"
 import type * as PeopleDirectory from "@unified-people/core/PeopleDirectory"
 import * as PeopleError from "@unified-people/core/PeopleError"
 import type * as Person from "@unified-people/core/Person"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as DirectorySchema from "./Directory/Schema.js"
 import * as Mapping from "./Mapping.js"
-import { RingCentralClient } from "./RingCentralClient.js"
+import { decodePage, type Operation, type Page, RingCentralClient } from "./RingCentralClient.js"
 
 export {
   /**
@@ -126,6 +126,116 @@ export type ListResult =
 
 const module = "ringcentral"
 
+const entries = "/restapi/v1.0/account/{accountId}/directory/entries"
+
+/**
+ * The operations of this area with their `x-throttling-group`, as in the
+ * specification.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const operations = {
+  listDirectoryEntries: { operationId: "listDirectoryEntries", method: "GET", path: entries, group: "Medium" },
+  readDirectoryEntry: { operationId: "readDirectoryEntry", method: "GET", path: `${entries}/{entryId}`, group: "Medium" },
+  searchDirectoryEntries: { operationId: "searchDirectoryEntries", method: "POST", path: `${entries}/search`, group: "Heavy" },
+  readDirectoryFederation: {
+    operationId: "readDirectoryFederation",
+    method: "GET",
+    path: "/restapi/v1.0/account/{accountId}/directory/federation",
+    group: "Medium"
+  }
+} as const satisfies Record<string, Operation>
+
+/**
+ * The answer of `snapshotDirectoryEntries`: `NotModified`, or the whole
+ * directory as a lazy stream with the completeness of its last run.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Snapshot =
+  | { readonly _tag: "NotModified"; readonly etag: string }
+  | {
+    readonly _tag: "Modified"
+    readonly etag: string | undefined
+    readonly entries: Stream.Stream<DirectorySchema.ContactResource, PeopleError.PeopleError>
+    readonly completeness: Effect.Effect<PeopleDirectory.Completeness>
+  }
+
+/**
+ * The parameters of `readDirectoryFederation`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FederationParameters {
+  readonly types?: DirectorySchema.FederationTypes
+  readonly rcExtensionId?: string
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /**
+   * `listDirectoryEntries` (Medium): one page. A `304 Not Modified` answer is
+   * the value `NotModified`, not an error. A record that cannot be read is
+   * skipped and listed in `unreadable`; an empty body is a retryable `Unavailable`.
+   */
+  readonly listDirectoryEntries: (params?: ListDirectoryEntriesParameters) => Effect.Effect<ListResult, PeopleError.PeopleError>
+  /**
+   * The whole directory unless unchanged since `ifNoneMatch`, as an audited
+   * read: the first page is read eagerly (conditionally, with the largest page
+   * size the server accepts: `perPage=max`, then 2000, 1000, … if refused,
+   * unless `perPage` is given), the others lazily when `entries` runs. Paging
+   * follows the server's next-page link when it sends navigation, and treats
+   * its totals as hints; `completeness` says whether the last run of `entries`
+   * read the whole directory (see `PagedRead`). A record that cannot be read is
+   * skipped, logged and listed in the completeness.
+   */
+  readonly snapshotDirectoryEntries: (params?: Omit<ListDirectoryEntriesParameters, "page">) => Effect.Effect<Snapshot, PeopleError.PeopleError>
+  /**
+   * Every directory entry across pages, fetched lazily one page at a time with
+   * the largest page size the server accepts unless `perPage` is given: the
+   * audited read of `snapshotDirectoryEntries` without its completeness (a
+   * record that cannot be read is skipped with a warning in the log).
+   */
+  readonly streamDirectoryEntries: (
+    params?: Omit<ListDirectoryEntriesParameters, "page" | "ifNoneMatch">
+  ) => Stream.Stream<DirectorySchema.ContactResource, PeopleError.PeopleError>
+  /**
+   * `readDirectoryEntry` (Medium). `NotFound` only when the server says so: a
+   * 404 with `ADG-122` or `CMN-102` (or a 410). A `200` with an empty body
+   * (which the specification says a missing entry may get), a cut or
+   * unreadable body, or a 404 without those codes proves nothing: it is read
+   * again, then an `Unavailable` (or a `DecodeError`) is returned, never `NotFound`.
+   */
+  readonly readDirectoryEntry: (entryId: string) => Effect.Effect<DirectorySchema.ContactResource, PeopleError.PeopleError>
+  /**
+   * `searchDirectoryEntries` (Heavy): one page, the request validated before
+   * sending. A record that cannot be read is skipped with a warning in the log.
+   */
+  readonly searchDirectoryEntries: (request: SearchRequest) => Effect.Effect<DirectorySchema.DirectoryResource, PeopleError.PeopleError>
+  /**
+   * Every match of a search across pages, lazily, with the largest page size
+   * the server accepts (unless `perPage` is given), through the same audited
+   * page loop as the directory listing (bad records skipped with a warning).
+   */
+  readonly streamSearchDirectoryEntries: (
+    request: Omit<SearchRequest, "page">
+  ) => Stream.Stream<DirectorySchema.ContactResource, PeopleError.PeopleError>
+  /** `readDirectoryFederation` (Medium): the federation and its accounts. */
+  readonly readDirectoryFederation: (params?: FederationParameters) => Effect.Effect<DirectorySchema.FederationResource, PeopleError.PeopleError>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Directory extends Context.Tag("@unified-people/ringcentral/Directory")<Directory, Service>() {}
+
 const listRequest = (path: string, params: ListDirectoryEntriesParameters) => {
   const query: Record<string, string> = {}
   if (params.showFederated !== undefined) query.showFederated = String(params.showFederated)
@@ -153,156 +263,6 @@ const listRequest = (path: string, params: ListDirectoryEntriesParameters) => {
 export const isRereadable = (error: PeopleError.PeopleError): boolean =>
   error._tag === "Unavailable" && error.isRetryable && error.status === 404
 
-/** A page whose records were decoded one by one. */
-interface PageResult {
-  readonly directory: DirectorySchema.DirectoryResource
-  readonly unreadable: ReadonlyArray<PeopleDirectory.Unreadable>
-}
-
-/** Decodes a directory page (its JSON body, parsed during the attempt), its records one by one. */
-const decodePage = (method: string, number: number) => {
-  const envelope = HttpPolicy.decodeJson(DirectorySchema.DirectoryPage, { module, method })
-  const records = PagedRead.decodeRecords(DirectorySchema.ContactResource, { module, method, page: number, field: "records" })
-  return (response: HttpClientResponse.HttpClientResponse): Effect.Effect<PageResult, PeopleError.DecodeError | PeopleError.Unavailable> =>
-    Effect.map(envelope(response), (page) => {
-      const decoded = records(page.records)
-      return {
-        directory: new DirectorySchema.DirectoryResource({
-          ...(page.uri === undefined ? {} : { uri: page.uri }),
-          records: decoded.items,
-          paging: page.paging,
-          ...(page.navigation === undefined ? {} : { navigation: page.navigation })
-        }, true),
-        unreadable: decoded.unreadable
-      }
-    })
-}
-
-/**
- * Lists one page of the directory. A `304 Not Modified` answer is the value
- * `NotModified`, not an error. A record that cannot be read is skipped and
- * listed in `unreadable`; an empty body is a retryable `Unavailable`.
- *
- * @since 0.1.0
- * @category operations
- */
-export const listDirectoryEntries = (
-  params: ListDirectoryEntriesParameters = {}
-): Effect.Effect<ListResult, PeopleError.PeopleError, RingCentralClient> =>
-  Effect.gen(function*() {
-    const client = yield* RingCentralClient
-    return yield* getPage(client, listRequest(client.accountPath("/directory/entries"), params), params.page ?? 1, params.ifNoneMatch)
-  })
-
-const getPage = (
-  client: RingCentralClient["Type"],
-  request: HttpClientRequest.HttpClientRequest,
-  number: number,
-  ifNoneMatch?: string
-): Effect.Effect<ListResult, PeopleError.PeopleError> =>
-  Effect.gen(function*() {
-    const method = "listDirectoryEntries"
-    // one attempt is the request and the whole page: an empty, cut, stalled or
-    // non-JSON page is read again by the policy
-    const response = yield* client.call(request, {
-      method,
-      group: "Medium",
-      accept: (status) => (status >= 200 && status < 300) || status === 304,
-      body: "json"
-    })
-    const etag = response.headers["etag"]
-    if (response.status === 304) {
-      return { _tag: "NotModified", etag: etag ?? ifNoneMatch ?? "" } as const
-    }
-    const { directory, unreadable } = yield* decodePage(method, number)(response)
-    return { _tag: "Modified", etag, directory, unreadable } as const
-  })
-
-/**
- * What a page says about itself, for the audit and for paging: the server's
- * next-page link (`navigation.nextPage`) when it sends navigation, else its
- * totals, else a short or empty page.
- *
- * @since 0.1.0
- * @category paging
- */
-export const pageInfo = (
-  page: DirectorySchema.DirectoryResource,
-  unreadable: ReadonlyArray<PeopleDirectory.Unreadable> = []
-): Omit<PageAudit.Page, "number"> => {
-  const { paging, navigation } = page
-  const ids = [...page.records.map((r) => r.id), ...unreadable.flatMap((u) => u.remoteId === undefined ? [] : [u.remoteId])]
-  return {
-    records: page.records.length + unreadable.length,
-    perPage: paging.perPage,
-    ...(paging.page === undefined ? {} : { page: paging.page }),
-    ...(paging.pageStart === undefined ? {} : { pageStart: paging.pageStart }),
-    ...(paging.totalPages === undefined ? {} : { totalPages: paging.totalPages }),
-    ...(paging.totalElements === undefined ? {} : { totalElements: paging.totalElements }),
-    ...(navigation === undefined ? {} : { hasNext: nextLink(navigation) !== undefined }),
-    ids,
-    unreadable
-  }
-}
-
-const nextLink = (navigation: DirectorySchema.PageNavigationModel): string | undefined => {
-  const uri = navigation.nextPage?.uri?.trim()
-  return uri === undefined || uri === "" ? undefined : uri
-}
-
-/**
- * Whether a page is the last one: the server's next-page link when it sends
- * navigation, else `page >= totalPages`, else a short or empty page.
- * `totalElements` never ends a read on its own.
- *
- * @since 0.1.0
- * @category paging
- */
-export const isLastPage = (page: DirectorySchema.DirectoryResource, requested: number): boolean =>
-  PageAudit.isLast({ ...pageInfo(page), number: requested })
-
-/**
- * Where a page is: its number, and the server's own link to it (a path and
- * query under the server URL) when the server named one.
- *
- * @since 0.1.0
- * @category paging
- */
-export interface Cursor {
-  readonly page: number
-  readonly link?: string | undefined
-}
-
-/**
- * The next page after page `number`: the server's link when it sends
- * navigation (followed as given when it points at the server, else read as a
- * page number so that the token never leaves for another host), else the next
- * page number.
- *
- * @since 0.1.0
- * @category paging
- */
-export const nextCursor = (
-  page: DirectorySchema.DirectoryResource,
-  number: number,
-  serverUrl: string
-): Cursor | undefined => {
-  if (page.navigation === undefined) return { page: number + 1 }
-  const uri = nextLink(page.navigation)
-  if (uri === undefined) return undefined
-  let url: URL
-  try {
-    url = new URL(uri, `${serverUrl}/`)
-  } catch {
-    return { page: number + 1 }
-  }
-  const raw = url.searchParams.get("page")
-  const linked = raw !== null && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : undefined
-  const target = linked !== undefined && linked >= 1 ? linked : number + 1
-  const base = serverUrl.replace(/\/+$/, "")
-  return url.href.startsWith(`${base}/`) ? { page: target, link: url.href.slice(base.length) } : { page: target }
-}
-
 /**
  * Page sizes tried when reading the whole directory, largest first: a server
  * that refuses one (`InvalidRequest` on `perPage`) gets the next.
@@ -312,135 +272,107 @@ export const nextCursor = (
  */
 export const listPageSizes: ReadonlyArray<PerPage> = ["max", 2000, 1000, 500, 200, 100]
 
-/** Reads page 1 with the largest accepted page size (or the one given). */
-const firstPage = (
-  params: Omit<ListDirectoryEntriesParameters, "page">
-): Effect.Effect<readonly [ListResult, PerPage], PeopleError.PeopleError, RingCentralClient> => {
-  const probe = (sizes: ReadonlyArray<PerPage>): Effect.Effect<readonly [ListResult, PerPage], PeopleError.PeopleError, RingCentralClient> =>
-    listDirectoryEntries({ ...params, page: 1, perPage: sizes[0]! }).pipe(
-      Effect.map((result) => [result, sizes[0]!] as const),
-      Effect.catchIf(
-        (e) => e._tag === "InvalidRequest" && e.sent && e.field === "perPage" && sizes.length > 1,
-        () => probe(sizes.slice(1))
-      )
-    )
-  return probe(params.perPage === undefined ? listPageSizes : [params.perPage])
-}
-
-const unexpected304 = () =>
-  new PeopleError.Unavailable({ module, method: "listDirectoryEntries", reason: "unexpected 304 for a page request", retryable: false })
-
-/** A page as the audited read wants it. */
-const answerOf = (result: PageResult, number: number, serverUrl: string): PagedRead.Answer<DirectorySchema.ContactResource, Cursor> => ({
-  items: result.directory.records,
-  page: pageInfo(result.directory, result.unreadable),
-  next: nextCursor(result.directory, number, serverUrl)
-})
-
-/** The audited read of every page, page 1 given (read with `perPage`). */
-const readAll = (
-  client: RingCentralClient["Type"],
-  params: Omit<ListDirectoryEntriesParameters, "page" | "ifNoneMatch">,
-  perPage: PerPage,
-  first: PageResult
-): PagedRead.Read<DirectorySchema.ContactResource, PeopleError.PeopleError> => {
-  const path = client.accountPath("/directory/entries")
-  const fetch = (cursor: Cursor) =>
-    Effect.flatMap(
-      getPage(client, cursor.link === undefined ? listRequest(path, { ...params, perPage, page: cursor.page }) : HttpClientRequest.get(cursor.link), cursor.page),
-      (result) => result._tag === "Modified" ? Effect.succeed(result) : Effect.fail(unexpected304())
-    )
-  return PagedRead.make({
-    module,
-    method: "listDirectoryEntries",
-    first: { page: 1 } as Cursor,
-    key: (cursor) => `page=${cursor.page}`,
-    numberOf: (cursor) => cursor.page,
-    // a body that did not arrive whole was read again by the policy; the read
-    // itself reads a suspicious (empty or short) page again
-    retryDelay: client.retry.base ?? "2 seconds",
-    fetch: (cursor, number, attempt) =>
-      Effect.map(number === 1 && attempt === 0 ? Effect.succeed(first) : fetch(cursor), (result) => answerOf(result, number, client.serverUrl))
-  })
-}
-
 /**
- * The whole directory unless unchanged since `ifNoneMatch`, as an audited read:
- * the first page is read eagerly (conditionally, with the largest page size the
- * server accepts: `perPage=max`, then 2000, 1000, … if refused, unless
- * `perPage` is given), the others lazily when `entries` runs. Paging follows
- * the server's next-page link when it sends navigation, and treats its totals
- * as hints; `completeness` says whether the last run of `entries` read the
- * whole directory (see `PagedRead`). A record that cannot be read is skipped,
- * logged and listed in the completeness.
+ * Page sizes tried by `streamSearchDirectoryEntries`, largest first: a server
+ * that refuses one (`InvalidRequest` on `perPage`) gets the next.
  *
  * @since 0.1.0
- * @category operations
+ * @category paging
  */
-export const snapshotDirectoryEntries = (
-  params: Omit<ListDirectoryEntriesParameters, "page"> = {}
-): Effect.Effect<
-  | { readonly _tag: "NotModified"; readonly etag: string }
-  | {
-    readonly _tag: "Modified"
-    readonly etag: string | undefined
-    readonly entries: Stream.Stream<DirectorySchema.ContactResource, PeopleError.PeopleError, RingCentralClient>
-    readonly completeness: Effect.Effect<PeopleDirectory.Completeness>
-  },
-  PeopleError.PeopleError,
-  RingCentralClient
-> =>
-  Effect.gen(function*() {
-    const client = yield* RingCentralClient
-    const [result, perPage] = yield* firstPage(params)
-    if (result._tag === "NotModified") return result
-    const { ifNoneMatch: _, ...others } = params
-    const read = readAll(client, others, perPage, result)
-    return { _tag: "Modified", etag: result.etag, entries: read.stream, completeness: read.completeness } as const
-  })
-
-/**
- * Every directory entry across pages, fetched lazily one page at a time with the
- * largest page size the server accepts (`perPage=max`, then 2000, 1000, … if
- * refused) unless `perPage` is given. The same audited read as
- * {@link snapshotDirectoryEntries}, without its completeness: a record that
- * cannot be read is skipped with a warning in the log.
- *
- * @since 0.1.0
- * @category operations
- */
-export const streamDirectoryEntries = (
-  params: Omit<ListDirectoryEntriesParameters, "page" | "ifNoneMatch"> = {}
-): Stream.Stream<DirectorySchema.ContactResource, PeopleError.PeopleError, RingCentralClient> =>
-  Stream.unwrap(
-    Effect.flatMap(snapshotDirectoryEntries(params), (result) =>
-      result._tag === "Modified" ? Effect.succeed(result.entries) : Effect.fail(unexpected304()))
-  )
+export const searchPageSizes: ReadonlyArray<number> = [2000, 1000, 500, 200, 100]
 
 /** The codes of a 404 that say the entry does not exist. */
 const notFoundCodes: ReadonlySet<string> = new Set(["ADG-122", "CMN-102"])
 
+const toResource = (page: Page<DirectorySchema.ContactResource>) =>
+  new DirectorySchema.DirectoryResource({
+    ...(page.uri === undefined ? {} : { uri: page.uri }),
+    records: page.records,
+    paging: page.paging,
+    ...(page.navigation === undefined ? {} : { navigation: page.navigation })
+  }, true)
+
+/** A page whose records were decoded one by one, or the 304 of a conditional read. */
+type PageResult =
+  | { readonly _tag: "NotModified"; readonly etag: string }
+  | { readonly _tag: "Modified"; readonly etag: string | undefined; readonly page: Page<DirectorySchema.ContactResource> }
+
+const isPerPageRefused = (e: PeopleError.PeopleError) => e._tag === "InvalidRequest" && e.sent && e.field === "perPage"
+
+const acceptNotModified = (status: number) => (status >= 200 && status < 300) || status === 304
+
 /**
- * Reads one directory entry. `NotFound` only when the server says so: a 404
- * with `ADG-122` or `CMN-102` (or a 410). A `200` with an empty body (which the
- * specification says a missing entry may get), a cut or unreadable body, or a
- * 404 without those codes proves nothing: it is read again, then an
- * `Unavailable` (or a `DecodeError`) is returned, never `NotFound`.
+ * Builds the service over the client in context.
  *
  * @since 0.1.0
- * @category operations
+ * @category constructors
  */
-export const readDirectoryEntry = (
-  entryId: string
-): Effect.Effect<DirectorySchema.ContactResource, PeopleError.PeopleError, RingCentralClient> =>
-  Effect.gen(function*() {
-    const client = yield* RingCentralClient
+export const make: Effect.Effect<Service, never, RingCentralClient> = Effect.map(RingCentralClient, (client) => {
+  const entriesPath = client.accountPath("/directory/entries")
+  const retryBase = client.retry.base ?? "2 seconds"
+  const listCall = { method: "listDirectoryEntries", group: operations.listDirectoryEntries.group, accept: acceptNotModified } as const
+
+  const getPage = (request: HttpClientRequest.HttpClientRequest, number: number, ifNoneMatch?: string) =>
+    Effect.gen(function*() {
+      // one attempt is the request and the whole page: an empty, cut, stalled or
+      // non-JSON page is read again by the policy
+      const response = yield* client.execute(request, { ...listCall, body: "json" })
+      const etag = response.headers["etag"]
+      if (response.status === 304) {
+        return { _tag: "NotModified", etag: etag ?? ifNoneMatch ?? "" } as const
+      }
+      const page = yield* decodePage(DirectorySchema.ContactResource, { method: listCall.method, page: number })(response)
+      return { _tag: "Modified", etag, page } as const
+    })
+
+  const listPage = (params: ListDirectoryEntriesParameters): Effect.Effect<PageResult, PeopleError.PeopleError> =>
+    getPage(listRequest(entriesPath, params), params.page ?? 1, params.ifNoneMatch)
+
+  const listDirectoryEntries = (params: ListDirectoryEntriesParameters = {}): Effect.Effect<ListResult, PeopleError.PeopleError> =>
+    Effect.map(listPage(params), (result) =>
+      result._tag === "NotModified"
+        ? result
+        : { _tag: "Modified", etag: result.etag, directory: toResource(result.page), unreadable: result.page.unreadable })
+
+  /** Reads page 1 with the largest accepted page size (or the one given). */
+  const firstPage = (params: Omit<ListDirectoryEntriesParameters, "page">) => {
+    const probe = (sizes: ReadonlyArray<PerPage>): Effect.Effect<readonly [PageResult, PerPage], PeopleError.PeopleError> =>
+      listPage({ ...params, page: 1, perPage: sizes[0]! }).pipe(
+        Effect.map((result) => [result, sizes[0]!] as const),
+        Effect.catchIf((e) => isPerPageRefused(e) && sizes.length > 1, () => probe(sizes.slice(1)))
+      )
+    return probe(params.perPage === undefined ? listPageSizes : [params.perPage])
+  }
+
+  const snapshotDirectoryEntries = (params: Omit<ListDirectoryEntriesParameters, "page"> = {}): Effect.Effect<Snapshot, PeopleError.PeopleError> =>
+    Effect.gen(function*() {
+      const [result, perPage] = yield* firstPage(params)
+      if (result._tag === "NotModified") return result
+      const { ifNoneMatch: _, ...others } = params
+      const read = client.read(DirectorySchema.ContactResource)(
+        (page) => listRequest(entriesPath, { ...others, perPage, page }),
+        { ...listCall, first: result.page }
+      )
+      return { _tag: "Modified", etag: result.etag, entries: read.stream, completeness: read.completeness } as const
+    })
+
+  const streamDirectoryEntries = (params: Omit<ListDirectoryEntriesParameters, "page" | "ifNoneMatch"> = {}) =>
+    Stream.unwrap(
+      Effect.flatMap(snapshotDirectoryEntries(params), (result) =>
+        result._tag === "Modified"
+          ? Effect.succeed(result.entries)
+          : Effect.fail(
+            new PeopleError.Unavailable({ module, method: listCall.method, reason: "unexpected 304 for a page request", retryable: false })
+          ))
+    )
+
+  const readDirectoryEntry = (entryId: string) => {
     const method = "readDirectoryEntry"
     // an empty, cut, stalled or non-JSON body is read again by the policy; a 404
     // that proves nothing is read again here
     const once = client.json(DirectorySchema.ContactResource)(
-      HttpClientRequest.get(client.accountPath(`/directory/entries/${encodeURIComponent(entryId)}`)),
-      { method, group: "Medium" }
+      HttpClientRequest.get(`${entriesPath}/${encodeURIComponent(entryId)}`),
+      { method, group: operations.readDirectoryEntry.group }
     ).pipe(
       Effect.mapError((error) =>
         error._tag === "NotFound" && error.status === 404 && (error.remoteCode === undefined || !notFoundCodes.has(error.remoteCode))
@@ -454,127 +386,99 @@ export const readDirectoryEntry = (
           : error
       )
     )
-    return yield* once.pipe(
-      Effect.retry({ times: 2, schedule: Schedule.exponential(client.retry.base ?? "2 seconds"), while: isRereadable })
-    )
-  })
+    return once.pipe(Effect.retry({ times: 2, schedule: Schedule.exponential(retryBase), while: isRereadable }))
+  }
 
-/** One search page, its records decoded one by one. */
-const searchPage = (
-  client: RingCentralClient["Type"],
-  request: SearchRequest,
-  number: number
-): Effect.Effect<PageResult, PeopleError.PeopleError> =>
-  Effect.gen(function*() {
-    const method = "searchDirectoryEntries"
-    // validated before sending: a bad request is refused locally
-    const body = yield* Schema.decodeUnknown(DirectorySchema.SearchDirectoryEntriesRequest)(request).pipe(
+  const searchCall = {
+    method: "searchDirectoryEntries",
+    group: operations.searchDirectoryEntries.group,
+    // a search changes nothing: repeating it is harmless
+    idempotent: true
+  } as const
+
+  const searchRequest = (body: unknown) =>
+    HttpClientRequest.post(client.accountPath("/directory/entries/search")).pipe(HttpClientRequest.bodyUnsafeJson(body))
+
+  /** The wire body of a search, validated before sending: a bad request is refused locally. */
+  const searchBody = (request: SearchRequest) =>
+    Schema.decodeUnknown(DirectorySchema.SearchDirectoryEntriesRequest)(request).pipe(
       Effect.flatMap(Schema.encode(DirectorySchema.SearchDirectoryEntriesRequest)),
       Effect.mapError((e) => {
-        const decoded = HttpPolicy.fromParseError({ module, method }, e)
-        return new PeopleError.InvalidRequest({ module, method, reason: decoded.reason, field: decoded.path, sent: false })
+        const decoded = HttpPolicy.fromParseError({ module, method: searchCall.method }, e)
+        return new PeopleError.InvalidRequest({ module, method: searchCall.method, reason: decoded.reason, field: decoded.path, sent: false })
       })
     )
-    const response = yield* client.call(
-      HttpClientRequest.post(client.accountPath("/directory/entries/search")).pipe(HttpClientRequest.bodyUnsafeJson(body)),
-      // a search changes nothing: repeating it is harmless
-      { method, group: "Heavy", idempotent: true, body: "json" }
-    )
-    return yield* decodePage(method, number)(response)
-  })
 
-/**
- * Searches the directory (one page). A record that cannot be read is skipped
- * with a warning in the log.
- *
- * @since 0.1.0
- * @category operations
- */
-export const searchDirectoryEntries = (
-  request: SearchRequest
-): Effect.Effect<DirectorySchema.DirectoryResource, PeopleError.PeopleError, RingCentralClient> =>
-  Effect.gen(function*() {
-    const client = yield* RingCentralClient
-    const { directory, unreadable } = yield* searchPage(client, request, request.page ?? 1)
-    for (const u of unreadable) {
-      yield* Effect.logWarning("a record could not be read and was skipped").pipe(
-        Effect.annotateLogs({ module, method: "searchDirectoryEntries", path: u.path, reason: u.reason, ...(u.remoteId === undefined ? {} : { remoteId: u.remoteId }) })
-      )
-    }
-    return directory
-  })
+  /** One search page, its records decoded one by one. */
+  const searchPage = (request: SearchRequest, number: number) =>
+    Effect.gen(function*() {
+      const body = yield* searchBody(request)
+      const response = yield* client.execute(searchRequest(body), { ...searchCall, body: "json" })
+      return yield* decodePage(DirectorySchema.ContactResource, { method: searchCall.method, page: number })(response)
+    })
 
-/**
- * Page sizes tried by {@link streamSearchDirectoryEntries}, largest first: a
- * server that refuses one (`InvalidRequest` on `perPage`) gets the next.
- *
- * @since 0.1.0
- * @category paging
- */
-export const searchPageSizes: ReadonlyArray<number> = [2000, 1000, 500, 200, 100]
-
-/**
- * Every match of a search across pages, lazily, with the largest page size the
- * server accepts (unless `perPage` is given), through the same audited page
- * loop as the directory listing (bad records skipped with a warning).
- *
- * @since 0.1.0
- * @category operations
- */
-export const streamSearchDirectoryEntries = (
-  request: Omit<SearchRequest, "page">
-): Stream.Stream<DirectorySchema.ContactResource, PeopleError.PeopleError, RingCentralClient> =>
-  Stream.unwrap(Effect.gen(function*() {
-    const client = yield* RingCentralClient
-    const probe = (
-      sizes: ReadonlyArray<number>
-    ): Effect.Effect<readonly [PageResult, number], PeopleError.PeopleError> =>
-      searchPage(client, { ...request, page: 1, perPage: sizes[0]! }, 1).pipe(
-        Effect.map((first) => [first, sizes[0]!] as const),
-        Effect.catchIf(
-          (e) => e._tag === "InvalidRequest" && e.sent && e.field === "perPage" && sizes.length > 1,
-          () => probe(sizes.slice(1))
+  const searchDirectoryEntries = (request: SearchRequest) =>
+    Effect.gen(function*() {
+      const page = yield* searchPage(request, request.page ?? 1)
+      for (const u of page.unreadable) {
+        yield* Effect.logWarning("a record could not be read and was skipped").pipe(
+          Effect.annotateLogs({
+            module,
+            method: searchCall.method,
+            path: u.path,
+            reason: u.reason,
+            ...(u.remoteId === undefined ? {} : { remoteId: u.remoteId })
+          })
         )
-      )
-    const [first, perPage] = yield* probe(request.perPage === undefined ? searchPageSizes : [request.perPage])
-    return PagedRead.make({
-      module,
-      method: "searchDirectoryEntries",
-      first: 1,
-      key: (page: number) => `page=${page}`,
-      numberOf: (page: number) => page,
-      retryDelay: client.retry.base ?? "2 seconds",
-      fetch: (page: number, number, attempt) =>
-        Effect.map(
-          number === 1 && attempt === 0 ? Effect.succeed(first) : searchPage(client, { ...request, page, perPage }, number),
-          (result) => {
-            // a search is read by page number; a link only says whether there is more
-            const answer = answerOf(result, number, client.serverUrl)
-            return { ...answer, next: answer.next === undefined ? undefined : page + 1 }
-          }
-        )
-    }).stream
-  }))
+      }
+      return toResource(page)
+    })
 
-/**
- * Reads the federation and its accounts.
- *
- * @since 0.1.0
- * @category operations
- */
-export const readDirectoryFederation = (
-  params: { readonly types?: DirectorySchema.FederationTypes; readonly rcExtensionId?: string } = {}
-): Effect.Effect<DirectorySchema.FederationResource, PeopleError.PeopleError, RingCentralClient> =>
-  Effect.gen(function*() {
-    const client = yield* RingCentralClient
-    return yield* client.json(DirectorySchema.FederationResource)(
+  const streamSearchDirectoryEntries = (request: Omit<SearchRequest, "page">) =>
+    Stream.unwrap(Effect.gen(function*() {
+      const probe = (sizes: ReadonlyArray<number>): Effect.Effect<readonly [Page<DirectorySchema.ContactResource>, number], PeopleError.PeopleError> =>
+        searchPage({ ...request, page: 1, perPage: sizes[0]! }, 1).pipe(
+          Effect.map((first) => [first, sizes[0]!] as const),
+          Effect.catchIf((e) => isPerPageRefused(e) && sizes.length > 1, () => probe(sizes.slice(1)))
+        )
+      const [first, perPage] = yield* probe(request.perPage === undefined ? searchPageSizes : [request.perPage])
+      // the body was validated with page 1; the other pages differ only by their number
+      const encode = Schema.encodeSync(DirectorySchema.SearchDirectoryEntriesRequest)
+      const decode = Schema.decodeUnknownSync(DirectorySchema.SearchDirectoryEntriesRequest)
+      return client.read(DirectorySchema.ContactResource)(
+        (page) => searchRequest(encode(decode({ ...request, page, perPage }))),
+        // a search is read by page number; a link only says whether there is more
+        { ...searchCall, first, links: "numbers" }
+      ).stream
+    }))
+
+  const readDirectoryFederation = (params: FederationParameters = {}) =>
+    client.json(DirectorySchema.FederationResource)(
       HttpClientRequest.get(client.accountPath("/directory/federation")).pipe(
         params.types === undefined ? (r) => r : HttpClientRequest.setUrlParam("types", params.types),
         params.rcExtensionId === undefined ? (r) => r : HttpClientRequest.setHeader("RCExtensionId", params.rcExtensionId)
       ),
-      { method: "readDirectoryFederation", group: "Medium" }
+      { method: "readDirectoryFederation", group: operations.readDirectoryFederation.group }
     )
-  })
+
+  return {
+    listDirectoryEntries,
+    snapshotDirectoryEntries,
+    streamDirectoryEntries,
+    readDirectoryEntry,
+    searchDirectoryEntries,
+    streamSearchDirectoryEntries,
+    readDirectoryFederation
+  }
+})
+
+/**
+ * The service over the `RingCentralClient` layer.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<Directory, never, RingCentralClient> = Layer.effect(Directory, make)
 
 /**
  * Converts a directory entry (or a directory event contact) to the mapping input.

@@ -1,10 +1,20 @@
 /**
- * Company directory events (seed 002): the event schema, a webhook `HttpApp` a
- * user mounts in their own server (answers the `Validation-Token` handshake,
- * rejects deliveries whose `Verification-Token` does not match, drops duplicate
- * deliveries by `uuid` and stale ones by `timestamp`, and hands each decoded
- * contact change over as a `Stream` or to a callback), and the webhook
- * subscription operations with renewal before expiry.
+ * Company directory events (seed 002), the `Events` area: the event schema, a
+ * webhook `HttpApp` a user mounts in their own server ({@link makeWebhook},
+ * {@link webhook}: no client needed; it answers the `Validation-Token`
+ * handshake, rejects deliveries whose `Verification-Token` does not match, drops
+ * duplicate deliveries by `uuid` and stale ones by `timestamp`, and hands each
+ * decoded contact change over as a `Stream` or to a callback), and the
+ * `Events` service: the webhook subscription operations and
+ * `keepSubscription` (renewal before expiry).
+ *
+ * | operation | group |
+ * |---|---|
+ * | `createSubscription` | Medium |
+ * | `readSubscription` | Light |
+ * | `updateSubscription` | Medium |
+ * | `renewSubscription` | Light |
+ * | `deleteSubscription` | Medium |
  *
  * @since 0.1.0
  */
@@ -17,8 +27,10 @@ import * as HttpPolicy from "@unified-people/core/HttpPolicy"
 import * as Liberal from "@unified-people/core/Liberal"
 import type * as PeopleError from "@unified-people/core/PeopleError"
 import type * as Person from "@unified-people/core/Person"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import * as Redacted from "effect/Redacted"
@@ -31,7 +43,7 @@ import { timingSafeEqual } from "node:crypto"
 import * as Directory from "./Directory.js"
 import { contactFields, open } from "./Directory/Schema.js"
 import type * as Mapping from "./Mapping.js"
-import { RingCentralClient } from "./RingCentralClient.js"
+import { type Operation, RingCentralClient } from "./RingCentralClient.js"
 
 /**
  * One changed contact of a directory event: a directory entry plus `eventType`.
@@ -286,6 +298,20 @@ export const makeWebhook = (options: WebhookOptions = {}): Effect.Effect<Webhook
   })
 
 /**
+ * The id of a subscription: a branded string, read liberally (`Liberal.Id`).
+ *
+ * @since 0.1.0
+ * @category ids
+ */
+export const SubscriptionId = Liberal.Id.pipe(Schema.brand("@unified-people/ringcentral/SubscriptionId"))
+
+/**
+ * @since 0.1.0
+ * @category ids
+ */
+export type SubscriptionId = typeof SubscriptionId.Type
+
+/**
  * `DisabledFilterInfo`.
  *
  * @since 0.1.0
@@ -317,7 +343,7 @@ export class NotificationDeliveryMode extends Schema.Class<NotificationDeliveryM
  */
 export class SubscriptionInfo extends Schema.Class<SubscriptionInfo>("@unified-people/ringcentral/SubscriptionInfo")({
   uri: Schema.String,
-  id: Liberal.Id,
+  id: SubscriptionId,
   eventFilters: Schema.Array(Schema.String),
   disabledFilters: Liberal.optional(Schema.Array(DisabledFilterInfo)),
   expirationTime: Schema.String,
@@ -340,7 +366,7 @@ export class SubscriptionListResource extends Schema.Class<SubscriptionListResou
 }) {}
 
 /**
- * Options of {@link createSubscription}.
+ * Options of `createSubscription` (and `keepSubscription`).
  *
  * @since 0.1.0
  * @category models
@@ -355,18 +381,86 @@ export interface CreateSubscriptionOptions {
   readonly eventFilters?: ReadonlyArray<string> | undefined
 }
 
+const subscription = "/restapi/v1.0/subscription"
+
 /**
- * Creates a WebHook subscription (Medium).
+ * The operations of this area with their `x-throttling-group`.
  *
  * @since 0.1.0
- * @category operations
+ * @category constants
  */
-export const createSubscription = (
-  options: CreateSubscriptionOptions
-): Effect.Effect<SubscriptionInfo, PeopleError.PeopleError, RingCentralClient> =>
-  Effect.flatMap(RingCentralClient, (client) =>
+export const operations = {
+  createSubscription: { operationId: "createSubscription", method: "POST", path: subscription, group: "Medium" },
+  readSubscription: { operationId: "readSubscription", method: "GET", path: `${subscription}/{subscriptionId}`, group: "Light" },
+  updateSubscription: { operationId: "updateSubscription", method: "PUT", path: `${subscription}/{subscriptionId}`, group: "Medium" },
+  renewSubscription: {
+    operationId: "renewSubscription",
+    method: "POST",
+    path: `${subscription}/{subscriptionId}/renew`,
+    group: "Light"
+  },
+  deleteSubscription: { operationId: "deleteSubscription", method: "DELETE", path: `${subscription}/{subscriptionId}`, group: "Medium" }
+} as const satisfies Record<string, Operation>
+
+/**
+ * A subscription kept alive by `keepSubscription`: the current one, and how
+ * many times it was renewed (or recreated).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface KeptSubscription {
+  readonly current: Effect.Effect<SubscriptionInfo>
+  readonly renewals: Effect.Effect<number>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** `createSubscription` (Medium): a WebHook subscription, to the company directory by default. */
+  readonly createSubscription: (options: CreateSubscriptionOptions) => Effect.Effect<SubscriptionInfo, PeopleError.PeopleError>
+  /** `readSubscription` (Light). */
+  readonly readSubscription: (id: string) => Effect.Effect<SubscriptionInfo, PeopleError.PeopleError>
+  /** `updateSubscription` (Medium): its filters or lifetime. */
+  readonly updateSubscription: (
+    id: string,
+    update: { readonly eventFilters?: ReadonlyArray<string>; readonly expiresIn?: number }
+  ) => Effect.Effect<SubscriptionInfo, PeopleError.PeopleError>
+  /** `renewSubscription` (Light): for its lifetime. */
+  readonly renewSubscription: (id: string) => Effect.Effect<SubscriptionInfo, PeopleError.PeopleError>
+  /** `deleteSubscription` (Medium). */
+  readonly deleteSubscription: (id: string) => Effect.Effect<void, PeopleError.PeopleError>
+  /**
+   * Creates a subscription and keeps it alive for the lifetime of the scope: it
+   * is renewed before it expires (`renewAhead`, default 1 hour, at most half the
+   * lifetime), recreated when the server no longer knows it (expired or
+   * blacklisted), and deleted when the scope closes.
+   */
+  readonly keepSubscription: (
+    options: CreateSubscriptionOptions & { readonly renewAhead?: Duration.DurationInput }
+  ) => Effect.Effect<KeptSubscription, PeopleError.PeopleError, Scope.Scope>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Events extends Context.Tag("@unified-people/ringcentral/Events")<Events, Service>() {}
+
+/**
+ * Builds the service over the client in context.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Service, never, RingCentralClient> = Effect.map(RingCentralClient, (client) => {
+  const path = (id: string, suffix = "") => `${subscription}/${encodeURIComponent(id)}${suffix}`
+
+  const createSubscription = (options: CreateSubscriptionOptions) =>
     client.json(SubscriptionInfo)(
-      HttpClientRequest.post("/restapi/v1.0/subscription").pipe(
+      HttpClientRequest.post(subscription).pipe(
         HttpClientRequest.bodyUnsafeJson({
           eventFilters: options.eventFilters ?? [directoryEventFilter],
           ...(options.expiresIn === undefined ? {} : { expiresIn: options.expiresIn }),
@@ -377,111 +471,71 @@ export const createSubscription = (
           }
         })
       ),
-      { method: "createSubscription", group: "Medium" }
-    ))
+      { method: "createSubscription", group: operations.createSubscription.group }
+    )
 
-/**
- * Reads a subscription (Light).
- *
- * @since 0.1.0
- * @category operations
- */
-export const readSubscription = (id: string): Effect.Effect<SubscriptionInfo, PeopleError.PeopleError, RingCentralClient> =>
-  Effect.flatMap(RingCentralClient, (client) =>
-    client.json(SubscriptionInfo)(HttpClientRequest.get(`/restapi/v1.0/subscription/${encodeURIComponent(id)}`), {
+  const readSubscription = (id: string) =>
+    client.json(SubscriptionInfo)(HttpClientRequest.get(path(id)), {
       method: "readSubscription",
-      group: "Light"
-    }))
-
-/**
- * Updates a subscription's filters or lifetime (Medium).
- *
- * @since 0.1.0
- * @category operations
- */
-export const updateSubscription = (
-  id: string,
-  update: { readonly eventFilters?: ReadonlyArray<string>; readonly expiresIn?: number }
-): Effect.Effect<SubscriptionInfo, PeopleError.PeopleError, RingCentralClient> =>
-  Effect.flatMap(RingCentralClient, (client) =>
-    client.json(SubscriptionInfo)(
-      HttpClientRequest.put(`/restapi/v1.0/subscription/${encodeURIComponent(id)}`).pipe(HttpClientRequest.bodyUnsafeJson(update)),
-      { method: "updateSubscription", group: "Medium" }
-    ))
-
-/**
- * Renews a subscription for its lifetime (Light).
- *
- * @since 0.1.0
- * @category operations
- */
-export const renewSubscription = (id: string): Effect.Effect<SubscriptionInfo, PeopleError.PeopleError, RingCentralClient> =>
-  Effect.flatMap(RingCentralClient, (client) =>
-    client.json(SubscriptionInfo)(HttpClientRequest.post(`/restapi/v1.0/subscription/${encodeURIComponent(id)}/renew`), {
-      method: "renewSubscription",
-      group: "Light",
-      idempotent: true
-    }))
-
-/**
- * Deletes a subscription (Medium).
- *
- * @since 0.1.0
- * @category operations
- */
-export const deleteSubscription = (id: string): Effect.Effect<void, PeopleError.PeopleError, RingCentralClient> =>
-  Effect.flatMap(RingCentralClient, (client) =>
-    Effect.asVoid(client.call(HttpClientRequest.del(`/restapi/v1.0/subscription/${encodeURIComponent(id)}`), {
-      method: "deleteSubscription",
-      group: "Medium"
-    })))
-
-/**
- * Creates a subscription and keeps it alive for the lifetime of the scope: it
- * is renewed before it expires (`renewAhead`, default 1 hour, at most half the
- * lifetime), recreated when the server no longer knows it (expired or
- * blacklisted), and deleted when the scope closes.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const keepSubscription = (
-  options: CreateSubscriptionOptions & { readonly renewAhead?: Duration.DurationInput }
-): Effect.Effect<
-  { readonly current: Effect.Effect<SubscriptionInfo>; readonly renewals: Effect.Effect<number> },
-  PeopleError.PeopleError,
-  RingCentralClient | Scope.Scope
-> =>
-  Effect.gen(function*() {
-    const client = yield* RingCentralClient
-    const provide = Effect.provideService(RingCentralClient, client)
-    const first = yield* createSubscription(options)
-    const current = yield* Ref.make(first)
-    const renewals = yield* Ref.make(0)
-    const aheadMillis = Duration.toMillis(options.renewAhead ?? Duration.hours(1))
-    const delayOf = (info: SubscriptionInfo) => {
-      const lifetime = (info.expiresIn ?? 604_799) * 1000
-      return Duration.millis(Math.max(10, lifetime - Math.min(aheadMillis, lifetime / 2)))
-    }
-    const renewOnce = Effect.gen(function*() {
-      const info = yield* Ref.get(current)
-      yield* Effect.sleep(delayOf(info))
-      const next = yield* renewSubscription(info.id).pipe(
-        Effect.flatMap((renewed) => renewed.status === "Blacklisted" ? createSubscription(options) : Effect.succeed(renewed)),
-        Effect.catchTag("NotFound", () => createSubscription(options)),
-        provide
-      )
-      yield* Ref.set(current, next)
-      yield* Ref.update(renewals, (n) => n + 1)
+      group: operations.readSubscription.group
     })
-    yield* renewOnce.pipe(
-      Effect.tapError((e) => Effect.logWarning("subscription renewal failed").pipe(Effect.annotateLogs({ error: e.message }))),
-      Effect.retry(Schedule.exponential(Duration.millis(100)).pipe(Schedule.union(Schedule.spaced(Duration.seconds(30))))),
-      Effect.forever,
-      Effect.forkScoped
+
+  const updateSubscription = (id: string, update: { readonly eventFilters?: ReadonlyArray<string>; readonly expiresIn?: number }) =>
+    client.json(SubscriptionInfo)(
+      HttpClientRequest.put(path(id)).pipe(HttpClientRequest.bodyUnsafeJson(update)),
+      { method: "updateSubscription", group: operations.updateSubscription.group }
     )
-    yield* Effect.addFinalizer(() =>
-      Effect.flatMap(Ref.get(current), (info) => deleteSubscription(info.id).pipe(provide, Effect.ignore))
-    )
-    return { current: Ref.get(current), renewals: Ref.get(renewals) }
-  })
+
+  const renewSubscription = (id: string) =>
+    client.json(SubscriptionInfo)(HttpClientRequest.post(path(id, "/renew")), {
+      method: "renewSubscription",
+      group: operations.renewSubscription.group,
+      idempotent: true
+    })
+
+  const deleteSubscription = (id: string) =>
+    Effect.asVoid(client.execute(HttpClientRequest.del(path(id)), {
+      method: "deleteSubscription",
+      group: operations.deleteSubscription.group
+    }))
+
+  const keepSubscription = (options: CreateSubscriptionOptions & { readonly renewAhead?: Duration.DurationInput }) =>
+    Effect.gen(function*() {
+      const first = yield* createSubscription(options)
+      const current = yield* Ref.make(first)
+      const renewals = yield* Ref.make(0)
+      const aheadMillis = Duration.toMillis(options.renewAhead ?? Duration.hours(1))
+      const delayOf = (info: SubscriptionInfo) => {
+        const lifetime = (info.expiresIn ?? 604_799) * 1000
+        return Duration.millis(Math.max(10, lifetime - Math.min(aheadMillis, lifetime / 2)))
+      }
+      const renewOnce = Effect.gen(function*() {
+        const info = yield* Ref.get(current)
+        yield* Effect.sleep(delayOf(info))
+        const next = yield* renewSubscription(info.id).pipe(
+          Effect.flatMap((renewed) => renewed.status === "Blacklisted" ? createSubscription(options) : Effect.succeed(renewed)),
+          Effect.catchTag("NotFound", () => createSubscription(options))
+        )
+        yield* Ref.set(current, next)
+        yield* Ref.update(renewals, (n) => n + 1)
+      })
+      yield* renewOnce.pipe(
+        Effect.tapError((e) => Effect.logWarning("subscription renewal failed").pipe(Effect.annotateLogs({ error: e.message }))),
+        Effect.retry(Schedule.exponential(Duration.millis(100)).pipe(Schedule.union(Schedule.spaced(Duration.seconds(30))))),
+        Effect.forever,
+        Effect.forkScoped
+      )
+      yield* Effect.addFinalizer(() => Effect.flatMap(Ref.get(current), (info) => Effect.ignore(deleteSubscription(info.id))))
+      return { current: Ref.get(current), renewals: Ref.get(renewals) }
+    })
+
+  return { createSubscription, readSubscription, updateSubscription, renewSubscription, deleteSubscription, keepSubscription }
+})
+
+/**
+ * The service over the `RingCentralClient` layer.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<Events, never, RingCentralClient> = Layer.effect(Events, make)

@@ -1,7 +1,8 @@
 /**
- * Extensions and user settings (seed `001`, UserSettingsService): read and
- * update an extension, its grants, caller id, notification and conferencing
- * settings, each under its throttling group. An extension maps to a `Person`
+ * Extensions and user settings (seed `001`, UserSettingsService), the
+ * `Extensions` area: read and update an extension, its grants, caller id,
+ * notification and conferencing settings, each under its throttling group
+ * ({@link operations}). An extension maps to a `Person`
  * through the shared `Mapping`, and a `Person` (or a partial change to one) maps
  * back to an `ExtensionUpdateRequest`, reporting what RingCentral cannot store.
  *
@@ -21,8 +22,7 @@ import * as Schema from "./Extensions/Schema.js"
 import * as CustomFields from "./CustomFields.js"
 import * as Request from "./Extensions/Request.js"
 import * as Mapping from "./Mapping.js"
-import { RingCentralClient } from "./RingCentralClient.js"
-import type * as RingCentralConfig from "./RingCentralConfig.js"
+import { type Operation, RingCentralClient } from "./RingCentralClient.js"
 
 /**
  * The wire schemas (`GetExtensionInfoResponse`, `ExtensionUpdateRequest`, ...).
@@ -30,20 +30,6 @@ import type * as RingCentralConfig from "./RingCentralConfig.js"
  * @since 0.1.0
  */
 export * from "./Extensions/Schema.js"
-
-/**
- * One operation of this module: its specification id, HTTP method, path and
- * throttling group.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Operation {
-  readonly operationId: string
-  readonly method: "GET" | "PUT" | "POST" | "DELETE"
-  readonly path: string
-  readonly group: RingCentralConfig.Group
-}
 
 const ext = "/restapi/v1.0/account/{accountId}/extension/{extensionId}"
 
@@ -448,7 +434,9 @@ export const isLastPage = (page: Schema.GetExtensionGrantListResponse, requested
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<Service, never, RingCentralClient> = Effect.map(RingCentralClient, (client) => {
+export const make: Effect.Effect<Service, never, RingCentralClient> = Effect.gen(function*() {
+  const client = yield* RingCentralClient
+  const customFields = yield* CustomFields.make
   const path = (extensionId: string, suffix = "") => client.accountPath(`/extension/${encodeURIComponent(extensionId)}${suffix}`)
 
   const readExtension = (extensionId = "~") =>
@@ -529,7 +517,7 @@ export const make: Effect.Effect<Service, never, RingCentralClient> = Effect.map
   const definitionsFor = (change: PersonChange, options: ToUpdateOptions | undefined) =>
     options?.customFields !== undefined || change.customFields === undefined || Object.keys(change.customFields).length === 0
       ? Effect.succeed(options ?? {})
-      : Effect.map(Effect.provideService(CustomFields.listCustomFields, RingCentralClient, client), (list): ToUpdateOptions => ({
+      : Effect.map(customFields.listCustomFields, (list): ToUpdateOptions => ({
         ...options,
         customFields: list.records.flatMap((r) => r.id === undefined ? [] : [{ id: r.id, displayName: r.displayName }])
       }))

@@ -1,5 +1,5 @@
 /**
- * Profile images of extensions: download (original or scaled, from the media
+ * Profile images of extensions, the `ProfileImages` area: download (original or scaled, from the media
  * host) and upload / replace / delete. Image bytes stream in both directions as
  * `Uint8Array` chunks; they are never turned into strings. Uploads are
  * `multipart/form-data` with the image in field `image`, refused locally
@@ -17,8 +17,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Request from "./Extensions/Request.js"
-import { RingCentralClient } from "./RingCentralClient.js"
-import type * as RingCentralConfig from "./RingCentralConfig.js"
+import { type Operation, RingCentralClient } from "./RingCentralClient.js"
 
 /**
  * The sizes `readScaledProfileImage` serves (`ProfileImageScale`).
@@ -72,10 +71,7 @@ export const operations = {
   createUserProfileImage: { operationId: "createUserProfileImage", method: "POST", path: profileImage, group: "Heavy" },
   updateUserProfileImage: { operationId: "updateUserProfileImage", method: "PUT", path: profileImage, group: "Heavy" },
   deleteUserProfileImage: { operationId: "deleteUserProfileImage", method: "DELETE", path: profileImage, group: "Medium" }
-} as const satisfies Record<
-  string,
-  { readonly operationId: string; readonly method: string; readonly path: string; readonly group: RingCentralConfig.Group }
->
+} as const satisfies Record<string, Operation>
 
 /**
  * A downloaded image: its metadata and its bytes as a stream (read once).
@@ -231,7 +227,7 @@ export const make: Effect.Effect<Service, never, RingCentralClient> = Effect.map
       ? HttpClientRequest.get(path(extensionId))
       : HttpClientRequest.get(path(extensionId)).pipe(HttpClientRequest.setHeader("If-None-Match", options.ifNoneMatch))
     return Effect.map(
-      client.call(request, {
+      client.execute(request, {
         method: "readUserProfileImageLegacy",
         group: operations.readUserProfileImageLegacy.group,
         media: true,
@@ -255,7 +251,7 @@ export const make: Effect.Effect<Service, never, RingCentralClient> = Effect.map
   ) =>
     (scaleSizes as ReadonlyArray<string>).includes(scaleSize)
       ? Effect.map(
-        client.call(
+        client.execute(
           HttpClientRequest.get(path(extensionId, `/${scaleSize}`)).pipe(
             HttpClientRequest.setUrlParams([
               ...(options.contentDisposition === undefined ? [] : [["contentDisposition", options.contentDisposition] as const]),
@@ -298,7 +294,7 @@ export const make: Effect.Effect<Service, never, RingCentralClient> = Effect.map
 
   const upload = (method: "createUserProfileImage" | "updateUserProfileImage") => <E>(extensionId: string, image: Upload<E>) =>
     Effect.flatMap(prepare(method, image), (body) =>
-      client.call(
+      client.execute(
         (method === "createUserProfileImage" ? HttpClientRequest.post : HttpClientRequest.put)(path(extensionId)).pipe(
           HttpClientRequest.setBody(body)
         ),
@@ -307,7 +303,7 @@ export const make: Effect.Effect<Service, never, RingCentralClient> = Effect.map
 
   const deleteUserProfileImage = (extensionId: string) =>
     Effect.asVoid(
-      client.call(HttpClientRequest.del(path(extensionId)), {
+      client.execute(HttpClientRequest.del(path(extensionId)), {
         method: "deleteUserProfileImage",
         group: operations.deleteUserProfileImage.group
       })

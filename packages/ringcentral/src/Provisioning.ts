@@ -1,5 +1,5 @@
 /**
- * The version 2 bulk user operations: batch provisioning
+ * The version 2 bulk user operations, the `Provisioning` area: batch provisioning
  * (`postBatchProvisionUsers`) and bulk delete (`bulkDeleteUsersV2`), with their
  * wire schemas as in the OpenAPI specification. Requests are strict (validated
  * before anything is sent), responses are liberal.
@@ -19,9 +19,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Request from "./Extensions/Request.js"
-import { EmailAddress, ExtensionRegionalSettingRequest, IdString, PhoneNumberE164, Text64 } from "./Extensions/Schema.js"
-import { RingCentralClient } from "./RingCentralClient.js"
-import type * as RingCentralConfig from "./RingCentralConfig.js"
+import { EmailAddress, ExtensionId, ExtensionRegionalSettingRequest, IdString, PhoneNumberE164, Text64 } from "./Extensions/Schema.js"
+import { type Operation, RingCentralClient } from "./RingCentralClient.js"
 
 const opt = Schema.optional
 
@@ -167,7 +166,7 @@ export const BatchProvisionResultItem = Schema.Struct({
   successful: Schema.Boolean,
   extension: Liberal.optional(
     Schema.Struct({
-      id: Liberal.optional(IdString),
+      id: Liberal.optional(ExtensionId),
       devices: Liberal.optional(Schema.Array(Schema.Struct({ id: Liberal.optional(IdString), phoneNumber: Liberal.optional(Schema.String) })))
     })
   ),
@@ -217,7 +216,7 @@ export class BulkDeleteUsersResponse extends Schema.Class<BulkDeleteUsersRespons
 )({
   records: Schema.Array(
     Schema.Struct({
-      id: Liberal.optional(IdString),
+      id: Liberal.optional(ExtensionId),
       bulkItemSuccessful: Schema.Boolean,
       bulkItemErrors: Liberal.optional(Schema.Array(ApiErrorWithParameter))
     })
@@ -247,10 +246,7 @@ export const operations = {
     path: "/restapi/v2/accounts/{accountId}/extensions",
     group: "Heavy"
   }
-} as const satisfies Record<
-  string,
-  { readonly operationId: string; readonly method: string; readonly path: string; readonly group: RingCentralConfig.Group }
->
+} as const satisfies Record<string, Operation>
 
 /**
  * Why one record failed: the server's errors for it, or the error of the whole
@@ -284,7 +280,7 @@ export type ProvisionResult =
   | {
     readonly _tag: "Created"
     readonly index: number
-    readonly extensionId: string | undefined
+    readonly extensionId: ExtensionId | undefined
     readonly devices: ReadonlyArray<{ readonly id?: string | undefined; readonly phoneNumber?: string | undefined }>
   }
   | ({ readonly _tag: "Failed"; readonly index: number } & Failure)

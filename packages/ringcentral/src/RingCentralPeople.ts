@@ -1,10 +1,12 @@
 /**
- * The `core` `PeopleDirectory` port over the RingCentral company directory:
+ * The `core` `PeopleDirectory` port over the `Directory` area service:
  * `stream` (every entry as a `Person`), `snapshot` (with the directory ETag and
  * the completeness of the read: see `Directory.snapshotDirectoryEntries`),
  * `get` (`NotFound` only for a 404 `ADG-122`/`CMN-102`, never for an empty or
- * unreadable answer) and `search`. Its layer provides both its own tag and
- * `PeopleDirectory`, so sync code written against `core` runs on RingCentral.
+ * unreadable answer) and `search`. {@link make} needs the `Directory` service
+ * (a test can replace it); {@link layer} provides both its own tag and
+ * `PeopleDirectory` over the `RingCentralClient` (it provides `Directory.layer`
+ * itself), so sync code written against `core` runs on RingCentral.
  *
  * @since 0.1.0
  */
@@ -15,7 +17,7 @@ import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as Directory from "./Directory.js"
 import type * as Mapping from "./Mapping.js"
-import { RingCentralClient } from "./RingCentralClient.js"
+import type { RingCentralClient } from "./RingCentralClient.js"
 
 /**
  * @since 0.1.0
@@ -39,22 +41,21 @@ export interface Options {
 }
 
 /**
- * Builds the port over the client in context.
+ * Builds the port over the `Directory` service in context.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<PeopleDirectory.Service, never, RingCentralClient> =>
-  Effect.map(RingCentralClient, (client) => {
-    const provide = <A, E>(stream: Stream.Stream<A, E, RingCentralClient>) => Stream.provideService(stream, RingCentralClient, client)
+export const make = (options: Options = {}): Effect.Effect<PeopleDirectory.Service, never, Directory.Directory> =>
+  Effect.map(Directory.Directory, (directory) => {
     const federated = options.showFederated === undefined ? {} : { showFederated: options.showFederated }
     const mapped = (readAt: Date) => (entry: Directory.ContactResource) =>
       Directory.toPerson(entry, { ...options.mapping, readAt })
     return {
       system: "ringcentral",
-      stream: Stream.suspend(() => provide(Directory.streamDirectoryEntries(federated)).pipe(Stream.map(mapped(new Date())))),
+      stream: Stream.suspend(() => directory.streamDirectoryEntries(federated).pipe(Stream.map(mapped(new Date())))),
       snapshot: (snapshotOptions) =>
-        Directory.snapshotDirectoryEntries({
+        directory.snapshotDirectoryEntries({
           ...federated,
           ...(snapshotOptions?.ifNoneMatch === undefined ? {} : { ifNoneMatch: snapshotOptions.ifNoneMatch })
         }).pipe(
@@ -64,17 +65,12 @@ export const make = (options: Options = {}): Effect.Effect<PeopleDirectory.Servi
               : {
                 _tag: "Modified",
                 version: result.etag,
-                people: provide(result.entries).pipe(Stream.map(mapped(new Date()))),
+                people: result.entries.pipe(Stream.map(mapped(new Date()))),
                 completeness: result.completeness
               }
-          ),
-          Effect.provideService(RingCentralClient, client)
+          )
         ),
-      get: (remoteId) =>
-        Directory.readDirectoryEntry(remoteId).pipe(
-          Effect.map(mapped(new Date())),
-          Effect.provideService(RingCentralClient, client)
-        ),
+      get: (remoteId) => directory.readDirectoryEntry(remoteId).pipe(Effect.map(mapped(new Date()))),
       search: (query) => {
         const text = query.email ?? query.employeeNumber ?? query.text
         const searchFields = query.email !== undefined
@@ -83,12 +79,12 @@ export const make = (options: Options = {}): Effect.Effect<PeopleDirectory.Servi
           ? ["customFieldValue" as const]
           : undefined
         return Stream.suspend(() =>
-          provide(Directory.streamSearchDirectoryEntries({
+          directory.streamSearchDirectoryEntries({
             ...federated,
             ...(text === undefined ? {} : { searchString: text }),
             ...(searchFields === undefined ? {} : { searchFields }),
             ...(query.department === undefined ? {} : { department: query.department })
-          })).pipe(
+          }).pipe(
             Stream.map(mapped(new Date())),
             // the server matches substrings: keep exact e-mail matches only
             Stream.filter((person) =>
@@ -102,7 +98,9 @@ export const make = (options: Options = {}): Effect.Effect<PeopleDirectory.Servi
   })
 
 /**
- * A layer providing both {@link RingCentralPeople} and the `core` `PeopleDirectory`.
+ * A layer providing both {@link RingCentralPeople} and the `core`
+ * `PeopleDirectory`, over the `RingCentralClient` (the `Directory` service is
+ * built inside).
  *
  * @since 0.1.0
  * @category layers
@@ -113,4 +111,4 @@ export const layer = (
   Layer.effectContext(
     Effect.map(make(options), (service) =>
       Context.make(RingCentralPeople, service).pipe(Context.add(PeopleDirectory.PeopleDirectory, service)))
-  )
+  ).pipe(Layer.provide(Directory.layer))

@@ -14,6 +14,7 @@ import * as Logger from "effect/Logger"
 import * as Stream from "effect/Stream"
 import * as Emulator from "@unified-people/testkit/RingCentralEmulator"
 import { isListed } from "@unified-people/testkit/RingCentralEmulator/Directory"
+import * as Directory from "../src/Directory.js"
 import * as RingCentralClient from "../src/RingCentralClient.js"
 import * as RingCentralPeople from "../src/RingCentralPeople.js"
 
@@ -26,7 +27,10 @@ const setup = (size = 350) =>
     const emulator = yield* Emulator.make({ size, scale: 0.01, maxPerPage: 100, federatedShare: 0 })
     const proxy = yield* HostileProxy.make({ target: emulator.url })
     const client = yield* RingCentralClient.make(Emulator.clientOptions(emulator, { serverUrl: proxy.url }))
-    const people = yield* RingCentralPeople.make().pipe(Effect.provideService(RingCentralClient.RingCentralClient, client))
+    const people = yield* RingCentralPeople.make().pipe(
+      Effect.provide(Directory.layer),
+      Effect.provideService(RingCentralClient.RingCentralClient, client)
+    )
     const listed = () => emulator.store.list().filter(isListed).map((e) => e.id)
     return { emulator, proxy, client, people, listed }
   })

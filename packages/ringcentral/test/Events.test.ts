@@ -8,7 +8,6 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as Events from "../src/Events.js"
-import { RingCentralClient } from "../src/RingCentralClient.js"
 import { fixture, setup } from "./utils.js"
 
 const token = Redacted.make("verify-me-0123456789")
@@ -16,12 +15,10 @@ const token = Redacted.make("verify-me-0123456789")
 describe("Events", () => {
   it.scopedLive("subscribes with the validation handshake and receives directory changes as Persons", () =>
     Effect.gen(function*() {
-      const { client, emulator } = yield* setup({ size: 20 })
+      const { emulator, events } = yield* setup({ size: 20 })
       const hook = yield* Events.makeWebhook({ verificationToken: token })
       const server = yield* Loopback.serve(hook.app)
-      const info = yield* Events.createSubscription({ address: `${server.url}/hooks/rc`, verificationToken: token, expiresIn: 3600 }).pipe(
-        Effect.provideService(RingCentralClient, client)
-      )
+      const info = yield* events.createSubscription({ address: `${server.url}/hooks/rc`, verificationToken: token, expiresIn: 3600 })
       expect(info).toMatchObject({ status: "Active", eventFilters: [Events.directoryEventFilter], deliveryMode: { transportType: "WebHook", encryption: false } })
       expect((yield* hook.stats).validations).toBe(1)
       const target = emulator.store.list()[1]!
@@ -49,12 +46,12 @@ describe("Events", () => {
 
   it.scopedLive("a webhook that does not answer the handshake cannot subscribe", () =>
     Effect.gen(function*() {
-      const { client } = yield* setup({ size: 5 })
+      const { events } = yield* setup({ size: 5 })
       const hook = yield* Events.makeWebhook({ verificationToken: token })
       const server = yield* Loopback.serve(hook.app)
       yield* server.faults.inject({ fault: { _tag: "Status", status: 404 } })
       const error = yield* Effect.flip(
-        Events.createSubscription({ address: server.url, verificationToken: token }).pipe(Effect.provideService(RingCentralClient, client))
+        events.createSubscription({ address: server.url, verificationToken: token })
       )
       expect(error).toMatchObject({ _tag: "InvalidRequest", remoteCode: "SUB-521" })
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
@@ -131,16 +128,16 @@ describe("Events", () => {
 
   it.scopedLive("keeps a subscription alive: renews before expiry, deletes it on close", () =>
     Effect.gen(function*() {
-      const { client, emulator } = yield* setup({ size: 5, rateLimits: false })
+      const { emulator, events } = yield* setup({ size: 5, rateLimits: false })
       const hook = yield* Events.makeWebhook({ verificationToken: token })
       const server = yield* Loopback.serve(hook.app)
       const kept = yield* Effect.scoped(Effect.gen(function*() {
-        const kept = yield* Events.keepSubscription({ address: server.url, verificationToken: token, expiresIn: 1, renewAhead: "500 millis" })
+        const kept = yield* events.keepSubscription({ address: server.url, verificationToken: token, expiresIn: 1, renewAhead: "500 millis" })
         yield* Effect.sleep("1300 millis")
         const current = yield* kept.current
         expect(emulator.subscriptions.all.get(current.id)?.expiresAt).toBeGreaterThan(Date.now())
         return yield* kept.renewals
-      })).pipe(Effect.provideService(RingCentralClient, client))
+      }))
       expect(kept).toBeGreaterThanOrEqual(1)
       expect(emulator.subscriptions.all.size).toBe(0)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))

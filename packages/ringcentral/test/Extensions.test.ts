@@ -53,7 +53,7 @@ describe("Extensions over HTTP", () => {
     Effect.gen(function*() {
       const { client, emulator, extensions } = yield* setup()
       const me = owner(emulator)
-      const response = yield* client.call(HttpClientRequest.get(client.accountPath(`/extension/${me.id}`)), {
+      const response = yield* client.execute(HttpClientRequest.get(client.accountPath(`/extension/${me.id}`)), {
         method: "readExtension",
         group: "Light"
       })

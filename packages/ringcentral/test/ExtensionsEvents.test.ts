@@ -21,7 +21,8 @@ describe("extension changes reach directory subscribers", () => {
       const provisioning = yield* Effect.provide(Provisioning.make, context)
       const hook = yield* Events.makeWebhook({ allowUnverified: true })
       const receiver = yield* Loopback.serve(hook.app)
-      yield* Effect.provide(Events.createSubscription({ address: `${receiver.url}/hook` }), context)
+      const events = yield* Effect.provide(Events.make, context)
+      yield* events.createSubscription({ address: `${receiver.url}/hook` })
 
       const [target, doomed] = emulator.store.list().filter((e) => e.type === "User" && e.id !== emulator.store.ownerId)
       yield* extensions.updateExtension(target!.id, { contact: { jobTitle: "Head of Events" } })
@@ -37,7 +38,7 @@ describe("extension changes reach directory subscribers", () => {
       const changes = Chunk.toReadonlyArray(
         yield* Stream.runCollect(Stream.take(hook.changes, 3)).pipe(Effect.timeout("5 seconds"))
       )
-      const byId = new Map(changes.map((c) => [c.contact.id, c]))
+      const byId = new Map<string, Events.ContactChange>(changes.map((c) => [c.contact.id, c]))
       expect(byId.get(target!.id)?.eventType).toBe("Update")
       expect(byId.get(target!.id)?.person.jobTitle).toBe("Head of Events")
       const createdId = created?._tag === "Created" ? created.extensionId! : ""

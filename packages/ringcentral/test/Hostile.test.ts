@@ -21,7 +21,6 @@ import { describe, expect, it } from "@effect/vitest"
 import * as HostileProxy from "@unified-people/testkit/HostileProxy"
 import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as PeopleError from "@unified-people/core/PeopleError"
@@ -42,7 +41,7 @@ import * as Provisioning from "../src/Provisioning.js"
 import * as RingCentralClient from "../src/RingCentralClient.js"
 import * as RingCentralError from "../src/RingCentralError.js"
 import * as RingCentralPeople from "../src/RingCentralPeople.js"
-import { drive, fixtureJson, realPause, until } from "./utils.js"
+import { areas, drive, fixtureJson, realPause, until } from "./utils.js"
 
 const entries = /\/directory\/entries$/
 const entry = /\/directory\/entries\/[^/]+$/
@@ -57,11 +56,10 @@ const setup = (size = 250, overrides: Partial<RingCentralClient.Options> = {}) =
     const emulator = yield* Emulator.make({ size, scale: 0.01, maxPerPage: 100, federatedShare: 0 })
     const proxy = yield* HostileProxy.make({ target: emulator.url })
     const client = yield* RingCentralClient.make(Emulator.clientOptions(emulator, { serverUrl: proxy.url, mediaUrl: proxy.url, ...overrides }))
-    const provide = Effect.provideService(RingCentralClient.RingCentralClient, client)
-    const people = yield* RingCentralPeople.make().pipe(provide)
-    const extensions = yield* Effect.provide(Extensions.make, Context.make(RingCentralClient.RingCentralClient, client))
+    const services = yield* areas(client)
+    const people = yield* RingCentralPeople.make().pipe(Effect.provideService(Directory.Directory, services.directory))
     const listed = () => emulator.store.list().filter(isListed).map((e) => e.id)
-    return { emulator, proxy, client, provide, people, extensions, listed }
+    return { emulator, proxy, client, people, ...services, listed }
   })
 
 type Setup = Effect.Effect.Success<ReturnType<typeof setup>>
@@ -279,7 +277,7 @@ describe("hostile RingCentral server", () => {
       yield* s.proxy.add({ name: "empty", path: token, skip: 1, rewrite: HostileProxy.emptyBody })
       const fields = /\/custom-fields$/
       yield* s.proxy.add({ name: "cut", path: fields, method: "GET", delivery: { _tag: "Truncate", bytes: 5 } })
-      const list = yield* CustomFields.listCustomFields.pipe(s.provide)
+      const list = yield* s.customFields.listCustomFields
       expect(list.records).toEqual([])
       expect((yield* s.proxy.exchanges).filter((e) => token.test(e.path)).map((e) => e.rules.join(","))).toEqual(["cut", "empty", ""])
       expect((yield* s.client.auth.stats).grants).toBe(1)
@@ -295,17 +293,17 @@ describe("hostile RingCentral server", () => {
       expect((yield* s.proxy.exchanges).filter((e) => e.method === "PUT").length).toBe(2)
       // a create (POST) whose answer broke off is not sent again: a typed error, and it exists once
       yield* s.proxy.add({ path: fields, method: "POST", delivery: { _tag: "Truncate", bytes: 10 } })
-      const cut = yield* Effect.flip(CustomFields.createCustomField({ displayName: "Cost center" }).pipe(s.provide))
+      const cut = yield* Effect.flip(s.customFields.createCustomField({ displayName: "Cost center" }))
       expect(cut).toMatchObject({ _tag: "Unavailable" })
       expect((yield* s.proxy.exchanges).filter((e) => e.method === "POST" && fields.test(e.path)).length).toBe(1)
-      expect((yield* CustomFields.listCustomFields.pipe(s.provide)).records.map((f) => f.displayName)).toEqual(["Cost center"])
+      expect((yield* s.customFields.listCustomFields).records.map((f) => f.displayName)).toEqual(["Cost center"])
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.scopedLive("every token-expiry code of the platform: one refresh, one retry, the call succeeds", () =>
     Effect.gen(function*() {
       const s = yield* setup(10)
       const fields = /\/custom-fields$/
-      yield* CustomFields.listCustomFields.pipe(s.provide)
+      yield* s.customFields.listCustomFields
       // each code in one of the body shapes the platform uses (the legacy envelope,
       // errors[] only, the OAuth shape for the OAuth codes)
       const shapes = (code: string, i: number): ReadonlyArray<unknown> =>
@@ -318,7 +316,7 @@ describe("hostile RingCentral server", () => {
       for (const [i, code] of RingCentralError.tokenInvalidCodes.entries()) {
         for (const json of shapes(code, i)) {
           yield* s.proxy.add({ path: fields, method: "GET", respond: HostileProxy.answer(401, { json }) })
-          const list = yield* CustomFields.listCustomFields.pipe(s.provide)
+          const list = yield* s.customFields.listCustomFields
           expect(list.records).toEqual([])
           refreshes++
           expect({ code, refreshes: (yield* s.client.auth.stats).refreshes }).toEqual({ code, refreshes })
@@ -326,15 +324,15 @@ describe("hostile RingCentral server", () => {
       }
       // a bare 401 (no code at all) too
       yield* s.proxy.add({ path: fields, method: "GET", respond: HostileProxy.answer(401) })
-      yield* CustomFields.listCustomFields.pipe(s.provide)
+      yield* s.customFields.listCustomFields
       expect((yield* s.client.auth.stats).refreshes).toBe(refreshes + 1)
       // refused again after the refresh: Unauthorized, no second refresh
       yield* s.proxy.add({ path: fields, method: "GET", times: 2, respond: HostileProxy.answer(401, { json: { errorCode: "OAU-128", message: "Access token expired" } }) })
-      expect(yield* Effect.flip(CustomFields.listCustomFields.pipe(s.provide))).toMatchObject({ _tag: "Unauthorized", remoteCode: "OAU-128" })
+      expect(yield* Effect.flip(s.customFields.listCustomFields)).toMatchObject({ _tag: "Unauthorized", remoteCode: "OAU-128" })
       expect((yield* s.client.auth.stats).refreshes).toBe(refreshes + 2)
       // a 401 that no new token can fix is refused at once
       yield* s.proxy.add({ path: fields, method: "GET", respond: HostileProxy.answer(401, { json: { errorCode: "OAU-146", message: "Invalid client credentials" } }) })
-      expect(yield* Effect.flip(CustomFields.listCustomFields.pipe(s.provide))).toMatchObject({ _tag: "Unauthorized", remoteCode: "OAU-146" })
+      expect(yield* Effect.flip(s.customFields.listCustomFields)).toMatchObject({ _tag: "Unauthorized", remoteCode: "OAU-146" })
       expect((yield* s.client.auth.stats).refreshes).toBe(refreshes + 2)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
@@ -345,7 +343,7 @@ describe("hostile RingCentral server", () => {
       const emulator = yield* Emulator.make({ size: 5, scale: 0.01, jwt, clientSecret })
       const proxy = yield* HostileProxy.make({ target: emulator.url })
       const client = yield* RingCentralClient.make(Emulator.clientOptions(emulator, { serverUrl: proxy.url, retry: { base: "1 millis", times: 1 } }))
-      const provide = Effect.provideService(RingCentralClient.RingCentralClient, client)
+      const fields = yield* CustomFields.make.pipe(Effect.provideService(RingCentralClient.RingCentralClient, client))
       const echo = (status: number) => (request: HostileProxy.Request) =>
         HostileProxy.answer(status, {
           json: {
@@ -355,7 +353,7 @@ describe("hostile RingCentral server", () => {
           }
         })
       yield* proxy.add({ path: token, respond: echo(400) })
-      const refused = yield* Effect.flip(CustomFields.listCustomFields.pipe(provide))
+      const refused = yield* Effect.flip(fields.listCustomFields)
       expect(refused).toMatchObject({ _tag: "InvalidRequest", method: "getToken" })
       const basic = Buffer.from(`${emulator.credentials.clientId}:${clientSecret}`).toString("base64")
       const forms = (e: PeopleError.PeopleError) => [String(e), e.message, JSON.stringify(e), e.reason]
@@ -363,10 +361,10 @@ describe("hostile RingCentral server", () => {
         for (const secret of [jwt, clientSecret, basic, encodeURIComponent(jwt), "eyJ"]) expect(form).not.toContain(secret)
       }
       // the access token, echoed by an API error
-      yield* CustomFields.listCustomFields.pipe(provide)
+      yield* fields.listCustomFields
       const access = Redacted.value(yield* client.auth.token)
       yield* proxy.add({ path: /\/custom-fields$/, respond: (request) => HostileProxy.answer(403, { json: { errorCode: "CMN-401", message: `no permission for ${request.headers["authorization"]} / ${access}` } }) })
-      const forbidden = yield* Effect.flip(CustomFields.listCustomFields.pipe(provide))
+      const forbidden = yield* Effect.flip(fields.listCustomFields)
       expect(forbidden).toMatchObject({ _tag: "Forbidden", remoteCode: "CMN-401" })
       for (const form of forms(forbidden)) expect(form).not.toContain(access)
       expect(forbidden.reason).toBe("no permission for Bearer [redacted] / [redacted]")
@@ -404,7 +402,7 @@ describe("hostile RingCentral server", () => {
       expect((yield* s.people.get(someone)).provenance[0]!.remoteId).toBe(someone)
       // a refused parameter names the field
       yield* s.proxy.add({ path: entries, respond: oauth })
-      const refused = yield* Effect.flip(Directory.listDirectoryEntries({ perPage: 100 }).pipe(s.provide))
+      const refused = yield* Effect.flip(s.directory.listDirectoryEntries({ perPage: 100 }))
       expect(refused).toMatchObject({ _tag: "InvalidRequest", field: "perPage", remoteCode: "OAU-101", status: 400 })
       // a 429 with Retry-After, then the read goes on with nothing lost
       yield* s.proxy.add({ path: entries, respond: HostileProxy.answer(429, { json: { errorCode: "CMN-301", message: "Request rate exceeded" }, headers: { "Retry-After": "0" } }) })

@@ -153,12 +153,12 @@ describe("ProfileImages over HTTP", () => {
         filename: "x.txt"
       })
       const refused = yield* Effect.either(
-        client.call(HttpClientRequest.post(path).pipe(HttpClientRequest.setBody(body)), { method: "createUserProfileImage", group: "Heavy" })
+        client.execute(HttpClientRequest.post(path).pipe(HttpClientRequest.setBody(body)), { method: "createUserProfileImage", group: "Heavy" })
       )
       expect(Either.isLeft(refused) && refused.left._tag === "InvalidRequest" && refused.left.field).toBe("image")
       const empty = ProfileImages.multipartBody(Stream.empty, { contentType: "image/gif", filename: "x.gif" })
       const refusedEmpty = yield* Effect.either(
-        client.call(HttpClientRequest.put(path).pipe(HttpClientRequest.setBody(empty)), { method: "updateUserProfileImage", group: "Heavy" })
+        client.execute(HttpClientRequest.put(path).pipe(HttpClientRequest.setBody(empty)), { method: "updateUserProfileImage", group: "Heavy" })
       )
       expect(Either.isLeft(refusedEmpty) && refusedEmpty.left._tag === "InvalidRequest" && refusedEmpty.left.sent).toBe(true)
       expect(emulator.store.get(id)?.profileImage).toBeUndefined()

@@ -3,22 +3,17 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import * as Directory from "../src/Directory.js"
 import { isListed } from "@unified-people/testkit/RingCentralEmulator/Directory"
-import * as RingCentralClient from "../src/RingCentralClient.js"
 import * as RingCentralConfig from "../src/RingCentralConfig.js"
-import * as CustomFields from "../src/CustomFields.js"
 import { drive, setup } from "./utils.js"
 import * as RateLimiter from "@unified-people/core/RateLimiter"
-
-const provide = (client: RingCentralClient.Service) => Effect.provideService(RingCentralClient.RingCentralClient, client)
 
 describe("rate limits", () => {
   it.scopedLive("a stream of 20,000 entries completes with no 429 and no request during a penalty", () =>
     Effect.gen(function*() {
       // 200 per page: 100 Medium requests against 40 per (scaled) 300 ms window
-      const { client, emulator } = yield* setup({ size: 20_000, maxPerPage: 200, scale: 0.005 })
-      const count = yield* Directory.streamDirectoryEntries().pipe(Stream.runCount, provide(client))
+      const { client, directory, emulator } = yield* setup({ size: 20_000, maxPerPage: 200, scale: 0.005 })
+      const count = yield* directory.streamDirectoryEntries().pipe(Stream.runCount)
       expect(count).toBe(emulator.store.list().filter(isListed).length)
       expect(count).toBeGreaterThan(19_000)
       const stats = yield* emulator.stats
@@ -33,9 +28,9 @@ describe("rate limits", () => {
 
   it.scopedLive("a quota used by another client: one 429, its Retry-After honoured, nothing sent during the penalty", () =>
     Effect.gen(function*() {
-      const { client, emulator } = yield* setup({ size: 2000, maxPerPage: 100, scale: 0.01 })
+      const { client, directory, emulator } = yield* setup({ size: 2000, maxPerPage: 100, scale: 0.01 })
       yield* emulator.consume("Medium", 40)
-      const count = yield* Directory.streamDirectoryEntries().pipe(Stream.runCount, provide(client))
+      const count = yield* directory.streamDirectoryEntries().pipe(Stream.runCount)
       expect(count).toBe(emulator.store.list().filter(isListed).length)
       const stats = yield* emulator.stats
       expect(stats.rateLimited).toBe(1)
@@ -46,12 +41,12 @@ describe("rate limits", () => {
 
   it.scopedLive("learns a lower limit from X-Rate-Limit-* headers", () =>
     Effect.gen(function*() {
-      const { client, emulator } = yield* setup(
+      const { client, directory, emulator } = yield* setup(
         { size: 3000, maxPerPage: 100, scale: 0.01, limits: { Medium: { limit: 15, windowMillis: 60_000, penaltyMillis: 60_000 } } },
         // the client starts from the documented 40 per window
         { limits: RateLimiter.scale(RingCentralConfig.defaultLimits, 0.01) }
       )
-      const count = yield* Directory.streamDirectoryEntries().pipe(Stream.runCount, provide(client))
+      const count = yield* directory.streamDirectoryEntries().pipe(Stream.runCount)
       expect(count).toBe(emulator.store.list().filter(isListed).length)
       const stats = yield* emulator.stats
       expect(stats.rateLimited).toBe(0)
@@ -61,8 +56,8 @@ describe("rate limits", () => {
   it.scoped("a 429 is waited out as the server says: its Retry-After as given, else the group's penalty (60 s, scaled); nothing is sent meanwhile", () =>
     Effect.gen(function*() {
       // scale 0.01: the Light group's penalty is 600 ms
-      const { client, emulator } = yield* setup({ size: 5 })
-      const list = Effect.flatten(Effect.flatMap(Effect.fork(CustomFields.listCustomFields.pipe(provide(client))), (fiber) => drive(fiber)))
+      const { client, customFields, emulator } = yield* setup({ size: 5 })
+      const list = Effect.flatten(Effect.flatMap(Effect.fork(customFields.listCustomFields), (fiber) => drive(fiber)))
       yield* list
       const fields = (yield* emulator.faults.requests).filter((r) => r.path.endsWith("/custom-fields"))
       const limited = (headers: Record<string, string>) =>

@@ -3,10 +3,13 @@ import * as ContactPoint from "@unified-people/core/ContactPoint"
 import * as PeopleDirectory from "@unified-people/core/PeopleDirectory"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as Emulator from "@unified-people/testkit/RingCentralEmulator"
 import { isListed } from "@unified-people/testkit/RingCentralEmulator/Directory"
+import * as Directory from "../src/Directory.js"
+import * as DirectorySchema from "../src/Directory/Schema.js"
 import * as RingCentralClient from "../src/RingCentralClient.js"
 import * as RingCentralPeople from "../src/RingCentralPeople.js"
 
@@ -51,4 +54,42 @@ describe("RingCentralPeople", () => {
         expect([...sales].every((p) => p.department === "Sales")).toBe(true)
       }).pipe(Effect.provide(layer))
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.effect("make runs over any Directory service: a stub replaces only the area, the real mapping runs", () =>
+    Effect.gen(function*() {
+      const entry = Schema.decodeUnknownSync(DirectorySchema.ContactResource)({
+        id: 871817004,
+        firstName: "Ada",
+        lastName: "Lovelace",
+        email: "Ada@Example.com",
+        jobTitle: null,
+        phoneNumbers: [{ phoneNumber: "+16505550100", usageType: "DirectNumber", type: "VoiceFax" }]
+      })
+      const unused = () => Effect.dieMessage("not used")
+      const stub: Directory.Service = {
+        listDirectoryEntries: unused,
+        snapshotDirectoryEntries: () =>
+          Effect.succeed({ _tag: "Modified", etag: '"v1"', entries: Stream.make(entry), completeness: Effect.succeed(PeopleDirectory.notRead) }),
+        streamDirectoryEntries: () => Stream.make(entry),
+        readDirectoryEntry: (id) => id === entry.id ? Effect.succeed(entry) : unused(),
+        searchDirectoryEntries: unused,
+        streamSearchDirectoryEntries: () => Stream.make(entry),
+        readDirectoryFederation: unused
+      }
+      const port = yield* RingCentralPeople.make().pipe(Effect.provideService(Directory.Directory, stub))
+      const [person] = yield* Stream.runCollect(port.stream)
+      expect(person!.id).toBe("ringcentral:871817004")
+      expect(person!.name).toMatchObject({ given: "Ada", family: "Lovelace" })
+      expect(person!.jobTitle).toBeUndefined()
+      expect(person!.contactPoints.map((p) => [p.kind, p.normalized, p.label])).toEqual([
+        ["email", "ada@example.com", "work"],
+        ["phone", "+16505550100", "work"]
+      ])
+      expect((yield* port.get("871817004")).provenance[0]!.remoteId).toBe("871817004")
+      const snapshot = yield* port.snapshot()
+      expect(snapshot).toMatchObject({ _tag: "Modified", version: '"v1"' })
+      // exact e-mail matches only
+      expect(yield* Stream.runCount(port.search({ email: "ada@example.com" }))).toBe(1)
+      expect(yield* Stream.runCount(port.search({ email: "da@example.com" }))).toBe(0)
+    }))
 })

@@ -9,6 +9,7 @@ import * as CustomFields from "../src/CustomFields.js"
 import * as Directory from "../src/Directory.js"
 import * as DirectorySchema from "../src/Directory/Schema.js"
 import * as Events from "../src/Events.js"
+import * as Extensions from "../src/Extensions.js"
 import * as RingCentralClient from "../src/RingCentralClient.js"
 import * as RingCentralError from "../src/RingCentralError.js"
 import { fixture, fixtureJson } from "./utils.js"
@@ -18,12 +19,30 @@ const decode = <A, I>(schema: Schema.Schema<A, I>, name: string) =>
 
 const ctx: HttpPolicy.ErrorContext = { module: "ringcentral", method: "test", bucket: "Medium", retryAfterMillis: undefined }
 
+describe("ids", () => {
+  it("ids are branded strings read liberally: numbers become strings, ids beyond 2^53 keep every digit, null is absent", () =>
+    Effect.gen(function*() {
+      const text = '{"records":[{"id":9007199254740993,"customFields":[{"id":42,"name":"Badge","value":null}]},{"id":"12"}],"paging":{"perPage":"2"}}'
+      const page = yield* PolicyModule.decodeText(DirectorySchema.DirectoryResource, { module: "ringcentral", method: "test" })(text)
+      const first: Extensions.ExtensionId = page.records[0]!.id
+      expect(first).toBe("9007199254740993")
+      const field: CustomFields.CustomFieldId | undefined = page.records[0]!.customFields?.[0]?.id
+      expect(field).toBe("42")
+      expect(page.records[0]!.customFields?.[0]).not.toHaveProperty("value")
+      expect(page.records[1]!.id).toBe("12")
+      expect(page.paging.perPage).toBe(2)
+      expect(Extensions.ExtensionId.make("~")).toBe("~")
+      const subscription = Schema.decodeUnknownSync(Events.SubscriptionId)(7)
+      expect(subscription).toBe("7")
+    }).pipe(Effect.runPromise))
+})
+
 describe("samples", () => {
   it("directory list: 5 records despite totalElements 3, Department entries, number without type", () => {
     const page = decode(DirectorySchema.DirectoryResource, "directory-entries-list.json")
     expect(page.records.length).toBe(5)
     expect(page.paging.totalElements).toBe(3)
-    expect(Directory.isLastPage(page, 1)).toBe(true)
+    expect(RingCentralClient.isLastPage(page, 1)).toBe(true)
     const people = page.records.map((r) => Directory.toPerson(r))
     expect(people[0]!.name.given).toBe("RCV")
     expect(people[0]!.contactPoints.map((p) => [p.label, p.capabilities, p.primary])).toEqual([

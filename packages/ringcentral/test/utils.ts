@@ -11,24 +11,51 @@ import type * as Scope from "effect/Scope"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import * as Emulator from "@unified-people/testkit/RingCentralEmulator"
+import * as CustomFields from "../src/CustomFields.js"
+import * as Directory from "../src/Directory.js"
+import * as Events from "../src/Events.js"
+import * as Extensions from "../src/Extensions.js"
+import * as ProfileImages from "../src/ProfileImages.js"
+import * as Provisioning from "../src/Provisioning.js"
 import * as RingCentralClient from "../src/RingCentralClient.js"
 
 export const fixture = (name: string): string => readFileSync(join(__dirname, "fixtures", name), "utf8")
 export const fixtureJson = (name: string): unknown => JSON.parse(fixture(name))
 
-/** An emulator and a client pointed at it (limits scaled like the emulator's). */
+/** The area services over a client. */
+export interface Areas {
+  readonly directory: Directory.Service
+  readonly customFields: CustomFields.Service
+  readonly events: Events.Service
+  readonly extensions: Extensions.Service
+  readonly profileImages: ProfileImages.Service
+  readonly provisioning: Provisioning.Service
+}
+
+/** Builds every area service over a client (each area's `make`). */
+export const areas = (client: RingCentralClient.Service): Effect.Effect<Areas> =>
+  Effect.all({
+    directory: Directory.make,
+    customFields: CustomFields.make,
+    events: Events.make,
+    extensions: Extensions.make,
+    profileImages: ProfileImages.make,
+    provisioning: Provisioning.make
+  }).pipe(Effect.provideService(RingCentralClient.RingCentralClient, client))
+
+/** An emulator, a client pointed at it (limits scaled like the emulator's) and the area services over the client. */
 export const setup = (
   options: Emulator.Options = {},
   overrides: Partial<RingCentralClient.Options> = {}
 ): Effect.Effect<
-  { readonly emulator: Emulator.Emulator; readonly client: RingCentralClient.Service },
+  { readonly emulator: Emulator.Emulator; readonly client: RingCentralClient.Service } & Areas,
   HttpServerError.ServeError,
   Scope.Scope | HttpClient.HttpClient
 > =>
   Effect.gen(function*() {
     const emulator = yield* Emulator.make({ scale: 0.01, ...options })
     const client = yield* RingCentralClient.make(Emulator.clientOptions(emulator, overrides))
-    return { emulator, client }
+    return { emulator, client, ...(yield* areas(client)) }
   })
 
 /** Waits `millis` of real time (the sockets are real, whatever the Clock). */

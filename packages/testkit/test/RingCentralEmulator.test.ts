@@ -149,7 +149,8 @@ describe("Emulator deliveries", () => {
       const rc = yield* RingCentralClient.make(Emulator.clientOptions(emulator))
       const hook = yield* Events.makeWebhook({ verificationToken })
       const server = yield* Loopback.serve(hook.app)
-      yield* Events.createSubscription({ address: server.url, verificationToken }).pipe(Effect.provideService(RingCentralClient.RingCentralClient, rc))
+      const events = yield* Effect.provideService(Events.make, RingCentralClient.RingCentralClient, rc)
+      yield* events.createSubscription({ address: server.url, verificationToken })
       emulator.store.update(emulator.store.list()[0]!.id, (e) => {
         e.status = "Disabled"
       })

@@ -7,13 +7,15 @@
  * field takes `null` as absent, numbers may arrive as numeric strings, enums are
  * open (values not in the specification decode as plain strings) and ids are
  * strings (numbers are accepted and turned into strings; ids beyond 2^53 arrive
- * as digit strings from the lossless JSON parse and keep every digit). The
- * search request is strict.
+ * as digit strings from the lossless JSON parse and keep every digit). The ids
+ * of entries and of custom fields are branded (`ExtensionId`, `CustomFieldId`,
+ * from `Extensions/Schema`). The search request is strict.
  *
  * @since 0.1.0
  */
 import * as Liberal from "@unified-people/core/Liberal"
 import * as Schema from "effect/Schema"
+import { CustomFieldId, ExtensionId } from "../Extensions/Schema.js"
 
 /**
  * An open enum: the known literals, or any other string.
@@ -183,7 +185,7 @@ export class BusinessSiteResource extends Schema.Class<BusinessSiteResource>("@u
  * @category schemas
  */
 export class CustomFieldResource extends Schema.Class<CustomFieldResource>("@unified-people/ringcentral/CustomFieldResource")({
-  id: Liberal.optional(Id),
+  id: Liberal.optional(CustomFieldId),
   name: Liberal.optional(Schema.String),
   value: Liberal.optional(Schema.String)
 }) {}
@@ -210,7 +212,7 @@ export class ExternalIntegrationResource extends Schema.Class<ExternalIntegratio
  * @category schemas
  */
 export const contactFields = {
-  id: Id,
+  id: ExtensionId,
   type: Liberal.optional(ContactType),
   status: Liberal.optional(ContactStatus),
   account: Liberal.optional(AccountResource),

@@ -32,6 +32,40 @@ import * as Schema from "effect/Schema"
 export const IdString: Schema.Schema<string, string | number> = Liberal.Id
 
 /**
+ * The id of an extension (a user, a department, a call queue, … and the
+ * directory entry of one): a branded string, read liberally like
+ * {@link IdString} (an int64 number on the wire, kept digit for digit).
+ * Operations take plain strings (`~`, an id from elsewhere); what they return
+ * carries the brand.
+ *
+ * @since 0.1.0
+ * @category ids
+ */
+export const ExtensionId = Liberal.Id.pipe(Schema.brand("@unified-people/ringcentral/ExtensionId"))
+
+/**
+ * @since 0.1.0
+ * @category ids
+ */
+export type ExtensionId = typeof ExtensionId.Type
+
+/**
+ * The id of a custom field definition of the account (`CustomFields`), also
+ * carried by the custom field values of extensions and directory entries: a
+ * branded string, read liberally.
+ *
+ * @since 0.1.0
+ * @category ids
+ */
+export const CustomFieldId = Liberal.Id.pipe(Schema.brand("@unified-people/ringcentral/CustomFieldId"))
+
+/**
+ * @since 0.1.0
+ * @category ids
+ */
+export type CustomFieldId = typeof CustomFieldId.Type
+
+/**
  * A string that is trimmed on decode (RingCentral pads some numbers with spaces)
  * and sent as is.
  *
@@ -246,7 +280,7 @@ export type ContactInfo = typeof ContactInfo.Type
  * @category schemas
  */
 export const CustomFieldInfo = Schema.Struct({
-  id: opt(IdString),
+  id: opt(CustomFieldId),
   value: opt(Schema.String),
   displayName: opt(Schema.String)
 })
@@ -332,14 +366,14 @@ export const ReferenceInfo = Schema.Struct({
 export class GetExtensionInfoResponse extends Schema.Class<GetExtensionInfoResponse>(
   "@unified-people/ringcentral/GetExtensionInfoResponse"
 )({
-  id: opt(IdString),
+  id: opt(ExtensionId),
   uri: opt(Schema.String),
   account: opt(Schema.Struct({ id: opt(IdString), uri: opt(Schema.String) })),
   contact: opt(ContactInfo),
   costCenter: opt(Schema.Struct({ id: opt(IdString), name: opt(Schema.String) })),
   customFields: opt(Schema.Array(CustomFieldInfo)),
   departments: opt(
-    Schema.Array(Schema.Struct({ id: opt(IdString), uri: opt(Schema.String), extensionNumber: opt(Schema.String) }))
+    Schema.Array(Schema.Struct({ id: opt(ExtensionId), uri: opt(Schema.String), extensionNumber: opt(Schema.String) }))
   ),
   extensionNumber: opt(Schema.String),
   extensionNumbers: opt(Schema.Array(Schema.String)),
@@ -586,7 +620,7 @@ export class GrantInfo extends Schema.Class<GrantInfo>("@unified-people/ringcent
   uri: opt(Schema.String),
   extension: opt(
     Schema.Struct({
-      id: opt(IdString),
+      id: opt(ExtensionId),
       uri: opt(Schema.String),
       extensionNumber: opt(Schema.String),
       name: opt(Schema.String),
@@ -778,7 +812,7 @@ export const NotificationCategory = Schema.Struct({
  * @category schemas
  */
 export const EmailRecipientInfo = Schema.Struct({
-  extensionId: opt(IdString),
+  extensionId: opt(ExtensionId),
   fullName: opt(Schema.String),
   extensionNumber: opt(Schema.String),
   status: opt(ExtensionStatus),
