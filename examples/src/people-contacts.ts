@@ -12,7 +12,8 @@ import { Chunk, Console, Effect, Layer, Redacted, Stream } from "effect"
 
 const program = Effect.gen(function*() {
   const book = yield* ContactBook.ContactBook
-  const person = yield* People.getPerson("1")
+  const people = yield* People.People
+  const person = yield* people.getPerson("1")
   yield* Console.log(`person ${person.id}: ${person.name} <${person.primary_email}>`)
 
   const mobile = yield* book.create("1", ContactPoint.make({ kind: "phone", value: "+1 (713) 987 2967", label: "mobile" }))
@@ -53,7 +54,8 @@ export const main = Effect.gen(function*() {
     account: emulator.account
   })
   const result = yield* program.pipe(
-    Effect.provide(PeopleContactsPeople.layerContactBook.pipe(Layer.provideMerge(client))),
+    // the port (ContactBook) and an area service (People), both over one client
+    Effect.provide(Layer.merge(PeopleContactsPeople.layerContactBook, People.layer).pipe(Layer.provide(client))),
     Effect.provide(NodeHttpClient.layerUndici)
   )
   return { ...result, emulator }

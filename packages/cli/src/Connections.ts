@@ -18,6 +18,8 @@ import type * as ContactBook from "@unified-people/core/ContactBook"
 import type * as HttpPolicy from "@unified-people/core/HttpPolicy"
 import type * as PeopleDirectory from "@unified-people/core/PeopleDirectory"
 import * as RateLimiter from "@unified-people/core/RateLimiter"
+import * as Contacts from "@unified-people/people-contacts/Contacts"
+import * as People from "@unified-people/people-contacts/People"
 import * as PeopleContactsClient from "@unified-people/people-contacts/PeopleContactsClient"
 import * as PeopleContactsConfig from "@unified-people/people-contacts/PeopleContactsConfig"
 import * as PeopleContactsPeople from "@unified-people/people-contacts/PeopleContactsPeople"
@@ -41,7 +43,7 @@ import * as Option from "effect/Option"
  */
 export interface Settings {
   readonly ringcentral: RingCentralConfig.RingCentralConfig
-  readonly people: PeopleContactsConfig.Settings
+  readonly people: PeopleContactsConfig.PeopleContactsConfig
   /**
    * Scales the rate-limit windows (and retry backoffs) of both clients, to talk
    * to emulators whose limits are scaled the same way (0.01: 60 s → 600 ms).
@@ -111,8 +113,10 @@ export const make = (settings: Settings): Effect.Effect<Service, never, HttpClie
     })
     const directory = yield* Effect.provideService(Directory.make, RingCentralClient.RingCentralClient, ringcentral)
     const source = yield* Effect.provideService(RingCentralPeople.make(), Directory.Directory, directory)
-    const target = yield* Effect.provideService(PeopleContactsPeople.makeDirectory, PeopleContactsClient.PeopleContactsClient, people)
-    const contacts = yield* Effect.provideService(PeopleContactsPeople.makeContactBook, PeopleContactsClient.PeopleContactsClient, people)
+    const peopleArea = yield* Effect.provideService(People.make, PeopleContactsClient.PeopleContactsClient, people)
+    const contactsArea = yield* Effect.provideService(Contacts.make, PeopleContactsClient.PeopleContactsClient, people)
+    const target = yield* Effect.provideService(PeopleContactsPeople.makeDirectory, People.People, peopleArea)
+    const contacts = yield* Effect.provideService(PeopleContactsPeople.makeContactBook, Contacts.Contacts, contactsArea)
     return { source, target, contacts, stats: [ringcentral.policy.stats, people.policy.stats] }
   })
 
@@ -124,7 +128,7 @@ export const make = (settings: Settings): Effect.Effect<Service, never, HttpClie
  */
 export const config: Config.Config<Settings> = Config.all({
   ringcentral: RingCentralConfig.config,
-  people: PeopleContactsConfig.fromEnv,
+  people: PeopleContactsConfig.config,
   rateLimitScale: Config.option(
     Config.number("UNIFIED_PEOPLE_RATE_LIMIT_SCALE").pipe(
       Config.validate({ message: "must be greater than 0 and at most 1", validation: (n) => n > 0 && n <= 1 })

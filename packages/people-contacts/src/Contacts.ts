@@ -1,8 +1,18 @@
 /**
- * The contacts of a person (seed `004`): list (every page, as a `Stream` or an
- * array), get, create, update (PATCH of the fields set), delete one and delete
- * all. The contact rules (one value field, at most 255 characters, a label
- * allowed for the kind) are checked before anything is sent.
+ * The contacts of a person (seed `004`), the `Contacts` area: list (every
+ * page, as a `Stream` or an array), get, create, update (PATCH of the fields
+ * set), delete one and delete all. The contact rules (one value field, at most
+ * 255 characters, a label allowed for the kind) are checked before anything is
+ * sent ({@link validateInput}, {@link validatePatch}).
+ *
+ * | operation | HTTP | path |
+ * |---|---|---|
+ * | `listContacts` (+ `streamContacts`) | GET | `/people/{personId}/contacts` |
+ * | `getContact` | GET | `/people/{personId}/contacts/{contactId}` |
+ * | `createContact` | POST | `/people/{personId}/contacts` |
+ * | `updateContact` | PATCH | `/people/{personId}/contacts/{contactId}` |
+ * | `deleteContact` | DELETE | `/people/{personId}/contacts/{contactId}` |
+ * | `deleteAllContacts` | DELETE | `/people/{personId}/contacts/` |
  *
  * @since 0.1.0
  */
@@ -11,11 +21,14 @@ import * as Liberal from "@unified-people/core/Liberal"
 import * as PeopleError from "@unified-people/core/PeopleError"
 import * as Text from "@unified-people/core/Text"
 import * as Chunk from "effect/Chunk"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Rules from "./internal/rules.js"
-import { module, PeopleContactsClient } from "./PeopleContactsClient.js"
+import { keepingUnknownFields } from "./internal/schema.js"
+import { module, type Operation, PeopleContactsClient } from "./PeopleContactsClient.js"
 
 /**
  * A remote id: integers on the wire, strings in some answers; always a string
@@ -25,6 +38,21 @@ import { module, PeopleContactsClient } from "./PeopleContactsClient.js"
  * @category schemas
  */
 export const Id: Schema.Schema<string, string | number> = Liberal.Id
+
+/**
+ * The id of a contact: a branded string, read liberally like {@link Id}.
+ * Operations take plain strings; what they return carries the brand.
+ *
+ * @since 0.1.0
+ * @category ids
+ */
+export const ContactId = Liberal.Id.pipe(Schema.brand("@unified-people/people-contacts/ContactId"))
+
+/**
+ * @since 0.1.0
+ * @category ids
+ */
+export type ContactId = typeof ContactId.Type
 
 /**
  * A contact label: the documented values (from the core label table's
@@ -60,9 +88,9 @@ export type ValueField = Rules.ValueField
  * @since 0.1.0
  * @category schemas
  */
-export const Contact = Schema.Struct(
+export class Contact extends Schema.Class<Contact>("@unified-people/people-contacts/Contact")(keepingUnknownFields(
   {
-    id: Id,
+    id: ContactId,
     label: Liberal.optional(ContactLabel),
     email: Liberal.optional(Schema.String),
     telephone: Liberal.optional(Schema.String),
@@ -70,15 +98,11 @@ export const Contact = Schema.Struct(
     website: Liberal.optional(Schema.String),
     integration: Liberal.optional(Schema.Boolean),
     verified: Liberal.optional(Schema.Boolean)
-  },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type Contact = typeof Contact.Type
+  }
+)) {
+  /** The fields the schema does not name (`nodeID`, …), kept as received. */
+  readonly [key: string]: unknown
+}
 
 /**
  * The body of a create: a label and exactly one value field.
@@ -184,90 +208,104 @@ export const validatePatch = (patch: ContactPatch, method = "updateContact"): Ef
 const contactsPath = (personId: string) => `/people/${encodeURIComponent(personId)}/contacts`
 const contactPath = (personId: string, contactId: string) => `${contactsPath(personId)}/${encodeURIComponent(contactId)}`
 
-/**
- * Every contact of a person, page by page. A contact that cannot be decoded
- * fails the read with a `DecodeError` naming it (`page 1, [3].email`): skipping
- * it would make it look absent, and a sync would create it again.
- *
- * @since 0.1.0
- * @category operations
- */
-export const streamContacts = (personId: string): Stream.Stream<Contact, PeopleError.PeopleError, PeopleContactsClient> =>
-  Stream.unwrap(Effect.map(PeopleContactsClient, (client) => client.paginate(Contact, "listContacts", contactsPath(personId), undefined, { emptyListing: "normal" })))
+const contactsPathTemplate = "/people/{personId}/contacts"
 
 /**
- * Every contact of a person, as an array.
+ * The operations of this area.
  *
  * @since 0.1.0
- * @category operations
+ * @category constants
  */
-export const listContacts = (personId: string): Effect.Effect<ReadonlyArray<Contact>, PeopleError.PeopleError, PeopleContactsClient> =>
-  Effect.map(Stream.runCollect(streamContacts(personId)), Chunk.toReadonlyArray)
+export const operations = {
+  listContacts: { operationId: "listContacts", method: "GET", path: contactsPathTemplate },
+  getContact: { operationId: "getContact", method: "GET", path: `${contactsPathTemplate}/{contactId}` },
+  createContact: { operationId: "createContact", method: "POST", path: contactsPathTemplate },
+  updateContact: { operationId: "updateContact", method: "PATCH", path: `${contactsPathTemplate}/{contactId}` },
+  deleteContact: { operationId: "deleteContact", method: "DELETE", path: `${contactsPathTemplate}/{contactId}` },
+  deleteAllContacts: { operationId: "deleteAllContacts", method: "DELETE", path: `${contactsPathTemplate}/` }
+} as const satisfies Record<string, Operation>
 
 /**
- * One contact of a person.
- *
  * @since 0.1.0
- * @category operations
+ * @category models
  */
-export const getContact = (personId: string, contactId: string): Effect.Effect<Contact, PeopleError.PeopleError, PeopleContactsClient> =>
-  Effect.flatMap(PeopleContactsClient, (client) => client.getJson(Contact, "getContact", contactPath(personId, contactId)))
+export interface Service {
+  /**
+   * `listContacts`: every contact of a person, page by page. A contact that
+   * cannot be decoded fails the read with a `DecodeError` naming it (`page 1,
+   * [3].email`): skipping it would make it look absent, and a sync would create
+   * it again.
+   */
+  readonly streamContacts: (personId: string) => Stream.Stream<Contact, PeopleError.PeopleError>
+  /** `listContacts`, as an array. */
+  readonly listContacts: (personId: string) => Effect.Effect<ReadonlyArray<Contact>, PeopleError.PeopleError>
+  /** `getContact`: one contact of a person. */
+  readonly getContact: (personId: string, contactId: string) => Effect.Effect<Contact, PeopleError.PeopleError>
+  /**
+   * `createContact`: adds a contact to a person, checked first
+   * ({@link validateInput}). Any 2xx is a success (the API documents 201; a
+   * recorded create answered 200). Not repeated after its answer broke off
+   * (the contact may exist): a typed error instead.
+   */
+  readonly createContact: (personId: string, input: ContactInput) => Effect.Effect<Contact, PeopleError.PeopleError>
+  /** `updateContact`: a PATCH carrying only the fields set, checked first ({@link validatePatch}). */
+  readonly updateContact: (personId: string, contactId: string, patch: ContactPatch) => Effect.Effect<Contact, PeopleError.PeopleError>
+  /** `deleteContact`: removes one contact from a person. */
+  readonly deleteContact: (personId: string, contactId: string) => Effect.Effect<void, PeopleError.PeopleError>
+  /** `deleteAllContacts`: removes every contact of a person (`DELETE /people/:id/contacts/`). */
+  readonly deleteAllContacts: (personId: string) => Effect.Effect<void, PeopleError.PeopleError>
+}
 
 /**
- * Adds a contact to a person. Any 2xx is a success (the API documents 201; a
- * recorded create answered 200).
- *
  * @since 0.1.0
- * @category operations
+ * @category tags
  */
-export const createContact = (personId: string, input: ContactInput): Effect.Effect<Contact, PeopleError.PeopleError, PeopleContactsClient> =>
-  Effect.gen(function*() {
-    const body = yield* validateInput(input)
-    const client = yield* PeopleContactsClient
-    // not repeated after its answer broke off (the contact may exist): a typed error instead
-    return yield* client.json(Contact)(
-      HttpClientRequest.post(client.url(contactsPath(personId))).pipe(HttpClientRequest.bodyUnsafeJson(body)),
-      { method: "createContact" }
-    )
-  })
+export class Contacts extends Context.Tag("@unified-people/people-contacts/Contacts")<Contacts, Service>() {}
 
 /**
- * Changes a contact: a PATCH carrying only the fields set.
+ * Builds the service over the client in context.
  *
  * @since 0.1.0
- * @category operations
+ * @category constructors
  */
-export const updateContact = (
-  personId: string,
-  contactId: string,
-  patch: ContactPatch
-): Effect.Effect<Contact, PeopleError.PeopleError, PeopleContactsClient> =>
-  Effect.gen(function*() {
-    const body = yield* validatePatch(patch)
-    const client = yield* PeopleContactsClient
-    return yield* client.json(Contact)(
-      HttpClientRequest.patch(client.url(contactPath(personId, contactId))).pipe(HttpClientRequest.bodyUnsafeJson(body)),
-      // the same PATCH twice leaves the same contact: an answer that broke off is asked again
-      { method: "updateContact", idempotent: true }
-    )
-  })
+export const make: Effect.Effect<Service, never, PeopleContactsClient> = Effect.map(PeopleContactsClient, (client) => {
+  const streamContacts = (personId: string) =>
+    client.read(Contact)(HttpClientRequest.get(client.url(contactsPath(personId))), { method: "listContacts", emptyListing: "normal" }).stream
+
+  const listContacts = (personId: string) => Effect.map(Stream.runCollect(streamContacts(personId)), Chunk.toReadonlyArray)
+
+  const getContact = (personId: string, contactId: string) =>
+    client.json(Contact)(HttpClientRequest.get(client.url(contactPath(personId, contactId))), { method: "getContact" })
+
+  const createContact = (personId: string, input: ContactInput) =>
+    Effect.flatMap(validateInput(input), (body) =>
+      // not repeated after its answer broke off (the contact may exist): a typed error instead
+      client.json(Contact)(
+        HttpClientRequest.post(client.url(contactsPath(personId))).pipe(HttpClientRequest.bodyUnsafeJson(body)),
+        { method: "createContact" }
+      ))
+
+  const updateContact = (personId: string, contactId: string, patch: ContactPatch) =>
+    Effect.flatMap(validatePatch(patch), (body) =>
+      client.json(Contact)(
+        HttpClientRequest.patch(client.url(contactPath(personId, contactId))).pipe(HttpClientRequest.bodyUnsafeJson(body)),
+        // the same PATCH twice leaves the same contact: an answer that broke off is asked again
+        { method: "updateContact", idempotent: true }
+      ))
+
+  const deleteContact = (personId: string, contactId: string) =>
+    Effect.asVoid(client.execute(HttpClientRequest.del(client.url(contactPath(personId, contactId))), { method: "deleteContact" }))
+
+  const deleteAllContacts = (personId: string) =>
+    Effect.asVoid(client.execute(HttpClientRequest.del(client.url(`${contactsPath(personId)}/`)), { method: "deleteAllContacts" }))
+
+  return { streamContacts, listContacts, getContact, createContact, updateContact, deleteContact, deleteAllContacts }
+})
 
 /**
- * Removes one contact from a person.
+ * The service over the `PeopleContactsClient` layer.
  *
  * @since 0.1.0
- * @category operations
+ * @category layers
  */
-export const deleteContact = (personId: string, contactId: string): Effect.Effect<void, PeopleError.PeopleError, PeopleContactsClient> =>
-  Effect.flatMap(PeopleContactsClient, (client) =>
-    Effect.asVoid(client.execute(HttpClientRequest.del(client.url(contactPath(personId, contactId))), { method: "deleteContact" })))
-
-/**
- * Removes every contact of a person (`DELETE /people/:id/contacts/`).
- *
- * @since 0.1.0
- * @category operations
- */
-export const deleteAllContacts = (personId: string): Effect.Effect<void, PeopleError.PeopleError, PeopleContactsClient> =>
-  Effect.flatMap(PeopleContactsClient, (client) =>
-    Effect.asVoid(client.execute(HttpClientRequest.del(client.url(`${contactsPath(personId)}/`)), { method: "deleteAllContacts" })))
+export const layer: Layer.Layer<Contacts, never, PeopleContactsClient> = Layer.effect(Contacts, make)

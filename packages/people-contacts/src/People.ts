@@ -1,20 +1,46 @@
 /**
- * The people the contacts belong to: get one, find by `primary_email` or
- * `employeeID`, and stream all of them with `Link` paging (`per_page` up to 100).
- * Field names follow the wire (`employeeID`, `sourceID`, … with camel-case `ID`).
+ * The people the contacts belong to, the `People` area: get one, find by
+ * `primary_email` or `employeeID`, and read all of them with `Link` paging
+ * (`per_page` up to 100) as an audited read. Field names follow the wire
+ * (`employeeID`, `sourceID`, … with camel-case `ID`).
+ *
+ * | operation | HTTP | path |
+ * |---|---|---|
+ * | `listPeople` (+ `readPeople`, `streamPeople`, `findByPrimaryEmail`, `findByEmployeeId`) | GET | `/people` |
+ * | `getPerson` | GET | `/people/{personId}` |
  *
  * @since 0.1.0
  */
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Liberal from "@unified-people/core/Liberal"
 import type * as PagedRead from "@unified-people/core/PagedRead"
 import type * as PeopleError from "@unified-people/core/PeopleError"
 import * as Chunk from "effect/Chunk"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { Contact, Id } from "./Contacts.js"
-import { PeopleContactsClient } from "./PeopleContactsClient.js"
+import { keepingUnknownFields } from "./internal/schema.js"
+import { type Operation, PeopleContactsClient } from "./PeopleContactsClient.js"
+
+/**
+ * The id of a person: a branded string, read liberally (`Liberal.Id`: numbers
+ * become strings, integers beyond 2^53 keep their digits). Operations take
+ * plain strings; what they return carries the brand.
+ *
+ * @since 0.1.0
+ * @category ids
+ */
+export const PersonId = Liberal.Id.pipe(Schema.brand("@unified-people/people-contacts/PersonId"))
+
+/**
+ * @since 0.1.0
+ * @category ids
+ */
+export type PersonId = typeof PersonId.Type
 
 const Extra = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
@@ -50,9 +76,9 @@ const opt = Liberal.optional
  * @since 0.1.0
  * @category schemas
  */
-export const Person = Schema.Struct(
+export class Person extends Schema.Class<Person>("@unified-people/people-contacts/Person")(keepingUnknownFields(
   {
-    id: Id,
+    id: PersonId,
     name: opt(Schema.String),
     primary_email: opt(Schema.String),
     employeeID: opt(Schema.String),
@@ -73,15 +99,11 @@ export const Person = Schema.Struct(
     updated_at: opt(Schema.String),
     contacts: opt(Schema.Array(Contact)),
     custom_fields: opt(Schema.Array(Schema.Struct({ id: Id, value: Schema.optional(Schema.Unknown) }, Extra)))
-  },
-  Extra
-)
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type Person = typeof Person.Type
+  }
+)) {
+  /** The fields the schema does not name (`nodeID`, …), kept as received. */
+  readonly [key: string]: unknown
+}
 
 /**
  * The fields requested for collection reads (collections answer only a few
@@ -131,62 +153,77 @@ const filterParams = (filter: Filter): Record<string, string | undefined> => ({
 })
 
 /**
- * Every person matching a filter as an audited read: the people page by page
- * and, once the stream ran to its end, whether the read was complete. A person
- * that cannot be decoded is skipped, logged and listed in the completeness.
+ * The operations of this area.
  *
  * @since 0.1.0
- * @category operations
+ * @category constants
  */
-export const readPeople = (filter: Filter = {}): Effect.Effect<PagedRead.Read<Person, PeopleError.PeopleError>, never, PeopleContactsClient> =>
-  Effect.map(PeopleContactsClient, (client) => client.read(Person, "listPeople", "/people", filterParams(filter), { unreadable: "skip" }))
+export const operations = {
+  listPeople: { operationId: "listPeople", method: "GET", path: "/people" },
+  getPerson: { operationId: "getPerson", method: "GET", path: "/people/{personId}" }
+} as const satisfies Record<string, Operation>
 
 /**
- * Every person matching a filter, page by page (the stream of
- * {@link readPeople}: a person that cannot be decoded is skipped with a
- * warning in the log).
- *
  * @since 0.1.0
- * @category operations
+ * @category models
  */
-export const streamPeople = (filter: Filter = {}): Stream.Stream<Person, PeopleError.PeopleError, PeopleContactsClient> =>
-  Stream.unwrap(Effect.map(readPeople(filter), (read) => read.stream))
+export interface Service {
+  /**
+   * `listPeople` as an audited read: the people matching a filter page by page
+   * and, once the stream ran to its end, whether the read was complete. A
+   * person that cannot be decoded is skipped, logged and listed in the
+   * completeness.
+   */
+  readonly readPeople: (filter?: Filter) => PagedRead.Read<Person, PeopleError.PeopleError>
+  /** The stream of `readPeople` (a person that cannot be decoded is skipped with a warning in the log). */
+  readonly streamPeople: (filter?: Filter) => Stream.Stream<Person, PeopleError.PeopleError>
+  /** `listPeople`, as an array. */
+  readonly listPeople: (filter?: Filter) => Effect.Effect<ReadonlyArray<Person>, PeopleError.PeopleError>
+  /** `getPerson`: one person by id. */
+  readonly getPerson: (id: string) => Effect.Effect<Person, PeopleError.PeopleError>
+  /** The person with a primary e-mail address (unique), if any. */
+  readonly findByPrimaryEmail: (email: string) => Effect.Effect<Option.Option<Person>, PeopleError.PeopleError>
+  /** The people with an employee id (not unique). */
+  readonly findByEmployeeId: (employeeId: string) => Effect.Effect<ReadonlyArray<Person>, PeopleError.PeopleError>
+}
 
 /**
- * Every person matching a filter, as an array.
- *
  * @since 0.1.0
- * @category operations
+ * @category tags
  */
-export const listPeople = (filter: Filter = {}): Effect.Effect<ReadonlyArray<Person>, PeopleError.PeopleError, PeopleContactsClient> =>
-  Effect.map(Stream.runCollect(streamPeople(filter)), Chunk.toReadonlyArray)
+export class People extends Context.Tag("@unified-people/people-contacts/People")<People, Service>() {}
 
 /**
- * One person by id.
+ * Builds the service over the client in context.
  *
  * @since 0.1.0
- * @category operations
+ * @category constructors
  */
-export const getPerson = (id: string): Effect.Effect<Person, PeopleError.PeopleError, PeopleContactsClient> =>
-  Effect.flatMap(PeopleContactsClient, (client) => client.getJson(Person, "getPerson", `/people/${encodeURIComponent(id)}`))
+export const make: Effect.Effect<Service, never, PeopleContactsClient> = Effect.map(PeopleContactsClient, (client) => {
+  const readPeople = (filter: Filter = {}) =>
+    client.read(Person)(
+      HttpClientRequest.get(client.url("/people")).pipe(HttpClientRequest.setUrlParams(filterParams(filter))),
+      { method: "listPeople", unreadable: "skip" }
+    )
+  const streamPeople = (filter: Filter = {}) => readPeople(filter).stream
+  const listPeople = (filter: Filter = {}) => Effect.map(Stream.runCollect(streamPeople(filter)), Chunk.toReadonlyArray)
+  return {
+    readPeople,
+    streamPeople,
+    listPeople,
+    getPerson: (id) => client.json(Person)(HttpClientRequest.get(client.url(`/people/${encodeURIComponent(id)}`)), { method: "getPerson" }),
+    findByPrimaryEmail: (email) => Stream.runHead(streamPeople({ primary_email: email })),
+    findByEmployeeId: (employeeId) => listPeople({ employeeID: employeeId })
+  }
+})
 
 /**
- * The person with a primary e-mail address (unique), if any.
+ * The service over the `PeopleContactsClient` layer.
  *
  * @since 0.1.0
- * @category operations
+ * @category layers
  */
-export const findByPrimaryEmail = (email: string): Effect.Effect<Option.Option<Person>, PeopleError.PeopleError, PeopleContactsClient> =>
-  Stream.runHead(streamPeople({ primary_email: email }))
-
-/**
- * The people with an employee id (not unique).
- *
- * @since 0.1.0
- * @category operations
- */
-export const findByEmployeeId = (employeeId: string): Effect.Effect<ReadonlyArray<Person>, PeopleError.PeopleError, PeopleContactsClient> =>
-  listPeople({ employeeID: employeeId })
+export const layer: Layer.Layer<People, never, PeopleContactsClient> = Layer.effect(People, make)
 
 /**
  * Decodes a people collection body (for example a stored sample); a bad element

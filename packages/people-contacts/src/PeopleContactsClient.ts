@@ -1,13 +1,27 @@
 /**
- * The low-level HTTP client of the People-Contacts API: the `HttpClient` in
- * context piped through the core `HttpPolicy` (rate limits of 3600 requests per
- * hour and 20 per 2 s per token, `Retry-After`, `X-RateLimit-*` learning,
- * retries of the request with its whole body, the token scrubbed from remote
- * messages) with the bearer token, the account header and `acceptJson` on every
- * request, error bodies turned into `PeopleError`s, and `Link`-header paging
- * as an audited read (`@unified-people/core/PagedRead`: the server's `rel="next"`
- * link followed, `X-Pagination-*` totals as hints, empty or short pages read
- * again, loops and endless listings stopped, records decoded one by one).
+ * The People-Contacts client: the `HttpClient` in context piped through the
+ * core `HttpPolicy` (rate limits of 3600 requests per hour and 20 per 2 s per
+ * token, `Retry-After`, `X-RateLimit-*` learning, retries of the request with
+ * its whole body, the token scrubbed from remote messages) with the bearer
+ * token, the account header and `acceptJson` on every request, and error
+ * bodies turned into `PeopleError`s.
+ *
+ * Every operation of the adapter's areas (`Contacts`, `People`, …) goes
+ * through the three methods both adapters' clients share:
+ *
+ * - {@link Service.execute}`(request, call)`: the answer, its body read whole
+ *   within each attempt;
+ * - {@link Service.json}`(schema)(request, call)`: the answer's JSON decoded;
+ * - {@link Service.read}`(schema)(request, call)`: a collection as an audited
+ *   paged read (`@unified-people/core/PagedRead`: the server's `Link
+ *   rel="next"` followed, `X-Pagination-*` totals as hints, empty or short
+ *   pages read again, loops and endless listings stopped, records decoded one
+ *   by one).
+ *
+ * `make(options)` takes plain values, `layer(options)` wraps it, and
+ * `layerConfig` takes the same shape with `Config` leaves
+ * (`Config.Config.Wrap<PeopleContactsConfig>`; `PeopleContactsConfig.config`
+ * reads `PEOPLE_CONTACTS_*`).
  *
  * @since 0.1.0
  */
@@ -19,7 +33,7 @@ import * as Liberal from "@unified-people/core/Liberal"
 import * as PagedRead from "@unified-people/core/PagedRead"
 import * as PeopleError from "@unified-people/core/PeopleError"
 import * as RateLimiter from "@unified-people/core/RateLimiter"
-import type * as Config from "effect/Config"
+import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -29,7 +43,6 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import type * as Stream from "effect/Stream"
 import { createHash } from "node:crypto"
 import * as Link from "./Link.js"
 import * as PeopleContactsConfig from "./PeopleContactsConfig.js"
@@ -63,19 +76,14 @@ export const limits: RateLimiter.BucketConfig = {
  * @since 0.1.0
  * @category models
  */
-export interface Options extends PeopleContactsConfig.Settings {
+export interface Options extends PeopleContactsConfig.PeopleContactsConfig {
   /** A limiter shared with other clients of the same token (default: a new one). */
   readonly limiter?: RateLimiter.Service | undefined
-  /** Scales the rate-limit windows (0.01 turns 2 s into 20 ms), for tests against a scaled emulator. */
-  readonly rateLimitScale?: number | undefined
   /**
    * The safety margin added to each window to absorb the time between sending
    * and arriving (default: the core limiter's, 2% of the window plus 25 ms).
    */
   readonly rateLimitMargin?: ((windowMillis: number) => number) | undefined
-  readonly retry?: HttpPolicy.RetryOptions | undefined
-  /** Per-attempt timeout for the whole exchange, body included (default 30 s). */
-  readonly timeout?: Duration.DurationInput | undefined
   /**
    * Changes the `HttpClient` beneath the policy: its response hooks run once
    * per attempt (retries included), its request hooks once per call.
@@ -84,16 +92,53 @@ export interface Options extends PeopleContactsConfig.Settings {
 }
 
 /**
- * One call: the operation name and, for writes, whether repeating it is safe.
+ * One operation of the API: its name, HTTP method and path. Each area module
+ * lists its own in `operations`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Operation {
+  readonly operationId: string
+  readonly method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE"
+  readonly path: string
+}
+
+/**
+ * One call: the operation it is made for and, for writes, whether repeating it
+ * is safe.
  *
  * @since 0.1.0
  * @category models
  */
 export interface Call {
+  /** The operation name (`listContacts`), used in errors. */
   readonly method: string
-  readonly idempotent?: boolean
-  /** What the body of a success must be (default `any`; `json` for reads and answers to decode). */
-  readonly body?: HttpPolicy.BodyExpectation
+  readonly idempotent?: boolean | undefined
+  /** What the body of a success must be (default `any`; `json` for {@link Service.json} and {@link Service.read}). */
+  readonly body?: HttpPolicy.BodyExpectation | undefined
+}
+
+/**
+ * A {@link Call} reading a collection with {@link Service.read}.
+ *
+ * @since 0.1.0
+ * @category paging
+ */
+export interface ReadCall {
+  /** The operation name (`listPeople`), used in errors and logs. */
+  readonly method: string
+  /**
+   * What to do with an element that cannot be decoded: `fail` the read with a
+   * `DecodeError` naming it (the default), or `skip` it (logged, and listed in
+   * the completeness).
+   */
+  readonly unreadable?: "fail" | "skip" | undefined
+  /**
+   * Whether an empty collection is read again before it is believed (default
+   * `suspicious`); `normal` for collections that are often empty (a person's contacts).
+   */
+  readonly emptyListing?: "suspicious" | "normal" | undefined
 }
 
 /**
@@ -128,61 +173,21 @@ export interface Service {
   readonly json: <A, I>(
     schema: Schema.Schema<A, I>
   ) => (request: HttpClientRequest.HttpClientRequest, call: Call) => Effect.Effect<A, PeopleError.PeopleError>
-  /** GETs a path and decodes its JSON body (see {@link json}). */
-  readonly getJson: <A, I>(
-    schema: Schema.Schema<A, I>,
-    method: string,
-    path: string,
-    params?: Readonly<Record<string, string | undefined>>
-  ) => Effect.Effect<A, PeopleError.PeopleError>
   /**
-   * Every element of a collection, following `Link rel="next"` page by page
-   * (the audited read of {@link read}). An element that cannot be decoded fails
-   * the stream with a `DecodeError` naming it, unless `unreadable: "skip"`:
-   * then it is skipped with a warning in the log.
-   */
-  readonly paginate: <A, I>(
-    schema: Schema.Schema<A, I>,
-    method: string,
-    path: string,
-    params?: Readonly<Record<string, string | undefined>>,
-    options?: ReadOptions
-  ) => Stream.Stream<A, PeopleError.PeopleError>
-  /**
-   * A collection as an audited read: its elements as a stream and, once the
-   * stream ran to its end, whether the read was complete (records against
-   * `X-Pagination-Total-Entries`, no empty or short page before the end, no next
-   * link left on the last page read, no element twice).
+   * A collection as an audited read: `request` is the GET of its first page
+   * (its URL and URL params; `per_page` is added), the next pages are the
+   * server's `Link rel="next"`. Its elements as a stream and, once the stream
+   * ran to its end, whether the read was complete (records against
+   * `X-Pagination-Total-Entries`, no empty or short page before the end, no
+   * next link left on the last page read, no element twice). An element that
+   * cannot be decoded fails the stream with a `DecodeError` naming it, unless
+   * `unreadable: "skip"`: then it is skipped with a warning in the log.
    */
   readonly read: <A, I>(
-    schema: Schema.Schema<A, I>,
-    method: string,
-    path: string,
-    params?: Readonly<Record<string, string | undefined>>,
-    options?: ReadOptions
-  ) => PagedRead.Read<A, PeopleError.PeopleError>
+    schema: Schema.Schema<A, I>
+  ) => (request: HttpClientRequest.HttpClientRequest, call: ReadCall) => PagedRead.Read<A, PeopleError.PeopleError>
   /** The retry options of the policy (its `base` also paces re-reads of suspicious pages). */
   readonly retry: HttpPolicy.RetryOptions
-}
-
-/**
- * Options of a collection read.
- *
- * @since 0.1.0
- * @category models
- */
-export interface ReadOptions {
-  /**
-   * What to do with an element that cannot be decoded: `fail` the read with a
-   * `DecodeError` naming it (the default), or `skip` it (logged, and listed in
-   * the completeness).
-   */
-  readonly unreadable?: "fail" | "skip" | undefined
-  /**
-   * Whether an empty collection is read again before it is believed (default
-   * `suspicious`); `normal` for collections that are often empty (a person's contacts).
-   */
-  readonly emptyListing?: "suspicious" | "normal" | undefined
 }
 
 /**
@@ -388,29 +393,18 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         (response) => Effect.mapError(HttpPolicy.decodeJson(schema, { module, method: call.method })(response), policy.scrub)
       )
 
-    const withParams = (params: Readonly<Record<string, string | undefined>> | undefined) =>
-      Object.fromEntries(Object.entries(params ?? {}).filter((e): e is [string, string] => e[1] !== undefined))
-
     const retryBase = options.retry?.base ?? Duration.millis(500)
 
-    const getJson = <A, I>(
-      schema: Schema.Schema<A, I>,
-      method: string,
-      path: string,
-      params?: Readonly<Record<string, string | undefined>>
-    ) => json(schema)(HttpClientRequest.get(url(path)).pipe(HttpClientRequest.setUrlParams(withParams(params))), { method })
-
-    const read = <A, I>(
-      schema: Schema.Schema<A, I>,
-      method: string,
-      path: string,
-      params?: Readonly<Record<string, string | undefined>>,
-      readOptions: ReadOptions = {}
-    ): PagedRead.Read<A, PeopleError.PeopleError> => {
-      const firstUrl = new URL(url(path))
-      firstUrl.search = new URLSearchParams({ per_page: String(perPage), ...withParams(params) }).toString()
+    const read = <A, I>(schema: Schema.Schema<A, I>) =>
+    (request: HttpClientRequest.HttpClientRequest, call: ReadCall): PagedRead.Read<A, PeopleError.PeopleError> => {
+      const method = call.method
+      const firstUrl = new URL(request.url)
+      const params: Array<[string, string]> = [...firstUrl.searchParams, ...request.urlParams.map(([key, value]): [string, string] => [key, value])]
+      firstUrl.search = new URLSearchParams(
+        params.some(([key]) => key === "per_page") ? params : [["per_page", String(perPage)], ...params]
+      ).toString()
       const decodeList = HttpPolicy.decodeJson(Schema.Array(Schema.Unknown), { module, method })
-      const skip = readOptions.unreadable === "skip"
+      const skip = call.unreadable === "skip"
       const fetch = (target: string, number: number): Effect.Effect<PagedRead.Answer<A, string>, PeopleError.PeopleError> =>
         Effect.gen(function*() {
           // one attempt is the page's request and its whole JSON body
@@ -463,20 +457,12 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         // a body that did not arrive whole was already read again by the policy;
         // the read itself reads a suspicious (empty or short) page again
         retryDelay: retryBase,
-        emptyListing: readOptions.emptyListing,
+        emptyListing: call.emptyListing,
         fetch: (target, number) => fetch(target, number)
       })
     }
 
-    const paginate = <A, I>(
-      schema: Schema.Schema<A, I>,
-      method: string,
-      path: string,
-      params?: Readonly<Record<string, string | undefined>>,
-      readOptions?: ReadOptions
-    ): Stream.Stream<A, PeopleError.PeopleError> => read(schema, method, path, params, readOptions).stream
-
-    return { baseUrl, perPage, bucket, limiter, policy, http, url, execute, json, getJson, paginate, read, retry: options.retry ?? {} }
+    return { baseUrl, perPage, bucket, limiter, policy, http, url, execute, json, read, retry: options.retry ?? {} }
   })
 
 /**
@@ -489,25 +475,19 @@ export const layer = (options: Options): Layer.Layer<PeopleContactsClient, never
   Layer.effect(PeopleContactsClient, make(options))
 
 /**
- * A client layer from `Config` leaves (the token as `Config.redacted`); by
- * default from the environment (`PEOPLE_CONTACTS_BASE_URL`, `PEOPLE_CONTACTS_TOKEN`,
- * `PEOPLE_CONTACTS_ACCOUNT`, see `PeopleContactsConfig.fromEnv`).
+ * A client layer from `Config` leaves: the shape of {@link Options} without its
+ * functions, each value a `Config` (the token as `Config.redacted`), or a whole
+ * `Config` such as `PeopleContactsConfig.config` (`PEOPLE_CONTACTS_*`).
+ *
+ * ```ts
+ * PeopleContactsClient.layerConfig(PeopleContactsConfig.config) // PEOPLE_CONTACTS_BASE_URL, PEOPLE_CONTACTS_TOKEN, …
+ * PeopleContactsClient.layerConfig({ baseUrl: Config.string("URL"), token: Config.redacted("TOKEN"), account: Config.string("ACCOUNT") })
+ * ```
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (
-  config: Config.Config.Wrap<PeopleContactsConfig.Settings> = PeopleContactsConfig.fromEnv
+  config: Config.Config.Wrap<PeopleContactsConfig.PeopleContactsConfig>
 ): Layer.Layer<PeopleContactsClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.effect(PeopleContactsClient, Effect.flatMap(PeopleContactsConfig.PeopleContactsConfig, make)).pipe(
-    Layer.provide(PeopleContactsConfig.layerConfig(config))
-  )
-
-/**
- * A client layer over the `PeopleContactsConfig` in context.
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerFromConfig: Layer.Layer<PeopleContactsClient, never, HttpClient.HttpClient | PeopleContactsConfig.PeopleContactsConfig> =
-  Layer.effect(PeopleContactsClient, Effect.flatMap(PeopleContactsConfig.PeopleContactsConfig, make))
+  Layer.effect(PeopleContactsClient, Effect.flatMap(Config.unwrap(config), make))

@@ -1,23 +1,26 @@
 /**
- * Configuration of the People-Contacts adapter: base URL, bearer token (kept
- * `Redacted`), account id and the account header name.
+ * The configuration of the People-Contacts adapter: the options of
+ * `PeopleContactsClient.make` without its functions (base URL, bearer token
+ * kept `Redacted`, account id and header, page size, retries, timeout,
+ * rate-limit scale), the shape `PeopleContactsClient.layerConfig` takes with
+ * `Config` leaves, and {@link config}: the same read from the environment
+ * under the `PEOPLE_CONTACTS` prefix.
+ *
+ * Secrets are `Redacted` everywhere, so they never reach logs, errors or
+ * `toString` output.
  *
  * @since 0.1.0
  */
+import type * as HttpPolicy from "@unified-people/core/HttpPolicy"
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
-import * as Context from "effect/Context"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
+import type * as Duration from "effect/Duration"
 import type * as Redacted from "effect/Redacted"
 
 /**
- * The adapter settings.
- *
  * @since 0.1.0
  * @category models
  */
-export interface Settings {
+export interface PeopleContactsConfig {
   /** The API root, e.g. `https://api.xurrent.com/v1` (no trailing slash needed). */
   readonly baseUrl: string
   /** The personal access token, sent as `Authorization: Bearer …`. */
@@ -28,16 +31,13 @@ export interface Settings {
   readonly accountHeader?: string | undefined
   /** Page size of collection reads, 1..100 (default 100). */
   readonly perPage?: number | undefined
+  /** Scales the rate-limit windows (0.01 turns 2 s into 20 ms), for tests against a scaled emulator. */
+  readonly rateLimitScale?: number | undefined
+  /** Retries after the first attempt (default 5) and their backoff (default from 500 ms, capped at 30 s). */
+  readonly retry?: HttpPolicy.RetryOptions | undefined
+  /** Per-attempt timeout for the whole exchange, body included (default 30 s). */
+  readonly timeout?: Duration.DurationInput | undefined
 }
-
-/**
- * @since 0.1.0
- * @category tags
- */
-export class PeopleContactsConfig extends Context.Tag("@unified-people/people-contacts/PeopleContactsConfig")<
-  PeopleContactsConfig,
-  Settings
->() {}
 
 /**
  * The default header carrying the account id.
@@ -48,32 +48,16 @@ export class PeopleContactsConfig extends Context.Tag("@unified-people/people-co
 export const defaultAccountHeader = "X-Xurrent-Account"
 
 /**
- * Provides a configuration from plain values.
- *
- * @since 0.1.0
- * @category layers
- */
-export const layer = (config: Settings): Layer.Layer<PeopleContactsConfig> => Layer.succeed(PeopleContactsConfig, config)
-
-/**
- * Provides a configuration from `Config` leaves.
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerConfig = (
-  config: Config.Config.Wrap<Settings>
-): Layer.Layer<PeopleContactsConfig, ConfigError.ConfigError> => Layer.effect(PeopleContactsConfig, Config.unwrap(config))
-
-/**
- * The configuration read from the environment: `PEOPLE_CONTACTS_BASE_URL`,
- * `PEOPLE_CONTACTS_TOKEN` (redacted), `PEOPLE_CONTACTS_ACCOUNT`, and the
- * optional `PEOPLE_CONTACTS_ACCOUNT_HEADER` and `PEOPLE_CONTACTS_PER_PAGE`.
+ * The configuration read from `Config` under the `PEOPLE_CONTACTS` prefix:
+ * `PEOPLE_CONTACTS_BASE_URL`, `PEOPLE_CONTACTS_TOKEN` (redacted),
+ * `PEOPLE_CONTACTS_ACCOUNT`, and the optional `PEOPLE_CONTACTS_ACCOUNT_HEADER`
+ * (default `X-Xurrent-Account`) and `PEOPLE_CONTACTS_PER_PAGE` (1 to 100,
+ * default 100).
  *
  * @since 0.1.0
  * @category config
  */
-export const fromEnv: Config.Config<Settings> = Config.nested(
+export const config: Config.Config<PeopleContactsConfig> = Config.nested(
   Config.all({
     baseUrl: Config.string("BASE_URL"),
     token: Config.redacted("TOKEN"),
@@ -85,15 +69,4 @@ export const fromEnv: Config.Config<Settings> = Config.nested(
     )
   }),
   "PEOPLE_CONTACTS"
-)
-
-/**
- * Provides the configuration read by {@link fromEnv}.
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerFromEnv: Layer.Layer<PeopleContactsConfig, ConfigError.ConfigError> = Layer.effect(
-  PeopleContactsConfig,
-  Effect.map(fromEnv, (config): Settings => config)
 )

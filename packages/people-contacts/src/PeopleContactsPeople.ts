@@ -1,7 +1,10 @@
 /**
- * The People-Contacts adapter behind the core ports: `ContactBook` (contact CRUD
- * mapped to `ContactPoint`s, with an ownership guard on the `integration` flag)
- * and `PeopleDirectory` (people mapped to canonical `Person`s).
+ * The People-Contacts adapter behind the core ports, over its area services:
+ * `ContactBook` over `Contacts` (contact CRUD mapped to `ContactPoint`s, with an
+ * ownership guard on the `integration` flag) and `PeopleDirectory` over
+ * `People` (people mapped to canonical `Person`s). The `make*` constructors
+ * need the area service (a test can replace it); the layers need only the
+ * `PeopleContactsClient` (they provide the area layers themselves).
  *
  * @since 0.1.0
  */
@@ -18,7 +21,7 @@ import * as Contacts from "./Contacts.js"
 import * as PeopleContactsLabels from "./PeopleContactsLabels.js"
 import * as Rules from "./internal/rules.js"
 import * as People from "./People.js"
-import { module, PeopleContactsClient } from "./PeopleContactsClient.js"
+import { module, type PeopleContactsClient } from "./PeopleContactsClient.js"
 
 /**
  * The system name used in provenance and source references.
@@ -199,7 +202,7 @@ export const toPerson = (person: People.Person, readAt?: Date): Person.Person =>
 }
 
 /**
- * Builds the `ContactBook` over the client in context.
+ * Builds the `ContactBook` over the `Contacts` service in context.
  *
  * The sync-facing `update` and `delete` only touch contacts the library owns:
  * `integration: true` on the remote contact, or created by this contact book
@@ -213,9 +216,8 @@ export const toPerson = (person: People.Person, readAt?: Date): Person.Person =>
  * @since 0.1.0
  * @category constructors
  */
-export const makeContactBook: Effect.Effect<ContactBook.Service, never, PeopleContactsClient> = Effect.gen(function*() {
-  const client = yield* PeopleContactsClient
-  const provide = Effect.provideService(PeopleContactsClient, client)
+export const makeContactBook: Effect.Effect<ContactBook.Service, never, Contacts.Contacts> = Effect.gen(function*() {
+  const contacts = yield* Contacts.Contacts
   const owned = new Set<string>()
   const keyOf = (personId: string, contactId: string) => `${personId}\u0000${contactId}`
 
@@ -225,10 +227,9 @@ export const makeContactBook: Effect.Effect<ContactBook.Service, never, PeopleCo
       : contact
 
   const get = (personId: string, contactId: string) =>
-    Contacts.getContact(personId, contactId).pipe(
+    contacts.getContact(personId, contactId).pipe(
       Effect.flatMap((dto) => toContact(personId, dto, "getContact")),
-      Effect.map((contact) => withKnownOwnership(personId, contact)),
-      provide
+      Effect.map((contact) => withKnownOwnership(personId, contact))
     )
 
   const ensureOwned = (personId: string, contactId: string, method: string, options: ContactBook.WriteOptions | undefined) =>
@@ -251,22 +252,21 @@ export const makeContactBook: Effect.Effect<ContactBook.Service, never, PeopleCo
     })
 
   const list = (personId: string) =>
-    Contacts.streamContacts(personId).pipe(
+    contacts.streamContacts(personId).pipe(
       Stream.mapEffect((dto) => toContact(personId, dto, "listContacts")),
-      Stream.map((contact) => withKnownOwnership(personId, contact)),
-      Stream.provideService(PeopleContactsClient, client)
+      Stream.map((contact) => withKnownOwnership(personId, contact))
     )
 
   const create = (personId: string, point: ContactPoint.ContactPoint, options?: { readonly integration?: boolean }) =>
     Effect.gen(function*() {
       const integration = options?.integration ?? true
       const remote = yield* fromContactPoint(point, "createContact")
-      const dto = yield* Contacts.createContact(personId, { label: remote.label, [remote.field]: remote.value, integration })
+      const dto = yield* contacts.createContact(personId, { label: remote.label, [remote.field]: remote.value, integration })
       if (integration) owned.add(keyOf(personId, dto.id))
       const contact = yield* toContact(personId, dto, "createContact")
       // the create answer may leave the flag out: we know what we asked for
       return contact.integration === undefined ? new ContactBook.Contact({ ...contact, integration }) : contact
-    }).pipe(provide)
+    })
 
   const update = (personId: string, contactId: string, patch: ContactBook.Patch, options?: ContactBook.WriteOptions) =>
     Effect.gen(function*() {
@@ -278,28 +278,27 @@ export const makeContactBook: Effect.Effect<ContactBook.Service, never, PeopleCo
       // refuse a bad patch before spending a request on the ownership check
       yield* Contacts.validatePatch(body)
       yield* ensureOwned(personId, contactId, "updateContact", options)
-      const dto = yield* Contacts.updateContact(personId, contactId, body)
+      const dto = yield* contacts.updateContact(personId, contactId, body)
       const key = keyOf(personId, contactId)
       if (patch.integration === false || dto.integration === false) owned.delete(key)
       else if (patch.integration === true || dto.integration === true) owned.add(key)
       return withKnownOwnership(personId, yield* toContact(personId, dto, "updateContact"))
-    }).pipe(provide)
+    })
 
   const remove = (personId: string, contactId: string, options?: ContactBook.WriteOptions) =>
     Effect.gen(function*() {
       yield* ensureOwned(personId, contactId, "deleteContact", options)
-      yield* Contacts.deleteContact(personId, contactId)
+      yield* contacts.deleteContact(personId, contactId)
       owned.delete(keyOf(personId, contactId))
-    }).pipe(provide)
+    })
 
   const deleteAll = (personId: string) =>
-    Contacts.deleteAllContacts(personId).pipe(
+    contacts.deleteAllContacts(personId).pipe(
       Effect.tap(() =>
         Effect.sync(() => {
           for (const key of owned) if (key.startsWith(`${personId}\u0000`)) owned.delete(key)
         })
-      ),
-      provide
+      )
     )
 
   return { system, maxLength, canHold: PeopleContactsLabels.projection.canHold, list, get, create, update, delete: remove, deleteAll }
@@ -308,7 +307,7 @@ export const makeContactBook: Effect.Effect<ContactBook.Service, never, PeopleCo
 const withReadAt = (person: People.Person) => Effect.map(Clock.currentTimeMillis, (now) => toPerson(person, new Date(now)))
 
 /**
- * Builds the `PeopleDirectory` over the client in context. `snapshot` is an
+ * Builds the `PeopleDirectory` over the `People` service in context. `snapshot` is an
  * audited read of `/people` whose completeness checks the records against
  * `X-Pagination-Total-Entries`, empty or short pages before the end, a next link
  * left on the last page read and repeated people (see `People.readPeople`).
@@ -319,24 +318,25 @@ const withReadAt = (person: People.Person) => Effect.map(Clock.currentTimeMillis
  * @since 0.1.0
  * @category constructors
  */
-export const makeDirectory: Effect.Effect<PeopleDirectory.Service, never, PeopleContactsClient> = Effect.gen(function*() {
-  const client = yield* PeopleContactsClient
-  const people = (filter: People.Filter) =>
-    People.streamPeople(filter).pipe(Stream.mapEffect(withReadAt), Stream.provideService(PeopleContactsClient, client))
+export const makeDirectory: Effect.Effect<PeopleDirectory.Service, never, People.People> = Effect.gen(function*() {
+  const service = yield* People.People
+  const people = (filter: People.Filter) => service.streamPeople(filter).pipe(Stream.mapEffect(withReadAt))
   const stream = people({})
   const snapshot = (): Effect.Effect<PeopleDirectory.Snapshot> =>
-    Effect.map(People.readPeople({}).pipe(Effect.provideService(PeopleContactsClient, client)), (read) => ({
-      _tag: "Modified",
-      version: undefined,
-      people: read.stream.pipe(Stream.mapEffect(withReadAt)),
-      completeness: read.completeness
-    }))
+    Effect.sync(() => {
+      const read = service.readPeople({})
+      return {
+        _tag: "Modified",
+        version: undefined,
+        people: read.stream.pipe(Stream.mapEffect(withReadAt)),
+        completeness: read.completeness
+      }
+    })
   return {
     system,
     stream,
     snapshot,
-    get: (remoteId: string) =>
-      People.getPerson(remoteId).pipe(Effect.flatMap(withReadAt), Effect.provideService(PeopleContactsClient, client)),
+    get: (remoteId: string) => service.getPerson(remoteId).pipe(Effect.flatMap(withReadAt)),
     search: (query: PeopleDirectory.Query) => {
       const found = people({ primary_email: query.email, employeeID: query.employeeNumber, name: query.text })
       const department = query.department?.toLowerCase()
@@ -346,7 +346,8 @@ export const makeDirectory: Effect.Effect<PeopleDirectory.Service, never, People
 })
 
 /**
- * Provides the core `ContactBook`.
+ * Provides the core `ContactBook` over the `PeopleContactsClient` (the
+ * `Contacts` service is built inside).
  *
  * @since 0.1.0
  * @category layers
@@ -354,10 +355,11 @@ export const makeDirectory: Effect.Effect<PeopleDirectory.Service, never, People
 export const layerContactBook: Layer.Layer<ContactBook.ContactBook, never, PeopleContactsClient> = Layer.effect(
   ContactBook.ContactBook,
   makeContactBook
-)
+).pipe(Layer.provide(Contacts.layer))
 
 /**
- * Provides the core `PeopleDirectory`.
+ * Provides the core `PeopleDirectory` over the `PeopleContactsClient` (the
+ * `People` service is built inside).
  *
  * @since 0.1.0
  * @category layers
@@ -365,7 +367,7 @@ export const layerContactBook: Layer.Layer<ContactBook.ContactBook, never, Peopl
 export const layerDirectory: Layer.Layer<PeopleDirectory.PeopleDirectory, never, PeopleContactsClient> = Layer.effect(
   PeopleDirectory.PeopleDirectory,
   makeDirectory
-)
+).pipe(Layer.provide(People.layer))
 
 /**
  * Provides both core ports.

@@ -8,6 +8,7 @@ import * as HostileProxy from "@unified-people/testkit/HostileProxy"
 import { Chunk, Effect, HashMap, Logger, Redacted, Stream } from "effect"
 import * as Emulator from "@unified-people/testkit/PeopleContactsEmulator"
 import * as PeopleContactsClient from "../src/PeopleContactsClient.js"
+import * as People from "../src/People.js"
 import * as PeopleContactsPeople from "../src/PeopleContactsPeople.js"
 import { HttpLive } from "./utils.js"
 
@@ -34,7 +35,10 @@ const setup = (count = 250) =>
       retry: { base: "5 millis", cap: "40 millis", times: 4 },
       rateLimitScale: 0.01
     })
-    const directory = yield* PeopleContactsPeople.makeDirectory.pipe(Effect.provideService(PeopleContactsClient.PeopleContactsClient, client))
+    const directory = yield* PeopleContactsPeople.makeDirectory.pipe(
+      Effect.provide(People.layer),
+      Effect.provideService(PeopleContactsClient.PeopleContactsClient, client)
+    )
     const ids = () => [...emulator.people.keys()].sort((a, b) => a - b).map(String)
     return { emulator, proxy, directory, ids }
   })

@@ -2,8 +2,9 @@ import { HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import * as HttpPolicy from "@unified-people/core/HttpPolicy"
 import * as PeopleError from "@unified-people/core/PeopleError"
-import { Effect, Either, Schema } from "effect"
+import { Effect, Either, Layer, Schema } from "effect"
 import * as Contacts from "../src/Contacts.js"
+import * as PeopleContactsClient from "../src/PeopleContactsClient.js"
 import { HttpLive, fixture, fixtureJson, setup } from "./utils.js"
 
 const ctx = { module: "people-contacts", method: "test" }
@@ -69,54 +70,54 @@ describe("Contacts samples", () => {
 describe("Contacts operations", () => {
   it.scopedLive("a person without contacts costs one call: an empty contact list is normal, not read again", () =>
     Effect.gen(function*() {
-      const { emulator, provide } = yield* setup()
+      const { emulator, contacts } = yield* setup()
       const person = emulator.addPerson()
       emulator.clearRequests()
-      expect(yield* provide(Contacts.listContacts(String(person.id)))).toEqual([])
+      expect(yield* contacts.listContacts(String(person.id))).toEqual([])
       expect(emulator.requests().map((r) => r.path)).toEqual([`/v1/people/${person.id}/contacts`])
     }).pipe(Effect.provide(HttpLive)))
 
   it.scopedLive("list, get, create, update, delete and delete all", () =>
     Effect.gen(function*() {
-      const { emulator, provide } = yield* setup()
+      const { emulator, contacts } = yield* setup()
       const before = emulator.contactsOf(1).length
-      const created = yield* provide(Contacts.createContact("1", { label: "mobile", telephone: "+1 03 413 7223", integration: true }))
+      const created = yield* contacts.createContact("1", { label: "mobile", telephone: "+1 03 413 7223", integration: true })
       expect(created).toMatchObject({ label: "mobile", telephone: "+1 03 413 7223", integration: true, verified: false })
       expect(emulator.contactsOf(1)).toHaveLength(before + 1)
 
-      const got = yield* provide(Contacts.getContact("1", created.id))
+      const got = yield* contacts.getContact("1", created.id)
       expect(got).toEqual(created)
 
-      const listed = yield* provide(Contacts.listContacts("1"))
+      const listed = yield* contacts.listContacts("1")
       expect(listed.map((c) => c.id)).toContain(created.id)
       expect(listed).toHaveLength(before + 1)
 
       emulator.clearRequests()
-      const updated = yield* provide(Contacts.updateContact("1", created.id, { label: "home" }))
+      const updated = yield* contacts.updateContact("1", created.id, { label: "home" })
       expect(updated).toMatchObject({ id: created.id, label: "home", telephone: "+1 03 413 7223", integration: true })
       const patch = emulator.requests().find((r) => r.method === "PATCH")
       expect(patch?.body).toEqual({ label: "home" })
 
-      const changed = yield* provide(Contacts.updateContact("1", created.id, { telephone: "+1 03 413 0000", integration: false }))
+      const changed = yield* contacts.updateContact("1", created.id, { telephone: "+1 03 413 0000", integration: false })
       expect(changed).toMatchObject({ label: "home", telephone: "+1 03 413 0000", integration: false })
 
-      yield* provide(Contacts.deleteContact("1", created.id))
+      yield* contacts.deleteContact("1", created.id)
       expect(emulator.contacts.has(Number(created.id))).toBe(false)
-      const gone = yield* Effect.flip(provide(Contacts.getContact("1", created.id)))
+      const gone = yield* Effect.flip(contacts.getContact("1", created.id))
       expect(gone._tag).toBe("NotFound")
 
-      yield* provide(Contacts.createContact("2", { label: "work", email: "ed@widget.example" }))
+      yield* contacts.createContact("2", { label: "work", email: "ed@widget.example" })
       const otherBefore = emulator.contactsOf(3).length
-      yield* provide(Contacts.deleteAllContacts("2"))
+      yield* contacts.deleteAllContacts("2")
       expect(emulator.contactsOf(2)).toHaveLength(0)
-      expect(yield* provide(Contacts.listContacts("2"))).toEqual([])
+      expect(yield* contacts.listContacts("2")).toEqual([])
       expect(emulator.contactsOf(3)).toHaveLength(otherBefore)
     }).pipe(Effect.provide(HttpLive)))
 
   it.scopedLive("accepts the recorded 200 create answer without flags", () =>
     Effect.gen(function*() {
-      const { emulator, provide } = yield* setup({ emulator: { quirks: { createStatus: 200, createOmitsFlags: true } } })
-      const created = yield* provide(Contacts.createContact("1", { label: "mobile", telephone: "111111", integration: true }))
+      const { emulator, contacts } = yield* setup({ emulator: { quirks: { createStatus: 200, createOmitsFlags: true } } })
+      const created = yield* contacts.createContact("1", { label: "mobile", telephone: "111111", integration: true })
       expect(emulator.requests().at(-1)?.status).toBe(200)
       expect(created.integration).toBeUndefined()
       expect(created["nodeID"]).toEqual(expect.any(String))
@@ -125,19 +126,19 @@ describe("Contacts operations", () => {
 
   it.scopedLive("reads unknown labels stored remotely", () =>
     Effect.gen(function*() {
-      const { emulator, provide } = yield* setup()
+      const { emulator, contacts } = yield* setup()
       const stored = emulator.addContact(4, { label: "emergency", telephone: "+1 713 555 0100" })
-      const listed = yield* provide(Contacts.listContacts("4"))
+      const listed = yield* contacts.listContacts("4")
       expect(listed.find((c) => c.id === String(stored.id))).toMatchObject({ label: "emergency", telephone: "+1 713 555 0100" })
     }).pipe(Effect.provide(HttpLive)))
 
   it.scopedLive("pages over hundreds of contacts", () =>
     Effect.gen(function*() {
-      const { emulator, provide } = yield* setup({ emulator: { rateLimitScale: 0.01 }, client: { rateLimitScale: 0.01, perPage: 30 } })
+      const { emulator, contacts } = yield* setup({ emulator: { rateLimitScale: 0.01 }, client: { rateLimitScale: 0.01, perPage: 30 } })
       emulator.addGeneratedContacts(5, 350)
       const expected = emulator.contactsOf(5).map((c) => String(c.id))
       emulator.clearRequests()
-      const listed = yield* provide(Contacts.listContacts("5"))
+      const listed = yield* contacts.listContacts("5")
       expect(listed.map((c) => c.id)).toEqual(expected)
       expect(new Set(listed.map((c) => c.id)).size).toBe(expected.length)
       const pages = emulator.requests().filter((r) => r.path === "/v1/people/5/contacts")
@@ -147,10 +148,10 @@ describe("Contacts operations", () => {
 
   it.scopedLive("a missing person or contact is NotFound", () =>
     Effect.gen(function*() {
-      const { provide } = yield* setup()
-      expect((yield* Effect.flip(provide(Contacts.listContacts("999999"))))._tag).toBe("NotFound")
-      expect((yield* Effect.flip(provide(Contacts.getContact("1", "424242"))))._tag).toBe("NotFound")
-      expect((yield* Effect.flip(provide(Contacts.deleteAllContacts("999999"))))._tag).toBe("NotFound")
+      const { contacts } = yield* setup()
+      expect((yield* Effect.flip(contacts.listContacts("999999")))._tag).toBe("NotFound")
+      expect((yield* Effect.flip(contacts.getContact("1", "424242")))._tag).toBe("NotFound")
+      expect((yield* Effect.flip(contacts.deleteAllContacts("999999")))._tag).toBe("NotFound")
     }).pipe(Effect.provide(HttpLive)))
 })
 
@@ -172,13 +173,13 @@ describe("Contact rules", () => {
 
   it.scopedLive("every cell of the kind-by-label matrix: allowed is created, refused is never sent", () =>
     Effect.gen(function*() {
-      const { emulator, provide } = yield* setup(fast)
+      const { emulator, contacts } = yield* setup(fast)
       let allowed = 0
       let refused = 0
       for (const label of labels) {
         for (const field of fields) {
           const before = emulator.requests().length
-          const result = yield* Effect.either(provide(Contacts.createContact("6", { label, [field]: valueFor(field) })))
+          const result = yield* Effect.either(contacts.createContact("6", { label, [field]: valueFor(field) }))
           if (seed[label].includes(field)) {
             allowed++
             expect(Either.isRight(result), `${label} × ${field}`).toBe(true)
@@ -241,14 +242,40 @@ describe("Contact rules", () => {
 
   it.scopedLive("the server checks a patch merged into the stored contact", () =>
     Effect.gen(function*() {
-      const { emulator, provide } = yield* setup()
-      const created = yield* provide(Contacts.createContact("7", { label: "fax", telephone: "+1 713 987 2911" }))
-      const wrongLabel = yield* Effect.flip(provide(Contacts.updateContact("7", created.id, { label: "personal" })))
+      const { emulator, contacts } = yield* setup()
+      const created = yield* contacts.createContact("7", { label: "fax", telephone: "+1 713 987 2911" })
+      const wrongLabel = yield* Effect.flip(contacts.updateContact("7", created.id, { label: "personal" }))
       expect(wrongLabel).toMatchObject({ _tag: "InvalidRequest", sent: true, status: 422, field: "label" })
-      const twoValues = yield* Effect.flip(provide(Contacts.updateContact("7", created.id, { email: "x@y.z" })))
+      const twoValues = yield* Effect.flip(contacts.updateContact("7", created.id, { email: "x@y.z" }))
       expect(twoValues).toMatchObject({ _tag: "InvalidRequest", sent: true, status: 422 })
       expect(twoValues.message).toContain("exactly one of email, telephone, chat or website")
       expect(emulator.contacts.get(Number(created.id))).toMatchObject({ label: "fax", telephone: "+1 713 987 2911" })
       expect(emulator.contacts.get(Number(created.id))?.email).toBeUndefined()
+    }).pipe(Effect.provide(HttpLive)))
+})
+
+describe("Contacts area", () => {
+  it.effect("a contact is a Schema.Class with a branded ContactId, read liberally; unknown fields are kept on the instance", () =>
+    Effect.gen(function*() {
+      const [contact] = yield* decodeList('[{"id":9007199254740993,"label":"mobile","telephone":"+1 03 413 7223","integration":null,"nodeID":"N1"}]')
+      expect(contact).toBeInstanceOf(Contacts.Contact)
+      const id: Contacts.ContactId = contact!.id
+      expect(id).toBe("9007199254740993")
+      expect(contact!.integration).toBeUndefined()
+      expect(contact!["nodeID"]).toBe("N1")
+      expect(Contacts.ContactId.make("12")).toBe("12")
+      expect(Contacts.operations.updateContact).toEqual({ operationId: "updateContact", method: "PATCH", path: "/people/{personId}/contacts/{contactId}" })
+    }))
+
+  it.scopedLive("Contacts.layer needs only the client layer; its operations are those of the Contacts service", () =>
+    Effect.gen(function*() {
+      const { emulator, client } = yield* setup(fast)
+      const contacts = yield* Contacts.Contacts.pipe(
+        Effect.provide(Contacts.layer.pipe(Layer.provide(Layer.succeed(PeopleContactsClient.PeopleContactsClient, client))))
+      )
+      const created = yield* contacts.createContact("1", { label: "work", email: "layer@widget.example" })
+      expect((yield* contacts.getContact("1", created.id)).email).toBe("layer@widget.example")
+      expect((yield* contacts.listContacts("1")).map((c) => c.id)).toContain(created.id)
+      expect(emulator.contactsOf(1).some((c) => String(c.id) === created.id)).toBe(true)
     }).pipe(Effect.provide(HttpLive)))
 })

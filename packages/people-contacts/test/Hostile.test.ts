@@ -39,8 +39,8 @@ const setup = (count = 150) =>
       rateLimitScale: 0.01
     })
     const provide = Effect.provideService(PeopleContactsClient.PeopleContactsClient, client)
-    const directory = yield* PeopleContactsPeople.makeDirectory.pipe(provide)
-    const book = yield* PeopleContactsPeople.makeContactBook.pipe(provide)
+    const directory = yield* PeopleContactsPeople.makeDirectory.pipe(Effect.provide(People.layer), provide)
+    const book = yield* PeopleContactsPeople.makeContactBook.pipe(Effect.provide(Contacts.layer), provide)
     const ids = () => [...emulator.people.keys()].sort((a, b) => a - b).map(String)
     const stored = (personId: number) => emulator.contactsOf(personId).map((c) => ({ ...c }))
     return { emulator, proxy, directory, book, ids, stored }
@@ -209,7 +209,8 @@ describe("hostile People-Contacts server", () => {
           headers: { "Retry-After": "2", "X-RateLimit-Limit": "3600", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": String(Math.ceil((start + 74_000) / 1000)) }
         })
       })
-      const fiber = yield* Effect.fork(Contacts.listContacts("1").pipe(Effect.provideService(PeopleContactsClient.PeopleContactsClient, client)))
+      const contactsArea = yield* Contacts.make.pipe(Effect.provideService(PeopleContactsClient.PeopleContactsClient, client))
+      const fiber = yield* Effect.fork(contactsArea.listContacts("1"))
       const exit = yield* drive(fiber, "10 seconds")
       expect(exit._tag).toBe("Success")
       expect((yield* Clock.currentTimeMillis) - start).toBe(2000)

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as HttpPolicy from "@unified-people/core/HttpPolicy"
 import * as PeopleError from "@unified-people/core/PeopleError"
-import { Chunk, Effect, Option, Stream } from "effect"
+import { Chunk, Effect, Layer, Option, Stream } from "effect"
 import * as Link from "../src/Link.js"
 import * as People from "../src/People.js"
+import * as PeopleContactsClient from "../src/PeopleContactsClient.js"
 import * as PeopleContactsPeople from "../src/PeopleContactsPeople.js"
 import { HttpLive, fixture, fixtureJson, setup } from "./utils.js"
 
@@ -65,30 +66,30 @@ describe("People samples", () => {
 describe("People operations", () => {
   it.scopedLive("get a person, find by primary_email and by employeeID", () =>
     Effect.gen(function*() {
-      const { emulator, provide } = yield* setup()
+      const { emulator, people: peopleService } = yield* setup()
       const stored = emulator.people.get(3)!
-      const person = yield* provide(People.getPerson("3"))
+      const person = yield* peopleService.getPerson("3")
       expect(person).toMatchObject({ id: "3", name: stored.name, primary_email: stored.primary_email, cost_per_hour: "80.0" })
       expect(person.contacts).toHaveLength(emulator.contactsOf(3).length)
 
-      const found = yield* provide(People.findByPrimaryEmail(stored.primary_email.toUpperCase()))
+      const found = yield* peopleService.findByPrimaryEmail(stored.primary_email.toUpperCase())
       expect(Option.map(found, (p) => p.id)).toEqual(Option.some("3"))
-      expect(yield* provide(People.findByPrimaryEmail("nobody@nowhere.example"))).toEqual(Option.none())
+      expect(yield* peopleService.findByPrimaryEmail("nobody@nowhere.example")).toEqual(Option.none())
 
       emulator.addPerson({ employeeID: "E-SHARED" })
       emulator.addPerson({ employeeID: "E-SHARED" })
-      const byEmployee = yield* provide(People.findByEmployeeId("E-SHARED"))
+      const byEmployee = yield* peopleService.findByEmployeeId("E-SHARED")
       expect(byEmployee).toHaveLength(2)
       expect(byEmployee.every((p) => p.employeeID === "E-SHARED")).toBe(true)
 
-      expect((yield* Effect.flip(provide(People.getPerson("424242"))))._tag).toBe("NotFound")
+      expect((yield* Effect.flip(peopleService.getPerson("424242")))._tag).toBe("NotFound")
     }).pipe(Effect.provide(HttpLive)))
 
   it.scopedLive("streams thousands of people, 100 per page, with the fields asked for", () =>
     Effect.gen(function*() {
-      const { emulator, provide } = yield* setup({ emulator: { rateLimitScale: 0.01, people: 2500, maxContactsPerPerson: 0 }, client: { rateLimitScale: 0.01 } })
+      const { emulator, people: peopleService } = yield* setup({ emulator: { rateLimitScale: 0.01, people: 2500, maxContactsPerPerson: 0 }, client: { rateLimitScale: 0.01 } })
       emulator.clearRequests()
-      const people = yield* provide(People.listPeople())
+      const people = yield* peopleService.listPeople()
       expect(people).toHaveLength(2500)
       expect(new Set(people.map((p) => p.id)).size).toBe(2500)
       expect(people.map((p) => Number(p.id))).toEqual([...emulator.people.keys()])
@@ -101,21 +102,46 @@ describe("People operations", () => {
 
   it.scopedLive("follows legacy page= links too, and stops lazily", () =>
     Effect.gen(function*() {
-      const { emulator, provide } = yield* setup({ ...fast, emulator: { ...fast.emulator, people: 450, quirks: { legacyPaging: true } } })
-      const people = yield* provide(People.listPeople())
+      const { emulator, people: peopleService } = yield* setup({ ...fast, emulator: { ...fast.emulator, people: 450, quirks: { legacyPaging: true } } })
+      const people = yield* peopleService.listPeople()
       expect(people).toHaveLength(450)
       emulator.clearRequests()
-      const firstTen = yield* provide(Stream.runCollect(Stream.take(People.streamPeople(), 10)))
+      const firstTen = yield* Stream.runCollect(Stream.take(peopleService.streamPeople(), 10))
       expect(Chunk.size(firstTen)).toBe(10)
       expect(emulator.requests()).toHaveLength(1)
     }).pipe(Effect.provide(HttpLive)))
 
   it.scopedLive("filters by updated_at", () =>
     Effect.gen(function*() {
-      const { emulator, provide } = yield* setup()
+      const { emulator, people: peopleService } = yield* setup()
       const recent = emulator.addPerson({ updated_at: "2026-02-01T10:00:00+03:00" })
-      const people = yield* provide(People.listPeople({ updatedSince: new Date("2026-01-01T00:00:00Z") }))
+      const people = yield* peopleService.listPeople({ updatedSince: new Date("2026-01-01T00:00:00Z") })
       expect(people.map((p) => p.id)).toEqual([String(recent.id)])
       expect(emulator.requests().at(-1)?.query).toContain("updated_at=%3E%3D2026-01-01T00%3A00%3A00.000Z")
+    }).pipe(Effect.provide(HttpLive)))
+})
+
+describe("People area", () => {
+  it.effect("a person is a Schema.Class with a branded PersonId, read liberally; unknown fields are kept on the instance", () =>
+    Effect.gen(function*() {
+      const person = yield* HttpPolicy.decodeText(People.Person, ctx)('{"id":9007199254740993,"name":"Big","job_title":null,"nodeID":"N2"}')
+      expect(person).toBeInstanceOf(People.Person)
+      const id: People.PersonId = person.id
+      expect(id).toBe("9007199254740993")
+      expect(person.job_title).toBeUndefined()
+      expect(person["nodeID"]).toBe("N2")
+      expect(PeopleContactsPeople.toPerson(person).id).toBe("people-contacts:9007199254740993")
+      expect(People.operations.getPerson).toEqual({ operationId: "getPerson", method: "GET", path: "/people/{personId}" })
+    }))
+
+  it.scopedLive("People.layer needs only the client layer; readPeople is an audited read", () =>
+    Effect.gen(function*() {
+      const { client, emulator } = yield* setup(fast)
+      const people = yield* People.People.pipe(
+        Effect.provide(People.layer.pipe(Layer.provide(Layer.succeed(PeopleContactsClient.PeopleContactsClient, client))))
+      )
+      const read = people.readPeople()
+      expect(yield* Stream.runCount(read.stream)).toBe(emulator.people.size)
+      expect(yield* read.completeness).toMatchObject({ complete: true, records: emulator.people.size })
     }).pipe(Effect.provide(HttpLive)))
 })

@@ -6,9 +6,10 @@ import * as Normalize from "@unified-people/core/Normalize"
 import * as PeopleDirectory from "@unified-people/core/PeopleDirectory"
 import * as PeopleError from "@unified-people/core/PeopleError"
 import * as Text from "@unified-people/core/Text"
-import { Chunk, Context, Effect, Either, Layer, Stream } from "effect"
+import { Chunk, Context, Effect, Either, Layer, Option, Schema, Stream } from "effect"
 import * as fc from "fast-check"
 import * as Contacts from "../src/Contacts.js"
+import * as People from "../src/People.js"
 import type * as Emulator from "@unified-people/testkit/PeopleContactsEmulator"
 import * as PeopleContactsClient from "../src/PeopleContactsClient.js"
 import * as PeopleContactsPeople from "../src/PeopleContactsPeople.js"
@@ -278,14 +279,14 @@ describe("ContactBook: strict writing", () => {
 
   it.scopedLive("the low-level operations refuse unsafe characters in any field of a body", () =>
     Effect.gen(function*() {
-      const { emulator, provide } = yield* setup({ emulator: { rateLimitScale: 0.01 }, client: { rateLimitScale: 0.01 } })
+      const { emulator, contacts } = yield* setup({ emulator: { rateLimitScale: 0.01 }, client: { rateLimitScale: 0.01 } })
       emulator.clearRequests()
-      const create = yield* Effect.flip(provide(Contacts.createContact("1", { label: "mobile", telephone: "+1 713 987 2967\u0007" })))
+      const create = yield* Effect.flip(contacts.createContact("1", { label: "mobile", telephone: "+1 713 987 2967\u0007" }))
       expect(create).toMatchObject({ _tag: "InvalidRequest", sent: false, field: "telephone" })
       expect((create as PeopleError.InvalidRequest).reason).toContain("control character (U+0007)")
       const label = yield* Effect.flip(Contacts.validatePatch({ label: "work\u200b" }))
       expect(label).toMatchObject({ sent: false, violations: expect.arrayContaining([{ field: "label", message: expect.stringContaining("zero-width") }]) })
-      const patch = yield* Effect.flip(provide(Contacts.updateContact("1", "1000", { website: "https://widget.example/\u202e" })))
+      const patch = yield* Effect.flip(contacts.updateContact("1", "1000", { website: "https://widget.example/\u202e" }))
       expect(patch).toMatchObject({ _tag: "InvalidRequest", sent: false, field: "website" })
       expect(emulator.requests()).toHaveLength(0)
     }).pipe(Effect.provide(HttpLive)))
@@ -430,4 +431,54 @@ describe("ContactBook: property over hostile values", () => {
       expect(refusedTotal).toBeGreaterThan(20)
       expect(writtenTotal).toBeGreaterThan(20)
     }).pipe(Effect.provide(HttpLive)))
+})
+
+describe("ports over the area services", () => {
+  it.effect("makeContactBook and makeDirectory run over any Contacts and People service: stubs replace only the areas, the real mapping and guards run", () =>
+    Effect.gen(function*() {
+      const stored = new Map<string, Contacts.Contact>([
+        ["10", Schema.decodeUnknownSync(Contacts.Contact)({ id: 10, label: "emergency", telephone: "911" })],
+        ["11", Schema.decodeUnknownSync(Contacts.Contact)({ id: 11, label: "work", email: "Mine@Example.com", integration: true })]
+      ])
+      const sent: Array<unknown> = []
+      const unused = () => Effect.dieMessage("not used")
+      const contacts: Contacts.Service = {
+        streamContacts: () => Stream.fromIterable(stored.values()),
+        listContacts: () => Effect.succeed([...stored.values()]),
+        getContact: (_, id) => Effect.succeed(stored.get(id)!),
+        createContact: (_, input) =>
+          Effect.sync(() => {
+            sent.push(input)
+            return Schema.decodeUnknownSync(Contacts.Contact)({ id: 12, ...input })
+          }),
+        updateContact: unused,
+        deleteContact: () => Effect.void,
+        deleteAllContacts: unused
+      }
+      const person = Schema.decodeUnknownSync(People.Person)({ id: 3, name: "Ada", primary_email: "ada@example.com", disabled: false })
+      const people: People.Service = {
+        readPeople: () => ({ stream: Stream.make(person), completeness: Effect.succeed(PeopleDirectory.notRead) }),
+        streamPeople: () => Stream.make(person),
+        listPeople: () => Effect.succeed([person]),
+        getPerson: () => Effect.succeed(person),
+        findByPrimaryEmail: () => Effect.succeed(Option.some(person)),
+        findByEmployeeId: () => Effect.succeed([person])
+      }
+      const book = yield* PeopleContactsPeople.makeContactBook.pipe(Effect.provideService(Contacts.Contacts, contacts))
+      const listed = Chunk.toReadonlyArray(yield* Stream.runCollect(book.list("3")))
+      expect(listed.map((c) => [c.id, c.point.kind, c.point.label, c.point.customLabel, c.integration])).toEqual([
+        ["10", "phone", "other", "emergency", undefined],
+        ["11", "email", "work", undefined, true]
+      ])
+      expect(listed[1]!.point.normalized).toBe("mine@example.com")
+      // the value is validated and normalized before the area sees it
+      yield* book.create("3", ContactPoint.make({ kind: "phone", value: "+1 (713) 987 2967", label: "mobile" }))
+      expect(sent).toEqual([{ label: "mobile", telephone: "+17139872967", integration: true }])
+      // the ownership guard runs over the area: a contact whose flag is unknown is refused
+      expect(yield* Effect.flip(book.delete("3", "10"))).toMatchObject({ _tag: "InvalidRequest", field: "integration", sent: false })
+      yield* book.delete("3", "11")
+      const directory = yield* PeopleContactsPeople.makeDirectory.pipe(Effect.provideService(People.People, people))
+      expect((yield* directory.get("3")).contactPoints.map((p) => p.normalized)).toEqual(["ada@example.com"])
+      expect((yield* directory.get("3")).status).toBe("Enabled")
+    }))
 })

@@ -4,6 +4,8 @@ import type { Exit } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import * as Emulator from "@unified-people/testkit/PeopleContactsEmulator"
+import * as Contacts from "../src/Contacts.js"
+import * as People from "../src/People.js"
 import * as PeopleContactsClient from "../src/PeopleContactsClient.js"
 
 /** Reads a fixture copied from the shared samples. */
@@ -12,7 +14,7 @@ export const fixture = (name: string): string => fs.readFileSync(path.join(impor
 /** Reads a JSON fixture. */
 export const fixtureJson = (name: string): unknown => JSON.parse(fixture(name))
 
-/** An emulator and a client pointed at it, with fast retries. */
+/** An emulator, a client pointed at it (with fast retries) and the area services over the client. */
 export const setup = (
   options: {
     readonly emulator?: Emulator.Options
@@ -28,7 +30,11 @@ export const setup = (
       retry: { base: "5 millis", cap: "40 millis", times: 4 },
       ...options.client
     })
-    return { emulator, client, provide: Effect.provideService(PeopleContactsClient.PeopleContactsClient, client) }
+    const provide = Effect.provideService(PeopleContactsClient.PeopleContactsClient, client)
+    // the area services over the client
+    const contacts = yield* provide(Contacts.make)
+    const people = yield* provide(People.make)
+    return { emulator, client, provide, contacts, people }
   })
 
 /** The Node HTTP client used by every test. */

@@ -68,7 +68,7 @@ export interface Settings {
   /** `RingCentralEmulator.clientOptions`: the emulator's URL, the JWT credentials it accepts, its limits. */
   readonly ringcentral: RingCentralClient.Options
   /** The People emulator's API root, token and account. */
-  readonly people: PeopleContactsConfig.Settings
+  readonly people: PeopleContactsConfig.PeopleContactsConfig
   /** The emulators' rate-limit scale. */
   readonly rateLimitScale: number
   /** The People client's rate-limit margin per window (see {@link Options.rateLimitMargin}). */
