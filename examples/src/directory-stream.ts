@@ -21,7 +21,7 @@ const perDepartment = Effect.gen(function*() {
 
 export const main = Effect.gen(function*() {
   const emulator = yield* Emulator.make({ size: 300, scale: 0.01, maxPerPage: 100 })
-  // with a real account: RingCentralClient.layerConfig() reads RINGCENTRAL_* from the environment
+  // with a real account: RingCentralClient.layerConfig(RingCentralConfig.config) reads RINGCENTRAL_* from the environment
   const directory = RingCentralPeople.layer().pipe(Layer.provide(RingCentralClient.layer(Emulator.clientOptions(emulator))))
   const counts = yield* perDepartment.pipe(Effect.provide(directory))
   for (const [department, count] of [...counts].sort()) yield* Console.log(`${department.padEnd(12)} ${count}`)

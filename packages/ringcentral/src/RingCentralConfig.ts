@@ -1,7 +1,11 @@
 /**
- * The configuration of the RingCentral adapter: the server (and media) URL, the
- * credentials (a JWT bearer grant with client id / secret, or a static access
- * token), the account, and the throttling-group limits.
+ * The configuration of the RingCentral adapter: the options of
+ * `RingCentralClient.make` without its functions (the server and media URLs,
+ * the credentials: a JWT bearer grant with client id / secret, or a static
+ * access token; the account, the throttling-group limits, retries, timeout),
+ * the shape `RingCentralClient.layerConfig` takes with `Config` leaves, and
+ * {@link config}: the same read from the environment under the `RINGCENTRAL`
+ * prefix. The throttling groups and their documented limits are here too.
  *
  * Secrets are `Redacted` everywhere, so they never reach logs, errors or
  * `toString` output.
