@@ -418,9 +418,10 @@ export const blockingKeys = (person: Person.Person, options?: Pick<Options, "cro
     const ref = f.refs[k]!
     add(ref.startsWith("\u0001") ? `reference:${ref.slice(ref.indexOf(":") + 1)}` : `reference:${ref}`)
   }
-  for (const email of f.emails) add(`email:${email}`)
-  for (const email of f.emails) if (email.lastIndexOf("@") >= 3) add(`local:${email.slice(0, email.lastIndexOf("@"))}`)
-  for (const phone of f.phones) add(`phone:${phoneBase(phone)}`)
+  const emails = Array.from({ length: f.emailStart[1]! }, (_, k) => f.email(k))
+  for (const email of emails) add(`email:${email}`)
+  for (const email of emails) if (email.lastIndexOf("@") >= 3) add(`local:${email.slice(0, email.lastIndexOf("@"))}`)
+  for (let k = 0; k < f.phoneStart[1]!; k++) add(`phone:${phoneBase(f.phone(k))}`)
   if (f.employee[0] !== "") add(`employeeNumber:${f.employee[0]!}`)
   Blocking.nameKeys(f, 0, (a, b) => add(`name:${a}|${b}`))
   return keys

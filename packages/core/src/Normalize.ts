@@ -126,11 +126,15 @@ const e164Pattern = /^\+[1-9]\d{6,14}$/
 interface Plan {
   possibleLengths(): ReadonlyArray<number> | undefined
   nationalPrefixForParsing(): string | undefined
+  callingCode(): string
+  IDDPrefix(): string | undefined
+  nationalNumberPattern(): string | undefined
 }
 
-/** The parts of libphonenumber's `Metadata` the fast path reads (present at runtime, not in its types). */
+/** The parts of libphonenumber's `Metadata` the fast paths read (present at runtime, not in its types). */
 interface MetadataApi {
   hasCallingCode(callingCode: string): boolean | undefined
+  hasCountry(country: string): boolean | undefined
   getCountryCodesForCallingCode(callingCode: string): ReadonlyArray<string> | undefined
   selectNumberingPlan(codeOrCountry: string): unknown
   readonly numberingPlan?: Plan
@@ -184,6 +188,84 @@ const e164FastPath = (value: string): boolean => {
   return false
 }
 
+interface Region {
+  readonly callingCode: string
+  /** The international call prefix (a number starting with it may be read as international). */
+  readonly idd: RegExp | undefined
+  /** The national prefix libphonenumber would try to strip, and whether it is the calling code itself (`1` in North America). */
+  readonly prefix: RegExp | undefined
+  readonly prefixIsCallingCode: boolean
+  readonly nationalPattern: RegExp | undefined
+}
+
+const regions = new Map<string, Region | null>()
+
+const regionOf = (code: string): Region | null => {
+  const known = regions.get(code)
+  if (known !== undefined) return known
+  metadata ??= new Metadata() as unknown as MetadataApi
+  let entry: Region | null = null
+  if (metadata.hasCountry(code) === true) {
+    metadata.selectNumberingPlan(code)
+    const plan = metadata.numberingPlan!
+    const idd = plan.IDDPrefix()
+    const prefix = plan.nationalPrefixForParsing()
+    const pattern = plan.nationalNumberPattern()
+    entry = {
+      callingCode: plan.callingCode(),
+      idd: idd === undefined ? undefined : new RegExp(`^(?:${idd})`),
+      prefix: prefix === undefined ? undefined : new RegExp(`^(?:${prefix})`),
+      prefixIsCallingCode: prefix === plan.callingCode(),
+      nationalPattern: pattern === undefined ? undefined : new RegExp(`^(?:${pattern})$`)
+    }
+  }
+  regions.set(code, entry)
+  return entry
+}
+
+/** ASCII digits with spaces, parentheses, hyphens and dots, after an optional `+`. */
+const formattedPattern = /^\+?[0-9 ().-]+$/
+
+/**
+ * The second fast path, for what libphonenumber is given: a number written
+ * with ASCII digits and spaces, parentheses, hyphens or dots only
+ * (`+1 (650) 555-0100`, `650.555.0100`), whose digits are an E.164 number the
+ * first fast path accepts: written with `+`, its digits; written nationally,
+ * the region's calling code and its digits, when they cannot be read
+ * otherwise (they start neither with the international call prefix nor like a
+ * national prefix, nor with the calling code, except an 11-digit North
+ * American number `1NXXNXXXXXX`, which is read without its national prefix
+ * `1`). libphonenumber reads such a number the same way: it drops the
+ * formatting, and finds no extension, no prefix to strip and no other
+ * country code (a test checks both agree). Anything else takes the full parse.
+ */
+const formattedFastPath = (text: string, region: string): string | undefined => {
+  if (text.length > 64 || !formattedPattern.test(text)) return undefined
+  let digits = ""
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 48 && c <= 57) digits += text[i]
+  }
+  let candidate: string
+  if (text.charCodeAt(0) === 43) candidate = `+${digits}`
+  else {
+    const plan = regionOf(region)
+    if (plan === null || plan.idd?.test(digits) === true) return undefined
+    const cc = plan.callingCode
+    if (
+      plan.prefixIsCallingCode && cc.length === 1 && digits.length === 11 && digits.charCodeAt(0) === cc.charCodeAt(0) &&
+      plan.nationalPattern !== undefined && !plan.nationalPattern.test(digits)
+    ) {
+      // 1 650 555 0100: the national prefix, then the number
+      candidate = `+${digits}`
+    } else {
+      if (digits.startsWith(cc) || plan.prefix?.test(digits) === true) return undefined
+      candidate = `+${cc}${digits}`
+    }
+  }
+  return e164FastPath(candidate) ? candidate : undefined
+}
+
 /**
  * Normalizes a phone number to E.164, keeping an extension as `;ext=NNN`.
  * Refused: letters or other characters a number is not written with, numbers
@@ -207,6 +289,13 @@ export const phone = (raw: string, options: Options = {}): Result => {
   if (!phoneCharacters.test(unprefixed)) return unnormalized(`unexpected characters in phone number ${quote(trimmed)}`)
   const region = (options.defaultRegion ?? "US").toUpperCase() as CountryCode
   const cleaned = unprefixed.replace(/^00/, "+")
+  const formatted = formattedFastPath(cleaned, region)
+  if (formatted !== undefined) {
+    if (extension !== undefined && extension.length > limits.extensionDigits) {
+      return unnormalized(`the extension of ${quote(trimmed)} has more than ${limits.extensionDigits} digits`)
+    }
+    return fit("phone number", extension === undefined || extension === "" ? formatted : `${formatted};ext=${extension}`, options)
+  }
   const parsed = parsePhoneNumberFromString(cleaned, region)
   if (parsed === undefined) return unnormalized(`cannot parse phone number ${quote(trimmed)}`)
   if (!parsed.isPossible()) return unnormalized(`${quote(trimmed)} is not a possible phone number in ${parsed.country ?? region}`)

@@ -3,6 +3,7 @@ import * as fc from "fast-check"
 import * as ContactPoint from "../src/ContactPoint.js"
 import * as Generator from "@unified-people/testkit/Generator"
 import * as Merge from "../src/Merge.js"
+import * as Normalize from "../src/Normalize.js"
 import * as Person from "../src/Person.js"
 
 interface RecordInput {
@@ -916,6 +917,28 @@ describe("Merge: raw records (builder)", () => {
     }
     expect([...merged.decisions()]).toEqual(result.decisions)
     expect(merged.decisionCount).toBe(result.decisions.length)
+  })
+
+  it("normalizes phone numbers written in any format exactly as the full parse does (the fast paths of Normalize.phone)", () => {
+    // a slash before the last digit of the number changes nothing for libphonenumber, and sends it to the full parse
+    const written = fc.record({
+      prefix: fc.constantFrom("", "+", "00", "0", "1", "11", "+1 ", "+44 ", "(", "+ ", "tel:", "tel:+", "011", "001 "),
+      digits: fc.array(fc.tuple(fc.integer({ min: 0, max: 9 }), fc.constantFrom("", "", "", " ", "-", ".", "  ", ") ", "(", " (", ")")), { minLength: 3, maxLength: 16 }),
+      extension: fc.constantFrom("", "", "", " ext. 12", " x123", ";ext=5", " #9", " ext 12345678901"),
+      region: fc.option(fc.constantFrom("US", "CA", "JM", "GB", "FR", "DE", "IN", "RU", "KZ", "AU", "BR", "JP", "CH", "us", "XX"), { nil: undefined })
+    })
+    fc.assert(
+      fc.property(written, ({ prefix, digits, extension, region }) => {
+        const number = prefix + digits.map(([d, sep]) => `${d}${sep}`).join("")
+        const at = number.search(/\d(?!.*\d)/)
+        const options = region === undefined ? {} : { defaultRegion: region }
+        const fast = Normalize.phone(number + extension, options)
+        const slow = Normalize.phone(`${number.slice(0, at)}/${number.slice(at)}${extension}`, options)
+        expect(fast._tag).toBe(slow._tag)
+        if (fast._tag === "Normalized" && slow._tag === "Normalized") expect(fast.value).toBe(slow.value)
+      }),
+      { numRuns: 20000 }
+    )
   })
 
   it("refuses a malformed record, naming it", () => {

@@ -371,9 +371,9 @@ export const build = (f: Features, maxBlockSize: number, maxNameBlockSize: numbe
     }
   }
 
-  const emails = new Keys(f.emails.length)
-  const locals = new Keys(f.emails.length)
-  const phones = new Keys(f.phones.length)
+  const emails = new Keys(f.emailStart[n]!)
+  const locals = new Keys(f.emailStart[n]!)
+  const phones = new Keys(f.phoneStart[n]!)
   const employees = new Keys(n)
   const names = new Keys(5 * n)
   const fullNames = new Keys(n)
@@ -382,14 +382,14 @@ export const build = (f: Features, maxBlockSize: number, maxNameBlockSize: numbe
     emails.begin()
     locals.begin()
     for (let k = f.emailStart[i]!; k < f.emailStart[i + 1]!; k++) {
-      const email = f.emails[k]!
+      const email = f.email(k)
       emails.push(email, undefined, Kind.Email, i, k)
       const at = email.lastIndexOf("@")
       if (at >= 3) locals.push(email.slice(0, at), undefined, Kind.Local, i, k)
     }
     phones.begin()
     // every number gets its entry (two numbers of a record may share a base)
-    for (let k = f.phoneStart[i]!; k < f.phoneStart[i + 1]!; k++) phones.push(phoneBase(f.phones[k]!), undefined, Kind.Phone, i, k, false)
+    for (let k = f.phoneStart[i]!; k < f.phoneStart[i + 1]!; k++) phones.push(phoneBase(f.phone(k)), undefined, Kind.Phone, i, k, false)
     employees.begin()
     if (f.employee[i] !== "") employees.push(f.employee[i]!, undefined, Kind.Employee, i, i)
     names.begin()
@@ -404,13 +404,13 @@ export const build = (f: Features, maxBlockSize: number, maxNameBlockSize: numbe
     }
   }
   const indexes = [
-    emails.index(Kind.Email, maxBlockSize, (tag) => f.emails[tag]!),
+    emails.index(Kind.Email, maxBlockSize, (tag) => f.email(tag)),
     locals.index(Kind.Local, maxBlockSize, (tag) => {
-      const email = f.emails[tag]!
+      const email = f.email(tag)
       return email.slice(0, email.lastIndexOf("@"))
     }),
-    phones.index(Kind.Phone, maxBlockSize, (tag) => phoneBase(f.phones[tag]!)),
-    employees.index(Kind.Employee, maxBlockSize, (tag) => f.employeeRaw[tag]!),
+    phones.index(Kind.Phone, maxBlockSize, (tag) => phoneBase(f.phone(tag))),
+    employees.index(Kind.Employee, maxBlockSize, (tag) => f.employeeRaw(tag)),
     names.index(Kind.Name, maxNameBlockSize, (tag, owner) => {
       let variant = 0
       let out = ""
@@ -443,19 +443,26 @@ export const build = (f: Features, maxBlockSize: number, maxNameBlockSize: numbe
   })
   // exact numbers: the same base and the same extension; small runs compare in place
   let exactIds = 0
+  const values: Array<string> = []
   eachRun(phoneIndex, (b, from, to) => {
     const ids = to - from > 16 ? new Map<string, number>() : undefined
+    values.length = 0
     for (let x = from; x < to; x++) {
       const entry = phoneIndex.tag[x]!
       f.phoneBase[entry] = b
-      const value = f.phones[entry]!
+      // a run of one: its own number
+      if (to - from === 1) {
+        f.phoneValue[entry] = exactIds++
+        continue
+      }
+      const value = f.phone(entry)
+      values.push(value)
       let id: number | undefined
       if (ids !== undefined) id = ids.get(value)
       else {
         for (let y = from; y < x; y++) {
-          const other = phoneIndex.tag[y]!
-          if (f.phones[other] === value) {
-            id = f.phoneValue[other]!
+          if (values[y - from] === value) {
+            id = f.phoneValue[phoneIndex.tag[y]!]!
             break
           }
         }
@@ -528,7 +535,7 @@ export const attach = (m: Features, blocks: Blocks): { readonly start: Int32Arra
     start[i] = index.length
     start[start.length - 1] = index.length
     for (let k = m.emailStart[i]!; k < m.emailStart[i + 1]!; k++) {
-      const email = m.emails[k]!
+      const email = m.email(k)
       m.emailValue[k] = findRun(indexes[EMAIL]!, email, undefined)
       hold(EMAIL, m.emailValue[k]!)
       const at = email.lastIndexOf("@")
@@ -536,7 +543,7 @@ export const attach = (m: Features, blocks: Blocks): { readonly start: Int32Arra
       hold(LOCAL, m.emailLocal[k]!)
     }
     for (let k = m.phoneStart[i]!; k < m.phoneStart[i + 1]!; k++) {
-      const value = m.phones[k]!
+      const value = m.phone(k)
       const run = findRun(indexes[PHONE]!, phoneBase(value), undefined)
       m.phoneBase[k] = run
       hold(PHONE, run)
@@ -566,7 +573,7 @@ const exactIdIn = (blocks: Blocks, run: number, value: string): number => {
   const to = index.start[run + 1]!
   const f = blocks.f
   if (to - from <= 16) {
-    for (let x = from; x < to; x++) if (f.phones[index.tag[x]!] === value) return f.phoneValue[index.tag[x]!]!
+    for (let x = from; x < to; x++) if (f.phone(index.tag[x]!) === value) return f.phoneValue[index.tag[x]!]!
     return -1
   }
   let cache = exactCache.get(blocks)
@@ -574,7 +581,7 @@ const exactIdIn = (blocks: Blocks, run: number, value: string): number => {
   let ids = cache.get(run)
   if (ids === undefined) {
     ids = new Map()
-    for (let x = from; x < to; x++) ids.set(f.phones[index.tag[x]!]!, f.phoneValue[index.tag[x]!]!)
+    for (let x = from; x < to; x++) ids.set(f.phone(index.tag[x]!), f.phoneValue[index.tag[x]!]!)
     cache.set(run, ids)
   }
   return ids.get(value) ?? -1

@@ -238,7 +238,7 @@ export const compare = (fa: Features, i: number, fb: Features, j: number, out: C
     const la = fa.emailLocal[a]!
     for (let b = fb.emailStart[j]!; b < emailEnd; b++) {
       if (emailHolders(fb, b) < 0) continue
-      if (va >= 0 ? va === fb.emailValue[b] : fa.emails[a] === fb.emails[b]) {
+      if (va >= 0 ? va === fb.emailValue[b] : fa.email(a) === fb.email(b)) {
         email = E_EXACT
         emailCount = ha
         break
@@ -265,7 +265,7 @@ export const compare = (fa: Features, i: number, fb: Features, j: number, out: C
     const ba = fa.phoneBase[a]!
     for (let b = fb.phoneStart[j]!; b < phoneEnd; b++) {
       if (phoneHolders(fb, b) < 0) continue
-      if (va >= 0 ? va === fb.phoneValue[b] : fa.phones[a] === fb.phones[b]) {
+      if (va >= 0 ? va === fb.phoneValue[b] : fa.phone(a) === fb.phone(b)) {
         phone = P_EXACT
         phoneCount = exactHolders(fa, a)
         break
@@ -328,8 +328,8 @@ export const sharedValues = (fa: Features, i: number, fb: Features, j: number): 
     if (emailHolders(fa, a) < 0) continue
     for (let b = fb.emailStart[j]!; b < fb.emailStart[j + 1]!; b++) {
       if (emailHolders(fb, b) < 0) continue
-      const ea = fa.emails[a]!
-      const eb = fb.emails[b]!
+      const ea = fa.email(a)
+      const eb = fb.email(b)
       if (ea === eb) out.add(`email:${ea}`)
       else if (localOf(ea) === localOf(eb) && localOf(ea).length >= 3) out.add(`local:${localOf(ea)}`)
     }
@@ -338,11 +338,13 @@ export const sharedValues = (fa: Features, i: number, fb: Features, j: number): 
     if (phoneHolders(fa, a) < 0) continue
     for (let b = fb.phoneStart[j]!; b < fb.phoneStart[j + 1]!; b++) {
       if (phoneHolders(fb, b) < 0) continue
-      if (fa.phones[a] === fb.phones[b]) out.add(`phone:${fa.phones[a]!}`)
-      else if (phoneBase(fa.phones[a]!) === phoneBase(fb.phones[b]!)) out.add(`phone:${phoneBase(fa.phones[a]!)}`)
+      const pa = fa.phone(a)
+      const pb = fb.phone(b)
+      if (pa === pb) out.add(`phone:${pa}`)
+      else if (phoneBase(pa) === phoneBase(pb)) out.add(`phone:${phoneBase(pa)}`)
     }
   }
-  if (fa.employee[i] !== "" && fa.employee[i] === fb.employee[j] && employeeHolders(fa, i) >= 0) out.add(`employeeNumber:${fa.employeeRaw[i]!}`)
+  if (fa.employee[i] !== "" && fa.employee[i] === fb.employee[j] && employeeHolders(fa, i) >= 0) out.add(`employeeNumber:${fa.employeeRaw(i)}`)
   return Array.from(out).sort()
 }
 
@@ -369,7 +371,7 @@ export const cannotLink = (
 ): string | undefined => {
   // two employee numbers are two people, however common either number is
   if (fa.employee[i] !== "" && fb.employee[j] !== "" && fa.employee[i] !== fb.employee[j]) {
-    return `employee numbers differ (${fa.employeeRaw[i]!} / ${fb.employeeRaw[j]!})`
+    return `employee numbers differ (${fa.employeeRaw(i)} / ${fb.employeeRaw(j)})`
   }
   compare(fa, i, fb, j, scratch)
   const { levels } = scratch

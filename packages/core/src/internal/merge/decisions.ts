@@ -10,6 +10,7 @@
  * @internal
  */
 import type { Contribution, Decision } from "../../Merge.js"
+import { Float64Column, Int32Column, Uint8Column } from "./columns.js"
 import * as C from "./comparisons.js"
 import { type Features, phoneBase, referenceReason } from "./features.js"
 import * as Model from "./model.js"
@@ -29,11 +30,6 @@ const MATCHED = 1
 const IS_REFERENCE = 2
 const NAMES_ONLY = 4
 
-/** Where the reasons of each decision are: table and code of each shared value. */
-class Refs {
-  table: Array<number> = []
-  code: Array<number> = []
-}
 
 const localLength = (email: string): number => email.lastIndexOf("@")
 
@@ -54,16 +50,18 @@ export const NAMES_ONLY_REASON = "names only: not merged without other evidence"
  * @internal
  */
 export class DecisionTable {
-  private readonly a: Array<IdRef> = []
-  private readonly b: Array<IdRef> = []
-  private readonly weight: Array<number> = []
-  private readonly flags: Array<number> = []
-  private readonly round: Array<number> = []
-  private readonly pattern: Array<number> = []
+  private readonly a = new Int32Column()
+  private readonly b = new Int32Column()
+  private readonly weight = new Float64Column()
+  private readonly flags = new Uint8Column()
+  private readonly round = new Int32Column()
+  private readonly pattern = new Int32Column()
   /** Holders of the agreeing name, e-mail address, phone number and employee number (4 per decision). */
-  private readonly holders: Array<number> = []
-  private readonly reasonStart: Array<number> = [0]
-  private readonly refs = new Refs()
+  private readonly holders = new Int32Column()
+  /** Where the reasons of each decision start: the table and code of each shared value. */
+  private readonly reasonStart = new Int32Column()
+  private readonly refTable = new Uint8Column()
+  private readonly refCode = new Int32Column()
   private readonly conflicts = new Map<number, string>()
   /** The feature tables reasons point into, by index. */
   readonly tables: Array<Features> = []
@@ -71,6 +69,10 @@ export class DecisionTable {
   readonly peopleOfRound: Array<number> = []
   /** Order of the decisions once sorted. */
   private order: Int32Array | undefined
+
+  constructor() {
+    this.reasonStart.push(0)
+  }
 
   get length(): number {
     return this.a.length
@@ -89,8 +91,11 @@ export class DecisionTable {
     this.round.push(round)
     this.pattern.push(C.encode(cmp.levels))
     const h = cmp.holders
-    this.holders.push(h[C.NAME]!, h[C.EMAIL]! + h[C.EMAIL_NAMED]!, h[C.PHONE]!, h[C.EMPLOYEE]!)
-    this.reasonStart.push(this.refs.code.length)
+    this.holders.push(h[C.NAME]!)
+    this.holders.push(h[C.EMAIL]! + h[C.EMAIL_NAMED]!)
+    this.holders.push(h[C.PHONE]!)
+    this.holders.push(h[C.EMPLOYEE]!)
+    this.reasonStart.push(this.refCode.length)
     return k
   }
 
@@ -98,49 +103,54 @@ export class DecisionTable {
   share(ta: number, i: number, tb: number, j: number): void {
     const fa = this.tables[ta]!
     const fb = this.tables[tb]!
-    const refs = this.refs
     const add = (kind: number, code: number) => {
-      refs.table.push(ta)
-      refs.code.push(code * 8 + kind)
+      this.refTable.push(ta)
+      this.refCode.push(code * 8 + kind)
     }
+    // values in different runs differ: the strings are read only where they may agree
     for (let a = fa.emailStart[i]!; a < fa.emailStart[i + 1]!; a++) {
       if (emailHolders(fa, a) < 0) continue
       for (let b = fb.emailStart[j]!; b < fb.emailStart[j + 1]!; b++) {
         if (emailHolders(fb, b) < 0) continue
-        const ea = fa.emails[a]!
-        const eb = fb.emails[b]!
-        if (ea === eb) add(EMAIL, a)
-        else if (sameLocal(ea, eb)) add(LOCAL, a)
+        const va = fa.emailValue[a]!
+        const vb = fb.emailValue[b]!
+        const la = fa.emailLocal[a]!
+        const lb = fb.emailLocal[b]!
+        const sameValueMaybe = va < 0 || vb < 0 || va === vb
+        const sameLocalMaybe = la < 0 || lb < 0 || la === lb
+        if (!sameValueMaybe && !sameLocalMaybe) continue
+        const ea = fa.email(a)
+        const eb = fb.email(b)
+        if (sameValueMaybe && ea === eb) add(EMAIL, a)
+        else if (sameLocalMaybe && sameLocal(ea, eb)) add(LOCAL, a)
       }
     }
     for (let a = fa.phoneStart[i]!; a < fa.phoneStart[i + 1]!; a++) {
       if (phoneHolders(fa, a) < 0) continue
       for (let b = fb.phoneStart[j]!; b < fb.phoneStart[j + 1]!; b++) {
         if (phoneHolders(fb, b) < 0) continue
-        const pa = fa.phones[a]!
-        const pb = fb.phones[b]!
+        const ra = fa.phoneBase[a]!
+        const rb = fb.phoneBase[b]!
+        if (ra >= 0 && rb >= 0 && ra !== rb) continue
+        const pa = fa.phone(a)
+        const pb = fb.phone(b)
         if (pa === pb) add(PHONE, a)
-        else {
-          const ra = fa.phoneBase[a]!
-          const rb = fb.phoneBase[b]!
-          // different runs hold different numbers: the strings are compared only when they may agree
-          if ((ra < 0 || rb < 0 || ra === rb) && phoneBase(pa) === phoneBase(pb)) add(PHONE_BASE, a)
-        }
+        else if (phoneBase(pa) === phoneBase(pb)) add(PHONE_BASE, a)
       }
     }
     if (fa.employee[i] !== "" && fa.employee[i] === fb.employee[j] && employeeHolders(fa, i) >= 0) add(EMPLOYEE, i)
-    this.reasonStart[this.reasonStart.length - 1] = refs.code.length
+    this.reasonStart.data[this.reasonStart.length - 1] = this.refCode.length
   }
 
   /** Records the reference key `tag` (an index into `refs` of table `t`; -1 none) as the first reason of the last decision. */
   shareReference(t: number, tag: number): void {
-    this.refs.table.push(t)
-    this.refs.code.push(tag < 0 ? -1 : tag * 8 + REFERENCE)
-    this.reasonStart[this.reasonStart.length - 1] = this.refs.code.length
+    this.refTable.push(t)
+    this.refCode.push(tag < 0 ? -1 : tag * 8 + REFERENCE)
+    this.reasonStart.data[this.reasonStart.length - 1] = this.refCode.length
   }
 
   setMatched(k: number): void {
-    this.flags[k] = this.flags[k]! | MATCHED
+    this.flags.data[k] = this.flags.data[k]! | MATCHED
   }
 
   addConflict(k: number, refusal: string): void {
@@ -151,7 +161,9 @@ export class DecisionTable {
   sort(rank: (ref: IdRef) => number): void {
     const n = this.a.length
     const order = Array.from({ length: n }, (_, k) => k)
-    const { a, b, round } = this
+    const a = this.a.data
+    const b = this.b.data
+    const round = this.round.data
     order.sort((x, y) => round[x]! - round[y]! || rank(a[x]!) - rank(a[y]!) || rank(b[x]!) - rank(b[y]!) || x - y)
     this.order = Int32Array.from(order)
   }
@@ -159,22 +171,23 @@ export class DecisionTable {
   /** Decision `k` (in sorted order). */
   get(k: number, idString: (ref: IdRef) => string, scorers: (round: number) => Model.Scorer): Decision {
     const d = this.order === undefined ? k : this.order[k]!
-    const round = this.round[d]!
+    const round = this.round.data[d]!
     const cmp = C.makeComparison()
-    C.decode(this.pattern[d]!, cmp.levels)
+    C.decode(this.pattern.data[d]!, cmp.levels)
     const h = 4 * d
-    cmp.holders[C.NAME] = this.holders[h]!
-    cmp.holders[cmp.levels[C.EMAIL] === C.nullLevel(C.EMAIL) ? C.EMAIL_NAMED : C.EMAIL] = this.holders[h + 1]!
-    cmp.holders[C.PHONE] = this.holders[h + 2]!
-    cmp.holders[C.EMPLOYEE] = this.holders[h + 3]!
-    const flags = this.flags[d]!
-    const weight = this.weight[d]!
+    const holders = this.holders.data
+    cmp.holders[C.NAME] = holders[h]!
+    cmp.holders[cmp.levels[C.EMAIL] === C.nullLevel(C.EMAIL) ? C.EMAIL_NAMED : C.EMAIL] = holders[h + 1]!
+    cmp.holders[C.PHONE] = holders[h + 2]!
+    cmp.holders[C.EMPLOYEE] = holders[h + 3]!
+    const flags = this.flags.data[d]!
+    const weight = this.weight.data[d]!
     const reference = (flags & IS_REFERENCE) !== 0
     const reasons: Array<string> = []
     const shared = new Set<string>()
-    for (let x = this.reasonStart[d]!; x < this.reasonStart[d + 1]!; x++) {
-      const code = this.refs.code[x]!
-      const f = this.tables[this.refs.table[x]!]!
+    for (let x = this.reasonStart.data[d]!; x < this.reasonStart.data[d + 1]!; x++) {
+      const code = this.refCode.data[x]!
+      const f = this.tables[this.refTable.data[x]!]!
       if (code < 0) {
         reasons.push("reference")
         continue
@@ -183,21 +196,21 @@ export class DecisionTable {
       const at = (code - kind) / 8
       switch (kind) {
         case EMAIL:
-          shared.add(`email:${f.emails[at]!}`)
+          shared.add(`email:${f.email(at)}`)
           break
         case LOCAL: {
-          const email = f.emails[at]!
+          const email = f.email(at)
           shared.add(`local:${email.slice(0, localLength(email))}`)
           break
         }
         case PHONE:
-          shared.add(`phone:${f.phones[at]!}`)
+          shared.add(`phone:${f.phone(at)}`)
           break
         case PHONE_BASE:
-          shared.add(`phone:${phoneBase(f.phones[at]!)}`)
+          shared.add(`phone:${phoneBase(f.phone(at))}`)
           break
         case EMPLOYEE:
-          shared.add(`employeeNumber:${f.employeeRaw[at]!}`)
+          shared.add(`employeeNumber:${f.employeeRaw(at)}`)
           break
         case REFERENCE:
           reasons.push(referenceReason(f.refs[at]!))
@@ -211,8 +224,8 @@ export class DecisionTable {
     if (conflict !== undefined) reasons.push(`conflict: ${conflict}`)
     const contributions: Array<Contribution> = scorers(round).contributions(cmp)
     return {
-      a: idString(this.a[d]!),
-      b: idString(this.b[d]!),
+      a: idString(this.a.data[d]!),
+      b: idString(this.b.data[d]!),
       score: Model.round(weight),
       probability: reference ? 1 : Model.round(Model.probability(weight)),
       matched: (flags & MATCHED) !== 0,

@@ -14,6 +14,7 @@
 import * as ContactPoint from "../../ContactPoint.js"
 import * as Label from "../../Label.js"
 import type * as Person from "../../Person.js"
+import { Int32Column, Uint8Column } from "./columns.js"
 import * as Names from "./names.js"
 import type * as Store from "./store.js"
 
@@ -71,9 +72,10 @@ export interface Features {
   readonly titleId: Int32Array
   /** The systems of the provenance, as a bit set. */
   readonly systems: Int32Array
-  /** Identifying e-mail addresses: `emails[emailStart[i] .. emailStart[i + 1])`. */
+  /** Identifying e-mail addresses: entries `emailStart[i] .. emailStart[i + 1]`, each read with {@link email}. */
   readonly emailStart: Int32Array
-  readonly emails: Array<string>
+  /** E-mail address of entry `k`. */
+  readonly email: (k: number) => string
   /** 1 for an address labelled `personal`. */
   readonly emailPersonal: Uint8Array
   /** Run of each address, and of its local part when it has three characters or more (-1 otherwise); set by blocking. */
@@ -89,9 +91,10 @@ export interface Features {
   readonly emailLettersHash: Int32Array
   readonly emailTailHash: Int32Array
   readonly emailDigitsHash: Int32Array
-  /** Identifying phone numbers (E.164, with `;ext=`). */
+  /** Identifying phone numbers (E.164, with `;ext=`): entries `phoneStart[i] .. phoneStart[i + 1]`. */
   readonly phoneStart: Int32Array
-  readonly phones: Array<string>
+  /** Phone number of entry `k`. */
+  readonly phone: (k: number) => string
   /** Run of each number without its extension, and id of the exact number; set by blocking. */
   readonly phoneBase: Int32Array
   readonly phoneValue: Int32Array
@@ -99,7 +102,7 @@ export interface Features {
   readonly phoneHasExtension: Uint8Array
   /** Canonical employee number ("" none), as written (for reasons), and its run (-1 none). */
   readonly employee: Array<string>
-  readonly employeeRaw: Array<string>
+  readonly employeeRaw: (i: number) => string
   readonly employeeRun: Int32Array
   /** Run of the full-name key (family + formal given name; -1 none). */
   readonly fullNameRun: Int32Array
@@ -133,33 +136,80 @@ export const phoneBase = (phone: string): string => {
 
 const NS_CROSS = "\u0001cross-reference"
 
+/** The alias signature of an e-mail local part (see {@link Features.emailFirst}), into `out`. */
+const aliasSignature = (email: string, out: Int32Array): void => {
+  const at = email.lastIndexOf("@")
+  let first = -1
+  let letters = 0
+  let lettersHash = 0x811c9dc5
+  let digitsHash = 0x811c9dc5
+  for (let x = 0; x < at; x++) {
+    const c = email.charCodeAt(x)
+    if (c >= 97 && c <= 122) {
+      if (first < 0) first = c
+      letters++
+      lettersHash = hashStep(lettersHash, c)
+    } else if (c >= 48 && c <= 57) digitsHash = hashStep(digitsHash, c)
+  }
+  let tail = 0x811c9dc5
+  let taken = 0
+  for (let x = at - 1; x >= 0 && taken < 4; x--) {
+    const c = email.charCodeAt(x)
+    if (c >= 97 && c <= 122) {
+      tail = hashStep(tail, c)
+      taken++
+    }
+  }
+  out[0] = first
+  out[1] = letters
+  out[2] = lettersHash
+  out[3] = tail
+  out[4] = digitsHash
+}
+
+const signature = new Int32Array(5)
+
 /**
  * Builds a feature table one person at a time: from a `Person`
- * ({@link FeatureBuilder.addPerson}) or from a record of a
- * {@link Store.RecordStore} ({@link FeatureBuilder.addStored}); both give the
- * same features for the same record.
+ * ({@link FeatureBuilder.addPerson}), or from a record of a
+ * {@link Store.RecordStore} ({@link FeatureBuilder.addStored}) or a merged
+ * person of its records ({@link FeatureBuilder.addView}); both give the same
+ * features for the same person. A table built from a store keeps no string
+ * per e-mail address or phone number: it reads them from the store.
  *
  * @internal
  */
 export class FeatureBuilder {
-  private readonly givenId: Array<number> = []
-  private readonly familyId: Array<number> = []
-  private readonly givenAsFamilyId: Array<number> = []
-  private readonly familyAsGivenId: Array<number> = []
-  private readonly departmentId: Array<number> = []
-  private readonly siteNameId: Array<number> = []
-  private readonly siteIdId: Array<number> = []
-  private readonly titleId: Array<number> = []
-  private readonly systems: Array<number> = []
-  private readonly emailStart: Array<number> = []
-  private readonly phoneStart: Array<number> = []
-  private readonly refStart: Array<number> = []
+  private readonly givenId = new Int32Column()
+  private readonly familyId = new Int32Column()
+  private readonly givenAsFamilyId = new Int32Column()
+  private readonly familyAsGivenId = new Int32Column()
+  private readonly departmentId = new Int32Column()
+  private readonly siteNameId = new Int32Column()
+  private readonly siteIdId = new Int32Column()
+  private readonly titleId = new Int32Column()
+  private readonly systems = new Int32Column()
+  private readonly emailStart = new Int32Column()
+  private readonly phoneStart = new Int32Column()
+  private readonly refStart = new Int32Column()
+  private readonly personal = new Uint8Column()
+  private readonly emailFirst = new Int32Column()
+  private readonly emailLetters = new Int32Column()
+  private readonly emailLettersHash = new Int32Column()
+  private readonly emailTailHash = new Int32Column()
+  private readonly emailDigitsHash = new Int32Column()
+  private readonly phoneHasExtension = new Uint8Column()
+  /** Values as strings (from people) or as points of a store. */
   private readonly emails: Array<string> = []
-  private readonly personal: Array<number> = []
   private readonly phones: Array<string> = []
+  private readonly employeeRaw: Array<string> = []
+  private readonly emailPoint = new Int32Column()
+  private readonly phonePoint = new Int32Column()
+  /** The record whose employee number a person has (-1 none), for a store. */
+  private readonly employeeRecord = new Int32Column()
+  private store: Store.RecordStore | undefined
   private readonly refs: Array<string> = []
   private readonly employee: Array<string> = []
-  private readonly employeeRaw: Array<string> = []
   // memos by interned id of a record store's strings
   private readonly givenMemo: Array<number> = []
   private readonly familyMemo: Array<number> = []
@@ -168,6 +218,8 @@ export class FeatureBuilder {
   private readonly displayMemo: Array<Names.NameParts | undefined> = []
   private readonly blankMemo: Array<number> = []
   private readonly employeeMemo = new Map<string, string>()
+  /** The values of the person being added (to skip a value it holds twice). */
+  private readonly seen: Array<string> = []
 
   constructor(
     readonly tables: Tables,
@@ -242,8 +294,52 @@ export class FeatureBuilder {
     }
   }
 
+  private begin(): void {
+    this.emailStart.push(this.emailFirst.length)
+    this.phoneStart.push(this.phoneHasExtension.length)
+    this.seen.length = 0
+  }
+
+  /** Adds an e-mail address (unless the person already has it); `point` is its point in the store. */
+  private addEmail(value: string, personal: boolean, point: number): void {
+    if (this.seen.includes(value)) return
+    this.seen.push(value)
+    if (this.store === undefined) this.emails.push(value)
+    else this.emailPoint.push(point)
+    this.personal.push(personal ? 1 : 0)
+    aliasSignature(value, signature)
+    this.emailFirst.push(signature[0]!)
+    this.emailLetters.push(signature[1]!)
+    this.emailLettersHash.push(signature[2]!)
+    this.emailTailHash.push(signature[3]!)
+    this.emailDigitsHash.push(signature[4]!)
+  }
+
+  private addPhone(value: string, point: number): void {
+    // phones are compared with the e-mail addresses seen: a phone never equals an e-mail address
+    if (this.seen.includes(value)) return
+    this.seen.push(value)
+    if (this.store === undefined) this.phones.push(value)
+    else this.phonePoint.push(point)
+    this.phoneHasExtension.push(value.includes(";") ? 1 : 0)
+  }
+
+  private employeeNumber(raw: string, record: number): void {
+    if (this.store === undefined) this.employeeRaw.push(raw)
+    else this.employeeRecord.push(raw === "" ? -1 : record)
+    this.employee.push(this.employeeOf(raw))
+  }
+
+  private useStore(store: Store.RecordStore): void {
+    if (this.store === undefined) {
+      if (this.size > 0) throw new Error("a feature table is built from people or from one store")
+      this.store = store
+    } else if (this.store !== store) throw new Error("a feature table is built from one store")
+  }
+
   /** Adds the features of a person. */
   addPerson(person: Person.Person): void {
+    if (this.store !== undefined) throw new Error("a feature table is built from people or from one store")
     const p = Names.parts(person.name, this.normalize)
     this.names(p.given, p.family)
     this.departmentId.push(this.text(person.department))
@@ -253,76 +349,20 @@ export class FeatureBuilder {
     let bits = 0
     for (const prov of person.provenance) bits |= this.system(prov.system)
     this.systems.push(bits)
-    const emails = this.emails
-    const phones = this.phones
-    this.emailStart.push(emails.length)
-    this.phoneStart.push(phones.length)
-    const emailFrom = emails.length
-    const phoneFrom = phones.length
+    this.begin()
     for (const point of person.contactPoints) {
       if (!ContactPoint.isIdentifying(point)) continue
       const value = point.normalized!
-      if (point.kind === "email") {
-        if (!includes(emails, emailFrom, value)) {
-          emails.push(value)
-          this.personal.push(point.label === "personal" ? 1 : 0)
-        }
-      } else if (point.kind === "phone" && !Label.isShared(point.label)) {
-        if (!includes(phones, phoneFrom, value)) phones.push(value)
-      }
+      if (point.kind === "email") this.addEmail(value, point.label === "personal", -1)
+      else if (point.kind === "phone" && !Label.isShared(point.label)) this.addPhone(value, -1)
     }
-    const raw = person.employeeNumber?.trim() ?? ""
-    this.employeeRaw.push(raw)
-    this.employee.push(this.employeeOf(raw))
+    this.employeeNumber(person.employeeNumber?.trim() ?? "", -1)
     this.refsOf(person.provenance.length === 0 ? [] : person.provenance.map((prov) => prov.key), person.id)
-  }
-
-  /**
-   * Adds the features of a person given by its fields (what `addPerson`
-   * reads): the name parts, department, site, title, provenance systems,
-   * identifying e-mail addresses (with their `personal` flags) and phone
-   * numbers, employee number and provenance keys.
-   */
-  addFields(p: {
-    readonly given: string | undefined
-    readonly family: string | undefined
-    readonly display: string | undefined
-    readonly department: string | undefined
-    readonly siteName: string | undefined
-    readonly siteId: string | undefined
-    readonly jobTitle: string | undefined
-    readonly systems: ReadonlyArray<string>
-    readonly emails: ReadonlyArray<string>
-    readonly personal: ReadonlyArray<number>
-    readonly phones: ReadonlyArray<string>
-    readonly employeeNumber: string | undefined
-    readonly keys: ReadonlyArray<string>
-    readonly id: string
-  }): void {
-    const parts = Names.parts({ given: p.given, family: p.family, display: p.display }, this.normalize)
-    this.names(parts.given, parts.family)
-    this.departmentId.push(this.text(p.department))
-    this.siteNameId.push(this.text(p.siteName))
-    this.siteIdId.push(this.text(p.siteId))
-    this.titleId.push(this.text(p.jobTitle))
-    let bits = 0
-    for (const system of p.systems) bits |= this.system(system)
-    this.systems.push(bits)
-    this.emailStart.push(this.emails.length)
-    this.phoneStart.push(this.phones.length)
-    for (let k = 0; k < p.emails.length; k++) {
-      this.emails.push(p.emails[k]!)
-      this.personal.push(p.personal[k]!)
-    }
-    for (const phone of p.phones) this.phones.push(phone)
-    const raw = p.employeeNumber?.trim() ?? ""
-    this.employeeRaw.push(raw)
-    this.employee.push(this.employeeOf(raw))
-    this.refsOf(p.keys, p.id)
   }
 
   /** Adds the features of record `r` of `store` (equal to `addPerson(store.person(r))`). */
   addStored(store: Store.RecordStore, r: number): void {
+    this.useStore(store)
     const strings = store.strings.values
     // names: given and family, else the display name
     const givenSid = store.given[r]!
@@ -370,34 +410,63 @@ export class FeatureBuilder {
     let bits = this.systemMemo[sid]
     if (bits === undefined) bits = this.systemMemo[sid] = this.system(strings[sid]!)
     this.systems.push(bits)
-    const emails = this.emails
-    const phones = this.phones
-    this.emailStart.push(emails.length)
-    this.phoneStart.push(phones.length)
-    const emailFrom = emails.length
-    const phoneFrom = phones.length
+    this.begin()
     for (let k = store.pointStart[r]!; k < store.pointStart[r + 1]!; k++) {
       if (!store.isNormalized(k) || store.isShared(k)) continue
       const kind = store.pointKind[k]!
-      if (kind === KIND_EMAIL) {
-        const value = store.normalizedOf(k)!
-        if (!includes(emails, emailFrom, value)) {
-          emails.push(value)
-          this.personal.push(store.pointLabel[k] === LABEL_PERSONAL ? 1 : 0)
-        }
-      } else if (kind === KIND_PHONE && !SHARED_LABELS[store.pointLabel[k]!]) {
-        const value = store.normalizedOf(k)!
-        if (!includes(phones, phoneFrom, value)) phones.push(value)
-      }
+      if (kind === KIND_EMAIL) this.addEmail(store.normalizedOf(k)!, store.pointLabel[k] === LABEL_PERSONAL, k)
+      else if (kind === KIND_PHONE && !SHARED_LABELS[store.pointLabel[k]!]) this.addPhone(store.normalizedOf(k)!, k)
     }
-    const employee = store.employeeNumber[r]
-    const raw = employee === undefined ? "" : employee.trim()
-    this.employeeRaw.push(raw)
-    this.employee.push(this.employeeOf(raw))
+    const employee = store.employeeNumberOf(r)
+    this.employeeNumber(employee === undefined ? "" : employee.trim(), r)
     const key = store.keys[r]!
     this.refStart.push(this.refs.length)
     const root = this.cross === undefined ? undefined : this.cross(key)
     this.refs.push(root === undefined ? key : `${NS_CROSS}:${root}`)
+  }
+
+  /**
+   * Adds the features of a merged person of a store's records (what
+   * `addPerson` reads of it): the name, department, site and title of the
+   * records survivorship took them from, the systems of its provenance, its
+   * identifying e-mail addresses and phone numbers (the best point of each,
+   * with the combined label and sharing), its employee number and provenance
+   * keys.
+   */
+  addView(store: Store.RecordStore, p: {
+    readonly name: number
+    readonly department: number
+    readonly site: number
+    readonly jobTitle: number
+    readonly employeeNumber: number
+    /** Records of the provenance, sorted by key. */
+    readonly provenance: ReadonlyArray<number>
+    /** Identifying points: the best point, whether its combined label is `personal`. */
+    readonly emails: ReadonlyArray<number>
+    readonly personal: ReadonlyArray<boolean>
+    readonly phones: ReadonlyArray<number>
+  }): void {
+    this.useStore(store)
+    const s = store.strings.values
+    const str = (id: number): string | undefined => (id < 0 ? undefined : s[id])
+    const parts = Names.parts(
+      p.name < 0 ? {} : { given: str(store.given[p.name]!), family: str(store.family[p.name]!), display: str(store.display[p.name]!) },
+      this.normalize
+    )
+    this.names(parts.given, parts.family)
+    this.departmentId.push(p.department < 0 ? -1 : this.text(s[store.department[p.department]!]!))
+    this.siteNameId.push(p.site < 0 ? -1 : this.text(str(store.siteName(p.site))))
+    this.siteIdId.push(p.site < 0 ? -1 : this.text(str(store.siteId(p.site))))
+    this.titleId.push(p.jobTitle < 0 ? -1 : this.text(s[store.jobTitle[p.jobTitle]!]!))
+    let bits = 0
+    for (const r of p.provenance) bits |= this.system(s[store.system[r]!]!)
+    this.systems.push(bits)
+    this.begin()
+    for (let k = 0; k < p.emails.length; k++) this.addEmail(store.normalizedOf(p.emails[k]!)!, p.personal[k]!, p.emails[k]!)
+    for (const k of p.phones) this.addPhone(store.normalizedOf(k)!, k)
+    const employee = p.employeeNumber < 0 ? undefined : store.employeeNumberOf(p.employeeNumber)
+    this.employeeNumber(employee === undefined ? "" : employee.trim(), p.employeeNumber)
+    this.refsOf(p.provenance.map((r) => store.keys[r]!), store.keys[p.provenance[0]!]!)
   }
 
   private isBlank(strings: ReadonlyArray<string>, sid: number): boolean {
@@ -420,41 +489,65 @@ export class FeatureBuilder {
     const { names, texts } = this.tables
     names.freeze()
     texts.freeze()
-    const emails = this.emails
-    const phones = this.phones
-    const starts = (values: Array<number>, end: number) => {
-      const out = new Int32Array(n + 1)
-      out.set(values)
-      out[n] = end
-      return out
+    const emailCount = this.emailFirst.length
+    const phoneCount = this.phoneHasExtension.length
+    const starts = (column: Int32Column, end: number) => {
+      column.push(end)
+      return column.trim()
+    }
+    const store = this.store
+    let email: (k: number) => string
+    let phone: (k: number) => string
+    let employeeRaw: (i: number) => string
+    if (store === undefined) {
+      const emails = this.emails
+      const phones = this.phones
+      const raws = this.employeeRaw
+      email = (k) => emails[k]!
+      phone = (k) => phones[k]!
+      employeeRaw = (i) => raws[i]!
+    } else {
+      const emailPoint = this.emailPoint.trim()
+      const phonePoint = this.phonePoint.trim()
+      const employeeRecord = this.employeeRecord.trim()
+      email = (k) => store.normalizedOf(emailPoint[k]!)!
+      phone = (k) => store.normalizedOf(phonePoint[k]!)!
+      employeeRaw = (i) => {
+        const r = employeeRecord[i]!
+        return r < 0 ? "" : store.employeeNumberOf(r)!.trim()
+      }
     }
     return {
       n,
       names,
       texts,
       runs: emptyRuns(),
-      givenId: Int32Array.from(this.givenId),
-      familyId: Int32Array.from(this.familyId),
-      givenAsFamilyId: Int32Array.from(this.givenAsFamilyId),
-      familyAsGivenId: Int32Array.from(this.familyAsGivenId),
-      departmentId: Int32Array.from(this.departmentId),
-      siteNameId: Int32Array.from(this.siteNameId),
-      siteIdId: Int32Array.from(this.siteIdId),
-      titleId: Int32Array.from(this.titleId),
-      systems: Int32Array.from(this.systems),
-      emailStart: starts(this.emailStart, emails.length),
-      emails,
-      emailPersonal: Uint8Array.from(this.personal),
-      emailValue: new Int32Array(emails.length).fill(-1),
-      emailLocal: new Int32Array(emails.length).fill(-1),
-      ...aliasSignatures(emails),
-      phoneStart: starts(this.phoneStart, phones.length),
-      phones,
-      phoneBase: new Int32Array(phones.length).fill(-1),
-      phoneValue: new Int32Array(phones.length).fill(-1),
-      phoneHasExtension: Uint8Array.from(phones, (p) => (p.includes(";") ? 1 : 0)),
+      givenId: this.givenId.trim(),
+      familyId: this.familyId.trim(),
+      givenAsFamilyId: this.givenAsFamilyId.trim(),
+      familyAsGivenId: this.familyAsGivenId.trim(),
+      departmentId: this.departmentId.trim(),
+      siteNameId: this.siteNameId.trim(),
+      siteIdId: this.siteIdId.trim(),
+      titleId: this.titleId.trim(),
+      systems: this.systems.trim(),
+      emailStart: starts(this.emailStart, emailCount),
+      email,
+      emailPersonal: this.personal.trim(),
+      emailValue: new Int32Array(emailCount).fill(-1),
+      emailLocal: new Int32Array(emailCount).fill(-1),
+      emailFirst: this.emailFirst.trim(),
+      emailLetters: this.emailLetters.trim(),
+      emailLettersHash: this.emailLettersHash.trim(),
+      emailTailHash: this.emailTailHash.trim(),
+      emailDigitsHash: this.emailDigitsHash.trim(),
+      phoneStart: starts(this.phoneStart, phoneCount),
+      phone,
+      phoneBase: new Int32Array(phoneCount).fill(-1),
+      phoneValue: new Int32Array(phoneCount).fill(-1),
+      phoneHasExtension: this.phoneHasExtension.trim(),
       employee: this.employee,
-      employeeRaw: this.employeeRaw,
+      employeeRaw,
       employeeRun: new Int32Array(n).fill(-1),
       fullNameRun: new Int32Array(n).fill(-1),
       refStart: starts(this.refStart, this.refs.length),
@@ -485,47 +578,6 @@ export const extract = (
 }
 
 const hashStep = (h: number, c: number): number => Math.imul(h ^ c, 0x01000193)
-
-/** The alias signatures of e-mail local parts (see {@link Features.emailFirst}). */
-const aliasSignatures = (emails: ReadonlyArray<string>) => {
-  const n = emails.length
-  const emailFirst = new Int32Array(n)
-  const emailLetters = new Int32Array(n)
-  const emailLettersHash = new Int32Array(n)
-  const emailTailHash = new Int32Array(n)
-  const emailDigitsHash = new Int32Array(n)
-  for (let k = 0; k < n; k++) {
-    const email = emails[k]!
-    const at = email.lastIndexOf("@")
-    let first = -1
-    let letters = 0
-    let lettersHash = 0x811c9dc5
-    let digitsHash = 0x811c9dc5
-    for (let x = 0; x < at; x++) {
-      const c = email.charCodeAt(x)
-      if (c >= 97 && c <= 122) {
-        if (first < 0) first = c
-        letters++
-        lettersHash = hashStep(lettersHash, c)
-      } else if (c >= 48 && c <= 57) digitsHash = hashStep(digitsHash, c)
-    }
-    let tail = 0x811c9dc5
-    let taken = 0
-    for (let x = at - 1; x >= 0 && taken < 4; x--) {
-      const c = email.charCodeAt(x)
-      if (c >= 97 && c <= 122) {
-        tail = hashStep(tail, c)
-        taken++
-      }
-    }
-    emailFirst[k] = first
-    emailLetters[k] = letters
-    emailLettersHash[k] = lettersHash
-    emailTailHash[k] = tail
-    emailDigitsHash[k] = digitsHash
-  }
-  return { emailFirst, emailLetters, emailLettersHash, emailTailHash, emailDigitsHash }
-}
 
 const includes = (values: ReadonlyArray<string>, from: number, value: string): boolean => {
   for (let k = from; k < values.length; k++) if (values[k] === value) return true

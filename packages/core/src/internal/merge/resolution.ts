@@ -117,6 +117,8 @@ type HeldTable = { readonly start: Int32Array; readonly index: Uint8Array; reado
  *
  * @internal
  */
+const trace = (label: string): void => (globalThis as { __mergeTrace?: (label: string) => void }).__mergeTrace?.(label)
+
 export const resolveWith = (source: Source, settings: Settings): Outcome => {
   const cross = referenceResolver(settings.crossReferences)
   const tables = makeTables()
@@ -139,7 +141,9 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
     }
   }
   const f = firstBuilder.finish()
+  trace("features")
   const blocks = Blocking.build(f, settings.maxBlockSize, settings.maxNameBlockSize)
+  trace("blocks")
 
   const decisions = new DecisionTable()
   const featureTables = decisions.tables
@@ -245,6 +249,7 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
       }
     }
     const blocked = Blocking.round(blocks, holding, active, watch)
+    trace(`round ${round + 1} blocked (${blocked.pairs.length} pairs)`)
     const comparePeople = (a: number, b: number, out: C.Comparison) =>
       C.compare(featureTables[tableNow[a]!]!, idxNow[a]!, featureTables[tableNow[b]!]!, idxNow[b]!, out)
     if (model === undefined) {
@@ -254,6 +259,7 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
           compareClusters(current, a, b, comparePeople, defaultScorer.levelWeight, out, scratch, left, right))
         : Model.defaultModel
     }
+    trace("model")
     const score = Model.scorer(model, n)
     scorer = score
     scorers[round] = score
@@ -316,6 +322,7 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
       }
     }
 
+    trace("scored")
     // links, strongest first, each only if the joined cluster stays consistent
     const conflict = (x: number, y: number) =>
       C.cannotLink(featureTables[tableNow[x]!]!, idxNow[x]!, featureTables[tableNow[y]!]!, idxNow[y]!, conflictScratch, score.weights)
@@ -342,6 +349,7 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
         else decisions.addConflict(d, refusal)
       }
     }
+    trace("linked")
     if (joined === 0) break
 
     // the people of the next round, in the order of their first record (the root of a
@@ -415,7 +423,9 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
     nStart[next] = w
     const m = builder.finish()
     featureTables.push(m)
+    trace("survived")
     heldTables.push(Blocking.attach(m, blocks))
+    trace("attached")
     n = next
     pTable = nTable
     pIdx = nIdx
@@ -471,7 +481,9 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
       why
     })
   }
+  trace("suggestions")
   decisions.sort(source.rank)
+  trace("sorted")
   // the keys still held by too many people at the end
   const skipped: Array<Skipped> = []
   for (const s of watch.values()) {

@@ -290,8 +290,8 @@ export class Arena {
   }
 
   private grow(atLeast: number): void {
-    let size = this.bytes.length * 2
-    while (size < atLeast) size *= 2
+    let size = Math.ceil(this.bytes.length * 1.5)
+    while (size < atLeast) size = Math.ceil(size * 1.5)
     const next = new Uint8Array(size)
     next.set(this.bytes.subarray(0, this.used))
     this.bytes = next
@@ -307,6 +307,8 @@ const F_SHARED = 8
 const F_NORMALIZED = 16
 const F_NORMALIZED_SAME = 32
 const F_ISSUE = 64
+/** The source is given (else it is the record). */
+const F_SOURCE = 128
 
 /** Record flags. */
 const R_COMPANY = 1
@@ -315,10 +317,58 @@ const R_PHOTO = 4
 
 const labelIndex: ReadonlyMap<string, number> = new Map(Label.labels.map((l, i) => [l, i] as const))
 const kindIndex: ReadonlyMap<string, number> = new Map(Label.kinds.map((k, i) => [k, i] as const))
+const capabilityIndex: ReadonlyMap<string, number> = new Map(ContactPoint.Capability.literals.map((c, i) => [c, i + 1] as const))
 
 /**
- * Raw records in columns, in arrival order. Contact values are normalized on
- * the way in, exactly as `ContactPoint.make` does.
+ * A list of capabilities as a number: 2 bits per capability (1-based), first
+ * last; longer lists or unknown values are interned (negative: `-2 - id`).
+ * -1 is no list.
+ */
+const encodeCapabilities = (list: ReadonlyArray<string>, strings: Strings): number => {
+  if (list.length <= 12) {
+    let code = 0
+    for (let i = list.length - 1; i >= 0; i--) {
+      const c = capabilityIndex.get(list[i]!)
+      if (c === undefined) return -2 - strings.id(JSON.stringify(list))
+      code = code * 4 + c
+    }
+    return code
+  }
+  return -2 - strings.id(JSON.stringify(list))
+}
+
+const decodeCapabilities = (code: number, strings: Strings): Array<ContactPoint.Capability> => {
+  if (code < -1) return JSON.parse(strings.values[-2 - code]!) as Array<ContactPoint.Capability>
+  const out: Array<ContactPoint.Capability> = []
+  while (code > 0) {
+    out.push(ContactPoint.Capability.literals[(code % 4) - 1]!)
+    code = Math.floor(code / 4)
+  }
+  return out
+}
+
+const growInt32 = (a: Int32Array, size: number): Int32Array<ArrayBuffer> => {
+  const next = new Int32Array(size)
+  next.set(a)
+  return next
+}
+
+const growUint8 = (a: Uint8Array, size: number): Uint8Array<ArrayBuffer> => {
+  const next = new Uint8Array(size)
+  next.set(a)
+  return next
+}
+
+const growFloat64 = (a: Float64Array, size: number): Float64Array<ArrayBuffer> => {
+  const next = new Float64Array(size)
+  next.set(a)
+  return next
+}
+
+/**
+ * Raw records in columns (typed arrays, interned strings, values in a byte
+ * arena), in arrival order. Contact values are normalized on the way in,
+ * exactly as `ContactPoint.make` does.
  *
  * @internal
  */
@@ -327,41 +377,100 @@ export class RecordStore {
   readonly arena = new Arena()
   /** `system:remoteId` of each record. */
   readonly keys: Array<string> = []
-  readonly system: Array<number> = []
-  readonly version: Array<number> = []
-  readonly readAt: Array<number> = []
-  readonly given: Array<number> = []
-  readonly family: Array<number> = []
-  readonly display: Array<number> = []
-  readonly jobTitle: Array<number> = []
-  readonly department: Array<number> = []
-  readonly status: Array<number> = []
-  readonly employeeNumber: Array<string | undefined> = []
-  readonly extensionNumber: Array<string | undefined> = []
-  readonly flags: Array<number> = []
-  /** Company id and name, site id and name, photo uri and etag (interned, -1 absent), for records that have them. */
-  readonly extra = new Map<number, Int32Array>()
+  private capacity = 1024
+  system = new Int32Array(1024)
+  version = new Int32Array(1024)
+  readAt = new Float64Array(1024)
+  given = new Int32Array(1024)
+  family = new Int32Array(1024)
+  display = new Int32Array(1024)
+  jobTitle = new Int32Array(1024)
+  department = new Int32Array(1024)
+  status = new Int32Array(1024)
+  /** Employee and extension numbers: start and end in the arena (-1 absent). */
+  employeeStart = new Int32Array(1024)
+  employeeEnd = new Int32Array(1024)
+  extensionStart = new Int32Array(1024)
+  extensionEnd = new Int32Array(1024)
+  flags = new Uint8Array(1024)
+  /** Company id and name, site id and name (interned, -1 absent). */
+  companyId = new Int32Array(1024)
+  companyName = new Int32Array(1024)
+  siteIdOf = new Int32Array(1024)
+  siteNameOf = new Int32Array(1024)
+  /** Photo uri and etag (interned, -1 absent), of the records that have one. */
+  private readonly photos = new Map<number, readonly [number, number]>()
   /** Custom fields: `customStart[r] .. customStart[r + 1]` into `customKey` / `customValue`. */
-  readonly customStart: Array<number> = [0]
-  readonly customKey: Array<number> = []
-  readonly customValue: Array<number> = []
+  customStart = new Int32Array(1025)
+  customKey = new Int32Array(1024)
+  customValue = new Int32Array(1024)
+  private customCapacity = 1024
+  private customCount = 0
   /** Contact points: `pointStart[r] .. pointStart[r + 1]`. */
-  readonly pointStart: Array<number> = [0]
-  readonly pointKind: Array<number> = []
-  readonly pointLabel: Array<number> = []
-  readonly pointFlags: Array<number> = []
-  readonly pointCustomLabel: Array<number> = []
-  readonly pointCapabilities: Array<number> = []
-  /** Source system of a point (-1: the record itself) and its remote id (interned, -1 none). */
-  readonly pointSourceSystem: Array<number> = []
-  readonly pointSourceRemoteId: Array<number> = []
-  /** The value, then the normalized value or the issue, in the arena: starts of each. */
-  readonly pointValue: Array<number> = []
-  readonly pointSecond: Array<number> = []
-  readonly pointEnd: Array<number> = []
+  pointStart = new Int32Array(1025)
+  private pointCapacity = 4096
+  private pointCount = 0
+  pointKind = new Uint8Array(4096)
+  pointLabel = new Uint8Array(4096)
+  pointFlags = new Uint8Array(4096)
+  pointCustomLabel = new Int32Array(4096)
+  pointCapabilities = new Int32Array(4096)
+  /** The value, then the normalized value or the issue, in the arena: starts of each, and the end. */
+  pointValue = new Int32Array(4096)
+  pointSecond = new Int32Array(4096)
+  pointEnd = new Int32Array(4096)
+  /** Given sources: system and remote id (interned, -1 none), by point. */
+  private readonly sources = new Map<number, readonly [number, number]>()
 
   get size(): number {
     return this.keys.length
+  }
+
+  private growRecords(): void {
+    const size = Math.ceil(this.capacity * 1.5)
+    this.system = growInt32(this.system, size)
+    this.version = growInt32(this.version, size)
+    this.readAt = growFloat64(this.readAt, size)
+    this.given = growInt32(this.given, size)
+    this.family = growInt32(this.family, size)
+    this.display = growInt32(this.display, size)
+    this.jobTitle = growInt32(this.jobTitle, size)
+    this.department = growInt32(this.department, size)
+    this.status = growInt32(this.status, size)
+    this.employeeStart = growInt32(this.employeeStart, size)
+    this.employeeEnd = growInt32(this.employeeEnd, size)
+    this.extensionStart = growInt32(this.extensionStart, size)
+    this.extensionEnd = growInt32(this.extensionEnd, size)
+    this.flags = growUint8(this.flags, size)
+    this.companyId = growInt32(this.companyId, size)
+    this.companyName = growInt32(this.companyName, size)
+    this.siteIdOf = growInt32(this.siteIdOf, size)
+    this.siteNameOf = growInt32(this.siteNameOf, size)
+    this.customStart = growInt32(this.customStart, size + 1)
+    this.pointStart = growInt32(this.pointStart, size + 1)
+    this.capacity = size
+  }
+
+  private growPoints(atLeast: number): void {
+    let size = Math.ceil(this.pointCapacity * 1.5)
+    while (size < atLeast) size = Math.ceil(size * 1.5)
+    this.pointKind = growUint8(this.pointKind, size)
+    this.pointLabel = growUint8(this.pointLabel, size)
+    this.pointFlags = growUint8(this.pointFlags, size)
+    this.pointCustomLabel = growInt32(this.pointCustomLabel, size)
+    this.pointCapabilities = growInt32(this.pointCapabilities, size)
+    this.pointValue = growInt32(this.pointValue, size)
+    this.pointSecond = growInt32(this.pointSecond, size)
+    this.pointEnd = growInt32(this.pointEnd, size)
+    this.pointCapacity = size
+  }
+
+  private growCustom(atLeast: number): void {
+    let size = Math.ceil(this.customCapacity * 1.5)
+    while (size < atLeast) size = Math.ceil(size * 1.5)
+    this.customKey = growInt32(this.customKey, size)
+    this.customValue = growInt32(this.customValue, size)
+    this.customCapacity = size
   }
 
   /** Adds a record, normalizing its contact values; throws a `TypeError` on a malformed record. */
@@ -384,24 +493,22 @@ export class RecordStore {
     const version = optionalString(record, record.version, "version")
     const readAt = readAtMillis(record)
     let flags = 0
-    let extra: Int32Array | undefined
+    const refs = [-1, -1, -1, -1]
     const reference = (ref: RawRecord["company"], what: string, at: number, flag: number) => {
       if (ref === undefined) return
       if (typeof ref !== "object" || ref === null) fail(record, `${what} must be an object`)
       flags |= flag
-      extra ??= new Int32Array(6).fill(-1)
       const id = optionalString(record, ref.id, `${what}.id`)
-      extra[at] = id === undefined ? -1 : s.id(id)
-      extra[at + 1] = opt(ref.name, `${what}.name`)
+      refs[at] = id === undefined ? -1 : s.id(id)
+      refs[at + 1] = opt(ref.name, `${what}.name`)
     }
     reference(record.company, "company", 0, R_COMPANY)
     reference(record.site, "site", 2, R_SITE)
+    let photo: readonly [number, number] | undefined
     if (record.photo !== undefined) {
       if (typeof record.photo !== "object" || record.photo === null) fail(record, "photo must be an object")
       flags |= R_PHOTO
-      extra ??= new Int32Array(6).fill(-1)
-      extra[4] = s.optional(optionalString(record, record.photo.uri, "photo.uri"))
-      extra[5] = s.optional(optionalString(record, record.photo.etag, "photo.etag"))
+      photo = [s.optional(optionalString(record, record.photo.uri, "photo.uri")), s.optional(optionalString(record, record.photo.etag, "photo.etag"))]
     }
     const custom = customEntries(record)
     const points = record.contactPoints ?? []
@@ -409,27 +516,43 @@ export class RecordStore {
 
     // nothing can fail past this point
     const r = this.keys.length
+    if (r === this.capacity) this.growRecords()
     this.keys.push(`${record.system}:${record.remoteId}`)
-    this.system.push(s.id(record.system))
-    this.version.push(version === undefined ? -1 : s.id(version))
-    this.readAt.push(readAt)
-    this.given.push(given)
-    this.family.push(family)
-    this.display.push(display)
-    this.jobTitle.push(jobTitle)
-    this.department.push(department)
-    this.status.push(status)
-    this.employeeNumber.push(employee === undefined ? undefined : cleanText(employee))
-    this.extensionNumber.push(extension === undefined ? undefined : cleanText(extension))
-    this.flags.push(flags)
-    if (extra !== undefined) this.extra.set(r, extra)
-    for (const [k, v] of custom) {
-      this.customKey.push(s.id(k))
-      this.customValue.push(s.id(v))
+    this.system[r] = s.id(record.system)
+    this.version[r] = version === undefined ? -1 : s.id(version)
+    this.readAt[r] = readAt
+    this.given[r] = given
+    this.family[r] = family
+    this.display[r] = display
+    this.jobTitle[r] = jobTitle
+    this.department[r] = department
+    this.status[r] = status
+    const arena = this.arena
+    if (employee === undefined) this.employeeStart[r] = this.employeeEnd[r] = -1
+    else {
+      this.employeeStart[r] = arena.put(cleanText(employee))
+      this.employeeEnd[r] = arena.used
     }
-    this.customStart.push(this.customKey.length)
+    if (extension === undefined) this.extensionStart[r] = this.extensionEnd[r] = -1
+    else {
+      this.extensionStart[r] = arena.put(cleanText(extension))
+      this.extensionEnd[r] = arena.used
+    }
+    this.flags[r] = flags
+    this.companyId[r] = refs[0]!
+    this.companyName[r] = refs[1]!
+    this.siteIdOf[r] = refs[2]!
+    this.siteNameOf[r] = refs[3]!
+    if (photo !== undefined) this.photos.set(r, photo)
+    if (this.customCount + custom.length > this.customCapacity) this.growCustom(this.customCount + custom.length)
+    for (const [k, v] of custom) {
+      this.customKey[this.customCount] = s.id(k)
+      this.customValue[this.customCount++] = s.id(v)
+    }
+    this.customStart[r + 1] = this.customCount
+    if (this.pointCount + points.length > this.pointCapacity) this.growPoints(this.pointCount + points.length)
     for (const point of points) this.addPoint(point)
-    this.pointStart.push(this.pointKind.length)
+    this.pointStart[r + 1] = this.pointCount
   }
 
   /** One contact point, as `ContactPoint.make` builds it. */
@@ -448,33 +571,46 @@ export class RecordStore {
     let flags = 0
     if (point.primary !== undefined) flags |= F_PRIMARY_SET | (point.primary ? F_PRIMARY : 0)
     if (shared !== undefined) flags |= F_SHARED_SET | (shared ? F_SHARED : 0)
+    const k = this.pointCount++
     const arena = this.arena
-    this.pointValue.push(arena.put(point.value))
+    this.pointValue[k] = arena.put(point.value)
     if (result._tag === "Normalized") {
       if (result.value === point.value) {
         flags |= F_NORMALIZED | F_NORMALIZED_SAME
-        this.pointSecond.push(arena.used)
+        this.pointSecond[k] = arena.used
       } else {
         flags |= F_NORMALIZED
-        this.pointSecond.push(arena.put(result.value))
+        this.pointSecond[k] = arena.put(result.value)
       }
     } else {
       flags |= F_ISSUE
-      this.pointSecond.push(arena.put(result.reason))
+      this.pointSecond[k] = arena.put(result.reason)
     }
-    this.pointEnd.push(arena.used)
-    this.pointKind.push(kindIndex.get(point.kind)!)
-    this.pointLabel.push(labelIndex.get(allowed ? requested : "other")!)
-    this.pointFlags.push(flags)
-    this.pointCustomLabel.push(s.optional(customLabel))
-    this.pointCapabilities.push(point.capabilities === undefined ? -1 : s.id(point.capabilities.join(",")))
-    if (point.source === undefined) {
-      this.pointSourceSystem.push(-1)
-      this.pointSourceRemoteId.push(-1)
-    } else {
-      this.pointSourceSystem.push(s.id(point.source.system))
-      this.pointSourceRemoteId.push(s.optional(point.source.remoteId))
+    this.pointEnd[k] = arena.used
+    if (point.source !== undefined) {
+      flags |= F_SOURCE
+      this.sources.set(k, [s.id(point.source.system), s.optional(point.source.remoteId)])
     }
+    this.pointKind[k] = kindIndex.get(point.kind)!
+    this.pointLabel[k] = labelIndex.get(allowed ? requested : "other")!
+    this.pointFlags[k] = flags
+    this.pointCustomLabel[k] = s.optional(customLabel)
+    this.pointCapabilities[k] = point.capabilities === undefined ? -1 : encodeCapabilities(point.capabilities, s)
+  }
+
+  /** The system of the given source of point `k` (interned), -1 when it is the record. */
+  sourceSystemOf(k: number): number {
+    return (this.pointFlags[k]! & F_SOURCE) === 0 ? -1 : this.sources.get(k)![0]
+  }
+
+  employeeNumberOf(r: number): string | undefined {
+    const start = this.employeeStart[r]!
+    return start < 0 ? undefined : this.arena.get(start, this.employeeEnd[r]!)
+  }
+
+  extensionNumberOf(r: number): string | undefined {
+    const start = this.extensionStart[r]!
+    return start < 0 ? undefined : this.arena.get(start, this.extensionEnd[r]!)
   }
 
   // ---------------------------------------------------------------------------
@@ -533,10 +669,8 @@ export class RecordStore {
   }
 
   capabilitiesOf(k: number): ReadonlyArray<ContactPoint.Capability> | undefined {
-    const id = this.pointCapabilities[k]!
-    if (id < 0) return undefined
-    const list = this.strings.values[id]!
-    return list === "" ? [] : (list.split(",") as Array<ContactPoint.Capability>)
+    const code = this.pointCapabilities[k]!
+    return code === -1 ? undefined : decodeCapabilities(code, this.strings)
   }
 
   /** The source of the points of record `r` that name none: the record itself. */
@@ -551,8 +685,7 @@ export class RecordStore {
     const value = this.pointValueOf(k)
     const custom = this.pointCustomLabel[k]!
     const capabilities = this.capabilitiesOf(k)
-    const sourceSystem = this.pointSourceSystem[k]!
-    const sourceRemoteId = this.pointSourceRemoteId[k]!
+    const given = (flags & F_SOURCE) === 0 ? undefined : this.sources.get(k)!
     // the properties in the order ContactPoint.make writes them
     return new ContactPoint.ContactPoint(
       {
@@ -566,9 +699,9 @@ export class RecordStore {
         ...((flags & F_PRIMARY_SET) === 0 ? {} : { primary: (flags & F_PRIMARY) !== 0 }),
         ...(capabilities === undefined ? {} : { capabilities }),
         ...((flags & F_SHARED_SET) === 0 ? {} : { shared: (flags & F_SHARED) !== 0 }),
-        source: sourceSystem < 0
+        source: given === undefined
           ? (own ?? this.ownSource(r))
-          : new ContactPoint.SourceRef({ system: s[sourceSystem]!, ...(sourceRemoteId < 0 ? {} : { remoteId: s[sourceRemoteId]! }) }, true)
+          : new ContactPoint.SourceRef({ system: s[given[0]]!, ...(given[1] < 0 ? {} : { remoteId: s[given[1]]! }) }, true)
       },
       true
     )
@@ -597,26 +730,23 @@ export class RecordStore {
     return (this.flags[r]! & R_PHOTO) !== 0
   }
 
-  private reference(r: number, at: number): Person.Reference {
+  private reference(id: number, name: number): Person.Reference {
     const s = this.strings.values
-    const extra = this.extra.get(r)!
-    const id = extra[at]!
-    const name = extra[at + 1]!
     return new Person.Reference({ ...(id < 0 ? {} : { id: s[id]! }), ...(name < 0 ? {} : { name: s[name]! }) }, true)
   }
 
   companyOf(r: number): Person.Reference {
-    return this.reference(r, 0)
+    return this.reference(this.companyId[r]!, this.companyName[r]!)
   }
 
   siteOf(r: number): Person.Reference {
-    return this.reference(r, 2)
+    return this.reference(this.siteIdOf[r]!, this.siteNameOf[r]!)
   }
 
   photoOf(r: number): Person.Photo {
     const s = this.strings.values
-    const extra = this.extra.get(r)!
-    return new Person.Photo({ ...(extra[4]! < 0 ? {} : { uri: s[extra[4]!]! }), ...(extra[5]! < 0 ? {} : { etag: s[extra[5]!]! }) }, true)
+    const [uri, etag] = this.photos.get(r)!
+    return new Person.Photo({ ...(uri < 0 ? {} : { uri: s[uri]! }), ...(etag < 0 ? {} : { etag: s[etag]! }) }, true)
   }
 
   provenanceOf(r: number): Person.Provenance {
@@ -640,8 +770,8 @@ export class RecordStore {
     const own = this.ownSource(r)
     const jobTitle = str(this.jobTitle[r]!)
     const department = str(this.department[r]!)
-    const employeeNumber = this.employeeNumber[r]
-    const extensionNumber = this.extensionNumber[r]
+    const employeeNumber = this.employeeNumberOf(r)
+    const extensionNumber = this.extensionNumberOf(r)
     const status = str(this.status[r]!)
     const points: Array<ContactPoint.ContactPoint> = []
     for (let k = this.pointStart[r]!; k < this.pointStart[r + 1]!; k++) points.push(this.pointOf(k, r, own))
@@ -669,11 +799,11 @@ export class RecordStore {
 
   /** Site name and id of record `r` (interned ids, -1 none). */
   siteName(r: number): number {
-    return (this.flags[r]! & R_SITE) === 0 ? -1 : this.extra.get(r)![3]!
+    return this.siteNameOf[r]!
   }
 
   siteId(r: number): number {
-    return (this.flags[r]! & R_SITE) === 0 ? -1 : this.extra.get(r)![2]!
+    return this.siteIdOf[r]!
   }
 
   /** Whether record `r` holds one contact value twice (kind and normalized or trimmed value). */

@@ -136,9 +136,9 @@ export class StoredSurvivor {
       case SITE:
         return store.hasSite(record)
       case EMPLOYEE_NUMBER:
-        return store.employeeNumber[record] !== undefined
+        return store.employeeStart[record]! >= 0
       case EXTENSION_NUMBER:
-        return store.extensionNumber[record] !== undefined
+        return store.extensionStart[record]! >= 0
       case STATUS:
         return store.status[record]! >= 0
       default:
@@ -162,9 +162,9 @@ export class StoredSurvivor {
       case SITE:
         return JSON.stringify(store.siteOf(record))
       case EMPLOYEE_NUMBER:
-        return JSON.stringify(store.employeeNumber[record])
+        return JSON.stringify(store.employeeNumberOf(record))
       case EXTENSION_NUMBER:
-        return JSON.stringify(store.extensionNumber[record])
+        return JSON.stringify(store.extensionNumberOf(record))
       case STATUS:
         return JSON.stringify(s[store.status[record]!])
       default:
@@ -227,7 +227,7 @@ export class StoredSurvivor {
     const groups: Array<Array<Candidate>> = []
     for (const r of records) {
       for (let k = store.pointStart[r]!; k < store.pointStart[r + 1]!; k++) {
-        const sourceSid = store.pointSourceSystem[k]!
+        const sourceSid = store.sourceSystemOf(k)
         const sid = sourceSid < 0 ? store.system[r]! : sourceSid
         const value = store.dedupeValueOf(k)
         const kind = store.pointKind[k]!
@@ -300,7 +300,7 @@ export class StoredSurvivor {
   }
 
   private sourceSystem(k: number, record: number): number {
-    const sid = this.store.pointSourceSystem[k]!
+    const sid = this.store.sourceSystemOf(k)
     return sid < 0 ? this.store.system[record]! : sid
   }
 
@@ -373,8 +373,8 @@ export class StoredSurvivor {
     const department = field(DEPARTMENT, (r) => s[store.department[r]!]!)
     const company = field(COMPANY, (r) => store.companyOf(r))
     const site = field(SITE, (r) => store.siteOf(r))
-    const employeeNumber = field(EMPLOYEE_NUMBER, (r) => store.employeeNumber[r]!)
-    const extensionNumber = field(EXTENSION_NUMBER, (r) => store.extensionNumber[r]!)
+    const employeeNumber = field(EMPLOYEE_NUMBER, (r) => store.employeeNumberOf(r)!)
+    const extensionNumber = field(EXTENSION_NUMBER, (r) => store.extensionNumberOf(r)!)
     const status = field(STATUS, (r) => s[store.status[r]!]!)
     const photo = field(PHOTO, (r) => store.photoOf(r))
     const customFields: Record<string, string> = {}
@@ -435,44 +435,29 @@ export class StoredSurvivor {
    */
   addFeatures(view: View, builder: FeatureBuilder): number {
     const store = this.store
-    const s = store.strings.values
     const f = view.fields
-    const nameRecord = f[NAME]!
-    const str = (id: number): string | undefined => (id < 0 ? undefined : s[id])
-    const emails: Array<string> = []
-    const personal: Array<number> = []
-    const phones: Array<string> = []
+    const emails: Array<number> = []
+    const personal: Array<boolean> = []
+    const phones: Array<number> = []
     for (const p of view.points) {
       // identifying: normalized and not shared
       if (!store.isNormalized(p.top) || p.shared === 2) continue
       const label = store.pointLabel[p.labelled]!
       if (p.kind === KIND_EMAIL) {
-        const value = store.normalizedOf(p.top)!
-        if (!emails.includes(value)) {
-          emails.push(value)
-          personal.push(label === LABEL_PERSONAL ? 1 : 0)
-        }
-      } else if (p.kind === KIND_PHONE && !SHARED_LABELS[label]) {
-        const value = store.normalizedOf(p.top)!
-        if (!phones.includes(value)) phones.push(value)
-      }
+        emails.push(p.top)
+        personal.push(label === LABEL_PERSONAL)
+      } else if (p.kind === KIND_PHONE && !SHARED_LABELS[label]) phones.push(p.top)
     }
-    const siteRecord = f[SITE]!
-    builder.addFields({
-      given: nameRecord < 0 ? undefined : str(store.given[nameRecord]!),
-      family: nameRecord < 0 ? undefined : str(store.family[nameRecord]!),
-      display: nameRecord < 0 ? undefined : str(store.display[nameRecord]!),
-      department: f[DEPARTMENT]! < 0 ? undefined : s[store.department[f[DEPARTMENT]!]!],
-      siteName: siteRecord < 0 ? undefined : str(store.siteName(siteRecord)),
-      siteId: siteRecord < 0 ? undefined : str(store.siteId(siteRecord)),
-      jobTitle: f[JOB_TITLE]! < 0 ? undefined : s[store.jobTitle[f[JOB_TITLE]!]!],
-      systems: view.provenance.map((r) => s[store.system[r]!]!),
+    builder.addView(store, {
+      name: f[NAME]!,
+      department: f[DEPARTMENT]!,
+      site: f[SITE]!,
+      jobTitle: f[JOB_TITLE]!,
+      employeeNumber: f[EMPLOYEE_NUMBER]!,
+      provenance: view.provenance,
       emails,
       personal,
-      phones,
-      employeeNumber: f[EMPLOYEE_NUMBER]! < 0 ? undefined : store.employeeNumber[f[EMPLOYEE_NUMBER]!],
-      keys: view.provenance.map((r) => store.keys[r]!),
-      id: store.keys[view.provenance[0]!]!
+      phones
     })
     return view.provenance.length
   }
