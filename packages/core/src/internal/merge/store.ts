@@ -684,27 +684,22 @@ export class RecordStore {
     const flags = this.pointFlags[k]!
     const value = this.pointValueOf(k)
     const custom = this.pointCustomLabel[k]!
-    const capabilities = this.capabilitiesOf(k)
-    const given = (flags & F_SOURCE) === 0 ? undefined : this.sources.get(k)!
     // the properties in the order ContactPoint.make writes them
-    return new ContactPoint.ContactPoint(
-      {
-        kind: this.pointKindOf(k),
-        value,
-        ...((flags & F_NORMALIZED) !== 0
-          ? { normalized: (flags & F_NORMALIZED_SAME) !== 0 ? value : this.arena.get(this.pointSecond[k]!, this.pointEnd[k]!) }
-          : { issue: this.arena.get(this.pointSecond[k]!, this.pointEnd[k]!) }),
-        label: this.pointLabelOf(k),
-        ...(custom < 0 ? {} : { customLabel: s[custom]! }),
-        ...((flags & F_PRIMARY_SET) === 0 ? {} : { primary: (flags & F_PRIMARY) !== 0 }),
-        ...(capabilities === undefined ? {} : { capabilities }),
-        ...((flags & F_SHARED_SET) === 0 ? {} : { shared: (flags & F_SHARED) !== 0 }),
-        source: given === undefined
-          ? (own ?? this.ownSource(r))
-          : new ContactPoint.SourceRef({ system: s[given[0]]!, ...(given[1] < 0 ? {} : { remoteId: s[given[1]]! }) }, true)
-      },
-      true
-    )
+    const props: Record<string, unknown> = { kind: Label.kinds[this.pointKind[k]!]!, value }
+    if ((flags & F_NORMALIZED) !== 0) {
+      props["normalized"] = (flags & F_NORMALIZED_SAME) !== 0 ? value : this.arena.get(this.pointSecond[k]!, this.pointEnd[k]!)
+    } else props["issue"] = this.arena.get(this.pointSecond[k]!, this.pointEnd[k]!)
+    props["label"] = Label.labels[this.pointLabel[k]!]!
+    if (custom >= 0) props["customLabel"] = s[custom]!
+    if ((flags & F_PRIMARY_SET) !== 0) props["primary"] = (flags & F_PRIMARY) !== 0
+    if (this.pointCapabilities[k] !== -1) props["capabilities"] = decodeCapabilities(this.pointCapabilities[k]!, this.strings)
+    if ((flags & F_SHARED_SET) !== 0) props["shared"] = (flags & F_SHARED) !== 0
+    if ((flags & F_SOURCE) === 0) props["source"] = own ?? this.ownSource(r)
+    else {
+      const [system, remoteId] = this.sources.get(k)!
+      props["source"] = new ContactPoint.SourceRef(remoteId < 0 ? { system: s[system]! } : { system: s[system]!, remoteId: s[remoteId]! }, true)
+    }
+    return new ContactPoint.ContactPoint(props as unknown as ConstructorParameters<typeof ContactPoint.ContactPoint>[0], true)
   }
 
   nameOf(r: number): Person.Name {
@@ -712,10 +707,11 @@ export class RecordStore {
     const given = this.given[r]!
     const family = this.family[r]!
     const display = this.display[r]!
-    return new Person.Name(
-      { ...(given < 0 ? {} : { given: s[given]! }), ...(family < 0 ? {} : { family: s[family]! }), ...(display < 0 ? {} : { display: s[display]! }) },
-      true
-    )
+    const props: { given?: string; family?: string; display?: string } = {}
+    if (given >= 0) props.given = s[given]!
+    if (family >= 0) props.family = s[family]!
+    if (display >= 0) props.display = s[display]!
+    return new Person.Name(props, true)
   }
 
   hasCompany(r: number): boolean {

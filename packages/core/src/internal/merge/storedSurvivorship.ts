@@ -65,9 +65,8 @@ export interface StoredPoint {
 export interface View {
   /** The records (store indices), in canonical order. */
   readonly records: ReadonlyArray<number>
-  /** The record each single-valued field comes from (-1 none), and its system. */
+  /** The record each single-valued field comes from (-1 none): its system is the field's source. */
   readonly fields: Int32Array
-  readonly fieldSystems: ReadonlyArray<string | undefined>
   /** Custom fields: key, value, system, sorted by key. */
   readonly custom: ReadonlyArray<readonly [string, string, string]>
   readonly points: ReadonlyArray<StoredPoint>
@@ -172,29 +171,49 @@ export class StoredSurvivor {
     }
   }
 
+  /** Whether record `r` (of system `sid`, rank and read) beats record `w` for `field`: `compareCandidates` < 0. */
+  private beats(field: number, r: number, sid: number, rank: number, readAt: number, w: number, wSid: number, wRank: number, wReadAt: number): boolean {
+    if (rank !== wRank) return rank < wRank
+    if (sid !== wSid) {
+      const strings = this.store.strings.values
+      const bySystem = compareStrings(strings[sid]!, strings[wSid]!)
+      if (bySystem !== 0) return bySystem < 0
+    }
+    if (readAt !== wReadAt) return readAt > wReadAt
+    const keys = this.store.keys
+    const byRecord = compareStrings(keys[r]!, keys[w]!)
+    if (byRecord !== 0) return byRecord < 0
+    return compareStrings(this.fieldJson(r, field), this.fieldJson(w, field)) < 0
+  }
+
   /** The merged person of `records` (store indices in canonical order), as survivorship writes it. */
   view(records: ReadonlyArray<number>): View {
     const store = this.store
     const strings = store.strings.values
     const fields = new Int32Array(FIELDS.length).fill(-1)
-    const fieldSystems: Array<string | undefined> = new Array(FIELDS.length).fill(undefined)
     const single = records.length === 1
     for (let field = 0; field < FIELDS.length; field++) {
-      let winner: Candidate | undefined
+      let w = -1
+      let wSid = 0
+      let wRank = 0
+      let wReadAt = 0
       for (const r of records) {
         if (!this.hasField(r, field)) continue
-        const sid = store.system[r]!
         if (single) {
-          winner = { at: r, record: r, system: strings[sid]!, rank: 0, readAt: 0 }
+          w = r
           break
         }
-        const candidate: Candidate = { at: r, record: r, system: strings[sid]!, rank: this.rank(FIELDS[field]!, field, sid), readAt: this.readAt(r, sid) }
-        if (winner === undefined || this.compare(candidate, winner, (c) => this.fieldJson(c.record, field)) < 0) winner = candidate
+        const sid = store.system[r]!
+        const rank = this.rank(FIELDS[field]!, field, sid)
+        const readAt = this.readAt(r, sid)
+        if (w < 0 || this.beats(field, r, sid, rank, readAt, w, wSid, wRank, wReadAt)) {
+          w = r
+          wSid = sid
+          wRank = rank
+          wReadAt = readAt
+        }
       }
-      if (winner !== undefined) {
-        fields[field] = winner.record
-        fieldSystems[field] = winner.system
-      }
+      fields[field] = w
     }
 
     // custom fields, per key
@@ -285,7 +304,7 @@ export class StoredSurvivor {
       }
       if (provenance.length > 1) provenance.sort((x, y) => compareStrings(store.keys[x]!, store.keys[y]!))
     }
-    return { records, fields, fieldSystems, custom, points, pointSystems, provenance }
+    return { records, fields, custom, points, pointSystems, provenance }
   }
 
   private compareProvenance(x: number, y: number): number {
@@ -362,70 +381,71 @@ export class StoredSurvivor {
     const s = store.strings.values
     const fieldSources: Record<string, string> = {}
     const f = view.fields
-    const field = <A>(index: number, get: (r: number) => A): A | undefined => {
+    // the properties in the order survivorship writes them
+    const props: Record<string, unknown> = { id: store.keys[view.provenance[0]!]! }
+    const source = (index: number): number => {
       const r = f[index]!
-      if (r < 0) return undefined
-      fieldSources[FIELDS[index]!] = view.fieldSystems[index]!
-      return get(r)
+      if (r >= 0) fieldSources[FIELDS[index]!] = s[store.system[r]!]!
+      return r
     }
-    const name = field(NAME, (r) => store.nameOf(r)) ?? new Person.Name({}, true)
-    const jobTitle = field(JOB_TITLE, (r) => s[store.jobTitle[r]!]!)
-    const department = field(DEPARTMENT, (r) => s[store.department[r]!]!)
-    const company = field(COMPANY, (r) => store.companyOf(r))
-    const site = field(SITE, (r) => store.siteOf(r))
-    const employeeNumber = field(EMPLOYEE_NUMBER, (r) => store.employeeNumberOf(r)!)
-    const extensionNumber = field(EXTENSION_NUMBER, (r) => store.extensionNumberOf(r)!)
-    const status = field(STATUS, (r) => s[store.status[r]!]!)
-    const photo = field(PHOTO, (r) => store.photoOf(r))
+    const name = source(NAME)
+    props["name"] = name < 0 ? new Person.Name({}, true) : store.nameOf(name)
+    const jobTitle = source(JOB_TITLE)
+    if (jobTitle >= 0) props["jobTitle"] = s[store.jobTitle[jobTitle]!]!
+    const department = source(DEPARTMENT)
+    if (department >= 0) props["department"] = s[store.department[department]!]!
+    const company = source(COMPANY)
+    if (company >= 0) props["company"] = store.companyOf(company)
+    const site = source(SITE)
+    if (site >= 0) props["site"] = store.siteOf(site)
+    const employeeNumber = source(EMPLOYEE_NUMBER)
+    if (employeeNumber >= 0) props["employeeNumber"] = store.employeeNumberOf(employeeNumber)!
+    const extensionNumber = source(EXTENSION_NUMBER)
+    if (extensionNumber >= 0) props["extensionNumber"] = store.extensionNumberOf(extensionNumber)!
+    const status = source(STATUS)
+    if (status >= 0) props["status"] = s[store.status[status]!]!
+    const photo = source(PHOTO)
     const customFields: Record<string, string> = {}
     for (const [key, value, system] of view.custom) {
       customFields[key] = value
       fieldSources[`customFields.${key}`] = system
     }
     if (view.pointSystems !== undefined) fieldSources["contactPoints"] = view.pointSystems
-    const points = view.points.map((p) => this.pointOf(p))
-    const provenance = view.provenance.map((r) => store.provenanceOf(r))
-    return new Person.Person(
-      {
-        id: store.keys[view.provenance[0]!]!,
-        name,
-        ...(jobTitle === undefined ? {} : { jobTitle }),
-        ...(department === undefined ? {} : { department }),
-        ...(company === undefined ? {} : { company }),
-        ...(site === undefined ? {} : { site }),
-        ...(employeeNumber === undefined ? {} : { employeeNumber }),
-        ...(extensionNumber === undefined ? {} : { extensionNumber }),
-        ...(status === undefined ? {} : { status }),
-        contactPoints: points,
-        customFields,
-        ...(photo === undefined ? {} : { photo }),
-        provenance,
-        fieldSources
-      },
-      true
-    )
+    // one source per record
+    const owns = new Map<number, ContactPoint.SourceRef>()
+    const points: Array<ContactPoint.ContactPoint> = []
+    for (const p of view.points) {
+      let own: ContactPoint.SourceRef | undefined
+      if (store.sourceSystemOf(p.top) < 0) {
+        own = owns.get(p.topRecord)
+        if (own === undefined) owns.set(p.topRecord, own = store.ownSource(p.topRecord))
+      }
+      points.push(this.pointOf(p, own))
+    }
+    props["contactPoints"] = points
+    props["customFields"] = customFields
+    if (photo >= 0) props["photo"] = store.photoOf(photo)
+    props["provenance"] = view.provenance.map((r) => store.provenanceOf(r))
+    props["fieldSources"] = fieldSources
+    return new Person.Person(props as unknown as ConstructorParameters<typeof Person.Person>[0], true)
   }
 
-  private pointOf(p: StoredPoint): ContactPoint.ContactPoint {
+  private pointOf(p: StoredPoint, own: ContactPoint.SourceRef | undefined): ContactPoint.ContactPoint {
     const store = this.store
-    const top = store.pointOf(p.top, p.topRecord)
+    const top = store.pointOf(p.top, p.topRecord, own)
     if (p.same) return top
     const customLabel = store.pointCustomLabel[p.labelled]!
-    return new ContactPoint.ContactPoint(
-      {
-        kind: top.kind,
-        value: top.value,
-        ...(top.normalized === undefined ? {} : { normalized: top.normalized }),
-        ...(top.issue === undefined ? {} : { issue: top.issue }),
-        label: Label.labels[store.pointLabel[p.labelled]!]!,
-        ...(customLabel < 0 ? {} : { customLabel: store.strings.values[customLabel]! }),
-        ...(p.primary === 0 ? {} : { primary: p.primary === 2 }),
-        ...(p.capabilities === undefined ? {} : { capabilities: p.capabilities }),
-        ...(p.shared === 0 ? {} : { shared: p.shared === 2 }),
-        source: top.source!
-      },
-      true
-    )
+    // the properties in the order combinePoints writes them
+    const props: Record<string, unknown> = { kind: top.kind, value: top.value }
+    if (top.normalized !== undefined) props["normalized"] = top.normalized
+    if (top.issue !== undefined) props["issue"] = top.issue
+    props["label"] = Label.labels[store.pointLabel[p.labelled]!]!
+    if (customLabel >= 0) props["customLabel"] = store.strings.values[customLabel]!
+    if (p.primary !== 0) props["primary"] = p.primary === 2
+    if (p.capabilities !== undefined) props["capabilities"] = p.capabilities
+    if (p.shared !== 0) props["shared"] = p.shared === 2
+    props["source"] = top.source!
+    return new ContactPoint.ContactPoint(props as unknown as ConstructorParameters<typeof ContactPoint.ContactPoint>[0], true)
   }
 
   /**
