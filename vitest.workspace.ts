@@ -1,1 +1,1 @@
-export default ["packages/core", "packages/ringcentral", "packages/people-contacts", "packages/cli", "packages/testkit", "examples"]
+export default ["packages/core", "packages/ringcentral", "packages/people-contacts", "packages/server", "packages/cli", "packages/testkit", "examples"]

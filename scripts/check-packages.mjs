@@ -13,7 +13,7 @@ import path from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-const packages = ["core", "ringcentral", "people-contacts", "testkit", "cli"]
+const packages = ["core", "ringcentral", "people-contacts", "testkit", "server", "cli"]
 const consumerEffect = { effect: "3.22.2", "@effect/platform": "0.97.2", "@effect/platform-node": "0.108.2", "@effect/sql": "0.52.1" }
 const npm = process.platform === "win32" ? "npm.cmd" : "npm"
 const npx = process.platform === "win32" ? "npx.cmd" : "npx"

@@ -29,6 +29,7 @@ import * as Person from "@unified-people/core/Person"
 import * as Sync from "@unified-people/core/Sync"
 import * as Text from "@unified-people/core/Text"
 import * as SyncState from "@unified-people/core/SyncState"
+import * as ServeCommand from "@unified-people/server/Command"
 import * as SqliteState from "./SqliteState.js"
 import * as Chunk from "effect/Chunk"
 import * as Config from "effect/Config"
@@ -618,6 +619,21 @@ export const link = Command.make(
 ).pipe(Command.withDescription("Confirm a suggested match: link a directory person to a person of the People system."))
 
 // ---------------------------------------------------------------------------
+// serve (the service lives in @unified-people/server; this gives it the connections and the SQLite state)
+// ---------------------------------------------------------------------------
+
+/**
+ * `serve`: the `@unified-people/server` command over this package's `Connections` and `SqliteState`.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const serve = ServeCommand.make({
+  connect: (provider) => Effect.withConfigProvider(Effect.flatMap(Connections.config, Connections.make), provider),
+  stateFile: (filename) => SqliteState.layer({ filename })
+})
+
+// ---------------------------------------------------------------------------
 // the application
 // ---------------------------------------------------------------------------
 
@@ -629,12 +645,12 @@ export const link = Command.make(
  */
 export const command = Command.make("unified-people").pipe(
   Command.withDescription("Unified people: merge people across systems and sync the RingCentral directory into the People system."),
-  Command.withSubcommands([sync, plan, merge, link])
+  Command.withSubcommands([sync, plan, merge, link, serve])
 )
 
 const cli = Command.run(command, { name: "unified-people", version: "0.1.0" })
 
-const subcommands: ReadonlySet<string> = new Set(["sync", "plan", "merge", "link"])
+const subcommands: ReadonlySet<string> = new Set(["sync", "plan", "merge", "link", "serve"])
 
 /**
  * The command line with the options given before the subcommand moved after

@@ -25,4 +25,8 @@ export * as PeopleContactsEmulator from "./PeopleContactsEmulator.js"
 /**
  * @since 0.1.0
  */
+export * as Postgres from "./Postgres.js"
+/**
+ * @since 0.1.0
+ */
 export * as RingCentralEmulator from "./RingCentralEmulator.js"

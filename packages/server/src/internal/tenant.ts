@@ -1,0 +1,232 @@
+/**
+ * One tenant at work on this process: its ports (over an HTTP client that
+ * names the runner and counts 429s), its sync jobs over its state, one
+ * operation at a time, metrics, its webhook app and its subscription.
+ *
+ * @internal
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpApp from "@effect/platform/HttpApp"
+import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Sync from "@unified-people/core/Sync"
+import * as SyncState from "@unified-people/core/SyncState"
+import * as Events from "@unified-people/ringcentral/Events"
+import * as RingCentralClient from "@unified-people/ringcentral/RingCentralClient"
+import * as RingCentralConfig from "@unified-people/ringcentral/RingCentralConfig"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import * as Layer from "effect/Layer"
+import * as Metric from "effect/Metric"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import type * as Scope from "effect/Scope"
+import * as Connector from "../Connector.js"
+import * as Metrics from "../Metrics.js"
+import * as TenantFile from "../TenantFile.js"
+
+/** The header naming the runner on every request a tenant's clients send. */
+export const runnerHeader = "x-unified-people-runner"
+
+/** What a run of a tenant is. */
+export type RunKind = "scheduled" | "startup" | "requested" | "events"
+
+/** Settings shared by every tenant of a process. */
+export interface Settings {
+  /** This process's name in leases and request headers. */
+  readonly runner: string
+  /** Lease time to live (default 60 s). */
+  readonly leaseTtl?: Duration.DurationInput | undefined
+}
+
+export interface Runtime {
+  readonly tenant: TenantFile.Tenant
+  readonly state: SyncState.Service
+  readonly ports: Connector.Ports
+  /** The incremental job (stored directory version honoured) and the verifying one (every person compared). */
+  readonly job: Sync.Sync
+  readonly verifyJob: Sync.Sync
+  /** Runs `effect` as this tenant's only operation. */
+  readonly exclusive: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+}
+
+/** Retries of background work: quickly at first, then every minute. */
+export const backoff = Schedule.exponential(Duration.millis(500)).pipe(Schedule.union(Schedule.spaced(Duration.seconds(60))))
+
+/** The outcome of a sync as the metrics count it. */
+export const outcomeOf = (summary: Sync.Summary): Metrics.RunOutcome => ({
+  status: summary.status,
+  created: summary.created,
+  updated: summary.updated,
+  deleted: summary.deleted,
+  failures: summary.failures.length,
+  durationMillis: summary.durationMillis
+})
+
+/** An HTTP client naming the runner and counting the tenant's 429 answers by side. */
+const instrument = (tenant: TenantFile.Tenant, runner: string) => (client: HttpClient.HttpClient): HttpClient.HttpClient => {
+  const rc = tenant.env.get("RINGCENTRAL_SERVER_URL")
+  const rcOrigin = rc === undefined ? "https://platform.ringcentral.com" : new URL(Redacted.value(rc)).origin
+  const counter = Metrics.rateLimited.pipe(Metric.tagged("tenant", tenant.id))
+  return client.pipe(
+    HttpClient.mapRequest(HttpClientRequest.setHeader(runnerHeader, runner)),
+    HttpClient.tap((response) =>
+      response.status === 429
+        ? Metric.update(Metric.tagged(counter, "side", new URL(response.request.url).origin === rcOrigin ? "ringcentral" : "people-contacts"), 1)
+        : Effect.void
+    )
+  )
+}
+
+/** Builds a tenant's runtime over a state store. */
+export const make = (
+  tenant: TenantFile.Tenant,
+  state: SyncState.Service,
+  settings: Settings
+): Effect.Effect<Runtime, ConfigError.ConfigError, Connector.Connector | HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const connector = yield* Connector.Connector
+    const base = yield* HttpClient.HttpClient
+    const ports = yield* connector.connect(TenantFile.configProvider(tenant)).pipe(
+      Effect.provideService(HttpClient.HttpClient, instrument(tenant, settings.runner)(base))
+    )
+    const options: Sync.Options = {
+      ...ports,
+      concurrency: tenant.sync.concurrency,
+      defaultRegion: tenant.sync.region,
+      maxDeletes: tenant.sync.maxDeletes,
+      maxDeleteRatio: tenant.sync.maxDeleteRatio,
+      allowMassDelete: tenant.sync.allowMassDelete,
+      bulk: tenant.sync.bulk,
+      lease: {
+        owner: `${settings.runner}/${tenant.id}`,
+        ...(settings.leaseTtl === undefined ? {} : { ttl: settings.leaseTtl })
+      }
+    }
+    const job = yield* Sync.make(options).pipe(Effect.provideService(SyncState.SyncState, state))
+    // a verifying run ignores the stored directory version (it still stores the new one)
+    const ignoringVersion: SyncState.Service = { ...state, version: Effect.succeedNone }
+    const verifyJob = yield* Sync.make({ ...options, verify: true }).pipe(Effect.provideService(SyncState.SyncState, ignoringVersion))
+    const lock = yield* Effect.makeSemaphore(1)
+    return { tenant, state, ports, job, verifyJob, exclusive: lock.withPermits(1) }
+  })
+
+/** Runs a full sync of a tenant (one operation at a time) and records it. */
+export const sync = (runtime: Runtime, kind: RunKind, verify: boolean): Effect.Effect<Sync.Report, Sync.SyncError> =>
+  runtime.exclusive((verify ? runtime.verifyJob : runtime.job).run).pipe(
+    Effect.tap((report) => Metrics.recordRun(runtime.tenant.id, kind, outcomeOf(report.summary))),
+    Effect.tapError(() => Metrics.recordRun(runtime.tenant.id, kind, failedOutcome)),
+    Effect.annotateLogs({ tenant: runtime.tenant.id, run: kind })
+  )
+
+/** A run that failed before its summary. */
+export const failedOutcome: Metrics.RunOutcome = { status: "failed", created: 0, updated: 0, deleted: 0, failures: 0, durationMillis: 0 }
+
+/** Applies directory events (one operation at a time) and records them. */
+export const applyEvents = (
+  runtime: Runtime,
+  events: ReadonlyArray<Sync.DirectoryEvent>
+): Effect.Effect<Sync.Report, Sync.SyncError> =>
+  runtime.exclusive(runtime.job.applyEvents(events)).pipe(
+    Effect.tap((report) =>
+      Effect.gen(function*() {
+        yield* Metrics.recordRun(runtime.tenant.id, "events", outcomeOf(report.summary))
+        if (report.summary.status === "complete") {
+          yield* Metric.update(Metrics.eventsApplied.pipe(Metric.tagged("tenant", runtime.tenant.id)), events.length)
+          const oldest = Math.min(...events.map((e) => e.timestamp?.getTime() ?? Date.now()))
+          yield* Metric.set(Metrics.eventLag.pipe(Metric.tagged("tenant", runtime.tenant.id)), Math.max(0, (Date.now() - oldest) / 1000))
+        }
+      })
+    ),
+    Effect.tapError(() => Metrics.recordRun(runtime.tenant.id, "events", failedOutcome)),
+    Effect.annotateLogs({ tenant: runtime.tenant.id, run: "events" })
+  )
+
+/** Webhook changes grouped by delivery into the sync's directory events. */
+export const toDirectoryEvents = (changes: ReadonlyArray<Events.ContactChange>): ReadonlyArray<Sync.DirectoryEvent> => {
+  const byUuid = new Map<string, { uuid: string; timestamp: Date; changes: Array<{ type: string; remoteId: string }> }>()
+  for (const change of changes) {
+    const event = byUuid.get(change.uuid) ?? { uuid: change.uuid, timestamp: new Date(change.timestamp), changes: [] }
+    event.changes.push({ type: change.eventType, remoteId: change.contact.id })
+    byUuid.set(change.uuid, event)
+  }
+  return [...byUuid.values()]
+}
+
+const collector = FiberRef.unsafeMake<Array<Events.ContactChange> | undefined>(undefined)
+
+/**
+ * A tenant's webhook: the RingCentral adapter's (validation handshake,
+ * verification token, 413, de-duplication, stale deliveries) with each
+ * delivery's changes handed over as directory events once accepted. When the
+ * hand-over fails the delivery is answered 503, so RingCentral sends it again.
+ */
+export const webhook = (
+  tenant: TenantFile.Tenant,
+  options: {
+    readonly isProcessed: (uuid: string) => Effect.Effect<boolean>
+    readonly handoff: (events: ReadonlyArray<Sync.DirectoryEvent>) => Effect.Effect<void, unknown>
+    /** Remember delivered uuids in memory too (default true); off where a hand-over can fail. */
+    readonly memoryDedup?: boolean | undefined
+  }
+): Effect.Effect<HttpApp.Default<never, HttpServerRequest.HttpServerRequest>, Events.WebhookConfigError> =>
+  Effect.gen(function*() {
+    const hook = yield* Events.webhook({
+      verificationToken: tenant.webhook.verificationToken,
+      isProcessed: options.isProcessed,
+      ...(options.memoryDedup === false ? { dedupCapacity: 0 } : {}),
+      onChange: (change) => Effect.flatMap(FiberRef.get(collector), (bucket) => Effect.sync(() => void bucket?.push(change)))
+    })
+    const received = Metrics.eventsReceived.pipe(Metric.tagged("tenant", tenant.id))
+    return Effect.gen(function*() {
+      const bucket: Array<Events.ContactChange> = []
+      const response = yield* Effect.locally(hook.app, collector, bucket)
+      if (bucket.length === 0) return response
+      const events = toDirectoryEvents(bucket)
+      return yield* options.handoff(events).pipe(
+        Effect.zipRight(Metric.update(received, events.length)),
+        Effect.as(response),
+        Effect.catchAllCause((cause) =>
+          Effect.as(
+            Effect.logError("directory event not handed over", cause).pipe(Effect.annotateLogs({ tenant: tenant.id })),
+            HttpServerResponse.text("the event could not be accepted, send it again", { status: 503 })
+          )
+        )
+      )
+    })
+  })
+
+/**
+ * Keeps the tenant's webhook subscription alive for the lifetime of the scope
+ * (renewed before expiry, recreated when gone, deleted at the end), when the
+ * tenant file gives its public address. Failures are logged and retried.
+ */
+export const keepSubscription = (
+  tenant: TenantFile.Tenant
+): Effect.Effect<void, never, HttpClient.HttpClient | Scope.Scope> =>
+  Effect.gen(function*() {
+    const address = tenant.webhook.address
+    if (address === undefined) return
+    const events = yield* Events.make.pipe(
+      Effect.provide(RingCentralClient.layerConfig(RingCentralConfig.config)),
+      Effect.withConfigProvider(TenantFile.configProvider(tenant))
+    )
+    yield* events.keepSubscription({ address, verificationToken: tenant.webhook.verificationToken }).pipe(
+      Effect.tap((kept) =>
+        Effect.flatMap(kept.current, (info) => Effect.logInfo(`subscription ${info.id} to ${address} kept alive`))
+      ),
+      Effect.tapError((e) => Effect.logWarning(`subscription to ${address} not created: ${e.message}; trying again`)),
+      Effect.retry({ schedule: backoff })
+    )
+  }).pipe(
+    Effect.catchAll((e) => Effect.logError(`subscription not kept: ${e.message}`)),
+    Effect.annotateLogs({ tenant: tenant.id })
+  )
+
+/** A state layer built for the lifetime of the scope. */
+export const buildState = <E>(layer: Layer.Layer<SyncState.SyncState, E>): Effect.Effect<SyncState.Service, E, Scope.Scope> =>
+  Effect.map(Layer.build(layer), Context.get(SyncState.SyncState))

@@ -1,0 +1,133 @@
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
+import * as Sync from "@unified-people/core/Sync"
+import * as SyncState from "@unified-people/core/SyncState"
+import * as Connections from "@unified-people/cli/Connections"
+import { Duration, Effect, Option, Redacted, Schedule } from "effect"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import * as Serve from "../src/Serve.js"
+import { duplicates, emulators, endState, freePort, tenantEntry, tenantsOf, TestLive } from "./utils.js"
+
+const admin = "admin-secret"
+
+/** Waits (polling, no upper bound but the test's timeout) until `check` holds. */
+const eventually = <A, E, R>(effect: Effect.Effect<A, E, R>, check: (a: A) => boolean) =>
+  effect.pipe(
+    Effect.filterOrFail(check, () => "not yet" as const),
+    Effect.retry({ schedule: Schedule.spaced(Duration.millis(100)), while: (e) => e === "not yet" }),
+    Effect.catchIf((e): e is "not yet" => e === "not yet", () => Effect.dieMessage("unreachable"))
+  )
+
+const get = (url: string) =>
+  Effect.flatMap(HttpClient.HttpClient, (client) =>
+    client.execute(HttpClientRequest.get(url).pipe(HttpClientRequest.bearerToken(admin)))).pipe(
+      Effect.flatMap((response) => Effect.map(response.text, (text) => ({ status: response.status, text }))),
+      Effect.scoped,
+      Effect.orDie
+    )
+
+const post = (url: string) =>
+  Effect.flatMap(HttpClient.HttpClient, (client) =>
+    client.execute(HttpClientRequest.post(url).pipe(HttpClientRequest.bearerToken(admin)))).pipe(
+      Effect.flatMap((response) => Effect.map(response.text, (text) => ({ status: response.status, text }))),
+      Effect.scoped,
+      Effect.orDie
+    )
+
+describe("Serve (one process, SQLite)", () => {
+  it.scopedLive("serves two tenants: startup syncs, webhook events applied once, health, readiness and metrics", () =>
+    Effect.gen(function*() {
+      const a = yield* emulators({ seed: 11 })
+      const b = yield* emulators({ seed: 12 })
+      const reference = yield* emulators({ seed: 11 })
+      const port = yield* freePort
+      const env: Record<string, string> = {}
+      const tenants = yield* tenantsOf([
+        tenantEntry("alpha", a, env, { webhookAddress: `http://127.0.0.1:${port}/webhooks/alpha` }),
+        tenantEntry("beta", b, env)
+      ], env)
+      const stateDir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "serve-"))
+      const served = yield* Serve.make({
+        tenants,
+        port,
+        host: "127.0.0.1",
+        stateDir,
+        runner: "test-runner"
+      }).pipe(Effect.catchAll(Effect.die))
+      expect(served.url).toBe(`http://127.0.0.1:${port}`)
+      expect((yield* get(`${served.url}/healthz`)).status).toBe(200)
+      yield* eventually(get(`${served.url}/readyz`), (r) => r.status === 200)
+      // the startup syncs and a requested one converge to a clean run's state
+      const clean = yield* Effect.flatMap(Connections.make(reference.settings), (ports) =>
+        Sync.run({ ...ports, concurrency: 4 })).pipe(Effect.provide(SyncState.layerMemory), Effect.orDie)
+      expect(clean.summary.status).toBe("complete")
+      yield* eventually(Effect.sync(() => endState(a.people)), (s) => JSON.stringify(s) === JSON.stringify(endState(reference.people)))
+      expect(duplicates(a.people)).toEqual([])
+      yield* eventually(Effect.sync(() => [...b.people.contacts.values()].filter((c) => c.integration).length), (n) => n > 0)
+      expect(Fs.existsSync(Path.join(stateDir, "alpha.sqlite"))).toBe(true)
+      expect(Fs.existsSync(Path.join(stateDir, "beta.sqlite"))).toBe(true)
+
+      // the subscription was created to the tenant's webhook; a change is delivered and applied
+      yield* eventually(Effect.sync(() => a.ringcentral.subscriptions.all.size), (n) => n === 1)
+      const runtime = Option.getOrThrow(yield* served.tenant("alpha"))
+      yield* eventually(runtime.exclusive(Effect.void).pipe(Effect.as(true)), (x) => x)
+      const [changedId, changedPerson] = [...a.company.matched][4]!
+      const accepted = yield* a.ringcentral.changeDirectory((store) =>
+        void store.update(changedId, (e) => {
+          e.phoneNumbers = [...e.phoneNumbers, { id: store.nextId(), phoneNumber: "+13035550166", usageType: "MobileNumber" }]
+        })
+      )
+      expect(accepted).toBe(1)
+      const hasMobile = () =>
+        a.people.contactsOf(changedPerson).filter((c) => c.telephone === "+13035550166" && c.integration).length
+      yield* eventually(Effect.sync(hasMobile), (n) => n === 1)
+      const uuid = a.ringcentral.subscriptions.delivered[0]!.event.uuid
+      yield* eventually(Effect.orDie(runtime.state.isEventProcessed(String(uuid))), (done) => done)
+      // a repeated delivery is acknowledged and dropped; a forged one refused
+      a.people.clearRequests()
+      expect(yield* a.ringcentral.subscriptions.redeliver(a.ringcentral.subscriptions.delivered[0]!)).toBe(1)
+      expect(yield* a.ringcentral.subscriptions.redeliver(a.ringcentral.subscriptions.delivered[0]!, { verificationToken: "forged" })).toBe(0)
+      yield* Effect.sleep(Duration.millis(300))
+      expect(hasMobile()).toBe(1)
+      expect(a.people.requests().filter((r) => r.method !== "GET")).toEqual([])
+
+      // metrics: runs, writes, events
+      const metrics = (yield* get(`${served.url}/metrics`)).text
+      expect(metrics).toMatch(/unified_people_sync_runs_total\{tenant="alpha",kind="startup",status="complete"\} 1/)
+      expect(metrics).toMatch(/unified_people_sync_writes_total\{tenant="alpha",op="create"\} \d+/)
+      expect(metrics).toMatch(/unified_people_events_received_total\{tenant="alpha"\} 1/)
+      expect(metrics).toMatch(/unified_people_events_applied_total\{tenant="alpha"\} 1/)
+      expect(metrics).toContain("unified_people_event_lag_seconds")
+      // without an admin token the admin endpoints do not exist; a webhook of an unknown tenant neither
+      expect((yield* post(`${served.url}/tenants/alpha/sync`)).status).toBe(404)
+      expect((yield* post(`${served.url}/webhooks/nobody`)).status).toBe(404)
+    }).pipe(Effect.provide(TestLive)), { timeout: 120_000 })
+
+  it.scopedLive("admin endpoints: a requested verifying run, its state, and the token required", () =>
+    Effect.gen(function*() {
+      const a = yield* emulators({ seed: 21, size: 20 })
+      const env: Record<string, string> = {}
+      const tenants = yield* tenantsOf([tenantEntry("gamma", a, env)], env)
+      const served = yield* Serve.make({
+        tenants,
+        port: 0,
+        host: "127.0.0.1",
+        stateDir: Fs.mkdtempSync(Path.join(Os.tmpdir(), "serve-")),
+        adminToken: Redacted.make(admin),
+        startupSync: false
+      }).pipe(Effect.catchAll(Effect.die))
+      yield* eventually(get(`${served.url}/readyz`), (r) => r.status === 200)
+      const started = yield* post(`${served.url}/tenants/gamma/sync?run=first&verify=true`)
+      expect(started.status).toBe(202)
+      expect(JSON.parse(started.text)).toEqual({ tenant: "gamma", runId: "first" })
+      const done = yield* eventually(get(`${served.url}/tenants/gamma/runs/first`), (r) => JSON.parse(r.text).state === "done")
+      expect(JSON.parse(done.text).result.status).toBe("complete")
+      expect(JSON.parse(done.text).result.created).toBeGreaterThan(0)
+      expect((yield* get(`${served.url}/tenants/gamma/runs/nothing`)).status).toBe(404)
+      const unauthorized = yield* Effect.flatMap(HttpClient.HttpClient, (client) =>
+        client.execute(HttpClientRequest.post(`${served.url}/tenants/gamma/sync`))).pipe(Effect.scoped, Effect.orDie)
+      expect(unauthorized.status).toBe(401)
+    }).pipe(Effect.provide(TestLive)), { timeout: 120_000 })
+})
