@@ -7,10 +7,17 @@
  * scalable for tests), bearer-token and account-header checks, the quirks of the
  * recorded samples, and the injectable faults of this package's `Loopback`.
  *
- * One module per concern in `PeopleContactsEmulator/`: `People` and `Contacts`
- * (the routes), `Paging`, `RateLimits`, `Quirks`, `Rules` (the API's contact
- * rules), `RequestLog`, `Store` (people, contacts and their generator), and
- * `Context` (what the routes share, and the guard they run behind).
+ * The bulk APIs too: `POST /v1/import` and `GET /v1/import/{token}` (the
+ * contact-details import, applied asynchronously over ticks), with files (log
+ * files, export zips) on a second loopback server, the download host, which
+ * records every request's headers.
+ *
+ * One module per concern in `PeopleContactsEmulator/`: `People`, `Contacts` and
+ * `Import` (the routes), `ContactDetails` (the import file and how it applies),
+ * `Downloads` (the download host), `Paging`, `RateLimits`, `Quirks`, `Rules`
+ * (the API's contact rules), `RequestLog`, `Store` (people, contacts and their
+ * generator), and `Context` (what the routes share, and the guard they run
+ * behind).
  *
  * @since 0.1.0
  */
@@ -22,6 +29,8 @@ import type * as Scope from "effect/Scope"
 import * as Loopback from "./Loopback.js"
 import * as Contacts from "./PeopleContactsEmulator/Contacts.js"
 import * as Context from "./PeopleContactsEmulator/Context.js"
+import * as Downloads from "./PeopleContactsEmulator/Downloads.js"
+import * as Import from "./PeopleContactsEmulator/Import.js"
 import * as People from "./PeopleContactsEmulator/People.js"
 import { documentedQuirks, type Quirks } from "./PeopleContactsEmulator/Quirks.js"
 import * as RateLimits from "./PeopleContactsEmulator/RateLimits.js"
@@ -49,12 +58,22 @@ export type { Window } from "./PeopleContactsEmulator/RateLimits.js"
 export type { LoggedRequest } from "./PeopleContactsEmulator/RequestLog.js"
 
 /**
+ * @since 0.1.0
+ */
+export type { Failure as ImportFailure, ImportJob, Imports } from "./PeopleContactsEmulator/Import.js"
+
+/**
+ * @since 0.1.0
+ */
+export type { DownloadRequest } from "./PeopleContactsEmulator/Downloads.js"
+
+/**
  * Options of {@link make}.
  *
  * @since 0.1.0
  * @category models
  */
-export interface Options extends Store.Options, RateLimits.Options {
+export interface Options extends Store.Options, RateLimits.Options, Import.Options {
   /** The account id accepted in `X-Xurrent-Account` / `X-4me-Account` (default `widget`). */
   readonly account?: string
   /** The accepted bearer tokens (default `["emulator-token"]`). */
@@ -89,6 +108,13 @@ export interface Control {
   readonly addGeneratedContacts: (personId: number, count: number) => ReadonlyArray<Store.StoredContact>
   /** The contacts of a person, oldest first. */
   readonly contactsOf: (personId: number) => ReadonlyArray<Store.StoredContact>
+  /** The imports uploaded (states, counts, log lines), forced failures, ticks. */
+  readonly imports: Import.Imports
+  /** The download host's request log (every header of every request). */
+  readonly downloads: {
+    readonly requests: () => ReadonlyArray<Downloads.DownloadRequest>
+    readonly clearRequests: () => void
+  }
 }
 
 /**
@@ -99,6 +125,10 @@ export interface Control {
  */
 export interface Emulator extends Control {
   readonly app: HttpApp.Default
+  readonly downloads: Control["downloads"] & {
+    /** Serves the download host on its own loopback port for the scope (`serve` does it). */
+    readonly serve: Effect.Effect<Downloads.Served, HttpServerError.ServeError, Scope.Scope>
+  }
 }
 
 /**
@@ -113,6 +143,8 @@ export interface Served extends Emulator {
   /** The API root to configure clients with: `http://127.0.0.1:PORT/v1`. */
   readonly baseUrl: string
   readonly faults: Loopback.Faults
+  /** The download host: another loopback port, its own faults, its request log. */
+  readonly downloads: Emulator["downloads"] & Downloads.Served
 }
 
 /**
@@ -128,8 +160,23 @@ export const make = (options: Options = {}): Emulator => {
   const store = Store.make(options)
   const log = RequestLog.make()
   const context = Context.make({ store, account, tokens, quirks: () => quirks, rateLimits: RateLimits.make(options), log })
+  const downloads = Downloads.make(`people-contacts/${options.seed ?? 4}`)
+  const bulk = { ...options, seed: options.seed ?? 4 }
+  const imports = Import.make(context, downloads, bulk)
+  // until the download host is served on its own port, its files are served here
+  const unservedDownloads = HttpRouter.empty.pipe(
+    HttpRouter.all(
+      "/downloads/*",
+      Effect.suspend(() => downloads.origin() === undefined ? downloads.recording(downloads.app) : Effect.succeed(Context.notFound()))
+    )
+  )
 
-  const app: HttpApp.Default = HttpRouter.concatAll(People.routes(context), Contacts.routes(context)).pipe(
+  const app: HttpApp.Default = HttpRouter.concatAll(
+    People.routes(context),
+    Contacts.routes(context),
+    imports.routes,
+    unservedDownloads
+  ).pipe(
     Effect.catchTag("RouteNotFound", () => Effect.succeed(Context.notFound())),
     Effect.catchAll(() => Effect.succeed(Context.message(500, "Internal Server Error")))
   )
@@ -150,13 +197,16 @@ export const make = (options: Options = {}): Emulator => {
     addPerson: store.addPerson,
     addContact: store.addContact,
     addGeneratedContacts: store.addGeneratedContacts,
-    contactsOf: store.contactsOf
+    contactsOf: store.contactsOf,
+    imports: imports.imports,
+    downloads: { requests: downloads.requests, clearRequests: downloads.clearRequests, serve: Downloads.serve(downloads) }
   }
 }
 
 /**
  * Builds and serves an emulator on a free loopback port for the lifetime of the
- * scope, behind a fault controller.
+ * scope, behind a fault controller, and its download host on another port,
+ * behind its own.
  *
  * @since 0.1.0
  * @category constructors
@@ -165,5 +215,12 @@ export const serve = (options: Options = {}): Effect.Effect<Served, HttpServerEr
   Effect.gen(function*() {
     const emulator = make(options)
     const server = yield* Loopback.serve(emulator.app)
-    return { ...emulator, url: server.url, baseUrl: `${server.url}/v1`, faults: server.faults }
+    const downloads = yield* emulator.downloads.serve
+    return {
+      ...emulator,
+      url: server.url,
+      baseUrl: `${server.url}/v1`,
+      faults: server.faults,
+      downloads: { ...emulator.downloads, ...downloads }
+    }
   })

@@ -112,6 +112,7 @@ export const routes = (context: Context.Context): HttpRouter.HttpRouter<never, n
       else contact[field] = merged[field] as string
     }
     if (typeof merged["integration"] === "boolean") contact.integration = merged["integration"]
+    store.touch(contact.personId)
     return Context.json(contactJson(context.quirks(), contact, "full"))
   }
 

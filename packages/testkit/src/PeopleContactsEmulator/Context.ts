@@ -1,7 +1,7 @@
 /**
  * What every People-Contacts emulator route shares: the store, the current
  * quirks, the API's error bodies, and the guard each handler runs behind
- * (bearer token, account header, rate limits, JSON body, request log).
+ * (bearer token, account header, rate limits, JSON or raw body, request log).
  *
  * @since 0.1.0
  */
@@ -27,6 +27,10 @@ export interface Request {
   readonly body: unknown
   /** `http://` and the `Host` the request was sent to (for `Link` headers). */
   readonly origin: string
+  /** The request's headers (lower-case names). */
+  readonly headers: Readonly<Record<string, string | undefined>>
+  /** The raw body (routes guarded with `{ raw: true }`), otherwise empty. */
+  readonly bytes: Uint8Array
 }
 
 /**
@@ -34,6 +38,26 @@ export interface Request {
  * @category models
  */
 export type Handler = (request: Request) => HttpServerResponse.HttpServerResponse
+
+/**
+ * A handler that needs effects (reading a multipart body, say).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type EffectHandler = (request: Request) => Effect.Effect<HttpServerResponse.HttpServerResponse>
+
+/**
+ * What a route's guard reads of the body: a JSON object (`body`, else `400`),
+ * or the raw bytes (`raw`, for the handler to read: multipart uploads, forms).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface GuardOptions {
+  readonly body?: boolean
+  readonly raw?: boolean
+}
 
 /**
  * @since 0.1.0
@@ -49,7 +73,12 @@ export interface Context {
    */
   readonly guard: (
     handler: Handler,
-    options?: { readonly body?: boolean }
+    options?: GuardOptions
+  ) => Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest | HttpRouter.RouteContext>
+  /** {@link Context.guard} for a handler that needs effects. */
+  readonly guardEffect: (
+    handler: EffectHandler,
+    options?: GuardOptions
   ) => Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest | HttpRouter.RouteContext>
 }
 
@@ -103,13 +132,16 @@ export const make = (options: {
 }): Context => {
   const { account, log, quirks, rateLimits, tokens } = options
 
-  const guard: Context["guard"] = (handler, guardOptions = {}) =>
+  const guardEffect: Context["guardEffect"] = (handler, guardOptions = {}) =>
     Effect.gen(function*() {
       const request = yield* HttpServerRequest.HttpServerRequest
       const params = yield* HttpRouter.params
       const url = new URL(request.url, "http://localhost")
       const origin = `http://${request.headers["host"] ?? "127.0.0.1"}`
       const text = guardOptions.body === true ? yield* Effect.orElseSucceed(request.text, () => "") : ""
+      const bytes = guardOptions.raw === true
+        ? new Uint8Array(yield* Effect.orElseSucceed(request.arrayBuffer, () => new ArrayBuffer(0)))
+        : new Uint8Array(0)
       const respond = (response: HttpServerResponse.HttpServerResponse, body?: unknown) => {
         log.record({
           method: request.method,
@@ -129,7 +161,11 @@ export const make = (options: {
           parseFailed = true
         }
       }
-      const loggedBody = guardOptions.body === true ? (parseFailed ? text : parsed) : undefined
+      const loggedBody = guardOptions.body === true
+        ? (parseFailed ? text : parsed)
+        : guardOptions.raw === true
+        ? { contentType: request.headers["content-type"] ?? "", bytes: bytes.byteLength }
+        : undefined
       const auth = request.headers["authorization"] ?? ""
       const match = /^Bearer\s+(.+)$/i.exec(auth.trim())
       const token = match?.[1]
@@ -146,9 +182,11 @@ export const make = (options: {
       if (parseFailed || (guardOptions.body === true && (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)))) {
         return respond(message(400, "Invalid JSON string posted", limited.headers), loggedBody)
       }
-      const response = handler({ url, params, body: parsed, origin })
+      const response = yield* handler({ url, params, body: parsed, origin, headers: request.headers, bytes })
       return respond(HttpServerResponse.setHeaders(response, limited.headers), loggedBody)
     })
 
-  return { store: options.store, quirks, guard }
+  const guard: Context["guard"] = (handler, guardOptions) => guardEffect((request) => Effect.sync(() => handler(request)), guardOptions)
+
+  return { store: options.store, quirks, guard, guardEffect }
 }

@@ -2,7 +2,8 @@
  * The People-Contacts emulator's in-memory state: people (wire field names) and
  * their contacts, seeded by a generator (thousands of people if asked), with
  * direct access for tests: add a person or a contact without validation, add
- * generated valid contacts, read and delete a person's contacts.
+ * generated valid contacts, read and delete a person's contacts; when each
+ * person last changed (what an export `from` a time reads).
  *
  * @since 0.1.0
  */
@@ -79,6 +80,16 @@ export interface Store {
   readonly deleteContact: (personId: number, contactId: number) => void
   /** Deletes every contact of a person. */
   readonly deleteContacts: (personId: number) => void
+  /**
+   * When each person or one of their contacts last changed (the store's clock,
+   * milliseconds): set by every write through the store and by {@link Store.touch}.
+   * Direct edits of the `people` / `contacts` maps are not seen.
+   */
+  readonly changedAt: ReadonlyMap<number, number>
+  /** Records a change of a person (or of one of their contacts) now. */
+  readonly touch: (personId: number) => void
+  /** The store's clock (milliseconds). */
+  readonly clock: () => number
 }
 
 /**
@@ -94,6 +105,11 @@ export interface Options {
   readonly seed?: number
   /** Generated contacts per person: 0 up to this many (default 3). */
   readonly maxContactsPerPerson?: number
+  /**
+   * The clock changes are stamped with and the bulk jobs read (milliseconds;
+   * default `Date.now`). A test can pass a counter to make `from` exact.
+   */
+  readonly clock?: () => number
 }
 
 const givenNames = ["Ashok", "Barney", "Chess", "Ed", "Tom", "Howard", "Ellen", "Mia", "Noor", "Olga", "Pablo", "Rita", "Sven", "Yuki"]
@@ -124,6 +140,11 @@ export const make = (options: Options = {}): Store => {
   const byPerson = new Map<number, Array<number>>()
   let nextPersonId = 1
   let nextContactId = 1000
+  const clock = options.clock ?? Date.now
+  const changedAt = new Map<number, number>()
+  const touch = (personId: number) => {
+    changedAt.set(personId, clock())
+  }
 
   const addPerson = (fields: Partial<Omit<StoredPerson, "id" | "nodeID">> = {}): StoredPerson => {
     const id = nextPersonId++
@@ -156,6 +177,7 @@ export const make = (options: Options = {}): Store => {
     }
     people.set(id, person)
     byPerson.set(id, [])
+    touch(id)
     return person
   }
 
@@ -166,6 +188,7 @@ export const make = (options: Options = {}): Store => {
     const list = byPerson.get(personId) ?? []
     list.push(id)
     byPerson.set(personId, list)
+    touch(personId)
     return contact
   }
 
@@ -203,10 +226,15 @@ export const make = (options: Options = {}): Store => {
     deleteContact: (personId, contactId) => {
       contacts.delete(contactId)
       byPerson.set(personId, (byPerson.get(personId) ?? []).filter((id) => id !== contactId))
+      touch(personId)
     },
     deleteContacts: (personId) => {
       for (const id of byPerson.get(personId) ?? []) contacts.delete(id)
       byPerson.set(personId, [])
-    }
+      touch(personId)
+    },
+    changedAt,
+    touch,
+    clock
   }
 }

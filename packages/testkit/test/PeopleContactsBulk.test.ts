@@ -1,0 +1,360 @@
+/**
+ * The People-Contacts emulator's bulk APIs (Import and Export) through real
+ * HTTP: an `@effect/platform` HttpClient (undici) against the served emulator
+ * and its download host.
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import * as Emulator from "../src/PeopleContactsEmulator.js"
+
+const fixture = (name: string): Uint8Array => fs.readFileSync(path.join(import.meta.dirname, "fixtures", name))
+
+interface Answer {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly text: string
+  readonly json: unknown
+}
+
+const answer = (response: HttpClientResponse.HttpClientResponse) =>
+  Effect.gen(function*() {
+    const text = yield* response.text
+    let json: unknown
+    try {
+      json = text === "" ? undefined : JSON.parse(text)
+    } catch {
+      json = undefined
+    }
+    return { status: response.status, headers: response.headers, text, json } satisfies Answer
+  })
+
+const send = (request: HttpClientRequest.HttpClientRequest) =>
+  Effect.gen(function*() {
+    const client = yield* HttpClient.HttpClient
+    return yield* answer(yield* client.execute(request))
+  }).pipe(Effect.scoped, Effect.orDie)
+
+const authed = (emulator: Emulator.Served, request: HttpClientRequest.HttpClientRequest) =>
+  request.pipe(
+    HttpClientRequest.bearerToken(emulator.tokens[0]!),
+    HttpClientRequest.setHeader("X-Xurrent-Account", emulator.account)
+  )
+
+const upload = (emulator: Emulator.Served, file: string | Uint8Array, type = "people_contact_details") => {
+  const form = new FormData()
+  form.append("type", type)
+  form.append("file", new Blob([file], { type: "text/csv" }), "contact-details.csv")
+  return send(authed(emulator, HttpClientRequest.post(`${emulator.baseUrl}/import`).pipe(HttpClientRequest.bodyFormData(form))))
+}
+
+const readImport = (emulator: Emulator.Served, token: string) =>
+  send(authed(emulator, HttpClientRequest.get(`${emulator.baseUrl}/import/${token}`)))
+
+interface ImportStatus {
+  readonly state: string
+  readonly results: Record<string, number>
+  readonly message?: string
+  readonly logfile?: string
+}
+
+/** Uploads and reads the status until it is `done` or `error` (each read is a step); every state seen. */
+const runImport = (emulator: Emulator.Served, file: string | Uint8Array) =>
+  Effect.gen(function*() {
+    const created = yield* upload(emulator, file)
+    expect(created.status).toBe(200)
+    const token = (created.json as { token: string }).token
+    const states: Array<string> = []
+    for (let i = 0; i < 20; i++) {
+      const status = yield* readImport(emulator, token)
+      expect(status.status).toBe(200)
+      const body = status.json as ImportStatus
+      states.push(body.state)
+      if (body.state === "done" || body.state === "error") return { token, states, status: body }
+    }
+    throw new Error(`import ${token} never finished: ${states.join(", ")}`)
+  })
+
+const csv = (...rows: ReadonlyArray<string>) =>
+  ["Person,Contact Protocol,Contact Label,Contact URI,Integration", ...rows].join("\n") + "\n"
+
+// node:http, not undici: the undici package (7) does not take the global FormData of Node 20 as a body
+const clientLayer = NodeHttpClient.layer
+
+describe("Import", () => {
+  it.scopedLive("queued, processing, done over the reads; the file applies when done; a 40-hex token", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.serve({ people: 0, importTicks: 2 })
+      const person = emulator.addPerson({ primary_email: "ed.turner@widget.com" })
+      const created = yield* upload(emulator, csv("Ed.Turner@widget.com,telephone,work,+1 (212) 369 2604,true"))
+      expect(created.status).toBe(200)
+      const token = (created.json as { token: string }).token
+      expect(token).toMatch(/^[0-9a-f]{40}$/)
+
+      const first = yield* readImport(emulator, token)
+      expect(first.json).toEqual({
+        state: "queued",
+        results: { created: 0, updated: 0, deleted: 0, unchanged: 0, failures: 0, errors: 0 }
+      })
+      expect(emulator.contactsOf(person.id)).toHaveLength(0)
+      expect(((yield* readImport(emulator, token)).json as ImportStatus).state).toBe("processing")
+      expect(emulator.contactsOf(person.id)).toHaveLength(0)
+      const done = yield* readImport(emulator, token)
+      expect(done.json).toEqual({
+        state: "done",
+        results: { created: 1, updated: 0, deleted: 0, unchanged: 0, failures: 0, errors: 0 }
+      })
+      expect(done.headers["x-ratelimit-limit"]).toBe("3600")
+      expect(emulator.contactsOf(person.id)).toMatchObject([{ label: "work", telephone: "+1 (212) 369 2604", integration: true }])
+      expect(emulator.imports.get(token)).toMatchObject({ state: "done", rows: 1, reads: 3 })
+      // done stays done
+      expect(((yield* readImport(emulator, token)).json as ImportStatus).state).toBe("done")
+      expect((yield* readImport(emulator, "0".repeat(40))).status).toBe(404)
+    }).pipe(Effect.provide(clientLayer)))
+
+  it.scopedLive("steps by hand or by the store's clock; importTicks 0 is done at the first read", () =>
+    Effect.gen(function*() {
+      let now = 1_000_000
+      const emulator = yield* Emulator.serve({ people: 0, importTicks: 3, bulkTickMillis: 1000, clock: () => now })
+      emulator.addPerson({ primary_email: "a@widget.com" })
+      const token = ((yield* upload(emulator, csv("a@widget.com,email,work,a@mail.example,true"))).json as { token: string }).token
+      expect(emulator.imports.get(token)?.state).toBe("queued")
+      emulator.imports.tick()
+      expect(emulator.imports.get(token)?.state).toBe("processing")
+      now += 1999
+      expect(emulator.imports.get(token)?.state).toBe("processing")
+      now += 1
+      expect(emulator.imports.get(token)?.state).toBe("done")
+      expect(emulator.imports.get(token)?.results.created).toBe(1)
+
+      const quick = yield* Emulator.serve({ people: 0, importTicks: 0 })
+      quick.addPerson({ primary_email: "a@widget.com" })
+      const result = yield* runImport(quick, csv("a@widget.com,email,work,a@mail.example,true"))
+      expect(result.states).toEqual(["done"])
+    }).pipe(Effect.provide(clientLayer)))
+
+  it.scopedLive("the vendor's example file: the label skype under telephone and the address row are errors with log lines", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.serve({ people: 0 })
+      for (const email of ["chess.cole@widget.com", "ed.turner@widget.com", "tom.peterson@widget.com"]) {
+        emulator.addPerson({ primary_email: email })
+      }
+      const { status } = yield* runImport(emulator, fixture("contact-details-import.csv"))
+      expect(status.state).toBe("done")
+      expect(status.results).toEqual({ created: 9, updated: 0, deleted: 0, unchanged: 0, failures: 0, errors: 2 })
+      const job = emulator.imports.list()[0]!
+      expect(job.log).toEqual([
+        "line 5: label is not included in the list",
+        "line 7: address rows are not emulated (the emulator keeps contact details only)"
+      ])
+      // the log file is on the download host, a signed URL read without credentials
+      const logfile = new URL(status.logfile!)
+      expect(logfile.origin).toBe(emulator.downloads.url)
+      expect(logfile.origin).not.toBe(emulator.url)
+      const log = yield* send(HttpClientRequest.get(status.logfile!))
+      expect(log.status).toBe(200)
+      expect(log.text.split("\n").filter((l) => l !== "")).toEqual(job.log)
+      const chess = [...emulator.people.values()].find((p) => p.primary_email === "chess.cole@widget.com")!
+      expect(emulator.contactsOf(chess.id).map((c) => [c.label, c.telephone ?? c.email ?? c.website ?? c.chat])).toEqual([
+        ["work", "+1 (773) 288 2668"],
+        ["fax", "+1 (773) 288 2301"],
+        ["personal", "www.chesscole.net"],
+        ["personal", "chess.cole@gmail.com"]
+      ])
+    }).pipe(Effect.provide(clientLayer)))
+
+  it.scopedLive("replaces every integration contact of a person by the rows; the person's own contacts and people not in the file untouched", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.serve({ people: 0 })
+      const ann = emulator.addPerson({ primary_email: "ann@widget.com" })
+      const bob = emulator.addPerson({ primary_email: "bob@widget.com" })
+      const changed = emulator.addContact(ann.id, { label: "work", telephone: "+1 111", integration: true })
+      const same = emulator.addContact(ann.id, { label: "mobile", telephone: "+1 222", integration: true })
+      const omitted = emulator.addContact(ann.id, { label: "fax", telephone: "+1 333", integration: true })
+      const own = emulator.addContact(ann.id, { label: "home", telephone: "+1 444", integration: false })
+      const bobs = emulator.addContact(bob.id, { label: "work", email: "bob@mail.example", integration: true })
+      const file = [
+        "ID,Person,Contact Protocol,Contact Label,Contact URI,Integration",
+        `${changed.id},ann@widget.com,telephone,work,+1 999,true`,
+        ",ann@widget.com,telephone,mobile,+1 222,true",
+        ",ann@widget.com,email,personal,ann@mail.example,1"
+      ].join("\r\n")
+      const { status } = yield* runImport(emulator, file)
+      expect(status).toEqual({ state: "done", results: { created: 1, updated: 1, deleted: 1, unchanged: 1, failures: 0, errors: 0 } })
+      const after = emulator.contactsOf(ann.id)
+      expect(after.map((c) => c.id)).toEqual([changed.id, same.id, own.id, after[3]!.id])
+      expect(emulator.contacts.get(changed.id)).toMatchObject({ label: "work", telephone: "+1 999", integration: true })
+      expect(emulator.contacts.has(omitted.id)).toBe(false)
+      expect(emulator.contacts.get(own.id)).toMatchObject({ label: "home", telephone: "+1 444", integration: false })
+      expect(after[3]).toMatchObject({ label: "personal", email: "ann@mail.example", integration: true })
+      expect(emulator.contactsOf(bob.id)).toEqual([bobs])
+
+      // the same desired state again writes nothing
+      const again = [
+        "Person,Contact Protocol,Contact Label,Contact URI,Integration",
+        "ann@widget.com,telephone,work,+1 999,true",
+        "ann@widget.com,telephone,mobile,+1 222,true",
+        "ann@widget.com,email,personal,ann@mail.example,true"
+      ].join("\n")
+      const second = yield* runImport(emulator, again)
+      expect(second.status.results).toEqual({ created: 0, updated: 0, deleted: 0, unchanged: 3, failures: 0, errors: 0 })
+      expect(emulator.contactsOf(ann.id).map((c) => c.id)).toEqual(after.map((c) => c.id))
+    }).pipe(Effect.provide(clientLayer)))
+
+  it.scopedLive("a person's rows must be adjacent: a later group replaces an earlier one", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.serve({ people: 0 })
+      const ann = emulator.addPerson({ primary_email: "ann@widget.com" })
+      emulator.addPerson({ primary_email: "bob@widget.com" })
+      const { status } = yield* runImport(
+        emulator,
+        csv(
+          "ann@widget.com,telephone,work,+1 1,true",
+          "bob@widget.com,telephone,work,+1 2,true",
+          "ann@widget.com,telephone,mobile,+1 3,true"
+        )
+      )
+      expect(status.results).toMatchObject({ created: 3, deleted: 1 })
+      expect(emulator.contactsOf(ann.id)).toMatchObject([{ label: "mobile", telephone: "+1 3" }])
+    }).pipe(Effect.provide(clientLayer)))
+
+  it.scopedLive("unknown e-mails are failures, broken rows are errors, each with a log line; a row in error keeps the contact it names", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.serve({ people: 0 })
+      const ann = emulator.addPerson({ primary_email: "ann@widget.com" })
+      const kept = emulator.addContact(ann.id, { label: "work", telephone: "+1 1", integration: true })
+      const gone = emulator.addContact(ann.id, { label: "fax", telephone: "+1 2", integration: true })
+      const file = [
+        "Person,Contact Protocol,Contact Label,Contact URI,Integration,ID",
+        "nobody@widget.com,telephone,work,+1 5,true,",
+        "nobody@widget.com,email,work,x@mail.example,true,",
+        ",telephone,work,+1 6,true,",
+        `ann@widget.com,telephone,emergency,+1 1,true,${kept.id}`,
+        "ann@widget.com,pager,work,123,true,",
+        "ann@widget.com,telephone,work,,true,",
+        "ann@widget.com,telephone,work,+1 7,maybe,",
+        "ann@widget.com,telephone,work,+1 8,true,99999",
+        "ann@widget.com,chat,chat_teams,https://teams.example/ann,true,"
+      ].join("\n")
+      const { status } = yield* runImport(emulator, file)
+      expect(status.state).toBe("done")
+      expect(status.results).toEqual({ created: 1, updated: 0, deleted: 1, unchanged: 0, failures: 3, errors: 5 })
+      expect(emulator.imports.list()[0]!.log).toEqual([
+        "line 2: no person with primary e-mail \"nobody@widget.com\"",
+        "line 3: no person with primary e-mail \"nobody@widget.com\"",
+        "line 4: Person can't be blank",
+        "line 5: label is not included in the list",
+        "line 6: Contact Protocol \"pager\" is not included in the list",
+        "line 7: telephone can't be blank",
+        "line 8: Integration \"maybe\" must be true or false",
+        "line 9: contact detail 99999 is not a contact detail of ann@widget.com"
+      ])
+      expect(emulator.contacts.get(kept.id)).toMatchObject({ label: "work", telephone: "+1 1" })
+      expect(emulator.contacts.has(gone.id)).toBe(false)
+      expect(status.logfile).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/downloads\/logs\/[0-9a-f]{40}\.txt\?/)
+    }).pipe(Effect.provide(clientLayer)))
+
+  it.scopedLive("a file that cannot be read ends in state error with the reason", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.serve({ people: 0 })
+      const ann = emulator.addPerson({ primary_email: "ann@widget.com" })
+      const before = emulator.addContact(ann.id, { label: "work", telephone: "+1 1", integration: true })
+      const cases: ReadonlyArray<readonly [string | Uint8Array, RegExp]> = [
+        ["Person,Contact Protocol,Contact Label\nann@widget.com,telephone,work\n", /missing required column: Contact URI/],
+        [csv("ann@widget.com,telephone,work,\"+1 2,true"), /Quote Not Closed.*line 2/],
+        [csv("ann@widget.com,telephone,work,+1 2,true,extra"), /Invalid Record Length.*line 2/],
+        ["", /the file is empty/],
+        [
+          new Uint8Array([...new TextEncoder().encode(csv("ann@widget.com,telephone,work,+1 2,true")), 0xff, 0xfe, 0x41, 0x0a]),
+          /invalid byte sequence in UTF-8 on line 3/
+        ]
+      ]
+      for (const [file, reason] of cases) {
+        const { status } = yield* runImport(emulator, file)
+        expect(status.state).toBe("error")
+        expect(status.message).toMatch(reason)
+        expect(status.results).toEqual({ created: 0, updated: 0, deleted: 0, unchanged: 0, failures: 0, errors: 0 })
+        expect(status.logfile).toBeDefined()
+      }
+      expect(emulator.contactsOf(ann.id)).toEqual([before])
+    }).pipe(Effect.provide(clientLayer)))
+
+  it.scopedLive("reads UTF-16LE and tab-separated files, columns in any order and case", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.serve({ people: 0 })
+      const ann = emulator.addPerson({ primary_email: "ann@widget.com" })
+      const text = "integration\tcontact uri\tPERSON\tContact Label\tContact Protocol\tNotes\ntrue\t+49 30 1234\tann@widget.com\tmobile\ttelephone\tMüller, Zürich\n"
+      const utf16 = new Uint8Array([0xff, 0xfe, ...Buffer.from(text, "utf16le")])
+      const { status } = yield* runImport(emulator, utf16)
+      expect(status).toMatchObject({ state: "done", results: { created: 1, errors: 0 } })
+      expect(emulator.contactsOf(ann.id)).toMatchObject([{ label: "mobile", telephone: "+49 30 1234", integration: true }])
+    }).pipe(Effect.provide(clientLayer)))
+
+  it.scopedLive("failNext: the next import ends in error after applying its first groups", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.serve({ people: 0 })
+      const ann = emulator.addPerson({ primary_email: "ann@widget.com" })
+      const bob = emulator.addPerson({ primary_email: "bob@widget.com" })
+      emulator.imports.failNext({ message: "Import failed: internal error on line 3", afterGroups: 1 })
+      const file = csv("ann@widget.com,telephone,work,+1 1,true", "bob@widget.com,telephone,work,+1 2,true")
+      const failed = yield* runImport(emulator, file)
+      expect(failed.status).toMatchObject({
+        state: "error",
+        message: "Import failed: internal error on line 3",
+        results: { created: 1, failures: 0, errors: 0 }
+      })
+      expect(emulator.contactsOf(ann.id)).toHaveLength(1)
+      expect(emulator.contactsOf(bob.id)).toHaveLength(0)
+      // the one after is not affected, and a repeat of the file converges
+      const retried = yield* runImport(emulator, file)
+      expect(retried.status).toMatchObject({ state: "done", results: { created: 1, unchanged: 1 } })
+      expect(emulator.contactsOf(bob.id)).toHaveLength(1)
+    }).pipe(Effect.provide(clientLayer)))
+
+  it.scopedLive("refuses an upload without type or file, another type, a body that is not multipart, and no token", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.serve({ people: 0 })
+      const noFile = new FormData()
+      noFile.append("type", "people_contact_details")
+      const post = (body: (r: HttpClientRequest.HttpClientRequest) => HttpClientRequest.HttpClientRequest) =>
+        send(authed(emulator, HttpClientRequest.post(`${emulator.baseUrl}/import`).pipe(body)))
+      expect((yield* post(HttpClientRequest.bodyFormData(noFile))).json).toEqual({
+        message: "Validation Failed",
+        errors: [["file", "can't be blank"]]
+      })
+      const people = yield* upload(emulator, "Name\nAnn\n", "people")
+      expect(people.status).toBe(422)
+      expect(people.json).toMatchObject({ errors: [["type", expect.stringContaining("people")]] })
+      const json = yield* post(HttpClientRequest.bodyUnsafeJson({ type: "people_contact_details", file: "x" }))
+      expect(json.status).toBe(400)
+      const anonymous = yield* send(HttpClientRequest.post(`${emulator.baseUrl}/import`))
+      expect(anonymous).toMatchObject({ status: 401, json: { message: "Unauthorized" } })
+      expect(emulator.imports.list()).toHaveLength(0)
+      expect(emulator.requests().filter((r) => r.path === "/v1/import").map((r) => r.status)).toEqual([422, 422, 400, 401])
+    }).pipe(Effect.provide(clientLayer)))
+
+  it.scopedLive("rate limits and injected faults apply to the import endpoints", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.serve({ people: 0, burst: { limit: 3, windowMillis: 60_000 } })
+      emulator.addPerson({ primary_email: "ann@widget.com" })
+      yield* emulator.faults.inject({ fault: { _tag: "Status", status: 503, body: { message: "Service Unavailable" } }, path: "/v1/import", method: "POST" })
+      const faulted = yield* upload(emulator, csv("ann@widget.com,telephone,work,+1 1,true"))
+      expect(faulted.status).toBe(503)
+      expect(emulator.imports.list()).toHaveLength(0)
+      const created = yield* upload(emulator, csv("ann@widget.com,telephone,work,+1 1,true"))
+      const token = (created.json as { token: string }).token
+      expect((yield* readImport(emulator, token)).status).toBe(200)
+      expect((yield* readImport(emulator, token)).status).toBe(200)
+      const limited = yield* readImport(emulator, token)
+      expect(limited.status).toBe(429)
+      expect(limited.json).toEqual({ message: "Too Many Requests" })
+      expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0)
+      // a refused read is not a step
+      expect(emulator.imports.get(token)).toMatchObject({ reads: 2, state: "done" })
+    }).pipe(Effect.provide(clientLayer)))
+})
