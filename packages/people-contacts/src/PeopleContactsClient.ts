@@ -188,6 +188,14 @@ export interface Service {
   ) => (request: HttpClientRequest.HttpClientRequest, call: ReadCall) => PagedRead.Read<A, PeopleError.PeopleError>
   /** The retry options of the policy (its `base` also paces re-reads of suspicious pages). */
   readonly retry: HttpPolicy.RetryOptions
+  /**
+   * The `HttpClient` beneath the policy, **without** the bearer token and the
+   * account header: for URLs outside the API (an export's download may live
+   * on another host, which must never see the token).
+   */
+  readonly unauthenticated: HttpClient.HttpClient
+  /** The options of the bulk Import and Export APIs (`PeopleContactsConfig.bulk`). */
+  readonly bulk: PeopleContactsConfig.BulkConfig
 }
 
 /**
@@ -462,7 +470,21 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       })
     }
 
-    return { baseUrl, perPage, bucket, limiter, policy, http, url, execute, json, read, retry: options.retry ?? {} }
+    return {
+      baseUrl,
+      perPage,
+      bucket,
+      limiter,
+      policy,
+      http,
+      url,
+      execute,
+      json,
+      read,
+      retry: options.retry ?? {},
+      unauthenticated: client,
+      bulk: options.bulk ?? {}
+    }
   })
 
 /**

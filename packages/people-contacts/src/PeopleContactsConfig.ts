@@ -14,6 +14,7 @@
 import type * as HttpPolicy from "@unified-people/core/HttpPolicy"
 import * as Config from "effect/Config"
 import type * as Duration from "effect/Duration"
+import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 
 /**
@@ -37,6 +38,23 @@ export interface PeopleContactsConfig {
   readonly retry?: HttpPolicy.RetryOptions | undefined
   /** Per-attempt timeout for the whole exchange, body included (default 30 s). */
   readonly timeout?: Duration.DurationInput | undefined
+  /** The bulk Import and Export APIs: the size of an import, and how imports and exports are awaited. */
+  readonly bulk?: BulkConfig | undefined
+}
+
+/**
+ * The options of the bulk Import and Export APIs.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface BulkConfig {
+  /** The most contact rows one import carries (more are split into several imports; default: no limit). */
+  readonly maxRows?: number | undefined
+  /** The wait before the second poll of an import or export (default 1 s), doubling up to 30 s. */
+  readonly pollInterval?: Duration.DurationInput | undefined
+  /** How long an import or export is polled in all before giving up (default 30 minutes). */
+  readonly pollTimeout?: Duration.DurationInput | undefined
 }
 
 /**
@@ -66,7 +84,15 @@ export const config: Config.Config<PeopleContactsConfig> = Config.nested(
     perPage: Config.integer("PER_PAGE").pipe(
       Config.withDefault(100),
       Config.validate({ message: "must be between 1 and 100", validation: (n) => n >= 1 && n <= 100 })
-    )
+    ),
+    bulk: Config.all({
+      maxRows: Config.integer("IMPORT_MAX_ROWS").pipe(
+        Config.validate({ message: "must be at least 1", validation: (n) => n >= 1 }),
+        Config.option,
+        Config.map(Option.getOrUndefined)
+      ),
+      pollTimeout: Config.duration("BULK_POLL_TIMEOUT").pipe(Config.option, Config.map(Option.getOrUndefined))
+    })
   }),
   "PEOPLE_CONTACTS"
 )

@@ -5,6 +5,14 @@ export * as Contacts from "./Contacts.js"
 /**
  * @since 0.1.0
  */
+export * as Export from "./Export.js"
+/**
+ * @since 0.1.0
+ */
+export * as Import from "./Import.js"
+/**
+ * @since 0.1.0
+ */
 export * as Link from "./Link.js"
 /**
  * @since 0.1.0
