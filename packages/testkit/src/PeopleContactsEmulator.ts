@@ -8,12 +8,13 @@
  * recorded samples, and the injectable faults of this package's `Loopback`.
  *
  * The bulk APIs too: `POST /v1/import` and `GET /v1/import/{token}` (the
- * contact-details import, applied asynchronously over ticks), with files (log
- * files, export zips) on a second loopback server, the download host, which
- * records every request's headers.
+ * contact-details import, applied asynchronously over ticks), `POST /v1/export`
+ * and `GET /v1/export/{token}` (zips of CSV files with the export's quirks),
+ * with their files (log files, export zips) on a second loopback server, the
+ * download host, which records every request's headers.
  *
- * One module per concern in `PeopleContactsEmulator/`: `People`, `Contacts` and
- * `Import` (the routes), `ContactDetails` (the import file and how it applies),
+ * One module per concern in `PeopleContactsEmulator/`: `People`, `Contacts`,
+ * `Import` and `Export` (the routes), `ContactDetails` (the import file and how it applies),
  * `Downloads` (the download host), `Paging`, `RateLimits`, `Quirks`, `Rules`
  * (the API's contact rules), `RequestLog`, `Store` (people, contacts and their
  * generator), and `Context` (what the routes share, and the guard they run
@@ -30,6 +31,7 @@ import * as Loopback from "./Loopback.js"
 import * as Contacts from "./PeopleContactsEmulator/Contacts.js"
 import * as Context from "./PeopleContactsEmulator/Context.js"
 import * as Downloads from "./PeopleContactsEmulator/Downloads.js"
+import * as Export from "./PeopleContactsEmulator/Export.js"
 import * as Import from "./PeopleContactsEmulator/Import.js"
 import * as People from "./PeopleContactsEmulator/People.js"
 import { documentedQuirks, type Quirks } from "./PeopleContactsEmulator/Quirks.js"
@@ -68,12 +70,17 @@ export type { Failure as ImportFailure, ImportJob, Imports } from "./PeopleConta
 export type { DownloadRequest } from "./PeopleContactsEmulator/Downloads.js"
 
 /**
+ * @since 0.1.0
+ */
+export type { ExportJob, Exports } from "./PeopleContactsEmulator/Export.js"
+
+/**
  * Options of {@link make}.
  *
  * @since 0.1.0
  * @category models
  */
-export interface Options extends Store.Options, RateLimits.Options, Import.Options {
+export interface Options extends Store.Options, RateLimits.Options, Import.Options, Export.Options {
   /** The account id accepted in `X-Xurrent-Account` / `X-4me-Account` (default `widget`). */
   readonly account?: string
   /** The accepted bearer tokens (default `["emulator-token"]`). */
@@ -110,6 +117,8 @@ export interface Control {
   readonly contactsOf: (personId: number) => ReadonlyArray<Store.StoredContact>
   /** The imports uploaded (states, counts, log lines), forced failures, ticks. */
   readonly imports: Import.Imports
+  /** The exports created (states, download URLs, zips), ticks. */
+  readonly exports: Export.Exports
   /** The download host's request log (every header of every request). */
   readonly downloads: {
     readonly requests: () => ReadonlyArray<Downloads.DownloadRequest>
@@ -163,6 +172,7 @@ export const make = (options: Options = {}): Emulator => {
   const downloads = Downloads.make(`people-contacts/${options.seed ?? 4}`)
   const bulk = { ...options, seed: options.seed ?? 4 }
   const imports = Import.make(context, downloads, bulk)
+  const exports = Export.make(context, downloads, bulk)
   // until the download host is served on its own port, its files are served here
   const unservedDownloads = HttpRouter.empty.pipe(
     HttpRouter.all(
@@ -175,6 +185,7 @@ export const make = (options: Options = {}): Emulator => {
     People.routes(context),
     Contacts.routes(context),
     imports.routes,
+    exports.routes,
     unservedDownloads
   ).pipe(
     Effect.catchTag("RouteNotFound", () => Effect.succeed(Context.notFound())),
@@ -199,6 +210,7 @@ export const make = (options: Options = {}): Emulator => {
     addGeneratedContacts: store.addGeneratedContacts,
     contactsOf: store.contactsOf,
     imports: imports.imports,
+    exports: exports.exports,
     downloads: { requests: downloads.requests, clearRequests: downloads.clearRequests, serve: Downloads.serve(downloads) }
   }
 }

@@ -8,10 +8,13 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
+import { parse } from "csv-parse/sync"
 import { Effect } from "effect"
+import { strFromU8, unzipSync } from "fflate"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import * as Emulator from "../src/PeopleContactsEmulator.js"
+import * as Export from "../src/PeopleContactsEmulator/Export.js"
 
 const fixture = (name: string): Uint8Array => fs.readFileSync(path.join(import.meta.dirname, "fixtures", name))
 
@@ -356,5 +359,202 @@ describe("Import", () => {
       expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0)
       // a refused read is not a step
       expect(emulator.imports.get(token)).toMatchObject({ reads: 2, state: "done" })
+    }).pipe(Effect.provide(clientLayer)))
+})
+
+const createExport = (emulator: Emulator.Served, body: Record<string, string>) =>
+  send(authed(emulator, HttpClientRequest.post(`${emulator.baseUrl}/export`).pipe(HttpClientRequest.bodyUnsafeJson(body))))
+
+const readExport = (emulator: Emulator.Served, token: string) =>
+  send(authed(emulator, HttpClientRequest.get(`${emulator.baseUrl}/export/${token}`)))
+
+/** Creates an export and reads its status until done; the states seen and the URL. */
+const runExport = (emulator: Emulator.Served, body: Record<string, string>) =>
+  Effect.gen(function*() {
+    const created = yield* createExport(emulator, body)
+    expect(created.status).toBe(200)
+    const token = (created.json as { token: string }).token
+    const states: Array<string> = []
+    for (let i = 0; i < 20; i++) {
+      const status = (yield* readExport(emulator, token)).json as { state: string; url?: string }
+      states.push(status.state)
+      if (status.state === "done") return { token, states, url: status.url! }
+    }
+    throw new Error(`export ${token} never finished: ${states.join(", ")}`)
+  })
+
+/** Downloads a zip with no credentials at all, and reads its CSV files as header + records. */
+const download = (url: string) =>
+  Effect.gen(function*() {
+    const client = yield* HttpClient.HttpClient
+    const response = yield* client.execute(HttpClientRequest.get(url))
+    expect(response.status).toBe(200)
+    expect(response.headers["content-type"]).toBe("application/zip")
+    const zip = unzipSync(new Uint8Array(yield* response.arrayBuffer))
+    const files: Record<string, { header: Array<string>; rows: Array<Record<string, string>>; raw: string }> = {}
+    for (const [name, bytes] of Object.entries(zip)) {
+      const raw = strFromU8(bytes)
+      const [header, ...records] = parse(raw) as Array<Array<string>>
+      files[name] = { header: header!, rows: records.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i]!]))), raw }
+    }
+    return files
+  }).pipe(Effect.scoped, Effect.orDie)
+
+const unguard = (value: string) => /^\t[=+\-@]/.test(value) ? value.slice(1) : value
+
+describe("Export", () => {
+  it.scopedLive("a zip of CSV files on the download host: shuffled columns, one unknown column, the leading-tab guard", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.serve({ people: 6, seed: 11 })
+      const odd = emulator.addPerson({ name: "=HYPERLINK(\"x\")", job_title: "@lead, \"ops\"\nnight", primary_email: "-odd@widget.com" })
+      emulator.addContact(odd.id, { label: "mobile", telephone: "+1 (713) 555 0101", integration: true })
+      emulator.addContact(odd.id, { label: "work", email: "=x@widget.com", integration: false })
+      const run = yield* runExport(emulator, { type: "people,people_contact_details" })
+      expect(run.states).toEqual(["queued", "processing", "done"])
+      const url = new URL(run.url)
+      expect(url.origin).toBe(emulator.downloads.url)
+      expect(url.origin).not.toBe(emulator.url)
+      const files = yield* download(run.url)
+      expect(Object.keys(files).sort()).toEqual(["people.csv", "people_contact_details.csv"])
+
+      const people = files["people.csv"]!
+      expect([...people.header].sort()).toEqual([...Export.peopleColumns, "Node ID"].sort())
+      expect(people.header).not.toEqual([...Export.peopleColumns, "Node ID"])
+      expect(people.rows).toHaveLength(emulator.people.size)
+      const oddRow = people.rows.find((r) => r["ID"] === String(odd.id))!
+      expect(oddRow["Name"]).toBe("\t=HYPERLINK(\"x\")")
+      expect(oddRow["Primary Email"]).toBe("\t-odd@widget.com")
+      expect(oddRow["Job Title"]).toBe("\t@lead, \"ops\"\nnight")
+      expect(oddRow["Node ID"]).toBe(odd.nodeID)
+      for (const row of people.rows) {
+        const person = emulator.people.get(Number(row["ID"]))!
+        expect([unguard(row["Name"]!), unguard(row["Primary Email"]!), row["Disabled"]]).toEqual([person.name, person.primary_email, String(person.disabled)])
+      }
+
+      const details = files["people_contact_details.csv"]!
+      expect([...details.header].sort()).toEqual([...Export.contactDetailsColumns, "Node ID"].sort())
+      expect(details.header).not.toEqual([...Export.contactDetailsColumns, "Node ID"])
+      expect(details.rows).toHaveLength(emulator.contacts.size)
+      const phone = details.rows.find((r) => r["Person"] === "\t-odd@widget.com" && r["Contact Protocol"] === "telephone")!
+      expect(phone).toMatchObject({ "Contact Label": "mobile", "Contact URI": "\t+1 (713) 555 0101", Integration: "true" })
+      for (const row of details.rows) {
+        const contact = emulator.contacts.get(Number(row["ID"]))!
+        const field = row["Contact Protocol"] as "email" | "telephone" | "chat" | "website"
+        expect(unguard(row["Contact URI"]!)).toBe(contact[field])
+        expect([row["Contact Label"], row["Integration"], unguard(row["Person"]!)]).toEqual([
+          contact.label,
+          String(contact.integration),
+          emulator.people.get(contact.personId)!.primary_email
+        ])
+      }
+      // a guarded value is quoted only where CSV needs it: the tab comes right after the comma
+      expect(details.raw).toContain(",\t+1 (713) 555 0101")
+
+      // another export draws another column order; the same seed draws the same orders again
+      const second = yield* download((yield* runExport(emulator, { type: "people" })).url)
+      expect(Object.keys(second)).toEqual(["people.csv"])
+      expect(second["people.csv"]!.header).not.toEqual(people.header)
+      const twin = yield* Emulator.serve({ people: 6, seed: 11 })
+      const twinFiles = yield* download((yield* runExport(twin, { type: "people,people_contact_details" })).url)
+      expect(twinFiles["people.csv"]!.header).toEqual(people.header)
+      expect(emulator.exports.list().map((e) => e.state)).toEqual(["done", "done"])
+    }).pipe(Effect.provide(clientLayer)))
+
+  it.scopedLive("from: 204 when nothing changed since; otherwise the people changed since then with all their contacts", () =>
+    Effect.gen(function*() {
+      let now = Date.UTC(2026, 0, 1)
+      const emulator = yield* Emulator.serve({ people: 5, clock: () => now })
+      now += 60_000
+      const since = new Date(now).toISOString()
+      const nothing = yield* createExport(emulator, { type: "people,people_contact_details", from: since })
+      expect(nothing).toMatchObject({ status: 204, text: "" })
+      expect(emulator.exports.list()).toHaveLength(0)
+
+      // a contact written through the API changes its person
+      const person = emulator.people.get(3)!
+      const created = yield* send(
+        authed(emulator, HttpClientRequest.post(`${emulator.baseUrl}/people/3/contacts`)).pipe(
+          HttpClientRequest.bodyUnsafeJson({ label: "mobile", telephone: "+1 555", integration: true })
+        )
+      )
+      expect(created.status).toBe(201)
+      const run = yield* runExport(emulator, { type: "people,people_contact_details", from: since })
+      const files = yield* download(run.url)
+      expect(files["people.csv"]!.rows.map((r) => r["ID"])).toEqual(["3"])
+      expect(files["people_contact_details.csv"]!.rows.map((r) => r["ID"])).toEqual(emulator.contactsOf(3).map((c) => String(c.id)))
+      expect(files["people_contact_details.csv"]!.rows.every((r) => r["Person"] === person.primary_email)).toBe(true)
+
+      // an import's writes too; a change at exactly `from` is included
+      const later = new Date(now).toISOString()
+      const importRun = yield* runImport(emulator, csv(`${emulator.people.get(4)!.primary_email},email,work,four@mail.example,true`))
+      expect(importRun.status.state).toBe("done")
+      const afterImport = yield* download((yield* runExport(emulator, { type: "people", from: later })).url)
+      expect(afterImport["people.csv"]!.rows.map((r) => r["ID"]).sort()).toEqual(["3", "4"])
+      now += 1
+      expect((yield* createExport(emulator, { type: "people", from: new Date(now).toISOString() })).status).toBe(204)
+    }).pipe(Effect.provide(clientLayer)))
+
+  it.scopedLive("the download host never needs credentials, records every header, refuses an Authorization with the signed URL", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.serve({ people: 3 })
+      const run = yield* runExport(emulator, { type: "people_contact_details" })
+      emulator.downloads.clearRequests()
+      yield* download(run.url)
+      const clean = emulator.downloads.requests()
+      expect(clean).toHaveLength(1)
+      expect(clean[0]!.path).toBe(new URL(run.url).pathname)
+      expect(clean[0]!.headers["authorization"]).toBeUndefined()
+      expect(clean[0]!.headers["x-xurrent-account"]).toBeUndefined()
+      expect(clean[0]!.headers["x-4me-account"]).toBeUndefined()
+
+      // a client that leaks its credentials is seen, and refused as a storage host refuses it
+      const leaked = yield* send(authed(emulator, HttpClientRequest.get(run.url)))
+      expect(leaked.status).toBe(400)
+      expect(leaked.text).toContain("<Code>InvalidArgument</Code>")
+      const seen = emulator.downloads.requests()[1]!
+      expect(seen.headers["authorization"]).toBe(`Bearer ${emulator.tokens[0]}`)
+      expect(seen.headers["x-xurrent-account"]).toBe(emulator.account)
+
+      const unsigned = yield* send(HttpClientRequest.get(run.url.replace(/X-Amz-Signature=[0-9a-f]+/, "X-Amz-Signature=00")))
+      expect(unsigned.status).toBe(403)
+      expect((yield* send(HttpClientRequest.get(`${emulator.downloads.url}/downloads/exports/nothing.zip`))).status).toBe(404)
+      // the API host does not serve the files
+      expect((yield* send(HttpClientRequest.get(run.url.replace(emulator.downloads.url, emulator.url)))).status).toBe(404)
+
+      // faults on the download host, recorded too
+      yield* emulator.downloads.faults.inject({ fault: { _tag: "Status", status: 503 }, path: "/downloads/exports" })
+      const faulted = yield* send(HttpClientRequest.get(run.url))
+      expect(faulted.status).toBe(503)
+      expect(emulator.downloads.requests()).toHaveLength(5)
+      yield* download(run.url)
+    }).pipe(Effect.provide(clientLayer)))
+
+  it.scopedLive("type and from are read from JSON, a form or the query; bad ones are 422; limits and faults apply", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.serve({ people: 2, burst: { limit: 5, windowMillis: 60_000 } })
+      const post = (request: HttpClientRequest.HttpClientRequest) => send(authed(emulator, request))
+      const base = HttpClientRequest.post(`${emulator.baseUrl}/export`)
+      expect((yield* post(base.pipe(HttpClientRequest.bodyUrlParams({ type: "people" })))).status).toBe(200)
+      expect((yield* post(base.pipe(HttpClientRequest.setUrlParam("type", "people_contact_details")))).status).toBe(200)
+      expect((yield* post(base)).json).toEqual({ message: "Validation Failed", errors: [["type", "can't be blank"]] })
+      expect((yield* post(base.pipe(HttpClientRequest.bodyUnsafeJson({ type: "people,organizations", from: "yesterday" })))).json).toEqual({
+        message: "Validation Failed",
+        errors: [["type", "organizations is not included in the list"], ["from", "is invalid"]]
+      })
+      expect((yield* post(base.pipe(HttpClientRequest.bodyText("{type:", "application/json")))).status).toBe(400)
+      const limited = yield* post(base.pipe(HttpClientRequest.bodyUnsafeJson({ type: "people" })))
+      expect(limited.status).toBe(429)
+      expect(limited.headers["retry-after"]).toBeDefined()
+
+      const other = yield* Emulator.serve({ people: 2 })
+      yield* other.faults.inject({ fault: { _tag: "Malformed", body: "<html>502 Bad Gateway</html>" }, path: "/v1/export/", method: "GET" })
+      const created = yield* createExport(other, { type: "people" })
+      const token = (created.json as { token: string }).token
+      const malformed = yield* readExport(other, token)
+      expect(malformed.json).toBeUndefined()
+      expect(malformed.text).toContain("502")
+      // the faulted read never reached the emulator: not a step
+      expect(other.exports.get(token)).toMatchObject({ state: "queued", reads: 0 })
+      expect((yield* readExport(other, "f".repeat(40))).status).toBe(404)
     }).pipe(Effect.provide(clientLayer)))
 })

@@ -101,7 +101,8 @@ export const delimiterOf = (text: string): "," | "\t" => {
  */
 export const tabGuard = (value: string): string => /^[=+\-@]/.test(value) ? `\t${value}` : value
 
-const quote = (value: string): string => /[",\r\n\t]|^\s|\s$/.test(value) ? `"${value.replaceAll("\"", "\"\"")}"` : value
+// quoted only where CSV needs it: a guarded value's tab stays bare after the comma
+const quote = (value: string): string => /[",\r\n]/.test(value) ? `"${value.replaceAll("\"", "\"\"")}"` : value
 
 /**
  * A CSV file: the header line and one line per row (CRLF line ends), every
