@@ -9,12 +9,16 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import { parse } from "csv-parse/sync"
-import { Effect } from "effect"
+import { Effect, FastCheck } from "effect"
 import { strFromU8, unzipSync } from "fflate"
 import * as fs from "node:fs"
 import * as path from "node:path"
+import * as Loopback from "../src/Loopback.js"
 import * as Emulator from "../src/PeopleContactsEmulator.js"
+import * as ContactDetails from "../src/PeopleContactsEmulator/ContactDetails.js"
 import * as Export from "../src/PeopleContactsEmulator/Export.js"
+import * as Rules from "../src/PeopleContactsEmulator/Rules.js"
+import * as Store from "../src/PeopleContactsEmulator/Store.js"
 
 const fixture = (name: string): Uint8Array => fs.readFileSync(path.join(import.meta.dirname, "fixtures", name))
 
@@ -556,5 +560,110 @@ describe("Export", () => {
       // the faulted read never reached the emulator: not a step
       expect(other.exports.get(token)).toMatchObject({ state: "queued", reads: 0 })
       expect((yield* readExport(other, "f".repeat(40))).status).toBe(404)
+    }).pipe(Effect.provide(clientLayer)))
+})
+
+describe("ContactDetails.apply (property)", () => {
+  const field = FastCheck.constantFrom(...Rules.valueFields)
+  const contactArb = FastCheck.record({
+    field,
+    value: FastCheck.constantFrom("a", "b", "c"),
+    labelPick: FastCheck.nat(8),
+    integration: FastCheck.boolean()
+  })
+  const labelFor = (f: Rules.ValueField, pick: number) => {
+    const allowed = Rules.knownLabels.filter((l) => Rules.isAllowed(l, f))
+    return allowed[pick % allowed.length]!
+  }
+  const key = (c: { readonly label: string } & Partial<Record<Rules.ValueField, string>>) =>
+    Rules.valueFields.map((f) => c[f] ?? "").join("|") + `|${c.label}`
+
+  it("an import leaves each person in the file with exactly the rows as integration contacts, their own contacts and everyone else untouched; a repeat changes nothing", () =>
+    FastCheck.assert(
+      FastCheck.property(
+        FastCheck.array(FastCheck.array(contactArb, { maxLength: 5 }), { minLength: 3, maxLength: 3 }),
+        FastCheck.array(
+          FastCheck.record({
+            person: FastCheck.nat(2),
+            rows: FastCheck.array(FastCheck.record({ contact: contactArb, keep: FastCheck.nat(6) }), { minLength: 1, maxLength: 5 })
+          }),
+          { maxLength: 3 }
+        ),
+        (start, desired) => {
+          const store = Store.make({ people: 0 })
+          const people = [0, 1, 2].map((i) => store.addPerson({ primary_email: `p${i}@widget.com` }))
+          start.forEach((contacts, i) => {
+            for (const c of contacts) {
+              store.addContact(people[i]!.id, { label: labelFor(c.field, c.labelPick), [c.field]: c.value, integration: c.integration })
+            }
+          })
+          // one group per person (the last one asked for wins), rows naming owned contacts by ID now and then
+          const groups = new Map<number, ReadonlyArray<{ contact: typeof desired[number]["rows"][number]["contact"]; keep: number }>>()
+          for (const g of desired) groups.set(g.person, g.rows)
+          const before = new Map(people.map((p) => [p.id, store.contactsOf(p.id).map((c) => ({ ...c }))]))
+          const lines = ["ID,Person,Contact Protocol,Contact Label,Contact URI,Integration"]
+          const expected = new Map<number, Array<string>>()
+          const named = new Map<number, Set<number>>()
+          for (const [i, rows] of groups) {
+            const person = people[i]!
+            const owned = store.contactsOf(person.id).filter((c) => c.integration)
+            const ids = new Set<number>()
+            expected.set(person.id, [])
+            for (const { contact, keep } of rows) {
+              const target = owned[keep]
+              const id = target !== undefined && !ids.has(target.id) ? target.id : undefined
+              if (id !== undefined) ids.add(id)
+              const label = labelFor(contact.field, contact.labelPick)
+              lines.push(`${id ?? ""},${person.primary_email},${contact.field},${label},${contact.value},true`)
+              expected.get(person.id)!.push(key({ label, [contact.field]: contact.value }))
+            }
+            named.set(person.id, ids)
+          }
+          const parsed = ContactDetails.parseFile(new TextEncoder().encode(lines.join("\n")))
+          if (!("rows" in parsed)) throw new Error(parsed.error)
+          const { results } = ContactDetails.apply(store, parsed.rows)
+          expect(results.failures + results.errors).toBe(0)
+          expect(results.created + results.updated + results.unchanged).toBe(parsed.rows.length)
+          for (const person of people) {
+            const now = store.contactsOf(person.id)
+            const was = before.get(person.id)!
+            expect(now.filter((c) => !c.integration)).toEqual(was.filter((c) => !c.integration))
+            const rows = expected.get(person.id)
+            if (rows === undefined) {
+              expect(now).toEqual(was)
+              continue
+            }
+            expect(now.filter((c) => c.integration).map(key).sort()).toEqual([...rows].sort())
+            for (const id of named.get(person.id)!) expect(store.contacts.has(id)).toBe(true)
+          }
+          const repeat = ContactDetails.parseFile(new TextEncoder().encode(lines.map((l, i) => i === 0 ? l : l.replace(/^\d*/, "")).join("\n")))
+          if (!("rows" in repeat)) throw new Error(repeat.error)
+          const snapshot = [...store.contacts.values()].map((c) => ({ ...c }))
+          const again = ContactDetails.apply(store, repeat.rows).results
+          expect(again).toEqual({ created: 0, updated: 0, deleted: 0, unchanged: repeat.rows.length, failures: 0, errors: 0 })
+          expect([...store.contacts.values()]).toEqual(snapshot)
+        }
+      ),
+      { numRuns: 200 }
+    ))
+})
+
+describe("an emulator served without its download host", () => {
+  it.scopedLive("serves its files under the API's own origin", () =>
+    Effect.gen(function*() {
+      const emulator = Emulator.make({ people: 2, exportTicks: 0 })
+      const server = yield* Loopback.serve(emulator.app)
+      const headers = { Authorization: `Bearer ${emulator.tokens[0]}`, "X-Xurrent-Account": emulator.account }
+      const created = yield* send(
+        HttpClientRequest.post(`${server.url}/v1/export`).pipe(HttpClientRequest.setHeaders(headers), HttpClientRequest.bodyUnsafeJson({ type: "people" }))
+      )
+      const token = (created.json as { token: string }).token
+      const status = yield* send(HttpClientRequest.get(`${server.url}/v1/export/${token}`).pipe(HttpClientRequest.setHeaders(headers)))
+      const url = (status.json as { url: string }).url
+      expect(url.startsWith(`${server.url}/downloads/exports/`)).toBe(true)
+      const files = yield* download(url)
+      expect(files["people.csv"]!.rows).toHaveLength(2)
+      expect(emulator.downloads.requests()).toHaveLength(1)
+      expect(emulator.exports.get(token)?.zip).toBeInstanceOf(Uint8Array)
     }).pipe(Effect.provide(clientLayer)))
 })

@@ -16,10 +16,11 @@
  * - a person whose group has a row with `Integration` true gets every
  *   integration-owned contact replaced by the group's rows: a row with the
  *   `ID` of one of them updates it (`updated`, or `unchanged` when equal), a row
- *   without `ID` equal to one of them keeps it (`unchanged`), any other row
- *   creates one (`created`), and the owned contacts no row kept are deleted
- *   (`deleted`); contacts the person typed themselves (integration false) are
- *   never removed;
+ *   without `ID` equal to one of them no row names by `ID` keeps it
+ *   (`unchanged`), any other row creates one (`created`), and the owned
+ *   contacts no row kept are deleted (`deleted`); contacts the person typed
+ *   themselves (integration false) are never removed (a row with `Integration`
+ *   false equal to one keeps it, another creates one);
  * - a group of rows for the same person later in the file replaces again
  *   (rows of one person must be adjacent);
  * - a row whose `Person` is no person's primary e-mail (any case) is a
@@ -178,15 +179,23 @@ export const apply = (
 
   const applyGroup = (person: Store.StoredPerson, group: ReadonlyArray<Row>) => {
     const owned = store.contactsOf(person.id).filter((c) => c.integration)
+    // contacts named by an `ID` (kept as they are when their row is in error), then kept by a row
     const kept = new Set<number>()
     let replace = false
     const error = (row: Row, text: string) => {
       results.errors++
       log.push(`line ${row.line}: ${text}`)
-      // a contact named by a row in error stays as it is
       const id = Number((row.values["ID"] ?? "").trim())
       if (Number.isInteger(id) && owned.some((c) => c.id === id)) kept.add(id)
     }
+    // first every row is checked (the rows naming a contact by `ID` claim it), then applied in order
+    const checked: Array<{
+      readonly field: Rules.ValueField
+      readonly label: string
+      readonly value: string
+      readonly integration: boolean
+      readonly contact: Store.StoredContact | undefined
+    }> = []
     for (const row of group) {
       const v = (column: string) => row.values[column] ?? ""
       const integration = integrationOf(v("Integration"))
@@ -215,22 +224,25 @@ export const apply = (
         continue
       }
       const idText = v("ID").trim()
-      if (idText !== "") {
-        const id = Number(idText)
-        const contact = Number.isInteger(id) ? store.contacts.get(id) : undefined
-        if (contact === undefined || contact.personId !== person.id) {
-          error(row, `contact detail ${idText} is not a contact detail of ${person.primary_email}`)
-          continue
-        }
-        if (contact.integration !== integration) {
-          error(row, `contact detail ${idText}: Integration cannot change`)
-          continue
-        }
-        if (kept.has(id)) {
-          error(row, `contact detail ${idText} appears twice`)
-          continue
-        }
-        kept.add(id)
+      if (idText === "") {
+        checked.push({ field, label, value, integration, contact: undefined })
+        continue
+      }
+      const id = Number(idText)
+      const contact = Number.isInteger(id) ? store.contacts.get(id) : undefined
+      if (contact === undefined || contact.personId !== person.id) {
+        error(row, `contact detail ${idText} is not a contact detail of ${person.primary_email}`)
+      } else if (contact.integration !== integration) {
+        error(row, `contact detail ${idText}: Integration cannot change`)
+      } else if (checked.some((c) => c.contact === contact)) {
+        error(row, `contact detail ${idText} appears twice`)
+      } else {
+        kept.add(contact.id)
+        checked.push({ field, label, value, integration, contact })
+      }
+    }
+    for (const { contact, field, integration, label, value } of checked) {
+      if (contact !== undefined) {
         if (sameContact(contact, field, label, value)) {
           results.unchanged++
         } else {
