@@ -67,6 +67,18 @@ export class ContactPoint extends Schema.Class<ContactPoint>("@unified-people/co
   }
 }
 
+/** An instance of a model class from its fields: what its constructor builds with validation off, without the constructor's copies. */
+const build = <A>(prototype: object, fields: object): A => Object.assign(Object.create(prototype), fields) as A
+
+/**
+ * Builds a `SourceRef` exactly as `new SourceRef(fields, true)` does (no
+ * validation) at a fraction of the cost: for mappers building many points.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeSourceRef = (fields: { readonly system: string; readonly remoteId?: string }): SourceRef => build(SourceRef.prototype, fields)
+
 /**
  * Input of {@link make}.
  *
@@ -104,19 +116,20 @@ export const make = (input: MakeInput): ContactPoint => {
   const cleaned = custom === undefined ? undefined : Text.clean(custom)
   const customLabel = cleaned === "" ? undefined : cleaned
   const shared = input.shared ?? (Label.isShared(requested) ? true : undefined)
-  // validation off (`true`): every field is typed and built here; re-validating
-  // costs more than the whole normalization (measured ~20x)
-  return new ContactPoint({
-    kind: input.kind,
-    value: input.value,
-    ...(result._tag === "Normalized" ? { normalized: result.value } : { issue: result.reason }),
-    label: allowed ? requested : "other",
-    ...(customLabel === undefined ? {} : { customLabel }),
-    ...(input.primary === undefined ? {} : { primary: input.primary }),
-    ...(input.capabilities === undefined ? {} : { capabilities: [...input.capabilities] }),
-    ...(shared === undefined ? {} : { shared }),
-    ...(input.source === undefined ? {} : { source: input.source })
-  }, true)
+  // what `new ContactPoint(fields, true)` builds (every field is typed and built
+  // here, in the same order), without the class constructor's copies
+  const point = Object.create(ContactPoint.prototype) as { -readonly [K in keyof ContactPoint]: ContactPoint[K] }
+  point.kind = input.kind
+  point.value = input.value
+  if (result._tag === "Normalized") point.normalized = result.value
+  else point.issue = result.reason
+  point.label = allowed ? requested : "other"
+  if (customLabel !== undefined) point.customLabel = customLabel
+  if (input.primary !== undefined) point.primary = input.primary
+  if (input.capabilities !== undefined) point.capabilities = [...input.capabilities]
+  if (shared !== undefined) point.shared = shared
+  if (input.source !== undefined) point.source = input.source
+  return point as ContactPoint
 }
 
 /**

@@ -182,6 +182,59 @@ export class Person extends Schema.Class<Person>("@unified-people/core/Person")(
   }
 }
 
+/** An instance of a model class from its fields: what its constructor builds with validation off, without the constructor's copies. */
+const build = <A>(prototype: object, fields: object): A => Object.assign(Object.create(prototype), fields) as A
+
+/**
+ * Builds a `Name` exactly as `new Name(fields, true)` does (free text cleaned,
+ * no validation) at a fraction of the cost: for mappers building many people.
+ * The fields must already have the right types.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeName = (fields: Schema.Struct.Constructor<typeof nameFields>): Name => build(Name.prototype, cleanFields(fields, nameText))
+
+/**
+ * Builds a `Reference` exactly as `new Reference(fields, true)` does (see {@link makeName}).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeReference = (fields: Schema.Struct.Constructor<typeof referenceFields>): Reference =>
+  build(Reference.prototype, cleanFields(fields, referenceText))
+
+/**
+ * Builds a `Photo` exactly as `new Photo(fields, true)` does (see {@link makeName}).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makePhoto = (fields: Schema.Struct.Constructor<typeof Photo.fields>): Photo => build(Photo.prototype, fields)
+
+/**
+ * Builds a `Provenance` exactly as `new Provenance(fields, true)` does (see {@link makeName}).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeProvenance = (fields: Schema.Struct.Constructor<typeof Provenance.fields>): Provenance => build(Provenance.prototype, fields)
+
+/**
+ * Builds a `Person` exactly as `new Person(fields, true)` does (free text and
+ * custom fields cleaned, no validation) at a fraction of the cost: for mappers
+ * building many people. The fields must already have the right types (a
+ * mapper's output of decoded values); nested values are kept as given.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makePerson = (fields: Schema.Struct.Constructor<typeof personFields>): Person => {
+  const cleaned = cleanFields(fields, personText)
+  const customFields = cleanRecord(cleaned.customFields)
+  return build(Person.prototype, customFields === cleaned.customFields ? cleaned : { ...cleaned, customFields })
+}
+
 /**
  * Builds a canonical person id from a source system and a remote id.
  *

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Equal from "effect/Equal"
 import * as Exit from "effect/Exit"
 import * as ContactPoint from "../src/ContactPoint.js"
 import * as Person from "../src/Person.js"
@@ -134,5 +135,39 @@ describe("Person: free text is cleaned when built", () => {
     const name = new Person.Name({ given: "José", family: "Müller-Lüdenscheidt", display: " محمد  عبد الله " })
     expect(name).toMatchObject({ given: "José", family: "Müller-Lüdenscheidt", display: " محمد  عبد الله " })
     expect(new Person.Person({ ...jane }, true).customFields).toBe(jane.customFields)
+  })
+})
+
+describe("trusted constructors", () => {
+  it("makePerson, makeName, makeReference, makePhoto, makeProvenance and makeSourceRef build what the constructors build", () => {
+    const source = ContactPoint.makeSourceRef({ system: "hr", remoteId: "7" })
+    expect(source).toStrictEqual(new ContactPoint.SourceRef({ system: "hr", remoteId: "7" }, true))
+    expect(source).toBeInstanceOf(ContactPoint.SourceRef)
+    const name = { given: "Ada\u202e", family: "Love\u0000lace", display: "Ada  Lovelace" }
+    expect(Person.makeName(name)).toStrictEqual(new Person.Name(name, true))
+    expect(Person.makeReference({ id: "s1", name: "HQ\n" })).toStrictEqual(new Person.Reference({ id: "s1", name: "HQ\n" }, true))
+    expect(Person.makePhoto({ uri: "https://x/p.png" })).toStrictEqual(new Person.Photo({ uri: "https://x/p.png" }, true))
+    const provenance = { system: "hr", remoteId: "7", version: "3", readAt: new Date(0) }
+    expect(Person.makeProvenance(provenance)).toStrictEqual(new Person.Provenance(provenance, true))
+    const fields = {
+      id: "hr:7",
+      name: Person.makeName(name),
+      jobTitle: "Engineer\u0007",
+      status: "Active",
+      contactPoints: [ContactPoint.make({ kind: "email", value: "Ada@Example.com", label: "work", source })],
+      customFields: { "cost\u0000Center": "CC-1\u202e" },
+      provenance: [Person.makeProvenance(provenance)]
+    }
+    const made = Person.makePerson(fields)
+    const built = new Person.Person(fields, true)
+    expect(made).toStrictEqual(built)
+    expect(made).toBeInstanceOf(Person.Person)
+    // structural equality as between two constructed people (plain arrays and records compare by reference)
+    expect(Equal.equals(made, new Person.Person(fields, true))).toBe(Equal.equals(built, new Person.Person(fields, true)))
+    expect(Equal.equals(Person.makeName(name), new Person.Name(name, true))).toBe(true)
+    expect(made.displayName).toBe(built.displayName)
+    expect(Person.encode(made)).toEqual(Person.encode(built))
+    // the input is not aliased
+    expect(made).not.toBe(fields)
   })
 })

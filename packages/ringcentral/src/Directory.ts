@@ -31,6 +31,7 @@ import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as Entry from "./Directory/Entry.js"
 import * as DirectorySchema from "./Directory/Schema.js"
 import * as Mapping from "./Mapping.js"
 import { decodePage, type Operation, type Page, RingCentralClient } from "./RingCentralClient.js"
@@ -72,6 +73,14 @@ export {
    */
   SearchDirectoryEntriesRequest
 } from "./Directory/Schema.js"
+
+export {
+  /**
+   * @since 0.1.0
+   * @category schemas
+   */
+  MappedEntry
+} from "./Directory/Entry.js"
 
 /**
  * `perPage`: a number (at most 2000), `all` or `max`.
@@ -154,12 +163,12 @@ export const operations = {
  * @since 0.1.0
  * @category models
  */
-export type Snapshot =
+export type Snapshot<A = DirectorySchema.ContactResource> =
   | { readonly _tag: "NotModified"; readonly etag: string }
   | {
     readonly _tag: "Modified"
     readonly etag: string | undefined
-    readonly entries: Stream.Stream<DirectorySchema.ContactResource, PeopleError.PeopleError>
+    readonly entries: Stream.Stream<A, PeopleError.PeopleError>
     readonly completeness: Effect.Effect<PeopleDirectory.Completeness>
   }
 
@@ -205,6 +214,19 @@ export interface Service {
   readonly streamDirectoryEntries: (
     params?: Omit<ListDirectoryEntriesParameters, "page" | "ifNoneMatch">
   ) => Stream.Stream<DirectorySchema.ContactResource, PeopleError.PeopleError>
+  /**
+   * `snapshotDirectoryEntries` with each entry decoded with only the fields
+   * `Mapping.toPerson` reads, as plain objects (`Directory/Entry`): the
+   * streaming path of `RingCentralPeople`, a fraction of the cost of the full
+   * `ContactResource`. The same paging, audit and completeness.
+   */
+  readonly snapshotMappedEntries: (
+    params?: Omit<ListDirectoryEntriesParameters, "page">
+  ) => Effect.Effect<Snapshot<Entry.MappedEntry>, PeopleError.PeopleError>
+  /** `streamDirectoryEntries` with each entry decoded as in {@link Service.snapshotMappedEntries}. */
+  readonly streamMappedEntries: (
+    params?: Omit<ListDirectoryEntriesParameters, "page" | "ifNoneMatch">
+  ) => Stream.Stream<Entry.MappedEntry, PeopleError.PeopleError>
   /**
    * `readDirectoryEntry` (Medium). `NotFound` only when the server says so: a
    * 404 with `ADG-122` or `CMN-102` (or a 410). A `200` with an empty body
@@ -293,9 +315,9 @@ const toResource = (page: Page<DirectorySchema.ContactResource>) =>
   }, true)
 
 /** A page whose records were decoded one by one, or the 304 of a conditional read. */
-type PageResult =
+type PageResult<A> =
   | { readonly _tag: "NotModified"; readonly etag: string }
-  | { readonly _tag: "Modified"; readonly etag: string | undefined; readonly page: Page<DirectorySchema.ContactResource> }
+  | { readonly _tag: "Modified"; readonly etag: string | undefined; readonly page: Page<A> }
 
 const isPerPageRefused = (e: PeopleError.PeopleError) => e._tag === "InvalidRequest" && e.sent && e.field === "perPage"
 
@@ -312,7 +334,7 @@ export const make: Effect.Effect<Service, never, RingCentralClient> = Effect.map
   const retryBase = client.retry.base ?? "2 seconds"
   const listCall = { method: "listDirectoryEntries", group: operations.listDirectoryEntries.group, accept: acceptNotModified } as const
 
-  const getPage = (request: HttpClientRequest.HttpClientRequest, number: number, ifNoneMatch?: string) =>
+  const getPage = <A, I>(schema: Schema.Schema<A, I>, request: HttpClientRequest.HttpClientRequest, number: number, ifNoneMatch?: string) =>
     Effect.gen(function*() {
       // one attempt is the request and the whole page: an empty, cut, stalled or
       // non-JSON page is read again by the policy
@@ -321,50 +343,57 @@ export const make: Effect.Effect<Service, never, RingCentralClient> = Effect.map
       if (response.status === 304) {
         return { _tag: "NotModified", etag: etag ?? ifNoneMatch ?? "" } as const
       }
-      const page = yield* decodePage(DirectorySchema.ContactResource, { method: listCall.method, page: number })(response)
+      const page = yield* decodePage(schema, { method: listCall.method, page: number })(response)
       return { _tag: "Modified", etag, page } as const
     })
 
-  const listPage = (params: ListDirectoryEntriesParameters): Effect.Effect<PageResult, PeopleError.PeopleError> =>
-    getPage(listRequest(entriesPath, params), params.page ?? 1, params.ifNoneMatch)
+  const listPage = <A, I>(schema: Schema.Schema<A, I>, params: ListDirectoryEntriesParameters): Effect.Effect<PageResult<A>, PeopleError.PeopleError> =>
+    getPage(schema, listRequest(entriesPath, params), params.page ?? 1, params.ifNoneMatch)
 
   const listDirectoryEntries = (params: ListDirectoryEntriesParameters = {}): Effect.Effect<ListResult, PeopleError.PeopleError> =>
-    Effect.map(listPage(params), (result) =>
+    Effect.map(listPage(DirectorySchema.ContactResource, params), (result) =>
       result._tag === "NotModified"
         ? result
         : { _tag: "Modified", etag: result.etag, directory: toResource(result.page), unreadable: result.page.unreadable })
 
   /** Reads page 1 with the largest accepted page size (or the one given). */
-  const firstPage = (params: Omit<ListDirectoryEntriesParameters, "page">) => {
-    const probe = (sizes: ReadonlyArray<PerPage>): Effect.Effect<readonly [PageResult, PerPage], PeopleError.PeopleError> =>
-      listPage({ ...params, page: 1, perPage: sizes[0]! }).pipe(
+  const firstPage = <A, I>(schema: Schema.Schema<A, I>, params: Omit<ListDirectoryEntriesParameters, "page">) => {
+    const probe = (sizes: ReadonlyArray<PerPage>): Effect.Effect<readonly [PageResult<A>, PerPage], PeopleError.PeopleError> =>
+      listPage(schema, { ...params, page: 1, perPage: sizes[0]! }).pipe(
         Effect.map((result) => [result, sizes[0]!] as const),
         Effect.catchIf((e) => isPerPageRefused(e) && sizes.length > 1, () => probe(sizes.slice(1)))
       )
     return probe(params.perPage === undefined ? listPageSizes : [params.perPage])
   }
 
-  const snapshotDirectoryEntries = (params: Omit<ListDirectoryEntriesParameters, "page"> = {}): Effect.Effect<Snapshot, PeopleError.PeopleError> =>
+  const snapshotWith = <A, I>(schema: Schema.Schema<A, I>) =>
+  (params: Omit<ListDirectoryEntriesParameters, "page"> = {}): Effect.Effect<Snapshot<A>, PeopleError.PeopleError> =>
     Effect.gen(function*() {
-      const [result, perPage] = yield* firstPage(params)
+      const [result, perPage] = yield* firstPage(schema, params)
       if (result._tag === "NotModified") return result
       const { ifNoneMatch: _, ...others } = params
-      const read = client.read(DirectorySchema.ContactResource)(
+      const read = client.read(schema)(
         (page) => listRequest(entriesPath, { ...others, perPage, page }),
         { ...listCall, first: result.page }
       )
       return { _tag: "Modified", etag: result.etag, entries: read.stream, completeness: read.completeness } as const
     })
 
-  const streamDirectoryEntries = (params: Omit<ListDirectoryEntriesParameters, "page" | "ifNoneMatch"> = {}) =>
+  const streamWith = <A>(snapshot: (params: Omit<ListDirectoryEntriesParameters, "page">) => Effect.Effect<Snapshot<A>, PeopleError.PeopleError>) =>
+  (params: Omit<ListDirectoryEntriesParameters, "page" | "ifNoneMatch"> = {}) =>
     Stream.unwrap(
-      Effect.flatMap(snapshotDirectoryEntries(params), (result) =>
+      Effect.flatMap(snapshot(params), (result) =>
         result._tag === "Modified"
           ? Effect.succeed(result.entries)
           : Effect.fail(
             new PeopleError.Unavailable({ module, method: listCall.method, reason: "unexpected 304 for a page request", retryable: false })
           ))
     )
+
+  const snapshotDirectoryEntries = snapshotWith(DirectorySchema.ContactResource)
+  const streamDirectoryEntries = streamWith(snapshotDirectoryEntries)
+  const snapshotMappedEntries = snapshotWith(Entry.MappedEntry)
+  const streamMappedEntries = streamWith(snapshotMappedEntries)
 
   const readDirectoryEntry = (entryId: string) => {
     const method = "readDirectoryEntry"
@@ -465,6 +494,8 @@ export const make: Effect.Effect<Service, never, RingCentralClient> = Effect.map
     listDirectoryEntries,
     snapshotDirectoryEntries,
     streamDirectoryEntries,
+    snapshotMappedEntries,
+    streamMappedEntries,
     readDirectoryEntry,
     searchDirectoryEntries,
     streamSearchDirectoryEntries,
@@ -513,4 +544,4 @@ export const toInput = (entry: Schema.Schema.Type<Schema.Struct<typeof Directory
 export const toPerson = (
   entry: Schema.Schema.Type<Schema.Struct<typeof DirectorySchema.contactFields>>,
   options?: Mapping.Options
-): Person.Person => Mapping.toPerson(toInput(entry), options)
+): Person.Person => Mapping.toPerson(entry, options)

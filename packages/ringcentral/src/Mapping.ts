@@ -176,6 +176,25 @@ const nonEmpty = (s: string | undefined): string | undefined => {
   return t === undefined || t === "" ? undefined : t
 }
 
+/** A phone number's contact point, its value given (no copy of the phone input). */
+const phonePoint = (phone: PhoneInput, value: string, source: ContactPoint.SourceRef, defaultRegion: string | undefined): ContactPoint.ContactPoint => {
+  const usage = resolveUsage(phone.usageType)
+  const numberType = phone.type === undefined ? undefined : own(numberTypes, phone.type)
+  let capabilities: Array<ContactPoint.Capability> | undefined
+  if (numberType !== undefined) {
+    capabilities = numberType.capabilities.slice()
+    if (phone.smsAvailabilityStatus === "Active") capabilities.push("sms")
+  }
+  const label = numberType?.label !== undefined && !usage.shared && usage.label !== "mobile" ? numberType.label : usage.label
+  const input: { -readonly [K in keyof ContactPoint.MakeInput]: ContactPoint.MakeInput[K] } = { kind: "phone", value, label, source }
+  if (label === usage.label && usage.customLabel !== undefined) input.customLabel = usage.customLabel
+  if (phone.primary !== undefined) input.primary = phone.primary
+  if (capabilities !== undefined) input.capabilities = capabilities
+  if (usage.shared) input.shared = true
+  if (defaultRegion !== undefined) input.defaultRegion = defaultRegion
+  return ContactPoint.make(input)
+}
+
 /**
  * Maps one phone number to a contact point.
  *
@@ -186,112 +205,111 @@ export const toContactPoint = (
   phone: PhoneInput & { readonly phoneNumber: string },
   owner: string,
   options: Options = {}
-): ContactPoint.ContactPoint => {
-  const usage = resolveUsage(phone.usageType)
-  const numberType = phone.type === undefined ? undefined : own(numberTypes, phone.type)
-  const capabilities = numberType === undefined ? undefined : [...numberType.capabilities]
-  if (capabilities !== undefined && phone.smsAvailabilityStatus === "Active") capabilities.push("sms")
-  const label = numberType?.label !== undefined && !usage.shared && usage.label !== "mobile" ? numberType.label : usage.label
-  return ContactPoint.make({
-    kind: "phone",
-    value: phone.phoneNumber,
-    label,
-    ...(label === usage.label && usage.customLabel !== undefined ? { customLabel: usage.customLabel } : {}),
-    ...(phone.primary === undefined ? {} : { primary: phone.primary }),
-    ...(capabilities === undefined ? {} : { capabilities }),
-    ...(usage.shared ? { shared: true } : {}),
-    source: new ContactPoint.SourceRef({ system, remoteId: owner }, true),
-    ...(options.defaultRegion === undefined ? {} : { defaultRegion: options.defaultRegion })
-  })
-}
+): ContactPoint.ContactPoint => phonePoint(phone, phone.phoneNumber, ContactPoint.makeSourceRef({ system, remoteId: owner }), options.defaultRegion)
+
+type Fields<A> = { -readonly [K in keyof A]: A[K] }
 
 /**
- * Maps a RingCentral record to a `Person`.
+ * Maps a RingCentral record to a `Person`. Builds the person and its parts
+ * directly (no intermediate copies of the input), with the model's trusted
+ * constructors (`Person.makePerson`, ...): the input was decoded by Schema and
+ * every value is typed, so validating again only costs time.
  *
  * @since 0.1.0
  * @category mapping
  */
 export const toPerson = (input: Input, options: Options = {}): Person.Person => {
-  // the model constructors below run with validation off (`true`): the input was
-  // decoded by Schema and every value is typed, so validating again only costs time
   const given = nonEmpty(input.firstName)
   const family = nonEmpty(input.lastName)
   const display = given === undefined && family === undefined ? nonEmpty(input.name) : undefined
-  const source = new ContactPoint.SourceRef({ system, remoteId: input.id }, true)
+  const source = ContactPoint.makeSourceRef({ system, remoteId: input.id })
   const points: Array<ContactPoint.ContactPoint> = []
   const email = nonEmpty(input.email)
   if (email !== undefined) {
     points.push(ContactPoint.make({ kind: "email", value: email, label: "work", primary: true, source }))
   }
-  for (const phone of input.phoneNumbers ?? []) {
-    // the usual field, else its alternate: a number given only as `e164` is kept
-    const phoneNumber = phone.phoneNumber !== undefined && phone.phoneNumber.trim() !== "" ? phone.phoneNumber : nonEmpty(phone.e164)
-    if (phoneNumber === undefined) continue
-    points.push(toContactPoint({ ...phone, phoneNumber }, input.id, options))
-  }
-  const region = options.defaultRegion === undefined ? {} : { defaultRegion: options.defaultRegion }
-  const seen = new Set(points.map((p) => p.key))
-  const extra: Array<[string | undefined, Label.Label]> = [[input.businessPhone, "work"], [input.mobilePhone, "mobile"]]
-  for (const [value, label] of extra) {
-    const raw = nonEmpty(value)
-    if (raw === undefined) continue
-    const point = ContactPoint.make({ kind: "phone", value: raw, label, source, ...region })
-    if (!seen.has(point.key)) {
-      seen.add(point.key)
-      points.push(point)
+  const phones = input.phoneNumbers
+  if (phones !== undefined) {
+    for (const phone of phones) {
+      // the usual field, else its alternate: a number given only as `e164` is kept
+      const phoneNumber = phone.phoneNumber !== undefined && phone.phoneNumber.trim() !== "" ? phone.phoneNumber : nonEmpty(phone.e164)
+      if (phoneNumber === undefined) continue
+      points.push(phonePoint(phone, phoneNumber, source, options.defaultRegion))
     }
   }
-  const customFields: Record<string, string> = Object.fromEntries(
-    (input.customFields ?? []).flatMap((field) => {
+  const businessPhone = nonEmpty(input.businessPhone)
+  const mobilePhone = nonEmpty(input.mobilePhone)
+  if (businessPhone !== undefined || mobilePhone !== undefined) {
+    const seen = new Set(points.map((p) => p.key))
+    const extra: ReadonlyArray<readonly [string | undefined, Label.Label]> = [[businessPhone, "work"], [mobilePhone, "mobile"]]
+    for (const [raw, label] of extra) {
+      if (raw === undefined) continue
+      const point = ContactPoint.make({
+        kind: "phone",
+        value: raw,
+        label,
+        source,
+        ...(options.defaultRegion === undefined ? {} : { defaultRegion: options.defaultRegion })
+      })
+      if (!seen.has(point.key)) {
+        seen.add(point.key)
+        points.push(point)
+      }
+    }
+  }
+  const customFields: Record<string, string> = {}
+  if (input.customFields !== undefined) {
+    for (const field of input.customFields) {
       const key = field.name ?? field.displayName ?? field.id
-      return key !== undefined && field.value !== undefined ? [[key, field.value]] : []
-    })
-  )
-  const companyName = input.account?.companyName ?? input.account?.name ?? nonEmpty(input.company)
-  const company = input.account?.id !== undefined || companyName !== undefined
-    ? new Person.Reference({
-      ...(input.account?.id === undefined ? {} : { id: input.account.id }),
-      ...(companyName === undefined ? {} : { name: companyName })
-    }, true)
-    : undefined
-  const site = input.site !== undefined && (input.site.id !== undefined || input.site.name !== undefined)
-    ? new Person.Reference({
-      ...(input.site.id === undefined ? {} : { id: input.site.id }),
-      ...(input.site.name === undefined ? {} : { name: input.site.name })
-    }, true)
-    : undefined
-  const photo = input.profileImage !== undefined && (input.profileImage.uri !== undefined || input.profileImage.etag !== undefined)
-    ? new Person.Photo({
-      ...(input.profileImage.uri === undefined ? {} : { uri: input.profileImage.uri }),
-      ...(input.profileImage.etag === undefined ? {} : { etag: input.profileImage.etag })
-    }, true)
-    : undefined
+      if (key !== undefined && field.value !== undefined) customFields[key] = field.value
+    }
+  }
+  // the fields in the order the constructor was given them before
+  const person = { id: Person.canonicalId(system, input.id), name: Person.makeName(nameOf(given, family, display)) } as Fields<
+    ConstructorParameters<typeof Person.Person>[0]
+  >
   const jobTitle = nonEmpty(input.jobTitle)
+  if (jobTitle !== undefined) person.jobTitle = jobTitle
   const department = nonEmpty(input.department)
+  if (department !== undefined) person.department = department
+  const account = input.account
+  const companyName = account?.companyName ?? account?.name ?? nonEmpty(input.company)
+  if (account?.id !== undefined || companyName !== undefined) {
+    const ref: { id?: string; name?: string } = {}
+    if (account?.id !== undefined) ref.id = account.id
+    if (companyName !== undefined) ref.name = companyName
+    person.company = Person.makeReference(ref)
+  }
+  const site = input.site
+  if (site !== undefined && (site.id !== undefined || site.name !== undefined)) {
+    const ref: { id?: string; name?: string } = {}
+    if (site.id !== undefined) ref.id = site.id
+    if (site.name !== undefined) ref.name = site.name
+    person.site = Person.makeReference(ref)
+  }
   const extensionNumber = nonEmpty(input.extensionNumber)
-  return new Person.Person({
-    id: Person.canonicalId(system, input.id),
-    name: new Person.Name({
-      ...(given === undefined ? {} : { given }),
-      ...(family === undefined ? {} : { family }),
-      ...(display === undefined ? {} : { display })
-    }, true),
-    ...(jobTitle === undefined ? {} : { jobTitle }),
-    ...(department === undefined ? {} : { department }),
-    ...(company === undefined ? {} : { company }),
-    ...(site === undefined ? {} : { site }),
-    ...(extensionNumber === undefined ? {} : { extensionNumber }),
-    ...(input.status === undefined ? {} : { status: input.status }),
-    contactPoints: points,
-    customFields,
-    ...(photo === undefined ? {} : { photo }),
-    provenance: [
-      new Person.Provenance({
-        system,
-        remoteId: input.id,
-        ...(options.version === undefined ? {} : { version: options.version }),
-        ...(options.readAt === undefined ? {} : { readAt: options.readAt })
-      }, true)
-    ]
-  }, true)
+  if (extensionNumber !== undefined) person.extensionNumber = extensionNumber
+  if (input.status !== undefined) person.status = input.status
+  person.contactPoints = points
+  person.customFields = customFields
+  const image = input.profileImage
+  if (image !== undefined && (image.uri !== undefined || image.etag !== undefined)) {
+    const photo: { uri?: string; etag?: string } = {}
+    if (image.uri !== undefined) photo.uri = image.uri
+    if (image.etag !== undefined) photo.etag = image.etag
+    person.photo = Person.makePhoto(photo)
+  }
+  const provenance: { system: string; remoteId: string; version?: string; readAt?: Date } = { system, remoteId: input.id }
+  if (options.version !== undefined) provenance.version = options.version
+  if (options.readAt !== undefined) provenance.readAt = options.readAt
+  person.provenance = [Person.makeProvenance(provenance)]
+  return Person.makePerson(person)
+}
+
+const nameOf = (given: string | undefined, family: string | undefined, display: string | undefined) => {
+  const name: { given?: string; family?: string; display?: string } = {}
+  if (given !== undefined) name.given = given
+  if (family !== undefined) name.family = family
+  if (display !== undefined) name.display = display
+  return name
 }

@@ -1,7 +1,9 @@
 /**
  * The `core` `PeopleDirectory` port over the `Directory` area service:
  * `stream` (every entry as a `Person`), `snapshot` (with the directory ETag and
- * the completeness of the read: see `Directory.snapshotDirectoryEntries`),
+ * the completeness of the read: see `Directory.snapshotDirectoryEntries`; both
+ * read the entries with only the fields the mapping reads:
+ * `Directory.streamMappedEntries`),
  * `get` (`NotFound` only for a 404 `ADG-122`/`CMN-102`, never for an empty or
  * unreadable answer) and `search`. {@link make} needs the `Directory` service
  * (a test can replace it); {@link layer} provides both its own tag and
@@ -16,7 +18,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as Directory from "./Directory.js"
-import type * as Mapping from "./Mapping.js"
+import * as Mapping from "./Mapping.js"
 import type { RingCentralClient } from "./RingCentralClient.js"
 
 /**
@@ -49,13 +51,16 @@ export interface Options {
 export const make = (options: Options = {}): Effect.Effect<PeopleDirectory.Service, never, Directory.Directory> =>
   Effect.map(Directory.Directory, (directory) => {
     const federated = options.showFederated === undefined ? {} : { showFederated: options.showFederated }
-    const mapped = (readAt: Date) => (entry: Directory.ContactResource) =>
-      Directory.toPerson(entry, { ...options.mapping, readAt })
+    const mapped = (readAt: Date) => {
+      const mapping = { ...options.mapping, readAt }
+      return (entry: Mapping.Input) => Mapping.toPerson(entry, mapping)
+    }
     return {
       system: "ringcentral",
-      stream: Stream.suspend(() => directory.streamDirectoryEntries(federated).pipe(Stream.map(mapped(new Date())))),
+      // whole-directory reads decode only the fields the mapping reads (Directory/Entry)
+      stream: Stream.suspend(() => directory.streamMappedEntries(federated).pipe(Stream.map(mapped(new Date())))),
       snapshot: (snapshotOptions) =>
-        directory.snapshotDirectoryEntries({
+        directory.snapshotMappedEntries({
           ...federated,
           ...(snapshotOptions?.ifNoneMatch === undefined ? {} : { ifNoneMatch: snapshotOptions.ifNoneMatch })
         }).pipe(

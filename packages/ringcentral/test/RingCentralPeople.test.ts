@@ -71,6 +71,9 @@ describe("RingCentralPeople", () => {
         snapshotDirectoryEntries: () =>
           Effect.succeed({ _tag: "Modified", etag: '"v1"', entries: Stream.make(entry), completeness: Effect.succeed(PeopleDirectory.notRead) }),
         streamDirectoryEntries: () => Stream.make(entry),
+        snapshotMappedEntries: () =>
+          Effect.succeed({ _tag: "Modified", etag: '"v1"', entries: Stream.make(entry), completeness: Effect.succeed(PeopleDirectory.notRead) }),
+        streamMappedEntries: () => Stream.make(entry),
         readDirectoryEntry: (id) => id === entry.id ? Effect.succeed(entry) : unused(),
         searchDirectoryEntries: unused,
         streamSearchDirectoryEntries: () => Stream.make(entry),
