@@ -32,6 +32,7 @@ import type * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import { createServer } from "node:http"
+import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import * as Connector from "./Connector.js"
@@ -152,6 +153,10 @@ export const make = (
     const start = (tenant: TenantFile.Tenant) =>
       Effect.gen(function*() {
         const file = tenant.state ?? Path.join(options.stateDir, `${tenant.id}.sqlite`)
+        yield* Effect.tryPromise({
+          try: () => Fs.mkdir(Path.dirname(file), { recursive: true }),
+          catch: (e) => new Error(`cannot create the state directory ${Path.dirname(file)}: ${(e as NodeJS.ErrnoException).code ?? "error"}`)
+        })
         const state = yield* tenants.buildState(connector.stateFile(file))
         const runtime = yield* tenants.make(tenant, state, { runner })
         const queue = yield* Queue.unbounded<Sync.DirectoryEvent>()

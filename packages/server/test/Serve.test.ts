@@ -8,7 +8,7 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import * as Serve from "../src/Serve.js"
-import { duplicates, emulators, endState, freePort, tenantEntry, tenantsOf, TestLive } from "./utils.js"
+import { duplicates, emulators, endState, freePort, tenantEntry, tenantsOf, provideTestLive } from "./utils.js"
 
 const admin = "admin-secret"
 
@@ -103,13 +103,16 @@ describe("Serve (one process, SQLite)", () => {
       // without an admin token the admin endpoints do not exist; a webhook of an unknown tenant neither
       expect((yield* post(`${served.url}/tenants/alpha/sync`)).status).toBe(404)
       expect((yield* post(`${served.url}/webhooks/nobody`)).status).toBe(404)
-    }).pipe(Effect.provide(TestLive)), { timeout: 120_000 })
+    }).pipe(provideTestLive), { timeout: 120_000 })
 
-  it.scopedLive("admin endpoints: a requested verifying run, its state, and the token required", () =>
+  it.scopedLive("admin endpoints, the verifying sync on its cron schedule, 429s counted, and the admin token required", () =>
     Effect.gen(function*() {
       const a = yield* emulators({ seed: 21, size: 20 })
       const env: Record<string, string> = {}
-      const tenants = yield* tenantsOf([tenantEntry("gamma", a, env)], env)
+      // a verifying sync every 2 seconds
+      const tenants = yield* tenantsOf([tenantEntry("gamma", a, env, { sync: { cron: "*/2 * * * * *" } })], env)
+      // the People system answers 429 twice: the client waits and retries, the metrics count them
+      yield* a.people.faults.inject({ fault: { _tag: "Status", status: 429, headers: { "retry-after": "0" } }, times: 2, method: "GET" })
       const served = yield* Serve.make({
         tenants,
         port: 0,
@@ -126,8 +129,64 @@ describe("Serve (one process, SQLite)", () => {
       expect(JSON.parse(done.text).result.status).toBe("complete")
       expect(JSON.parse(done.text).result.created).toBeGreaterThan(0)
       expect((yield* get(`${served.url}/tenants/gamma/runs/nothing`)).status).toBe(404)
+      expect((yield* post(`${served.url}/tenants/nobody/sync`)).status).toBe(404)
       const unauthorized = yield* Effect.flatMap(HttpClient.HttpClient, (client) =>
-        client.execute(HttpClientRequest.post(`${served.url}/tenants/gamma/sync`))).pipe(Effect.scoped, Effect.orDie)
+        client.execute(HttpClientRequest.post(`${served.url}/tenants/gamma/sync`).pipe(HttpClientRequest.bearerToken("wrong")))).pipe(
+          Effect.scoped,
+          Effect.orDie
+        )
       expect(unauthorized.status).toBe(401)
-    }).pipe(Effect.provide(TestLive)), { timeout: 120_000 })
+      // the scheduled verifying runs happen, complete, and write nothing more
+      const metrics = yield* eventually(
+        Effect.map(get(`${served.url}/metrics`), (r) => r.text),
+        (text) => /unified_people_sync_runs_total\{tenant="gamma",kind="scheduled",status="complete"\} [2-9]/.test(text)
+      )
+      expect(metrics).toMatch(/unified_people_http_429_total\{tenant="gamma",side="people-contacts"\} 2/)
+      expect(metrics).toMatch(/unified_people_last_sync_timestamp_seconds\{tenant="gamma"\} \d+/)
+      expect(duplicates(a.people)).toEqual([])
+    }).pipe(provideTestLive), { timeout: 120_000 })
+
+  it.scopedLive("hostile webhook deliveries: a wrong token, an unknown tenant, an oversized body, not JSON", () =>
+    Effect.gen(function*() {
+      const a = yield* emulators({ seed: 31, size: 10 })
+      const env: Record<string, string> = {}
+      const tenants = yield* tenantsOf([tenantEntry("delta", a, env)], env)
+      const served = yield* Serve.make({
+        tenants,
+        port: 0,
+        host: "127.0.0.1",
+        stateDir: Fs.mkdtempSync(Path.join(Os.tmpdir(), "serve-")),
+        startupSync: false
+      }).pipe(Effect.catchAll(Effect.die))
+      yield* eventually(get(`${served.url}/readyz`), (r) => r.status === 200)
+      const runtime = Option.getOrThrow(yield* served.tenant("delta"))
+      const deliver = (path: string, body: string, token: string | undefined) =>
+        Effect.flatMap(HttpClient.HttpClient, (client) =>
+          client.execute(
+            HttpClientRequest.post(`${served.url}${path}`).pipe(
+              HttpClientRequest.bodyText(body, "application/json"),
+              token === undefined ? (r) => r : HttpClientRequest.setHeader("verification-token", token)
+            )
+          )).pipe(Effect.map((r) => r.status), Effect.scoped, Effect.orDie)
+      const [remoteId] = [...a.company.matched.keys()]
+      const event = JSON.stringify({
+        uuid: "evt-hostile-1",
+        event: "/restapi/v1.0/account/~/directory/entries",
+        timestamp: new Date().toISOString(),
+        subscriptionId: "sub-1",
+        body: { accountId: "1", entries: [{ id: remoteId, eventType: "Update" }] }
+      })
+      expect(yield* deliver("/webhooks/delta", event, "forged")).toBe(403)
+      expect(yield* deliver("/webhooks/delta", event, undefined)).toBe(403)
+      expect(yield* deliver("/webhooks/nobody", event, "hook-delta")).toBe(404)
+      expect(yield* deliver("/webhooks/delta", "x".repeat(2 * 1024 * 1024), "hook-delta")).toBe(413)
+      expect(yield* deliver("/webhooks/delta", "{ not json", "hook-delta")).toBe(400)
+      // none of them reached the People system or the state
+      expect(a.people.requests().filter((r) => r.method !== "GET")).toEqual([])
+      expect(yield* Effect.orDie(runtime.state.isEventProcessed("evt-hostile-1"))).toBe(false)
+      const metrics = (yield* get(`${served.url}/metrics`)).text
+      expect(metrics).not.toMatch(/unified_people_events_received_total\{tenant="delta"\}/)
+      // the service still serves
+      expect((yield* get(`${served.url}/healthz`)).status).toBe(200)
+    }).pipe(provideTestLive), { timeout: 120_000 })
 })

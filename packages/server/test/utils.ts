@@ -11,6 +11,7 @@ import * as Emulators from "@unified-people/testkit/Emulators"
 import type * as PeopleEmulator from "@unified-people/testkit/PeopleContactsEmulator"
 import * as Postgres from "@unified-people/testkit/Postgres"
 import { Effect, Layer, Redacted } from "effect"
+import type * as Scope from "effect/Scope"
 import * as Net from "node:net"
 import * as Connector from "../src/Connector.js"
 import * as TenantFile from "../src/TenantFile.js"
@@ -112,3 +113,13 @@ export const emulators = (options: Emulators.Options = {}) => Emulators.start({ 
 
 /** Layers every server test needs. */
 export const TestLive = Layer.merge(ConnectorLive, HttpLive)
+
+/**
+ * Provides {@link TestLive} built in the test's own scope, so the HTTP client
+ * outlives every service the test starts (its scope closes after theirs: a
+ * client closed under a running service made each test wait for its requests).
+ */
+export const provideTestLive = <A, E, R>(
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<A, E, Scope.Scope | Exclude<R, Layer.Layer.Success<typeof TestLive>>> =>
+  Effect.flatMap(Layer.build(TestLive), (context) => Effect.provide(effect, context))
