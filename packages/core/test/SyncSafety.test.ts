@@ -504,6 +504,6 @@ describe("never deletes the contacts of a person still in the directory (propert
         ),
         { numRuns: 60, seed: 42 }
       )
-    ))
+    ), { timeout: 240_000 })
 })
 
