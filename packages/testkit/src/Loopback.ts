@@ -1,6 +1,7 @@
 /**
  * A loopback HTTP server for an `@effect/platform` app, with injectable faults
- * (status bursts, latency, connection resets, malformed JSON) and a log of every
+ * (status bursts, latency, connection resets before or after the app handled
+ * the request, malformed JSON) and a log of every
  * request it received. Both emulators are built on it; a test can serve any
  * app with it (a webhook receiver, a stub).
  *
@@ -40,6 +41,10 @@ export type Fault =
   | {
     /** Destroy the connection without answering. */
     readonly _tag: "Reset"
+  }
+  | {
+    /** Let the app handle the request (a write happens), then destroy the connection without answering. */
+    readonly _tag: "ResetAfter"
   }
   | {
     /** Answer 200 with a body that is not valid JSON. */
@@ -157,6 +162,12 @@ export const makeFaults: Effect.Effect<Faults> = Effect.sync(() => {
             contentType: "application/json"
           })
         case "Reset": {
+          const incoming = NodeHttpServerRequest.toIncomingMessage(request)
+          incoming.socket.destroy()
+          return yield* Effect.never
+        }
+        case "ResetAfter": {
+          yield* Effect.exit(app)
           const incoming = NodeHttpServerRequest.toIncomingMessage(request)
           incoming.socket.destroy()
           return yield* Effect.never

@@ -345,6 +345,31 @@ describe("Import", () => {
       expect(emulator.requests().filter((r) => r.path === "/v1/import").map((r) => r.status)).toEqual([422, 422, 400, 401])
     }).pipe(Effect.provide(clientLayer)))
 
+  it.scopedLive("an upload whose answer is lost was still accepted; uploading the same file again converges", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.serve({ people: 0 })
+      const ann = emulator.addPerson({ primary_email: "ann@widget.com" })
+      emulator.addContact(ann.id, { label: "fax", telephone: "+1 0", integration: true })
+      yield* emulator.faults.inject({ fault: { _tag: "ResetAfter" }, method: "POST", path: "/v1/import" })
+      const file = csv("ann@widget.com,telephone,work,+1 1,true", "ann@widget.com,email,work,ann@mail.example,true")
+      const form = new FormData()
+      form.append("type", "people_contact_details")
+      form.append("file", new Blob([file]), "contact-details.csv")
+      const client = yield* HttpClient.HttpClient
+      const lost = yield* Effect.either(Effect.scoped(client.execute(authed(emulator, HttpClientRequest.post(`${emulator.baseUrl}/import`).pipe(HttpClientRequest.bodyFormData(form))))))
+      expect(lost._tag).toBe("Left")
+      expect(emulator.imports.list()).toHaveLength(1)
+      const again = yield* runImport(emulator, file)
+      expect(again.status.state).toBe("done")
+      // the first job, done by hand, and the second: the same end state
+      emulator.imports.tick(2)
+      expect(emulator.imports.list().map((job) => job.state)).toEqual(["done", "done"])
+      expect(emulator.contactsOf(ann.id).map((c) => [c.label, c.telephone ?? c.email])).toEqual([
+        ["work", "+1 1"],
+        ["work", "ann@mail.example"]
+      ])
+    }).pipe(Effect.provide(clientLayer)))
+
   it.scopedLive("rate limits and injected faults apply to the import endpoints", () =>
     Effect.gen(function*() {
       const emulator = yield* Emulator.serve({ people: 0, burst: { limit: 3, windowMillis: 60_000 } })
