@@ -236,6 +236,8 @@ describe("Import", () => {
       const ann = emulator.addPerson({ primary_email: "ann@widget.com" })
       const kept = emulator.addContact(ann.id, { label: "work", telephone: "+1 1", integration: true })
       const gone = emulator.addContact(ann.id, { label: "fax", telephone: "+1 2", integration: true })
+      const bob = emulator.addPerson({ primary_email: "bob@widget.com" })
+      const bobs = emulator.addContact(bob.id, { label: "work", telephone: "+1 3", integration: true })
       const file = [
         "Person,Contact Protocol,Contact Label,Contact URI,Integration,ID",
         "nobody@widget.com,telephone,work,+1 5,true,",
@@ -246,11 +248,14 @@ describe("Import", () => {
         "ann@widget.com,telephone,work,,true,",
         "ann@widget.com,telephone,work,+1 7,maybe,",
         "ann@widget.com,telephone,work,+1 8,true,99999",
-        "ann@widget.com,chat,chat_teams,https://teams.example/ann,true,"
+        "ann@widget.com,chat,chat_teams,https://teams.example/ann,true,",
+        "bob@widget.com,telephone,skype,bob,true,"
       ].join("\n")
       const { status } = yield* runImport(emulator, file)
       expect(status.state).toBe("done")
-      expect(status.results).toEqual({ created: 1, updated: 0, deleted: 1, unchanged: 0, failures: 3, errors: 5 })
+      expect(status.results).toEqual({ created: 1, updated: 0, deleted: 1, unchanged: 0, failures: 3, errors: 6 })
+      // a person whose rows are all in error keeps every contact
+      expect(emulator.contactsOf(bob.id)).toEqual([bobs])
       expect(emulator.imports.list()[0]!.log).toEqual([
         "line 2: no person with primary e-mail \"nobody@widget.com\"",
         "line 3: no person with primary e-mail \"nobody@widget.com\"",
@@ -259,7 +264,8 @@ describe("Import", () => {
         "line 6: Contact Protocol \"pager\" is not included in the list",
         "line 7: telephone can't be blank",
         "line 8: Integration \"maybe\" must be true or false",
-        "line 9: contact detail 99999 is not a contact detail of ann@widget.com"
+        "line 9: contact detail 99999 is not a contact detail of ann@widget.com",
+        "line 11: label is not included in the list"
       ])
       expect(emulator.contacts.get(kept.id)).toMatchObject({ label: "work", telephone: "+1 1" })
       expect(emulator.contacts.has(gone.id)).toBe(false)

@@ -13,7 +13,7 @@
  *
  * Applying it, group by group (a group: adjacent rows of one person):
  *
- * - a person whose group has a row with `Integration` true gets every
+ * - a person whose group has a row with `Integration` true (and no error) gets every
  *   integration-owned contact replaced by the group's rows: a row with the
  *   `ID` of one of them updates it (`updated`, or `unchanged` when equal), a row
  *   without `ID` equal to one of them no row names by `ID` keeps it
@@ -29,7 +29,9 @@
  *   allowed with its protocol, a blank or too long value, an unknown protocol,
  *   a bad `Integration`, an `ID` that is not a contact of that person, an
  *   address row: the emulator keeps no addresses) is an `error`, with a log
- *   line; it is not applied, and a contact it names by `ID` is kept as it is.
+ *   line; it is not applied, a contact it names by `ID` is kept as it is, and
+ *   it does not make a replacement (a person whose rows are all in error keeps
+ *   every contact).
  *
  * @since 0.1.0
  */
@@ -181,7 +183,6 @@ export const apply = (
     const owned = store.contactsOf(person.id).filter((c) => c.integration)
     // contacts named by an `ID` (kept as they are when their row is in error), then kept by a row
     const kept = new Set<number>()
-    let replace = false
     const error = (row: Row, text: string) => {
       results.errors++
       log.push(`line ${row.line}: ${text}`)
@@ -199,7 +200,6 @@ export const apply = (
     for (const row of group) {
       const v = (column: string) => row.values[column] ?? ""
       const integration = integrationOf(v("Integration"))
-      if (integration === true) replace = true
       if (integration === undefined) {
         error(row, `Integration "${v("Integration")}" must be true or false`)
         continue
@@ -241,6 +241,8 @@ export const apply = (
         checked.push({ field, label, value, integration, contact })
       }
     }
+    // only rows that can be applied make a replacement: a group whose rows are all in error changes nothing
+    const replace = checked.some((row) => row.integration)
     for (const { contact, field, integration, label, value } of checked) {
       if (contact !== undefined) {
         if (sameContact(contact, field, label, value)) {
