@@ -32,13 +32,17 @@ import * as ClusterWorkflowEngine from "@effect/cluster/ClusterWorkflowEngine"
 import * as Entity from "@effect/cluster/Entity"
 import * as RunnerAddress from "@effect/cluster/RunnerAddress"
 import type * as Sharding from "@effect/cluster/Sharding"
-import type * as ShardingConfig from "@effect/cluster/ShardingConfig"
+import * as ShardingConfig from "@effect/cluster/ShardingConfig"
+import * as SqlMessageStorage from "@effect/cluster/SqlMessageStorage"
+import * as SqlRunnerStorage from "@effect/cluster/SqlRunnerStorage"
 import * as Singleton from "@effect/cluster/Singleton"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as NodeClusterSocket from "@effect/platform-node/NodeClusterSocket"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as PgClient from "@effect/sql-pg/PgClient"
+import * as SqlClient from "@effect/sql/SqlClient"
+import type * as SqlError from "@effect/sql/SqlError"
 import * as Activity from "@effect/workflow/Activity"
 import * as Workflow from "@effect/workflow/Workflow"
 import type * as WorkflowEngine from "@effect/workflow/WorkflowEngine"
@@ -412,14 +416,18 @@ export const layerHttp = (options: Options) =>
  */
 export const layer = (options: Options) => {
   const storage = PgClient.layer({ url: options.database, maxConnections: 8, applicationName: "unified-people cluster" })
-  const cluster = NodeClusterSocket.layer({
-    storage: "sql",
-    shardingConfig: {
-      runnerAddress: Option.some(RunnerAddress.make(options.runnerAddress.host, options.runnerAddress.port)),
-      runnerListenAddress: Option.some(RunnerAddress.make(options.runnerListenHost ?? "0.0.0.0", options.runnerAddress.port)),
-      ...options.sharding
-    }
-  })
+  const shardingConfig: Partial<ShardingConfig.ShardingConfig["Type"]> = {
+    runnerAddress: Option.some(RunnerAddress.make(options.runnerAddress.host, options.runnerAddress.port)),
+    runnerListenAddress: Option.some(RunnerAddress.make(options.runnerListenHost ?? "0.0.0.0", options.runnerAddress.port)),
+    ...options.sharding
+  }
+  const config = ShardingConfig.layerFromEnv(shardingConfig)
+  // the cluster's tables, created by the first runner while the others wait (runners starting
+  // together would race on CREATE TYPE / CREATE TABLE)
+  const tables = serialized(
+    Layer.mergeAll(SqlMessageStorage.layer, Layer.orDie(SqlRunnerStorage.layer)).pipe(Layer.provide(config))
+  )
+  const cluster = NodeClusterSocket.layer({ storage: "byo", shardingConfig }).pipe(Layer.provideMerge(tables))
   const engine = ClusterWorkflowEngine.layer.pipe(Layer.provideMerge(cluster), Layer.provideMerge(storage))
   return Layer.mergeAll(
     layerTenantEntity(options),
@@ -429,6 +437,25 @@ export const layer = (options: Options) => {
     layerHttp(options)
   ).pipe(Layer.provide(engine))
 }
+
+/** Builds a layer while holding a PostgreSQL advisory lock (one runner at a time). */
+const serialized = <A, E, R>(layer: Layer.Layer<A, E, R>): Layer.Layer<A, E | SqlError.SqlError, R | SqlClient.SqlClient> =>
+  Layer.scopedContext(
+    Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      const layerScope = yield* Effect.scope
+      return yield* Effect.scoped(
+        Effect.gen(function*() {
+          // a connection of its own, released once the layer is built
+          const connection = yield* sql.reserve
+          yield* connection.executeRaw("SELECT pg_advisory_lock(7305016)", [])
+          return yield* Layer.buildWithScope(layer, layerScope).pipe(
+            Effect.ensuring(Effect.ignore(connection.executeRaw("SELECT pg_advisory_unlock(7305016)", [])))
+          )
+        })
+      )
+    })
+  )
 
 /**
  * Runs a runner until interrupted.

@@ -54,8 +54,8 @@ export interface Runtime {
   readonly exclusive: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 }
 
-/** Retries of background work: quickly at first, then every minute. */
-export const backoff = Schedule.exponential(Duration.millis(500)).pipe(Schedule.union(Schedule.spaced(Duration.seconds(60))))
+/** Retries of background work: quickly at first, then every 10 seconds. */
+export const backoff = Schedule.exponential(Duration.millis(500)).pipe(Schedule.union(Schedule.spaced(Duration.seconds(10))))
 
 /** The outcome of a sync as the metrics count it. */
 export const outcomeOf = (summary: Sync.Summary): Metrics.RunOutcome => ({
