@@ -23,24 +23,22 @@
  *
  * @since 0.1.0
  */
-import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpPolicy from "@unified-people/core/HttpPolicy"
 import * as Liberal from "@unified-people/core/Liberal"
 import * as PeopleError from "@unified-people/core/PeopleError"
-import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
-import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ContactId } from "./Contacts.js"
+import * as Download from "./internal/download.js"
 import * as Poll from "./internal/poll.js"
 import { keepingUnknownFields } from "./internal/schema.js"
 import * as ZipCsv from "./internal/zipCsv.js"
@@ -424,70 +422,9 @@ export const make: Effect.Effect<Service, never, PeopleContactsClient> = Effect.
       })
     )
 
-  const retryTimes = Math.max(0, client.retry.times ?? 5)
-  const retryBase = client.retry.base ?? Duration.millis(500)
-  const retryCap = Duration.decode(client.retry.cap ?? Duration.seconds(30))
-  const timeout = Duration.seconds(30)
-
-  /** One GET of the download, without credentials: the answer once its status is a success. */
-  const open = (target: string) =>
-    Effect.gen(function*() {
-      const request = HttpClientRequest.get(target).pipe(HttpClientRequest.setHeader("accept", "application/zip, application/octet-stream, */*"))
-      const response = yield* client.unauthenticated.execute(request).pipe(
-        Effect.timeoutFail({
-          duration: timeout,
-          onTimeout: () => new PeopleError.Unavailable({ module, method: "downloadExport", reason: `no response within ${Duration.format(timeout)}` })
-        }),
-        Effect.catchIf(
-          (error): error is HttpClientError.HttpClientError => HttpClientError.isHttpClientError(error),
-          (error) =>
-            Effect.fail(
-              new PeopleError.Unavailable({
-                module,
-                method: "downloadExport",
-                reason: `${error.reason} error while downloading`,
-                retryable: !(error._tag === "RequestError" && error.reason !== "Transport")
-              })
-            )
-        )
-      )
-      if (response.status >= 200 && response.status < 300) return response
-      const now = yield* Clock.currentTimeMillis
-      const retryAfterMillis = HttpPolicy.parseRetryAfter(response.headers["retry-after"], now)
-      // the storage host's error bodies (XML) are not read: the status decides
-      const reason = `the download host answered HTTP ${response.status}`
-      const retryable = response.status === 408 || response.status === 429 || response.status >= 500
-      return yield* (retryable
-        ? new PeopleError.Unavailable({
-          module,
-          method: "downloadExport",
-          reason,
-          status: response.status,
-          ...(retryAfterMillis === undefined ? {} : { retryAfterMillis })
-        })
-        : PeopleError.fromStatus({ module, method: "downloadExport" }, { status: response.status, reason }))
-    })
-
-  const retrying = Schedule.exponential(retryBase).pipe(
-    Schedule.modifyDelay((_, delay) => Duration.min(delay, retryCap)),
-    Schedule.jitteredWith({ min: 0.5, max: 1 }),
-    Schedule.intersect(Schedule.recurs(retryTimes)),
-    Schedule.zipRight(Schedule.identity<PeopleError.PeopleError>()),
-    Schedule.whileInput((error: PeopleError.PeopleError) => error.isRetryable),
-    Schedule.modifyDelay((error, delay) =>
-      error._tag === "Unavailable" && error.retryAfterMillis !== undefined ? Duration.millis(error.retryAfterMillis) : delay
-    )
-  )
-
   const downloadExport = (url: string): Stream.Stream<Row, PeopleError.PeopleError> =>
     Stream.unwrapScoped(Effect.gen(function*() {
-      let target: string
-      try {
-        target = new URL(url, `${client.baseUrl}/`).href
-      } catch {
-        return yield* new PeopleError.DecodeError({ module, method: "downloadExport", path: "url", reason: "the download URL is not a URL" })
-      }
-      const response = yield* Effect.retry(open(target), retrying)
+      const response = yield* Download.open(client, url, "downloadExport")
       const bytes = HttpClientResponse.stream(Effect.succeed(response)).pipe(
         Stream.mapError((error) =>
           new PeopleError.Unavailable({ module, method: "downloadExport", reason: `the download broke off: ${error.reason}` })

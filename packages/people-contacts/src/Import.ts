@@ -10,6 +10,7 @@
  * |---|---|---|
  * | `createImport` | POST (multipart) | `/import` |
  * | `readImport` (+ `awaitImport`) | GET | `/import/{token}` |
+ * | `readLog` | GET | the `logfile` of an import (any host, **no** credentials) |
  *
  * The contact-details file (`people_contact_details`) is written by
  * {@link contactDetailsCsv} with `csv-stringify`: one row per contact, the
@@ -28,6 +29,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { stringify } from "csv-stringify/sync"
+import * as Download from "./internal/download.js"
 import * as Poll from "./internal/poll.js"
 import { keepingUnknownFields } from "./internal/schema.js"
 import { module, type Operation, PeopleContactsClient } from "./PeopleContactsClient.js"
@@ -232,6 +234,28 @@ export const contactDetailsCsv = (details: Iterable<ContactDetail>): string => {
 export const isFinished = (status: ImportStatus): boolean => status.state === "done" || status.state === "error"
 
 /**
+ * The `multipart/form-data` body of an upload (`type`, then `file`), encoded
+ * by the platform's own `FormData` serializer (a `Response` of the form) into
+ * bytes, so every HTTP client sends it the same way.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const multipart = (
+  type: ImportType,
+  file: ImportFile
+): Effect.Effect<{ readonly body: Uint8Array; readonly contentType: string }> =>
+  Effect.promise(async () => {
+    const form = new FormData()
+    form.append("type", type)
+    const bytes = typeof file.content === "string" ? new TextEncoder().encode(file.content) : file.content
+    form.append("file", new Blob([bytes], { type: file.contentType ?? "text/csv" }), file.name)
+    const encoded = new Response(form)
+    const body = new Uint8Array(await encoded.arrayBuffer())
+    return { body, contentType: encoded.headers.get("content-type") ?? "multipart/form-data" }
+  })
+
+/**
  * The operations of this area.
  *
  * @since 0.1.0
@@ -278,6 +302,12 @@ export interface Service {
    * the timeout, a retryable `Unavailable` naming the token (poll it again later).
    */
   readonly awaitImport: (token: string, options?: AwaitOptions) => Effect.Effect<ImportStatus, PeopleError.PeopleError | ImportFailed>
+  /**
+   * The lines of an import's `logfile` (one per row it could not apply),
+   * fetched like an export's download: without any credential (the URL may be
+   * on another host), under the client's retry options.
+   */
+  readonly readLog: (logfile: string) => Effect.Effect<ReadonlyArray<string>, PeopleError.PeopleError>
 }
 
 /**
@@ -294,16 +324,11 @@ export class Import extends Context.Tag("@unified-people/people-contacts/Import"
  */
 export const make: Effect.Effect<Service, never, PeopleContactsClient> = Effect.map(PeopleContactsClient, (client) => {
   const createImport = (type: ImportType, file: ImportFile) =>
-    Effect.suspend(() => {
-      const form = new FormData()
-      form.append("type", type)
-      const bytes = typeof file.content === "string" ? new TextEncoder().encode(file.content) : file.content
-      form.append("file", new Blob([bytes], { type: file.contentType ?? "text/csv" }), file.name)
-      return client.json(ImportCreated)(
-        HttpClientRequest.post(client.url("/import")).pipe(HttpClientRequest.bodyFormData(form)),
+    Effect.flatMap(multipart(type, file), ({ body, contentType }) =>
+      client.json(ImportCreated)(
+        HttpClientRequest.post(client.url("/import")).pipe(HttpClientRequest.bodyUint8Array(body, contentType)),
         { method: "createImport" }
-      )
-    }).pipe(Effect.map((created) => created.token))
+      )).pipe(Effect.map((created) => created.token))
 
   const readImport = (token: string) =>
     client.json(ImportStatus)(HttpClientRequest.get(client.url(`/import/${encodeURIComponent(token)}`)), { method: "readImport" })
@@ -338,7 +363,16 @@ export const make: Effect.Effect<Service, never, PeopleContactsClient> = Effect.
       )
     )
 
-  return { createImport, readImport, awaitImport }
+  const readLog = (logfile: string) =>
+    Download.open(client, logfile, "readLog").pipe(
+      Effect.flatMap((response) =>
+        Effect.mapError(response.text, (error) =>
+          new PeopleError.Unavailable({ module, method: "readLog", reason: `the log file broke off: ${error.reason}` }))
+      ),
+      Effect.map((text) => text.split(/\r?\n/).filter((line) => line.trim() !== ""))
+    )
+
+  return { createImport, readImport, awaitImport, readLog }
 })
 
 /**

@@ -15,13 +15,17 @@ import * as PeopleError from "@unified-people/core/PeopleError"
 import * as Person from "@unified-people/core/Person"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Contacts from "./Contacts.js"
+import * as Export from "./Export.js"
+import * as Import from "./Import.js"
 import * as PeopleContactsLabels from "./PeopleContactsLabels.js"
 import * as Rules from "./internal/rules.js"
 import * as People from "./People.js"
-import { module, type PeopleContactsClient } from "./PeopleContactsClient.js"
+import { module, PeopleContactsClient } from "./PeopleContactsClient.js"
 
 /**
  * The system name used in provenance and source references.
@@ -301,8 +305,254 @@ export const makeContactBook: Effect.Effect<ContactBook.Service, never, Contacts
       )
     )
 
-  return { system, maxLength, canHold: PeopleContactsLabels.projection.canHold, list, get, create, update, delete: remove, deleteAll }
+  const importer = yield* Effect.serviceOption(Import.Import)
+  const exporter = yield* Effect.serviceOption(Export.Export)
+  const client = yield* Effect.serviceOption(PeopleContactsClient)
+  const bulk = Option.isSome(importer) && Option.isSome(exporter)
+    ? makeBulk(importer.value, exporter.value, Option.match(client, { onNone: () => undefined, onSome: (c) => c.bulk.maxRows }))
+    : undefined
+
+  return {
+    system,
+    maxLength,
+    canHold: PeopleContactsLabels.projection.canHold,
+    list,
+    get,
+    create,
+    update,
+    delete: remove,
+    deleteAll,
+    ...(bulk === undefined ? {} : { bulk })
+  }
 })
+
+/**
+ * The row of an import file for one contact a person must have after the
+ * import: a contact kept as it is (its id, and the point as read from this
+ * system) is written with its remote label and value unchanged, so another
+ * integration's contact stays exactly as it was; a new or changed one is
+ * written as `create` / `update` would (its normalized value, checked first,
+ * see {@link fromContactPoint}).
+ *
+ * @since 0.1.0
+ * @category bulk
+ */
+export const contactDetailOf = (
+  primaryEmail: string,
+  contact: ContactBook.Replacement["contacts"][number]
+): Either.Either<Import.ContactDetail, PeopleError.InvalidRequest> => {
+  const point = contact.point
+  const id = contact.id
+  const protocol = Rules.fieldOfKind[point.kind]
+  if (id !== undefined && point.source?.system === system && point.source.remoteId === id) {
+    const label = PeopleContactsLabels.projection.toRemote({
+      label: point.label,
+      ...(point.customLabel === undefined ? {} : { custom: point.customLabel })
+    })
+    return Either.right({ person: primaryEmail, id, protocol, label: label ?? "", uri: point.value })
+  }
+  const written = Effect.runSync(Effect.either(fromContactPoint(point, "createImport")))
+  return Either.map(written, (remote) => ({
+    person: primaryEmail,
+    protocol: remote.field,
+    label: remote.label,
+    uri: remote.value,
+    ...(id === undefined ? {} : { id })
+  }))
+}
+
+const emptyResult: ContactBook.ImportResult = { created: 0, updated: 0, deleted: 0, unchanged: 0, failures: 0, errors: 0, log: [] }
+
+/**
+ * The contact book's batch operations over the `Import` and `Export` areas:
+ * `exportAll` reads one export of `people,people_contact_details` (only what
+ * changed since `since`, when given; a `204` is an empty snapshot), and
+ * `replaceIntegrationContacts` uploads one `people_contact_details` file (or
+ * polls the import `resume` names), calling `onToken` with the token before
+ * it polls, and answers the import's counts and log lines.
+ *
+ * @since 0.1.0
+ * @category bulk
+ */
+export const makeBulk = (importer: Import.Service, exporter: Export.Service, maxRows?: number | undefined): ContactBook.Bulk => {
+  const exportAll = (options: { readonly since?: Date | undefined } = {}) =>
+    Effect.gen(function*() {
+      const token = yield* exporter.createExport(["people", "people_contact_details"], { from: options.since })
+      if (Option.isNone(token)) {
+        return {
+          people: [],
+          contacts: new Map(),
+          primaryEmails: new Map(),
+          completeness: { complete: true, issues: [], records: 0, pages: 0, unreadable: [] }
+        } satisfies ContactBook.Snapshot
+      }
+      const url = yield* exporter.awaitExport(token.value)
+      const readAt = new Date(yield* Clock.currentTimeMillis)
+      const people: Array<People.Person> = []
+      const details: Array<Export.ExportedContactDetail> = []
+      const unreadable: Array<PeopleDirectory.Unreadable> = []
+      const issues: Array<string> = []
+      const tainted = new Set<string>()
+      let records = 0
+      yield* exporter.downloadExport(url).pipe(
+        Stream.runForEach((row) =>
+          Effect.sync(() => {
+            const type = Export.typeOf(row)
+            if (type === "people") {
+              records++
+              const decoded = Export.decodePerson(row)
+              if (Either.isRight(decoded)) people.push(toWirePerson(decoded.right))
+              else {
+                const id = row.values.get("ID")
+                unreadable.push({ ...(id === undefined || id === "" ? {} : { remoteId: id }), path: decoded.left.path, reason: decoded.left.reason })
+                if (id === undefined || id === "") issues.push(`a person without an id could not be read (${decoded.left.path})`)
+              }
+            } else if (type === "people_contact_details") {
+              if (isAddressRow(row)) return
+              const decoded = Export.decodeContactDetail(row)
+              if (Either.isRight(decoded)) details.push(decoded.right)
+              else {
+                // the person's contacts are not all known: they are read one by one instead
+                const person = firstValue(row, Export.columns.contactDetail.person)
+                if (person !== undefined) tainted.add(person.toLowerCase())
+                issues.push(`a contact detail could not be read (${decoded.left.path}: ${decoded.left.reason})`)
+              }
+            }
+          })
+        )
+      )
+      const byEmail = new Map<string, string>()
+      const primaryEmails = new Map<string, string>()
+      for (const person of people) {
+        if (person.primary_email === undefined || person.primary_email === "") continue
+        byEmail.set(person.primary_email.toLowerCase(), person.id)
+        primaryEmails.set(person.id, person.primary_email)
+      }
+      const contacts = new Map<string, Array<ContactBook.Contact>>(people.map((p) => [p.id, []]))
+      for (const detail of details) {
+        const personId = detail.personId ?? (detail.person === undefined ? undefined : byEmail.get(detail.person.toLowerCase()))
+        const list = personId === undefined ? undefined : contacts.get(personId)
+        if (personId === undefined || list === undefined) {
+          issues.push(`contact detail ${detail.id} names no person of the export (${detail.person ?? "no person"})`)
+          continue
+        }
+        const contact = toExportedContact(personId, detail)
+        if (Either.isLeft(contact)) {
+          tainted.add((detail.person ?? "").toLowerCase())
+          issues.push(contact.left)
+          continue
+        }
+        list.push(contact.right)
+      }
+      for (const email of tainted) {
+        const personId = byEmail.get(email)
+        if (personId !== undefined) contacts.delete(personId)
+      }
+      return {
+        people: people.map((p) => toPerson(p, readAt)),
+        contacts,
+        primaryEmails,
+        completeness: { complete: issues.length === 0, issues, records, pages: 1, unreadable }
+      } satisfies ContactBook.Snapshot
+    })
+
+  const replaceIntegrationContacts = (rows: ReadonlyArray<ContactBook.Replacement>, options: ContactBook.ImportOptions = {}) =>
+    Effect.gen(function*() {
+      const log: Array<string> = []
+      let refused = 0
+      let token = options.resume
+      if (token === undefined) {
+        const details: Array<Import.ContactDetail> = []
+        for (const row of rows) {
+          const written = row.contacts.map((c) => contactDetailOf(row.primaryEmail, c))
+          const bad = written.find(Either.isLeft)
+          if (bad !== undefined) {
+            // the person is left out whole: a part of their rows would replace all of their integration contacts
+            refused += written.filter(Either.isLeft).length
+            log.push(`${row.primaryEmail}: ${bad.left.message} (not sent)`)
+            continue
+          }
+          for (const w of written) if (Either.isRight(w)) details.push(w.right)
+        }
+        if (details.length === 0) return { ...emptyResult, errors: refused, log }
+        token = yield* importer.createImport("people_contact_details", { name: "people_contact_details.csv", content: Import.contactDetailsCsv(details) })
+        if (options.onToken !== undefined) yield* options.onToken(token)
+      }
+      const status = yield* importer.awaitImport(token).pipe(
+        Effect.catchTag("ImportFailed", (failed) => Effect.fail(failed.toPeopleError()))
+      )
+      const results = status.results
+      if (results !== undefined && results.failures + results.errors > 0 && status.logfile !== undefined) {
+        const remote = yield* Effect.either(importer.readLog(status.logfile))
+        if (Either.isRight(remote)) log.push(...remote.right)
+        else log.push(`the import's log could not be read: ${remote.left.message}`)
+      }
+      return {
+        created: results?.created ?? 0,
+        updated: results?.updated ?? 0,
+        deleted: results?.deleted ?? 0,
+        unchanged: results?.unchanged ?? 0,
+        failures: results?.failures ?? 0,
+        errors: (results?.errors ?? 0) + refused,
+        log
+      } satisfies ContactBook.ImportResult
+    })
+
+  return { exportAll, replaceIntegrationContacts, ...(maxRows === undefined ? {} : { maxRows }) }
+}
+
+const firstValue = (row: Export.Row, names: ReadonlyArray<string>): string | undefined => {
+  const wanted = new Set(names.map((n) => n.toLowerCase()))
+  for (const header of row.header) {
+    if (wanted.has(header.toLowerCase())) {
+      const value = row.values.get(header)
+      if (value !== undefined && value !== "") return value
+    }
+  }
+  return undefined
+}
+
+/** An address row of a contact-details file (no protocol, no URI): not a contact. */
+const isAddressRow = (row: Export.Row): boolean =>
+  firstValue(row, Export.columns.contactDetail.protocol) === undefined && firstValue(row, Export.columns.contactDetail.uri) === undefined
+
+/** A person of an export, as the people listing would have answered it. */
+const toWirePerson = (p: Export.ExportedPerson): People.Person =>
+  new People.Person({
+    id: p.id,
+    ...(p.name === undefined ? {} : { name: p.name }),
+    ...(p.primary_email === undefined ? {} : { primary_email: p.primary_email }),
+    ...(p.employeeID === undefined ? {} : { employeeID: p.employeeID }),
+    ...(p.sourceID === undefined ? {} : { sourceID: p.sourceID }),
+    ...(p.source === undefined ? {} : { source: p.source }),
+    ...(p.job_title === undefined ? {} : { job_title: p.job_title }),
+    ...(p.organization === undefined ? {} : { organization: { name: p.organization } }),
+    ...(p.site === undefined ? {} : { site: { name: p.site } }),
+    ...(p.disabled === undefined ? {} : { disabled: p.disabled }),
+    ...(p.updated_at === undefined ? {} : { updated_at: p.updated_at })
+  }, true)
+
+/** A contact detail of an export as the core `Contact`; why not, when its protocol is not one of the four. */
+const toExportedContact = (personId: string, detail: Export.ExportedContactDetail): Either.Either<ContactBook.Contact, string> => {
+  const field = Rules.valueFields.find((f) => f === detail.protocol.trim().toLowerCase())
+  if (field === undefined) return Either.left(`contact detail ${detail.id} has an unknown protocol ${JSON.stringify(detail.protocol)}`)
+  const dto = new Contacts.Contact({
+    id: detail.id,
+    ...(detail.label === undefined ? {} : { label: detail.label }),
+    [field]: detail.uri,
+    ...(detail.integration === undefined ? {} : { integration: detail.integration })
+  }, true)
+  const point = toContactPoint(dto)
+  if (point === undefined) return Either.left(`contact detail ${detail.id} has no value`)
+  return Either.right(
+    new ContactBook.Contact({
+      id: detail.id,
+      personId,
+      point,
+      ...(detail.integration === undefined ? {} : { integration: detail.integration })
+    }, true)
+  )
+}
 
 const withReadAt = (person: People.Person) => Effect.map(Clock.currentTimeMillis, (now) => toPerson(person, new Date(now)))
 
@@ -355,7 +605,7 @@ export const makeDirectory: Effect.Effect<PeopleDirectory.Service, never, People
 export const layerContactBook: Layer.Layer<ContactBook.ContactBook, never, PeopleContactsClient> = Layer.effect(
   ContactBook.ContactBook,
   makeContactBook
-).pipe(Layer.provide(Contacts.layer))
+).pipe(Layer.provide(Layer.mergeAll(Contacts.layer, Import.layer, Export.layer)))
 
 /**
  * Provides the core `PeopleDirectory` over the `PeopleContactsClient` (the
