@@ -27,6 +27,12 @@ import * as RateLimiter from "@unified-people/core/RateLimiter"
 import * as Directory from "@unified-people/ringcentral/Directory"
 import * as Emulator from "@unified-people/testkit/RingCentralEmulator"
 import * as EmulatorDirectory from "@unified-people/testkit/RingCentralEmulator/Directory"
+import * as EmulatorGenerate from "@unified-people/testkit/RingCentralEmulator/Generate"
+import * as EmulatorStore from "@unified-people/testkit/RingCentralEmulator/Store"
+import * as PagedRead from "@unified-people/core/PagedRead"
+import * as DirectoryEntry from "@unified-people/ringcentral/Directory/Entry"
+import * as DirectorySchema from "@unified-people/ringcentral/Directory/Schema"
+import * as Mapping from "@unified-people/ringcentral/Mapping"
 import * as RingCentralClient from "@unified-people/ringcentral/RingCentralClient"
 import * as RingCentralConfig from "@unified-people/ringcentral/RingCentralConfig"
 import * as RingCentralPeople from "@unified-people/ringcentral/RingCentralPeople"
@@ -82,6 +88,10 @@ export interface Measurement extends ChildResult {
   readonly authCalls: number
   readonly rateLimited: number
   readonly duringPenalty: number
+  /** Directory page requests (Medium group, 429s included), as the emulator received them. */
+  readonly pageRequests: number
+  /** When the first request of the last window left (request `40 × floor((pageRequests - 1) / 40)`), after the first, as the emulator received them. */
+  readonly lastWindowMillis: number
 }
 
 /**
@@ -95,8 +105,12 @@ export interface Options {
   readonly scale: number
   /** Also run the SDK with the documentation's 100-entry pages. */
   readonly smallPages: boolean
-  /** Also run `library-people` (the slowest contender). */
+  /** Also run `library-people` (every entry mapped to a `Person`). */
   readonly people: boolean
+  /** Only these contenders (default: all). */
+  readonly only?: ReadonlyArray<Contender>
+  /** A title for the table (default: the listing's size and scale). */
+  readonly title?: string
 }
 
 const maxPerPage = 2000
@@ -210,9 +224,10 @@ const child = async (contender: Contender): Promise<void> => {
 // the parent: one fresh emulator per contender
 // ---------------------------------------------------------------------------
 
-const measure = (options: Options, contender: Contender, label: string, perPage: number): Promise<Measurement> =>
+const measure = (options: Options, store: EmulatorStore.Store, contender: Contender, label: string, perPage: number): Promise<Measurement> =>
   Effect.gen(function*() {
-    const emulator = yield* Emulator.make({ size: options.size, seed: 11, scale: options.scale, maxPerPage })
+    // a fresh emulator (its own counters and rate limits) over the one generated directory
+    const emulator = yield* Emulator.make({ store, scale: options.scale, maxPerPage })
     const listed = emulator.store.list().filter(EmulatorDirectory.isListed).length
     const before = yield* emulator.stats
     const result = yield* Effect.promise(() =>
@@ -226,7 +241,10 @@ const measure = (options: Options, contender: Contender, label: string, perPage:
       })
     )
     const after = yield* emulator.stats
+    const pages = emulator.context.log().filter((r) => r.group === "Medium")
     return {
+      pageRequests: pages.length,
+      lastWindowMillis: pages.length < 2 ? 0 : pages[limit * Math.floor((pages.length - 1) / limit)]!.at - pages[0]!.at,
       ...result,
       label,
       perPage,
@@ -245,23 +263,40 @@ const measure = (options: Options, contender: Contender, label: string, perPage:
  * @category running
  */
 export const run = async (options: Options): Promise<Util.Section> => {
-  const contenders: Array<readonly [Contender, string, number]> = [
+  const all: Array<readonly [Contender, string, number]> = [
     ["library", `library: streamDirectoryEntries (perPage=max)`, maxPerPage],
     ...(options.people ? [["library-people", `library: RingCentralPeople.stream → Person`, maxPerPage] as const] : []),
     ["sdk", `@ringcentral/sdk naive loop (perPage=${maxPerPage})`, maxPerPage]
   ]
-  if (options.smallPages) contenders.push(["sdk", "@ringcentral/sdk naive loop (perPage=100)", 100])
+  if (options.smallPages) all.push(["sdk", "@ringcentral/sdk naive loop (perPage=100)", 100])
+  const contenders = options.only === undefined ? all : all.filter(([c]) => options.only!.includes(c))
+  process.stderr.write(`directory: generating ${Util.int(options.size)} entries…\n`)
+  const store = EmulatorStore.make(EmulatorGenerate.seed({ size: options.size, seed: 11 }))
   const results: Array<Measurement> = []
   for (const [contender, label, perPage] of contenders) {
     process.stderr.write(`directory ×${options.scale}: ${label}…\n`)
-    results.push(await measure(options, contender, label, perPage))
+    results.push(await measure(options, store, contender, label, perPage))
   }
-  const baseline = results.find((r) => r.contender === "sdk" && r.perPage === maxPerPage)!
+  const baseline = results.find((r) => r.contender === "sdk" && r.perPage === maxPerPage) ?? results[0]!
   const listed = results[0]!.listed
   const minimum = Math.ceil(listed / maxPerPage) + 1
+  const window = 60_000 * options.scale
   return {
-    title: `Directory listing: ${Util.int(options.size)} entries, rate limits ×${options.scale}`,
-    columns: ["contender", "entries", "API calls (min " + minimum + ")", "429s provoked", "client waits (time)", "wall time", "time vs SDK", "CPU time", "peak RSS", "peak heap"],
+    title: options.title ?? `Directory listing: ${Util.int(options.size)} entries, rate limits ×${options.scale}`,
+    columns: [
+      "contender",
+      "entries",
+      "API calls (min " + minimum + ")",
+      "429s provoked",
+      "client waits (time)",
+      "wall time",
+      "time vs SDK",
+      "CPU time",
+      "CPU / entry",
+      "rate-limit efficiency",
+      "peak RSS",
+      "peak heap"
+    ],
     rows: results.map((r) => [
       r.label,
       Util.int(r.entries),
@@ -271,15 +306,111 @@ export const run = async (options: Options): Promise<Util.Section> => {
       Util.seconds(r.millis),
       Util.ratio(r.millis, baseline.millis),
       Util.seconds(r.cpuMillis),
+      `${((r.cpuMillis * 1000) / Math.max(1, r.entries)).toFixed(1)} µs`,
+      efficiency(r, window),
       Util.mib(r.peakRss),
       Util.mib(r.peakHeap)
     ]),
     notes: [
       `Minimum possible calls: ceil(${Util.int(listed)} / ${maxPerPage}) pages + 1 token request = ${minimum}.`,
-      `Medium group (directory list) limit 40 per ${60 * options.scale} s, penalty ${60 * options.scale} s after a 429 (the real 40 / 60 s, 60 s scaled ×${options.scale}).`,
-      "Each contender runs in its own child process against a fresh emulator; calls and 429s are counted by the emulator.",
-      "Wall and CPU time are the contender's own (from its first call to its last entry, in its child process; the emulator's work is not in the CPU time).",
-      "Peak RSS includes the Node runtime and the TypeScript loader (tsx) both contenders run under."
+      `Medium group (directory list) limit ${limit} per ${window / 1000} s (sliding), penalty ${window / 1000} s after a 429 (the real 40 / 60 s, 60 s scaled ×${options.scale}).`,
+      "Rate-limit efficiency (where the window binds: more than 40 page requests): request k may leave floor(k / 40) windows after the first at the earliest, so the last window's first request (k = 40 × floor((pages − 1) / 40)) no earlier than that many windows after the first; the efficiency is that least time over the time it actually left (both as the emulator received them). 100% is a client whose every window starts the moment the limit allows; what follows the last window's first request (its pages' transfer and processing) is the same for any schedule and is left out.",
+      "Each contender runs in its own child process against a fresh emulator (the same generated directory); calls and 429s are counted by the emulator.",
+      "Wall and CPU time are the contender's own (from its first call to its last entry, in its child process; the emulator's work is not in the CPU time). Peak RSS includes the Node runtime.",
+      Util.runtimeNote
+    ]
+  }
+}
+
+/** The Medium group's limit per window. */
+const limit = 40
+
+/** When the limit lets the last window start over when it started. */
+const efficiency = (r: Measurement, windowMillis: number): string => {
+  if (r.pageRequests <= limit || r.lastWindowMillis <= 0) return "(window not binding)"
+  const bound = Math.floor((r.pageRequests - 1) / limit) * windowMillis
+  return `${((100 * bound) / r.lastWindowMillis).toFixed(1)}% (${Util.seconds(bound)} / ${Util.seconds(r.lastWindowMillis)})`
+}
+
+// ---------------------------------------------------------------------------
+// decode + map per entry, in one process (no HTTP)
+// ---------------------------------------------------------------------------
+
+/**
+ * Options of {@link runDecode}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DecodeOptions {
+  /** Entries measured (in pages of 2000), default 20,000. */
+  readonly entries: number
+  /** Runs; the median is reported (default 5). */
+  readonly runs: number
+}
+
+/**
+ * The CPU cost of turning a page of directory entries (the JSON text of the
+ * emulator's pages) into entries and people, per entry, each path measured
+ * over the same pages in the same process, median of `runs`: the raw SDK's
+ * `JSON.parse`, the typed API's full `ContactResource` decode, the old
+ * streaming path (full decode, then `Directory.toPerson`) and the streaming
+ * path of `RingCentralPeople` (only the fields the mapping reads, then
+ * `Mapping.toPerson`).
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const runDecode = (options: DecodeOptions): Util.Section => {
+  const store = EmulatorStore.make(EmulatorGenerate.seed({ size: Math.ceil(options.entries * 1.1), seed: 11 }))
+  const listed = store.list().filter(EmulatorDirectory.isListed).slice(0, options.entries)
+  const pages: Array<string> = []
+  for (let i = 0; i < listed.length; i += maxPerPage) {
+    const records = listed.slice(i, i + maxPerPage).map((e) => EmulatorDirectory.toContactResource(store, e, "http://127.0.0.1:1"))
+    pages.push(JSON.stringify({ records, paging: { page: pages.length + 1, perPage: maxPerPage } }))
+  }
+  const context = { module: "bench", method: "listDirectoryEntries", page: 1, field: "records" }
+  const full = PagedRead.decodeRecords(DirectorySchema.ContactResource, context)
+  const lean = PagedRead.decodeRecords(DirectoryEntry.MappedEntry, context)
+  const readAt = new Date()
+  const mapping = { readAt }
+  let sink = 0
+  const paths: ReadonlyArray<readonly [string, (text: string) => void]> = [
+    ["JSON.parse (the raw SDK loop's work)", (text) => {
+      sink += (JSON.parse(text) as { records: Array<unknown> }).records.length
+    }],
+    ["JSON.parse + full ContactResource decode (typed API)", (text) => {
+      sink += full((JSON.parse(text) as { records: Array<unknown> }).records).items.length
+    }],
+    ["JSON.parse + full decode + Directory.toPerson", (text) => {
+      for (const entry of full((JSON.parse(text) as { records: Array<unknown> }).records).items) sink += Directory.toPerson(entry, mapping).contactPoints.length
+    }],
+    ["JSON.parse + MappedEntry decode + Mapping.toPerson (RingCentralPeople.stream)", (text) => {
+      for (const entry of lean((JSON.parse(text) as { records: Array<unknown> }).records).items) sink += Mapping.toPerson(entry, mapping).contactPoints.length
+    }]
+  ]
+  const micros = paths.map(([, f]) => {
+    for (const text of pages.slice(0, 2)) f(text) // warm up
+    const runs: Array<number> = []
+    for (let run = 0; run < options.runs; run++) {
+      const cpu = process.cpuUsage()
+      for (const text of pages) f(text)
+      const used = process.cpuUsage(cpu)
+      runs.push((used.user + used.system) / listed.length)
+    }
+    runs.sort((a, b) => a - b)
+    return runs[Math.floor(runs.length / 2)]!
+  })
+  if (sink < 0) throw new Error("unreachable")
+  const base = micros[0]!
+  return {
+    title: `Decode + map per directory entry: ${Util.int(listed.length)} entries in pages of ${maxPerPage}, CPU time, median of ${options.runs}`,
+    columns: ["path", "CPU / entry", "vs JSON.parse", "decode + map beyond JSON.parse"],
+    rows: paths.map(([label], i) => [label, `${micros[i]!.toFixed(2)} µs`, Util.ratio(micros[i]!, base), i === 0 ? "" : `${(micros[i]! - base).toFixed(2)} µs`]),
+    notes: [
+      "The same page texts (the emulator's JSON of its generated directory) for every path, in one process, one after the other; CPU time (user + system) of each run over every page, per entry.",
+      "The full decode is what the typed API (listDirectoryEntries, streamDirectoryEntries, readDirectoryEntry) returns: every field, a class instance per nested object. The streaming path of RingCentralPeople (stream, snapshot) decodes only the fields the mapping reads (Directory/Entry.MappedEntry: a hand-written check, the struct of the same fields as reference) and maps them with the model's trusted constructors.",
+      Util.runtimeNote
     ]
   }
 }

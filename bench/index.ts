@@ -10,8 +10,11 @@
  * Other flags: `--directory-size`, `--directory-scale` (default 0.01),
  * `--sync-size`, `--sync-scale` (default 0.001), `--sync-concurrency` (default 8),
  * `--merge-records`, `--no-small-pages` (skip the SDK run with 100-entry pages),
- * `--directory-strict-scale` (default 0.1, `none` to skip: the library and the SDK
- * with 2000-entry pages again, with limits where the window binds),
+ * `--directory-strict-scale` (default 0.25, `none` to skip: the library and the SDK
+ * with 2000-entry pages on a long listing of `--directory-strict-size` entries,
+ * default 240,000, where the window binds: the rate-limit efficiency),
+ * `--directory-stream-size` (default 1,000,000, 0 to skip: `RingCentralPeople.stream`
+ * and the SDK loop over that many entries, for the peak memory),
  * `--out FILE` (default bench/RESULTS.md).
  *
  * @since 0.1.0
@@ -55,6 +58,8 @@ const main = async (): Promise<void> => {
     process.stdout.write(`\n${Util.markdown(section)}\n`)
   }
   if (only.includes("directory")) {
+    await timed("directory (decode + map)", () =>
+      Promise.resolve(Directory.runDecode({ entries: quick ? 10_000 : 20_000, runs: 5 })))
     await timed("directory", () =>
       Directory.run({
         size: Util.numberFlag(args, "directory-size", quick ? 10_000 : 100_000),
@@ -62,15 +67,30 @@ const main = async (): Promise<void> => {
         smallPages: !Util.has(args, "no-small-pages"),
         people: true
       }))
-    // a stricter scale where even the largest pages outrun the window: only the contenders that page by 2000
-    const strict = Util.flag(args, "directory-strict-scale") ?? "0.1"
+    // a long listing where the window binds many times: only the contenders that page by 2000
+    const strict = Util.flag(args, "directory-strict-scale") ?? "0.25"
     if (strict !== "none") {
-      await timed("directory (strict)", () =>
+      const size = Util.numberFlag(args, "directory-strict-size", quick ? 100_000 : 240_000)
+      await timed("directory (rate limit)", () =>
         Directory.run({
-          size: Util.numberFlag(args, "directory-size", quick ? 10_000 : 100_000),
+          size,
           scale: Number(strict),
           smallPages: false,
-          people: false
+          people: false,
+          title: `Rate-limit efficiency: a long listing of ${Util.int(size)} entries, rate limits ×${strict}`
+        }))
+    }
+    // a million entries streamed to Person: peak memory of built code
+    const stream = Util.numberFlag(args, "directory-stream-size", quick ? 0 : 1_000_000)
+    if (stream > 0) {
+      await timed("directory (1M stream)", () =>
+        Directory.run({
+          size: stream,
+          scale: Util.numberFlag(args, "directory-scale", 0.01),
+          smallPages: false,
+          people: true,
+          only: ["library-people", "sdk"],
+          title: `Streaming ${Util.int(stream)} directory entries to Person: peak memory, rate limits ×${Util.numberFlag(args, "directory-scale", 0.01)}`
         }))
     }
   }

@@ -14,7 +14,44 @@ import * as Url from "node:url"
  * @since 0.1.0
  * @category constants
  */
-export const root = Path.resolve(Path.dirname(Url.fileURLToPath(import.meta.url)), "..")
+export const root = ((): string => {
+  const up = Path.resolve(Path.dirname(Url.fileURLToPath(import.meta.url)), "..")
+  // compiled by bench/build.mjs into <root>/.bench/bench/
+  return Path.basename(up) === ".bench" ? Path.dirname(up) : up
+})()
+
+/**
+ * Whether the benchmarks run as built code (compiled by `bench/build.mjs`,
+ * the packages read from their `dist`, no TypeScript loader) or from source
+ * under `tsx` with the `@unified-people/source` condition.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const built: boolean = import.meta.url.endsWith(".js")
+
+/**
+ * How a benchmark script (its name under `bench/`, e.g. `merge.ts`) is started
+ * in a child Node process: the compiled script with plain `node` when
+ * {@link built}, else the source under `tsx`.
+ *
+ * @since 0.1.0
+ * @category children
+ */
+export const scriptArgs = (script: string, nodeArgs: ReadonlyArray<string> = []): Array<string> =>
+  built
+    ? [...nodeArgs, Path.join(root, ".bench", "bench", script.replace(/\.ts$/, ".js"))]
+    : ["--conditions=@unified-people/source", "--import", "tsx", ...nodeArgs, Path.join(root, "bench", script)]
+
+/**
+ * What the code under measure is, for the notes of a table.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const runtimeNote: string = built
+  ? "Built code: every process runs the packages' compiled dist/ and the compiled benchmark with plain node (no TypeScript loader)."
+  : "Source: every process runs the TypeScript sources under tsx (the loader adds memory and CPU; npm run bench measures built code)."
 
 /**
  * A section of the result table: one benchmark, its columns and rows, notes.
@@ -121,8 +158,8 @@ export const report = (result: unknown): void => {
 }
 
 /**
- * Runs a bench script in a child Node process (same conditions and loader as
- * `npm run bench`), asynchronously so that emulators in this process keep
+ * Runs a bench script in a child Node process (built code or source, as this
+ * process runs: {@link scriptArgs}), asynchronously so that emulators in this process keep
  * serving, and returns the JSON it reported.
  *
  * @since 0.1.0
@@ -137,7 +174,7 @@ export const runChild = <A>(
   new Promise((resolve, reject) => {
     const child = ChildProcess.spawn(
       process.execPath,
-      ["--conditions=@unified-people/source", "--import", "tsx", ...nodeArgs, Path.join(root, "bench", script), ...args],
+      [...scriptArgs(script, nodeArgs), ...args],
       { cwd: root, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } }
     )
     let out = ""

@@ -24,6 +24,8 @@ import * as Option from "effect/Option"
 export interface Options {
   /** The database file (created when missing), or `:memory:`. */
   readonly filename: string
+  /** Commit the sync's per-write statements in groups (default `true`; see `@unified-people/core/SyncState/Sql`). */
+  readonly groupCommit?: boolean
 }
 
 /** The driver throws when the file cannot be opened: a typed error instead of a defect. */
@@ -48,7 +50,10 @@ const openFailure = <E>(self: Layer.Layer<SyncState.SyncState, E>): Layer.Layer<
  * @category layers
  */
 export const layer = (options: Options): Layer.Layer<SyncState.SyncState, SyncState.SyncStateError | ConfigError.ConfigError> =>
-  SqlState.layer.pipe(Layer.provide(SqliteClient.layer({ filename: options.filename })), openFailure)
+  SqlState.layerWith(options.groupCommit === undefined ? {} : { groupCommit: options.groupCommit }).pipe(
+    Layer.provide(SqliteClient.layer({ filename: options.filename })),
+    openFailure
+  )
 
 /**
  * {@link layer} with its options read from `Config` (for example
@@ -58,6 +63,6 @@ export const layer = (options: Options): Layer.Layer<SyncState.SyncState, SyncSt
  * @category layers
  */
 export const layerConfig = (
-  options: Config.Config.Wrap<Options>
+  options: Config.Config.Wrap<Pick<Options, "filename">>
 ): Layer.Layer<SyncState.SyncState, SyncState.SyncStateError | ConfigError.ConfigError> =>
   SqlState.layer.pipe(Layer.provide(SqliteClient.layerConfig(options)), openFailure)

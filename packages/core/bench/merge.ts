@@ -22,8 +22,8 @@ import { spawnSync } from "node:child_process"
 import * as os from "node:os"
 import { fileURLToPath } from "node:url"
 import * as Generator from "@unified-people/testkit/Generator"
-import * as Merge from "../src/Merge.js"
-import type * as Person from "../src/Person.js"
+import * as Merge from "@unified-people/core/Merge"
+import type * as Person from "@unified-people/core/Person"
 
 /**
  * Labelled records to measure on.

@@ -6,6 +6,7 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import * as SyncState from "../src/SyncState.js"
+import * as SqlState from "../src/SyncState/Sql.js"
 import * as Sqlite from "./utils/Sqlite.js"
 
 const tempFile = () => {
@@ -257,4 +258,46 @@ describe("SyncState/Sqlite persistence", () => {
       expect(error).toBeInstanceOf(SyncState.SyncStateError)
       expect((error as SyncState.SyncStateError).method).toBe("written")
     }))
+})
+
+describe("SyncState/Sql group commit", () => {
+  const concurrent = (filename: string, groupCommit: boolean) =>
+    Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      const state = yield* SqlState.makeWith({ groupCommit })
+      // the database refuses one person's records: only that call fails
+      yield* sql`CREATE TRIGGER IF NOT EXISTS refuse BEFORE INSERT ON up_sync_written WHEN NEW.person_id = 'p-bad'
+        BEGIN SELECT RAISE(ABORT, 'refused'); END`
+      const ids = Array.from({ length: 40 }, (_, i) => (i === 17 ? "p-bad" : `p-${i}`))
+      const results = yield* Effect.forEach(
+        ids,
+        (id, i) =>
+          Effect.either(
+            state.recordWrite(written(id, `c-${i}`, `rc-${i}`, `a${i}@x.com`)).pipe(
+              Effect.zipRight(state.setXref(`rc-${i}`, id)),
+              Effect.zipRight(state.setFingerprint(`rc-${i}`, `f-${i}`))
+            )
+          ),
+        { concurrency: 8 }
+      )
+      return { results, owned: yield* state.ownedCount, linked: yield* state.linkedCount, fingerprint: yield* state.fingerprint("rc-39") }
+    }).pipe(Effect.provide(SqliteClient.layer({ filename })))
+
+  for (const groupCommit of [true, false]) {
+    it.effect(`commits every write of concurrent callers, a refused statement failing only its call (groupCommit ${groupCommit})`, () =>
+      Effect.gen(function*() {
+        const filename = tempFile()
+        const { results, owned, linked, fingerprint } = yield* concurrent(filename, groupCommit)
+        const failures = results.flatMap((r, i) => (r._tag === "Left" ? [[i, r.left.method] as const] : []))
+        expect(failures).toEqual([[17, "recordWrite"]])
+        expect(owned).toBe(39)
+        expect(linked).toBe(39)
+        expect(fingerprint).toEqual(Option.some("f-39"))
+        // committed: another connection sees every record
+        const rows = yield* Effect.flatMap(SqlClient.SqlClient, (sql) => sql<{ n: number }>`SELECT COUNT(*) AS n FROM up_sync_written`).pipe(
+          Effect.provide(SqliteClient.layer({ filename }))
+        )
+        expect(Number(rows[0]!.n)).toBe(39)
+      }))
+  }
 })

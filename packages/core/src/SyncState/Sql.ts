@@ -5,6 +5,16 @@
  * The driver layer lives where it is used: the CLI's `SqliteState` opens a
  * SQLite file; a service would provide a `PgClient`.
  *
+ * The writes a sync makes after each remote write (`recordWrite`,
+ * `forgetWrite`, `setXref`, `deleteXref`, `setFingerprint`) are committed in
+ * groups: the writes that arrive while a transaction is being committed (the
+ * job's other people, written concurrently) go together in the next one, so a
+ * sync commits a transaction per group instead of one per statement. Each call
+ * still returns only once its own statement is committed (durable), exactly as
+ * before: a recorded write is never reported done before it is stored. A group
+ * whose transaction fails is committed again one statement at a time, so a
+ * failure belongs to its own call.
+ *
  * ```ts
  * import * as SqlState from "@unified-people/core/SyncState/Sql"
  * const StateLive = SqlState.layer.pipe(Layer.provide(PgClient.layer({ url })))
@@ -16,6 +26,7 @@ import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type * as SqlError from "@effect/sql/SqlError"
 import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -125,17 +136,111 @@ const decodePending = Schema.decode(Schema.parseJson(PendingImport))
 const encodePending = Schema.encodeSync(Schema.parseJson(PendingImport))
 
 /**
+ * Options of {@link makeWith}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /**
+   * Commit the sync's per-write statements in groups (default `true`): see the
+   * module documentation. `false` commits each statement on its own (one
+   * transaction per statement, as a plain `SqlClient` does).
+   */
+  readonly groupCommit?: boolean
+}
+
+/** A statement waiting for the group commit: `lead` tells a waiter to commit the next group. */
+interface Queued {
+  readonly method: string
+  readonly statement: Effect.Effect<unknown, SqlError.SqlError>
+  readonly done: Deferred.Deferred<"done" | "lead", SyncStateError>
+}
+
+/** Resumes once the I/O already received is handled (`setImmediate`, else a zero timeout). */
+const afterIo: Effect.Effect<void> = Effect.async<void>((resume) => {
+  const g = globalThis as { setImmediate?: (f: () => void) => unknown; clearImmediate?: (t: unknown) => void }
+  if (g.setImmediate !== undefined && g.clearImmediate !== undefined) {
+    const t = g.setImmediate(() => resume(Effect.void))
+    return Effect.sync(() => g.clearImmediate!(t))
+  }
+  const t = setTimeout(() => resume(Effect.void), 0)
+  return Effect.sync(() => clearTimeout(t))
+})
+
+/**
+ * Group commit: `submit(method, statement)` returns once the statement is
+ * committed. The first caller that finds no commit running leads: it lets the
+ * other fibers queue their statements (a yield), then commits everything
+ * queued in one transaction; statements queued meanwhile wait for the next
+ * group, led by the first of them.
+ */
+const groupCommitter = (sql: SqlClient.SqlClient) => {
+  const queue: Array<Queued> = []
+  let leading = false
+  const commit = (group: ReadonlyArray<Queued>): Effect.Effect<void> =>
+    sql.withTransaction(Effect.forEach(group, (q) => q.statement, { discard: true })).pipe(
+      Effect.matchEffect({
+        onSuccess: () => Effect.forEach(group, (q) => Deferred.succeed(q.done, "done"), { discard: true }),
+        // one statement failed (or the transaction): each on its own, so that a failure is its call's
+        onFailure: () =>
+          Effect.forEach(group, (q) =>
+            Effect.matchEffect(q.statement, {
+              onSuccess: () => Deferred.succeed(q.done, "done"),
+              onFailure: (e) => Deferred.fail(q.done, fail(q.method)(e))
+            }), { discard: true })
+      }),
+      Effect.asVoid
+    )
+  const lead: Effect.Effect<void> = Effect.gen(function*() {
+    // let the fibers that are about to write queue their statements (the answers
+    // that arrived meanwhile are handled before this resumes)
+    yield* afterIo
+    const group = queue.splice(0, queue.length)
+    yield* commit(group)
+    const next = queue[0]
+    if (next === undefined) leading = false
+    else yield* Deferred.succeed(next.done, "lead")
+  })
+  const submit = (method: string, statement: Effect.Effect<unknown, SqlError.SqlError>): Effect.Effect<void, SyncStateError> =>
+    // uninterruptible: a queued statement is committed, and a leader finishes its group
+    Effect.uninterruptible(Effect.gen(function*() {
+      const done = yield* Deferred.make<"done" | "lead", SyncStateError>()
+      queue.push({ method, statement, done })
+      if (!leading) {
+        leading = true
+        yield* lead
+      }
+      for (;;) {
+        const outcome = yield* Deferred.await(done)
+        if (outcome === "done") return
+        // this caller leads the next group (its own statement is in it)
+        const fresh = yield* Deferred.make<"done" | "lead", SyncStateError>()
+        const own = queue.findIndex((q) => q.done === done)
+        if (own >= 0) queue[own] = { ...queue[own]!, done: fresh }
+        yield* lead
+        return yield* Deferred.await(fresh).pipe(Effect.asVoid)
+      }
+    }))
+  return submit
+}
+
+/**
  * Builds a state store on the `SqlClient` in context, creating its tables when
- * missing.
+ * missing, with `options`.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<Service, SyncStateError, SqlClient.SqlClient> = Effect.gen(function*() {
+export const makeWith = (options: Options = {}): Effect.Effect<Service, SyncStateError, SqlClient.SqlClient> => Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   yield* migrate
   const run = <A>(method: string, effect: Effect.Effect<A, SqlError.SqlError | { readonly _tag: "ParseError"; readonly message: string }>) =>
     Effect.mapError(effect, fail(method))
+  const submit = options.groupCommit === false ? undefined : groupCommitter(sql)
+  /** A write of the sync: committed in a group (or on its own). */
+  const write = (method: string, statement: Effect.Effect<unknown, SqlError.SqlError>): Effect.Effect<void, SyncStateError> =>
+    submit === undefined ? run(method, statement).pipe(Effect.asVoid) : submit(method, statement)
   const written = (method: string, rows: Effect.Effect<ReadonlyArray<unknown>, SqlError.SqlError>) =>
     run(method, Effect.flatMap(rows, decodeWritten)).pipe(Effect.map((rows) => rows.map(toWritten)))
   return {
@@ -161,12 +266,12 @@ export const make: Effect.Effect<Service, SyncStateError, SqlClient.SqlClient> =
         )
       ),
     setXref: (sourceId, targetId) =>
-      run(
+      write(
         "setXref",
         sql`INSERT INTO up_sync_xref (source_id, target_id) VALUES (${sourceId}, ${targetId})
             ON CONFLICT (source_id) DO UPDATE SET target_id = excluded.target_id`
-      ).pipe(Effect.asVoid),
-    deleteXref: (sourceId) => run("deleteXref", sql`DELETE FROM up_sync_xref WHERE source_id = ${sourceId}`).pipe(Effect.asVoid),
+      ),
+    deleteXref: (sourceId) => write("deleteXref", sql`DELETE FROM up_sync_xref WHERE source_id = ${sourceId}`),
     fingerprint: (sourceId) =>
       run(
         "fingerprint",
@@ -175,10 +280,7 @@ export const make: Effect.Effect<Service, SyncStateError, SqlClient.SqlClient> =
         )
       ),
     setFingerprint: (sourceId, fingerprint) =>
-      run(
-        "setFingerprint",
-        sql`UPDATE up_sync_xref SET fingerprint = ${fingerprint ?? null} WHERE source_id = ${sourceId}`
-      ).pipe(Effect.asVoid),
+      write("setFingerprint", sql`UPDATE up_sync_xref SET fingerprint = ${fingerprint ?? null} WHERE source_id = ${sourceId}`),
     xrefsTo: (targetId) =>
       run(
         "xrefsTo",
@@ -197,18 +299,16 @@ export const make: Effect.Effect<Service, SyncStateError, SqlClient.SqlClient> =
     writtenFor: (sourceId) =>
       written("writtenFor", sql`SELECT * FROM up_sync_written WHERE source_id = ${sourceId} ORDER BY person_id, contact_id`),
     recordWrite: (w) =>
-      run(
+      write(
         "recordWrite",
         sql`INSERT INTO up_sync_written (person_id, contact_id, source_id, kind, normalized, label, hash, written_at)
             VALUES (${w.personId}, ${w.contactId}, ${w.sourceId}, ${w.kind}, ${w.normalized}, ${w.label}, ${w.hash}, ${w.writtenAt})
             ON CONFLICT (person_id, contact_id) DO UPDATE SET
               source_id = excluded.source_id, kind = excluded.kind, normalized = excluded.normalized,
               label = excluded.label, hash = excluded.hash, written_at = excluded.written_at`
-      ).pipe(Effect.asVoid),
-    forgetWrite: (personId, contactId) =>
-      run("forgetWrite", sql`DELETE FROM up_sync_written WHERE person_id = ${personId} AND contact_id = ${contactId}`).pipe(
-        Effect.asVoid
       ),
+    forgetWrite: (personId, contactId) =>
+      write("forgetWrite", sql`DELETE FROM up_sync_written WHERE person_id = ${personId} AND contact_id = ${contactId}`),
     sources: run(
       "sources",
       sql<{ source_id: string }>`SELECT source_id FROM up_sync_xref UNION SELECT source_id FROM up_sync_written ORDER BY source_id`.pipe(
@@ -310,9 +410,27 @@ export const make: Effect.Effect<Service, SyncStateError, SqlClient.SqlClient> =
 })
 
 /**
+ * Builds a state store on the `SqlClient` in context, creating its tables when
+ * missing (writes committed in groups: see {@link Options}).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Service, SyncStateError, SqlClient.SqlClient> = makeWith()
+
+/**
  * A state store on the `SqlClient` in context (any `@effect/sql` driver).
  *
  * @since 0.1.0
  * @category layers
  */
 export const layer: Layer.Layer<SyncState, SyncStateError, SqlClient.SqlClient> = Layer.effect(SyncState, make)
+
+/**
+ * {@link layer} with options.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWith = (options: Options): Layer.Layer<SyncState, SyncStateError, SqlClient.SqlClient> =>
+  Layer.effect(SyncState, makeWith(options))
