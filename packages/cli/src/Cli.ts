@@ -306,7 +306,8 @@ export const runSync = (
     const job = yield* Sync.make({
       source: connections.source,
       target: connections.target,
-      contacts: connections.contacts,
+      // the batch Import and Export unless told never to use them
+      contacts: options.bulk === "never" ? connections.contacts : connections.bulkContacts,
       stats: connections.stats,
       dryRun: options.dryRun || mode === "plan",
       concurrency: options.concurrency,

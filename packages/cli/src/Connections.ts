@@ -23,6 +23,8 @@ import * as People from "@unified-people/people-contacts/People"
 import * as PeopleContactsClient from "@unified-people/people-contacts/PeopleContactsClient"
 import * as PeopleContactsConfig from "@unified-people/people-contacts/PeopleContactsConfig"
 import * as PeopleContactsPeople from "@unified-people/people-contacts/PeopleContactsPeople"
+import * as Export from "@unified-people/people-contacts/Export"
+import * as Import from "@unified-people/people-contacts/Import"
 import * as Directory from "@unified-people/ringcentral/Directory"
 import * as RingCentralClient from "@unified-people/ringcentral/RingCentralClient"
 import * as RingCentralConfig from "@unified-people/ringcentral/RingCentralConfig"
@@ -71,8 +73,14 @@ export interface Service {
   readonly source: PeopleDirectory.Service
   /** The People system's people. */
   readonly target: PeopleDirectory.Service
-  /** The People system's contacts. */
+  /** The People system's contacts, written one by one (no batch operations). */
   readonly contacts: ContactBook.Service
+  /**
+   * The same contact book with the People system's batch Import and Export
+   * (`ContactBook.bulk`): what the sync's bulk mode runs on (`--bulk auto` or
+   * `always`; see the People-Contacts README's "Bulk mode").
+   */
+  readonly bulkContacts: ContactBook.Service
   /** The HTTP policy counters of both clients (requests, retries, rate-limit waits). */
   readonly stats: ReadonlyArray<Effect.Effect<HttpPolicy.Stats>>
 }
@@ -108,6 +116,10 @@ export const make = (settings: Settings): Effect.Effect<Service, never, HttpClie
     const people = yield* PeopleContactsClient.make({
       ...settings.people,
       ...(scaled ? { rateLimitScale: scale, retry: scaledRetry(scale) } : {}),
+      // imports and exports are polled from 1 s on, scaled like the limits
+      ...(scaled && settings.people.bulk?.pollInterval === undefined
+        ? { bulk: { ...settings.people.bulk, pollInterval: Duration.millis(Math.max(5, 1_000 * scale)) } }
+        : {}),
       ...(settings.rateLimitMargin === undefined ? {} : { rateLimitMargin: settings.rateLimitMargin }),
       ...(settings.peopleTimeout === undefined ? {} : { timeout: settings.peopleTimeout })
     })
@@ -116,8 +128,17 @@ export const make = (settings: Settings): Effect.Effect<Service, never, HttpClie
     const peopleArea = yield* Effect.provideService(People.make, PeopleContactsClient.PeopleContactsClient, people)
     const contactsArea = yield* Effect.provideService(Contacts.make, PeopleContactsClient.PeopleContactsClient, people)
     const target = yield* Effect.provideService(PeopleContactsPeople.makeDirectory, People.People, peopleArea)
+    // the bulk Import and Export areas give the second contact book its batch operations (the sync's bulk mode)
+    const importArea = yield* Effect.provideService(Import.make, PeopleContactsClient.PeopleContactsClient, people)
+    const exportArea = yield* Effect.provideService(Export.make, PeopleContactsClient.PeopleContactsClient, people)
     const contacts = yield* Effect.provideService(PeopleContactsPeople.makeContactBook, Contacts.Contacts, contactsArea)
-    return { source, target, contacts, stats: [ringcentral.policy.stats, people.policy.stats] }
+    const bulkContacts = yield* PeopleContactsPeople.makeContactBook.pipe(
+      Effect.provideService(Contacts.Contacts, contactsArea),
+      Effect.provideService(Import.Import, importArea),
+      Effect.provideService(Export.Export, exportArea),
+      Effect.provideService(PeopleContactsClient.PeopleContactsClient, people)
+    )
+    return { source, target, contacts, bulkContacts, stats: [ringcentral.policy.stats, people.policy.stats] }
   })
 
 /**

@@ -29,10 +29,11 @@ describe("unified-people CLI", () => {
   it.scopedLive("plan and sync --dry-run print the plan and write nothing; sync writes, then finds the directory unchanged", () =>
     Effect.gen(function*() {
       const env = yield* setup({ size: 40 })
+      // the REST path (--bulk auto would read by export and write these 40 people by import: see BulkSync.test.ts)
       const state = yield* tempState
       const before = rows(env.people)
 
-      const plan = yield* runCli(env.configProvider, "plan", "--state", state, "--quiet")
+      const plan = yield* runCli(env.configProvider, "plan", "--state", state, "--quiet", "--bulk", "never")
       expect(plan.code).toBe(0)
       expect(plan.stdout).toMatch(/^Plan \(full, directory version "dir-\d+"\): 40 people read, \d+ to create, 0 to update, 0 to delete/)
       expect(plan.stdout).toMatch(/\n {2}\+ create email work \S+@example\.com on \d+: new in the directory/)
@@ -41,7 +42,7 @@ describe("unified-people CLI", () => {
       expect(plan.stderr).toBe("")
       const toCreate = Number(/(\d+) to create/.exec(plan.stdout)![1])
 
-      const dry = yield* runCli(env.configProvider, "sync", "--dry-run", "--state", state)
+      const dry = yield* runCli(env.configProvider, "sync", "--dry-run", "--state", state, "--bulk", "never")
       expect(dry.code).toBe(0)
       expect(dry.stdout).toContain(`${toCreate} to create`)
       // progress on stderr: plain lines, ending with the final state
@@ -49,7 +50,7 @@ describe("unified-people CLI", () => {
       expect(writes(env.people)).toEqual([])
       expect(rows(env.people)).toEqual(before)
 
-      const sync = yield* runCli(env.configProvider, "sync", "--state", state, "--concurrency", "6")
+      const sync = yield* runCli(env.configProvider, "sync", "--state", state, "--concurrency", "6", "--bulk", "never")
       expect(sync.code).toBe(0)
       expect(sync.stdout).toContain(`Planned: ${toCreate} to create`)
       expect(sync.stdout).toMatch(new RegExp(`Sync \\(full, complete\\): 40 read, \\d+ matched, \\d+ unmatched, 0 removed; ${toCreate} created`))

@@ -111,7 +111,8 @@ describe("unified-people processes", () => {
       const env = yield* setup({ size: 60 })
       const state = yield* tempState
       yield* env.people.faults.inject({ fault: { _tag: "Latency", millis: 30 }, method: "POST", times: 100_000 })
-      const run = start(env.env, ["sync", "--state", state, "-q", "--concurrency", "2"])
+      // one by one (--bulk auto would write these people by one import)
+      const run = start(env.env, ["sync", "--state", state, "-q", "--concurrency", "2", "--bulk", "never"])
       yield* until(run, () => writes(env.people).length >= 5)
       run.child.kill("SIGINT")
       const stopped = yield* run.done
@@ -124,12 +125,12 @@ describe("unified-people processes", () => {
       // every write that reached the People system was recorded by the run (none was cut off from its record)
       expect(writesReported).toBe(made)
       yield* env.people.faults.clear
-      const next = yield* start(env.env, ["sync", "--state", state, "-q"]).done
+      const next = yield* start(env.env, ["sync", "--state", state, "-q", "--bulk", "never"]).done
       expect(next.code).toBe(0)
       const adopted = Number(/(\d+) adopted/.exec(next.stdout)![1])
       expect(adopted).toBe(0)
       expect(duplicates(env.people)).toEqual([])
-      const again = yield* start(env.env, ["sync", "--state", state, "-q", "--full"]).done
+      const again = yield* start(env.env, ["sync", "--state", state, "-q", "--full", "--bulk", "never"]).done
       expect(again.stdout).toMatch(/Planned: 0 to create, 0 to update, 0 to delete/)
     }).pipe(Effect.provide(HttpLive)), { timeout: 120_000 })
 })
