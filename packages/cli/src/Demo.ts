@@ -1,7 +1,8 @@
 /**
  * The demo behind `npm run demo`: both emulators on loopback with a generated
- * company, the sync job run twice (the second makes no writes), a full
- * re-check, changes made through the RingCentral emulator, a run that writes
+ * company, the sync job run twice (the first in bulk mode: one export reads
+ * the People system, one import writes it; the second makes no writes), a full
+ * re-check (by one export), changes made through the RingCentral emulator, a run that writes
  * just the affected people, a webhook directory event applied to just the
  * person it names, and a run on an unchanged directory (one directory call, no
  * People calls), printed as a readable report. No network, no
@@ -64,6 +65,10 @@ export interface Step {
   readonly peopleWrites: number
   /** People whose contacts were written. */
   readonly peopleWritten: number
+  /** How the People system's contacts were read: one `export`, or person by person (`rest`); absent when nothing was read. */
+  readonly readBy?: "export" | "rest" | undefined
+  /** Batch imports uploaded (the bulk mode's writes). */
+  readonly imports: number
   readonly millis: number
 }
 
@@ -130,6 +135,9 @@ export const run = (options: Options = {}): Effect.Effect<Result, Sync.SyncError
         `${ownBefore.length} contacts typed by people themselves (integration: false)`
     )
     yield* say(`  rate limits scaled down ×${Math.round(1 / scale)} on both sides (windows and penalties × ${scale}); state in ${stateStore}`)
+    yield* say(
+      "  bulk mode auto: a full run reads the People system by one export; many people to write go by one import, a few one by one"
+    )
     yield* say("")
 
     const steps: Array<Step> = []
@@ -144,21 +152,36 @@ export const run = (options: Options = {}): Effect.Effect<Result, Sync.SyncError
         const rc0 = (yield* emulators.ringcentral.stats).requests
         const pc0 = emulators.people.requests().length
         const t0 = Date.now()
-        const job = yield* Sync.make({ ...connections, concurrency: options.concurrency ?? 16, ...syncOptions }).pipe(
+        // bulk: auto, over the contact book with the Import and Export APIs: a run with many people to
+        // write goes by one import, a full read by one export, a few people one by one
+        const job = yield* Sync.make({
+          ...connections,
+          contacts: connections.bulkContacts,
+          bulk: "auto",
+          concurrency: options.concurrency ?? 16,
+          ...syncOptions
+        }).pipe(
           Effect.provideService(SyncState.SyncState, ignoreVersion ? { ...state, version: Effect.succeedNone } : state)
         )
         const report = yield* Effect.scoped(
           Effect.zipRight(options.progress === false ? Effect.void : Progress.track(job.progress), use(job))
         )
         const requests = emulators.people.requests().slice(pc0)
-        const written = requests.filter((r) => r.method !== "GET")
+        // starting an export is a POST that writes nothing
+        const written = requests.filter((r) => r.method !== "GET" && !r.path.endsWith("/export"))
+        const imports = written.filter((r) => r.path.endsWith("/import")).length
+        const oneByOne = new Set(written.flatMap((r) => /\/people\/(\d+)\//.exec(r.path)?.[1] ?? []))
         const s: Step = {
           title,
           summary: report.summary,
           ringcentralCalls: (yield* emulators.ringcentral.stats).requests - rc0,
           peopleCalls: requests.length,
           peopleWrites: written.length,
-          peopleWritten: new Set(written.map((r) => /\/people\/(\d+)\//.exec(r.path)?.[1])).size,
+          peopleWritten: imports === 0
+            ? oneByOne.size
+            : new Set([...oneByOne, ...report.plan.people.flatMap((p) => p.actions.length > 0 && p.personId !== undefined ? [p.personId] : [])]).size,
+          readBy: report.plan.unchanged ? undefined : report.plan.read,
+          imports,
           millis: Date.now() - t0
         }
         steps.push(s)
@@ -175,6 +198,13 @@ export const run = (options: Options = {}): Effect.Effect<Result, Sync.SyncError
           `  writes: ${s.peopleWrites} (${report.summary.created} created, ${report.summary.updated} updated, ${report.summary.deleted} deleted) ` +
             `on ${s.peopleWritten} people; ${c.skip} skipped; ${report.summary.failures.length} failed`
         )
+        if (s.readBy !== undefined || s.imports > 0) {
+          yield* say(
+            `  mode: ${s.imports > 0 || s.readBy === "export" ? "bulk" : "REST"}: People contacts read ${
+              s.readBy === "export" ? "by one export" : "person by person"
+            }, written ${s.imports > 0 ? `by ${s.imports === 1 ? "one import" : `${s.imports} imports`} (the People system's Import API)` : "one by one"}`
+          )
+        }
         yield* say(
           `  calls: RingCentral ${s.ringcentralCalls}, People ${s.peopleCalls}; ${report.summary.retries} retries, ` +
             `${report.summary.rateLimitWaits} rate-limit waits; ${seconds(s.millis)}`
@@ -189,7 +219,7 @@ export const run = (options: Options = {}): Effect.Effect<Result, Sync.SyncError
       )
 
     // 1. the first run creates the directory's contacts
-    const first = yield* step("Run 1: first sync (everything is new)")
+    const first = yield* step("Run 1: first sync (everything is new; bulk mode, one export and one import)")
     yield* say("  sample of the plan:")
     yield* samplePlan(first.report.plan, 10)
     yield* say("")
@@ -199,7 +229,7 @@ export const run = (options: Options = {}): Effect.Effect<Result, Sync.SyncError
     yield* say("")
 
     // 3. a verifying full comparison: still nothing to write
-    yield* step("Run 3: full re-check (stored ETag ignored, every matched person's contacts read and compared)", { verify: true }, true)
+    yield* step("Run 3: full re-check (stored ETag ignored, every matched person's contacts read by one export and compared)", { verify: true }, true)
     yield* say("")
 
     // 4. the directory changes
@@ -291,7 +321,8 @@ export const run = (options: Options = {}): Effect.Effect<Result, Sync.SyncError
     for (const s of steps) {
       yield* say(
         `  ${s.title.split(":")[0]!.padEnd(6)} ${String(s.peopleWrites).padStart(6)} writes  ${String(s.ringcentralCalls).padStart(3)} RingCentral calls  ` +
-          `${String(s.peopleCalls).padStart(6)} People calls  ${seconds(s.millis).padStart(7)}  ${s.title.split(": ")[1]}`
+          `${String(s.peopleCalls).padStart(6)} People calls  ${(s.imports > 0 || s.readBy === "export" ? "bulk" : s.peopleCalls === 0 ? "-" : "REST").padEnd(4)}  ` +
+          `${seconds(s.millis).padStart(7)}  ${s.title.split(": ")[1]}`
       )
     }
     yield* say(
