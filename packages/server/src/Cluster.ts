@@ -23,7 +23,9 @@
  *   answers 200 once it is stored.
  * - **Schedules and subscriptions** are cluster singletons: the verifying sync
  *   of each tenant is a `ClusterCron` starting a workflow; each tenant's
- *   webhook subscription is kept alive by one runner.
+ *   webhook subscription is kept alive by one runner, its id kept in
+ *   PostgreSQL (`up_server_subscriptions`) so the runner taking it over from
+ *   a dead one deletes the old subscription before creating its own.
  *
  * @since 0.1.0
  */
@@ -47,6 +49,7 @@ import * as Activity from "@effect/workflow/Activity"
 import * as Workflow from "@effect/workflow/Workflow"
 import type * as WorkflowEngine from "@effect/workflow/WorkflowEngine"
 import type * as Sync from "@unified-people/core/Sync"
+import * as Cause from "effect/Cause"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -118,6 +121,17 @@ const call = <A>(effect: Effect.Effect<A, SyncFailed | { readonly _tag: "Mailbox
     }),
     Effect.catchIf((e): e is Exclude<typeof e, SyncFailed> => e._tag !== "SyncFailed", (e) => Effect.die(e))
   ) as Effect.Effect<A, SyncFailed>
+
+/**
+ * How long a step waits out interruptions (its entity's runner died, its
+ * shard not yet taken over): every 2 s at most, for about 3 minutes, longer
+ * than the shard lock's expiry and the state's lease.
+ */
+const interruptRetryPolicy = Schedule.exponential("200 millis", 1.5).pipe(
+  Schedule.union(Schedule.spaced("2 seconds")),
+  Schedule.intersect(Schedule.recurs(90)),
+  Schedule.whileInput((cause: Cause.Cause<unknown>) => Cause.isInterrupted(cause))
+)
 
 /**
  * Options of the runner.
@@ -260,6 +274,7 @@ export const layerSyncWorkflow = (options: { readonly chunkSize?: number | undef
         name: "plan",
         success: RunPlan,
         error: SyncFailed,
+        interruptRetryPolicy,
         execute: call(client.Plan({ runId, verify, chunkSize: options.chunkSize ?? 50 }))
       })
       const results: Array<ChunkResult> = []
@@ -269,6 +284,7 @@ export const layerSyncWorkflow = (options: { readonly chunkSize?: number | undef
             name: `apply/${index}`,
             success: ChunkResult,
             error: SyncFailed,
+            interruptRetryPolicy,
             execute: call(client.Apply({ runId, index, chunk }))
           })
         )
@@ -278,6 +294,7 @@ export const layerSyncWorkflow = (options: { readonly chunkSize?: number | undef
       yield* Activity.make({
         name: "finish",
         error: SyncFailed,
+        interruptRetryPolicy,
         execute: call(client.Finish({ runId, version: plan.version, reads: plan.reads, complete: status === "complete" }))
       })
       const sum = (f: (r: ChunkResult) => number) => results.reduce((n, r) => n + f(r), 0)
@@ -360,10 +377,30 @@ export const layerSubscriptions = (list: ReadonlyArray<TenantFile.Tenant>) =>
     Layer.empty,
     ...list.flatMap((tenant) =>
       tenant.webhook.address === undefined ? [] : [
-        Singleton.make(`subscription/${tenant.id}`, Effect.scoped(Effect.zipRight(tenants.keepSubscription(tenant), Effect.never)))
+        Singleton.make(
+          `subscription/${tenant.id}`,
+          Effect.flatMap(SqlClient.SqlClient, (sql) =>
+            Effect.scoped(Effect.zipRight(
+              tenants.keepSubscription(tenant, {
+                load: Effect.map(
+                  sql<{ id: string }>`SELECT id FROM up_server_subscriptions WHERE tenant = ${tenant.id}`,
+                  (rows) => Option.fromNullable(rows[0]?.id)
+                ),
+                save: (id) =>
+                  sql`INSERT INTO up_server_subscriptions (tenant, id) VALUES (${tenant.id}, ${id})
+                      ON CONFLICT (tenant) DO UPDATE SET id = excluded.id`
+              }),
+              Effect.never
+            )))
+        )
       ]
     )
   )
+
+/** The table of the tenants' subscription ids (see `layerSubscriptions`). */
+const subscriptionsTable = Layer.effectDiscard(
+  Effect.flatMap(SqlClient.SqlClient, (sql) => sql`CREATE TABLE IF NOT EXISTS up_server_subscriptions (tenant TEXT PRIMARY KEY, id TEXT NOT NULL)`)
+)
 
 /**
  * The endpoints of a runner: webhooks of every tenant (routed to the tenant's
@@ -425,7 +462,7 @@ export const layer = (options: Options) => {
   // the cluster's tables, created by the first runner while the others wait (runners starting
   // together would race on CREATE TYPE / CREATE TABLE)
   const tables = serialized(
-    Layer.mergeAll(SqlMessageStorage.layer, Layer.orDie(SqlRunnerStorage.layer)).pipe(Layer.provide(config))
+    Layer.mergeAll(SqlMessageStorage.layer, Layer.orDie(SqlRunnerStorage.layer), subscriptionsTable).pipe(Layer.provide(config))
   )
   const cluster = NodeClusterSocket.layer({ storage: "byo", shardingConfig }).pipe(Layer.provideMerge(tables))
   const engine = ClusterWorkflowEngine.layer.pipe(Layer.provideMerge(cluster), Layer.provideMerge(storage))

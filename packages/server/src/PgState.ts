@@ -46,7 +46,7 @@ export const withSchema = (url: Redacted.Redacted, schema: string): Redacted.Red
 export interface Options {
   readonly url: Redacted.Redacted
   readonly tenant: string
-  /** Connections of the tenant's pool (default 3). */
+  /** Connections of the tenant's pool (default 2). */
   readonly maxConnections?: number | undefined
 }
 
@@ -67,7 +67,7 @@ export const layer = (options: Options): Layer.Layer<SyncState.SyncState, SyncSt
   )
   const client = PgClient.layer({
     url: withSchema(options.url, schema),
-    maxConnections: options.maxConnections ?? 3,
+    maxConnections: options.maxConnections ?? 2,
     idleTimeout: Duration.seconds(30),
     applicationName: `unified-people ${options.tenant}`
   })

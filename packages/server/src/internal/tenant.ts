@@ -22,6 +22,7 @@ import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
@@ -201,12 +202,23 @@ export const webhook = (
   })
 
 /**
+ * Where the id of a tenant's subscription is remembered between processes
+ * (a cluster: the runner taking the subscription over deletes the one a dead
+ * runner left, instead of adding a second one).
+ */
+export interface SubscriptionMemory {
+  readonly load: Effect.Effect<Option.Option<string>, unknown>
+  readonly save: (id: string) => Effect.Effect<void, unknown>
+}
+
+/**
  * Keeps the tenant's webhook subscription alive for the lifetime of the scope
  * (renewed before expiry, recreated when gone, deleted at the end), when the
  * tenant file gives its public address. Failures are logged and retried.
  */
 export const keepSubscription = (
-  tenant: TenantFile.Tenant
+  tenant: TenantFile.Tenant,
+  memory?: SubscriptionMemory
 ): Effect.Effect<void, never, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function*() {
     const address = tenant.webhook.address
@@ -215,9 +227,22 @@ export const keepSubscription = (
       Effect.provide(RingCentralClient.layerConfig(RingCentralConfig.config)),
       Effect.withConfigProvider(TenantFile.configProvider(tenant))
     )
+    if (memory !== undefined) {
+      const previous = yield* Effect.orElseSucceed(memory.load, () => Option.none<string>())
+      if (Option.isSome(previous)) {
+        yield* events.deleteSubscription(previous.value).pipe(
+          Effect.tap(() => Effect.logInfo(`subscription ${previous.value} left by an earlier holder deleted`)),
+          Effect.catchAll((e) => Effect.logInfo(`subscription ${previous.value} left by an earlier holder not deleted: ${e.message}`))
+        )
+      }
+    }
     yield* events.keepSubscription({ address, verificationToken: tenant.webhook.verificationToken }).pipe(
       Effect.tap((kept) =>
-        Effect.flatMap(kept.current, (info) => Effect.logInfo(`subscription ${info.id} to ${address} kept alive`))
+        Effect.flatMap(kept.current, (info) =>
+          Effect.zipRight(
+            memory === undefined ? Effect.void : Effect.ignore(memory.save(info.id)),
+            Effect.logInfo(`subscription ${info.id} to ${address} kept alive`)
+          ))
       ),
       Effect.tapError((e) => Effect.logWarning(`subscription to ${address} not created: ${e.message}; trying again`)),
       Effect.retry({ schedule: backoff })
