@@ -88,6 +88,27 @@ describe("PageAudit", () => {
     ])
   })
 
+  it("repeated ids are found among many numeric and other ids, each id compared exactly", () => {
+    const audit = PageAudit.make()
+    const perPage = 2000
+    const pages = 60
+    for (let n = 1; n <= pages; n++) {
+      const ids = Array.from({ length: perPage }, (_, i) => String(400_000_000 + (n - 1) * perPage + i))
+      audit.page({ number: n, records: perPage, perPage, ids, hasNext: true })
+    }
+    // ids that look alike as numbers but are different ids, and real repeats of each kind
+    audit.page({
+      number: pages + 1,
+      records: 9,
+      perPage,
+      ids: ["0400000000", "400000000.0", "+400000000", "4e8", "9007199254740993", "9007199254740993", "abc", "abc", "400000123"],
+      hasNext: false
+    })
+    expect(audit.finish().issues).toEqual([
+      "3 record(s) appeared twice (9007199254740993, abc, 400000123): the pages shifted during the read"
+    ])
+  })
+
   it("unreadable records are reported; one without an id makes the read incomplete", () => {
     const withId = PageAudit.make()
     withId.page({ number: 1, records: 2, perPage: 5, unreadable: [{ remoteId: "7", path: "records[1].id", reason: "bad" }] })
