@@ -22,12 +22,13 @@
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import * as Bulk from "./bulk.js"
 import * as Directory from "./directory.js"
 import * as Merge from "./merge.js"
 import * as Sync from "./sync.js"
 import * as Util from "./util.js"
 
-const benchmarks = ["directory", "sync", "merge"] as const
+const benchmarks = ["directory", "sync", "bulk", "merge"] as const
 
 const machine = (): string => {
   const cpus = Os.cpus()
@@ -101,6 +102,10 @@ const main = async (): Promise<void> => {
         scale: Util.numberFlag(args, "sync-scale", 0.001),
         concurrency: Util.numberFlag(args, "sync-concurrency", 8)
       }))
+  }
+  if (only.includes("bulk")) {
+    await timed("bulk", () =>
+      Bulk.run({ size: Util.numberFlag(args, "bulk-size", quick ? 1_000 : 10_000), scale: Util.numberFlag(args, "sync-scale", 0.001), concurrency: Util.numberFlag(args, "sync-concurrency", 8) }))
   }
   if (only.includes("merge")) {
     await timed("merge", () =>
