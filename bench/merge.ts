@@ -12,7 +12,12 @@
  *
  * @since 0.1.0
  */
+import * as Merge from "@unified-people/core/Merge"
+import type * as Person from "@unified-people/core/Person"
 import { NoisyCompany } from "@unified-people/testkit"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
 import * as Url from "node:url"
 import * as MergeBench from "../packages/core/bench/merge.js"
 import * as Util from "./util.js"
@@ -125,11 +130,289 @@ export const run = async (options: Options): Promise<Util.Section> => {
   }
 }
 
+// ---------------------------------------------------------------------------
+// end to end: raw records (as a source holds them) → normalized → merged
+// ---------------------------------------------------------------------------
+
+/**
+ * What the end-to-end child reports.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EndToEnd {
+  readonly generator: string
+  readonly records: number
+  readonly people: number
+  /** Reading and parsing the file, normalizing and storing the records (`Merge.builder`). */
+  readonly loadWallMillis: number
+  readonly loadCpuMillis: number
+  /** The resolution and survivorship (`Builder.merge`). */
+  readonly mergeWallMillis: number
+  readonly mergeCpuMillis: number
+  readonly wallMillis: number
+  readonly cpuMillis: number
+  /** Peak RSS of the process when the merge was done (the truth is read after it). */
+  readonly peakRssBytes: number
+  readonly precision: number
+  readonly recall: number
+  readonly f1: number
+  readonly falsePairs: number
+}
+
+/** The raw record of a generated person: what a source holds, contact values as written. */
+const toRaw = (p: Person.Person): Merge.RawRecord => {
+  const provenance = p.provenance[0]!
+  const own = (s: { readonly system: string; readonly remoteId?: string | undefined } | undefined) =>
+    s === undefined || (s.system === provenance.system && s.remoteId === provenance.remoteId)
+  return {
+    system: provenance.system,
+    remoteId: provenance.remoteId,
+    ...(provenance.version === undefined ? {} : { version: provenance.version }),
+    ...(provenance.readAt === undefined ? {} : { readAt: provenance.readAt.toISOString() }),
+    name: { ...p.name },
+    ...(p.jobTitle === undefined ? {} : { jobTitle: p.jobTitle }),
+    ...(p.department === undefined ? {} : { department: p.department }),
+    ...(p.company === undefined ? {} : { company: { ...p.company } }),
+    ...(p.site === undefined ? {} : { site: { ...p.site } }),
+    ...(p.employeeNumber === undefined ? {} : { employeeNumber: p.employeeNumber }),
+    ...(p.extensionNumber === undefined ? {} : { extensionNumber: p.extensionNumber }),
+    ...(p.status === undefined ? {} : { status: p.status }),
+    contactPoints: p.contactPoints.map((c) => ({
+      kind: c.kind,
+      value: c.value,
+      label: c.label,
+      ...(c.customLabel === undefined ? {} : { customLabel: c.customLabel }),
+      ...(c.primary === undefined ? {} : { primary: c.primary }),
+      ...(c.capabilities === undefined ? {} : { capabilities: c.capabilities }),
+      ...(c.shared === undefined ? {} : { shared: c.shared }),
+      ...(own(c.source) ? {} : { source: { ...c.source! } })
+    })),
+    ...(Object.keys(p.customFields).length === 0 ? {} : { customFields: p.customFields })
+  }
+}
+
+/**
+ * The file of raw records (NDJSON, one record a line) of a generator, size
+ * and seed, and its truth (`[record id, identity id]` in record order),
+ * written by a child process the first time and kept in the temporary
+ * directory.
+ *
+ * @since 0.1.0
+ * @category end to end
+ */
+export const rawFile = async (generator: (typeof generators)[number], records: number, seed: number): Promise<string> => {
+  const dir = Path.join(Os.tmpdir(), "unified-people-bench")
+  Fs.mkdirSync(dir, { recursive: true })
+  const file = Path.join(dir, `merge-${generator}-${records}-${seed}.ndjson`)
+  if (!Fs.existsSync(file) || !Fs.existsSync(`${file}.truth.json`)) {
+    process.stderr.write(`merge: writing ${Util.int(records)} raw ${generator} records to ${file}…\n`)
+    await Util.runChild<{ readonly file: string }>(
+      "merge.ts",
+      ["--write-raw", file, "--generator", generator, "--records", String(records), "--seed", String(seed)],
+      ["--max-old-space-size=10240"]
+    )
+  }
+  return file
+}
+
+const writeRaw = (file: string, input: MergeBench.Input): void => {
+  const partial = `${file}.partial`
+  const fd = Fs.openSync(partial, "w")
+  let lines: Array<string> = []
+  for (const record of input.records) {
+    lines.push(JSON.stringify(toRaw(record)))
+    if (lines.length === 5000) {
+      Fs.writeSync(fd, `${lines.join("\n")}\n`)
+      lines = []
+    }
+  }
+  if (lines.length > 0) Fs.writeSync(fd, `${lines.join("\n")}\n`)
+  Fs.closeSync(fd)
+  Fs.writeFileSync(`${file}.truth.json`, JSON.stringify(input.records.map((r) => [r.id, input.truth.get(r.id) ?? `unlabelled:${r.id}`])))
+  Fs.renameSync(partial, file)
+}
+
+/** Every line of a file, read in 4 MiB blocks (never the whole file in memory). */
+function* lines(file: string): Generator<string> {
+  const fd = Fs.openSync(file, "r")
+  const block = Buffer.alloc(1 << 22)
+  let rest = ""
+  try {
+    for (;;) {
+      const read = Fs.readSync(fd, block, 0, block.length, null)
+      if (read === 0) break
+      const text = rest + block.toString("utf8", 0, read)
+      let start = 0
+      for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", start)) {
+        if (end > start) yield text.slice(start, end)
+        start = end + 1
+      }
+      rest = text.slice(start)
+    }
+    if (rest.length > 0) yield rest
+  } finally {
+    Fs.closeSync(fd)
+  }
+}
+
+const pairs = (n: number): number => (n * (n - 1)) / 2
+
+/** Pairwise quality of the merged people against the truth. */
+const endToEndQuality = (merged: Merge.Merged, truthFile: string) => {
+  const truth = JSON.parse(Fs.readFileSync(truthFile, "utf8")) as ReadonlyArray<readonly [string, string]>
+  const identityOf = new Map<string, number>()
+  const identity = new Int32Array(truth.length)
+  for (let r = 0; r < truth.length; r++) {
+    const id = truth[r]![1]
+    let k = identityOf.get(id)
+    if (k === undefined) {
+      k = identityOf.size
+      identityOf.set(id, k)
+    }
+    identity[r] = k
+  }
+  const sizes = new Int32Array(identityOf.size)
+  for (let r = 0; r < merged.records; r++) sizes[identity[r]!]!++
+  let truePairs = 0
+  for (const n of sizes) truePairs += pairs(n)
+  let predicted = 0
+  let correct = 0
+  const count = new Map<number, number>()
+  for (let k = 0; k < merged.size; k++) {
+    const members = merged.members(k)
+    predicted += pairs(members.length)
+    if (members.length < 2) continue
+    count.clear()
+    for (const r of members) count.set(identity[r]!, (count.get(identity[r]!) ?? 0) + 1)
+    for (const n of count.values()) correct += pairs(n)
+  }
+  const precision = predicted === 0 ? 1 : correct / predicted
+  const recall = truePairs === 0 ? 1 : correct / truePairs
+  return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall), falsePairs: predicted - correct }
+}
+
+const cpuNow = (): number => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1000
+}
+
+/**
+ * Reads a raw record file, normalizes and stores every record
+ * (`Merge.builder`), merges them, and measures it: wall and CPU time of both
+ * phases, the peak RSS when the merge is done, then the quality against the
+ * truth.
+ *
+ * @since 0.1.0
+ * @category end to end
+ */
+export const endToEnd = (generator: string, file: string): EndToEnd => {
+  const started = performance.now()
+  const cpu = cpuNow()
+  const builder = Merge.builder({ sourcePriority })
+  for (const line of lines(file)) builder.add(JSON.parse(line) as Merge.RawRecord)
+  const loaded = performance.now()
+  const loadCpu = cpuNow()
+  const merged = builder.merge()
+  const done = performance.now()
+  const doneCpu = cpuNow()
+  const peakRssBytes = process.resourceUsage().maxRSS * 1024
+  return {
+    generator,
+    records: merged.records,
+    people: merged.size,
+    loadWallMillis: loaded - started,
+    loadCpuMillis: loadCpu - cpu,
+    mergeWallMillis: done - loaded,
+    mergeCpuMillis: doneCpu - loadCpu,
+    wallMillis: done - started,
+    cpuMillis: doneCpu - cpu,
+    peakRssBytes,
+    ...endToEndQuality(merged, `${file}.truth.json`)
+  }
+}
+
+/** The source priority of every merge measured here. */
+const sourcePriority = ["hr", "hris", "ringcentral", "pbx", "people-contacts", "crm"]
+
+/**
+ * Node flags of the end-to-end children: a heap limit that keeps the
+ * collector from letting garbage pile up (the store and the resolution's
+ * columns are typed arrays outside the heap).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const endToEndArgs: ReadonlyArray<string> = ["--max-old-space-size=640", "--max-semi-space-size=32"]
+
+/**
+ * Runs the end-to-end merge on both generators (each in a child process) and
+ * returns the table.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const runEndToEnd = async (options: { readonly records: number; readonly seed: number }): Promise<Util.Section> => {
+  const reports: Array<EndToEnd> = []
+  for (const generator of generators) {
+    const file = await rawFile(generator, options.records, options.seed)
+    process.stderr.write(`merge end to end: ${generator}, ${Util.int(options.records)} records…\n`)
+    reports.push(await Util.runChild<EndToEnd>("merge.ts", ["--end-to-end", file, "--generator", generator], endToEndArgs))
+  }
+  return {
+    title: `Normalize + merge end to end: ${Util.int(options.records)} raw records → merged people (built code, child process)`,
+    columns: [
+      "generator",
+      "records",
+      "people",
+      "precision",
+      "recall",
+      "F1",
+      "false pairs",
+      "read + normalize + store: wall (CPU)",
+      "merge: wall (CPU)",
+      "end to end: wall (CPU)",
+      "records / min (wall)",
+      "records / min of CPU",
+      "peak RSS"
+    ],
+    rows: reports.map((r) => [
+      r.generator,
+      Util.int(r.records),
+      Util.int(r.people),
+      r.precision.toFixed(4),
+      r.recall.toFixed(4),
+      r.f1.toFixed(4),
+      Util.int(r.falsePairs),
+      `${Util.seconds(r.loadWallMillis)} (${Util.seconds(r.loadCpuMillis)})`,
+      `${Util.seconds(r.mergeWallMillis)} (${Util.seconds(r.mergeCpuMillis)})`,
+      `${Util.seconds(r.wallMillis)} (${Util.seconds(r.cpuMillis)})`,
+      Util.int((r.records / r.wallMillis) * 60_000),
+      Util.int((r.records / r.cpuMillis) * 60_000),
+      Util.mib(r.peakRssBytes)
+    ]),
+    notes: [
+      "Input: the generator's records written once as raw records (NDJSON, one record a line, contact values as written: phones in every format, mixed-case e-mail addresses) to a file in the temporary directory; the child reads it in 4 MiB blocks, parses each line, adds it to Merge.builder (normalization, interning, the compact store), then merges (Builder.merge: resolution and survivorship). Quality is pairwise against the generator's truth, read after the merge.",
+      `Peak RSS is the child's (process.resourceUsage().maxRSS when the merge is done), Node runtime included; node ${endToEndArgs.join(" ")}.`,
+      "Records / min of CPU: the records over the process's CPU time (user + system): what one core does when it is not shared. The merge runs on one thread; the machine is shared, so wall times are inflated.",
+      Util.runtimeNote
+    ]
+  }
+}
+
 if (process.argv[1] !== undefined && Url.pathToFileURL(process.argv[1]).href === import.meta.url) {
   const args = process.argv.slice(2)
   const records = Util.numberFlag(args, "records", 1_000_000)
   const seed = Util.numberFlag(args, "seed", 1)
-  if (Util.has(args, "child")) {
+  const writeRawTo = Util.flag(args, "write-raw")
+  const endToEndFile = Util.flag(args, "end-to-end")
+  if (writeRawTo !== undefined) {
+    const generator = Util.flag(args, "generator") === "noisy" ? "noisy" : "core"
+    writeRaw(writeRawTo, generate(generator, records, seed))
+    Util.report({ file: writeRawTo })
+  } else if (endToEndFile !== undefined) {
+    Util.report(endToEnd(Util.flag(args, "generator") === "noisy" ? "NoisyCompany" : "Generator.company", endToEndFile))
+  } else if (Util.has(args, "child")) {
     const generator = Util.flag(args, "generator") === "noisy" ? "noisy" : "core"
     process.stderr.write(`merge: generating ${Util.int(records)} ${generator} records…\n`)
     const input = generate(generator, records, seed)
