@@ -217,6 +217,11 @@ export const toPerson = (person: People.Person, readAt?: Date): Person.Person =>
  * normalized value of a point and refuse an invalid one before anything is
  * sent (see {@link fromContactPoint}); `maxLength` is this API's limit.
  *
+ * With the `Import` and `Export` services in context too (and the client, for
+ * `PeopleContactsConfig.bulk.maxRows`), the book has `bulk`: the batch export
+ * and import the sync's bulk mode uses ({@link makeBulk}); without them it has
+ * none.
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -597,7 +602,8 @@ export const makeDirectory: Effect.Effect<PeopleDirectory.Service, never, People
 
 /**
  * Provides the core `ContactBook` over the `PeopleContactsClient` (the
- * `Contacts` service is built inside).
+ * `Contacts`, `Import` and `Export` services are built inside: the book has
+ * `bulk`).
  *
  * @since 0.1.0
  * @category layers

@@ -6,6 +6,7 @@ import { describe, expect, it } from "@effect/vitest"
 import type * as ContactBook from "@unified-people/core/ContactBook"
 import * as ContactPoint from "@unified-people/core/ContactPoint"
 import { Chunk, Effect, Either, Exit, Fiber, Option, Stream } from "effect"
+import { strToU8, zipSync } from "fflate"
 import * as Contacts from "../src/Contacts.js"
 import * as Export from "../src/Export.js"
 import * as Import from "../src/Import.js"
@@ -296,4 +297,48 @@ describe("ContactBook.bulk", () => {
       expect([...changed.contacts.keys()]).toEqual([String(ann.id)])
       expect(changed.contacts.get(String(ann.id))!.map((c) => c.point.value)).toEqual(["+12125550101"])
     }).pipe(Effect.provide(HttpLive)))
+})
+
+describe("ContactBook.bulk over stub areas", () => {
+  const zipOf = (files: Record<string, string>) =>
+    zipSync(Object.fromEntries(Object.entries(files).map(([name, text]) => [name, strToU8(text)])))
+  const exporterOf = (bytes: Uint8Array): Export.Service => ({
+    createExport: () => Effect.succeed(Option.some("t1" as Export.ExportToken)),
+    readExport: () => Effect.die("not used"),
+    awaitExport: () => Effect.succeed("https://downloads.example/x.zip"),
+    downloadExport: () => Export.readZip(Stream.make(bytes)).pipe(Stream.orDie)
+  })
+  const importer: Import.Service = {
+    createImport: () => Effect.die("not used"),
+    readImport: () => Effect.die("not used"),
+    awaitImport: () => Effect.die("not used"),
+    readLog: () => Effect.die("not used")
+  }
+
+  it.effect("a contact row that does not decode is kept aside: its person's contacts are left to the REST read, the read is incomplete", () =>
+    Effect.gen(function*() {
+      const bytes = zipOf({
+        "people.csv": "Primary Email,ID,Name\r\nann@widget.com,1,Ann\r\nbob@widget.com,2,Bob\r\n,,\r\n",
+        "people_contact_details.csv": [
+          "Contact Label,Person,ID,Contact URI,Contact Protocol,Integration",
+          "work,ann@widget.com,11,\t+1 212 555 0100,telephone,true",
+          "work,ann@widget.com,12,ann@widget.com,email,perhaps",
+          "mobile,bob@widget.com,21,\t+1 212 555 0101,telephone,false",
+          "work,carol@widget.com,31,+1 212 555 0102,telephone,true",
+          ""
+        ].join("\r\n")
+      })
+      const bulk = PeopleContactsPeople.makeBulk(importer, exporterOf(bytes))
+      const snapshot = yield* bulk.exportAll()
+      expect(snapshot.people.map((p) => p.name.display)).toEqual(["Ann", "Bob"])
+      // Ann's contacts are not all known: not in the map, so they are read one by one
+      expect(snapshot.contacts.has("1")).toBe(false)
+      expect(snapshot.contacts.get("2")!.map((c) => [c.id, c.point.value, c.integration])).toEqual([["21", "+1 212 555 0101", false]])
+      expect(snapshot.completeness.complete).toBe(false)
+      expect(snapshot.completeness.issues.join("\n")).toContain("people_contact_details.csv, line 3, column Integration")
+      expect(snapshot.completeness.issues.join("\n")).toContain("carol@widget.com")
+      // the person row without an id is listed as unreadable
+      expect(snapshot.completeness.unreadable).toHaveLength(1)
+      expect(snapshot.primaryEmails.get("1")).toBe("ann@widget.com")
+    }))
 })
