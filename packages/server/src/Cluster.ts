@@ -15,8 +15,10 @@
  *   complete). A step's result is stored once done; a workflow whose runner
  *   dies resumes on another runner from the last completed step, and a step
  *   sent again reaches the entity as the same persisted message (its primary
- *   key), which the entity processes once. A chunk the entity sees again is
- *   re-planned from the systems' state, so nothing is written twice.
+ *   key), which the entity processes once; a step whose answer was an
+ *   interruption (its entity's runner died) is sent as a new attempt. A chunk
+ *   the entity sees again is re-planned from the systems' state, so nothing
+ *   is written twice.
  * - **Webhooks reach any runner**: the runner checks the tenant's verification
  *   token and drops processed events (the tenant's state in PostgreSQL), then
  *   sends the events to the tenant's entity as a persisted message and
@@ -112,15 +114,29 @@ export const SyncWorkflow = Workflow.make({
   idempotencyKey: ({ runId, tenant }) => `${tenant}/${runId}`
 })
 
-/** Sends a message to the tenant entity, retrying the cluster's own transient failures. */
-const call = <A>(effect: Effect.Effect<A, SyncFailed | { readonly _tag: "MailboxFull" | "AlreadyProcessingMessage" | "PersistenceError" }>) =>
-  effect.pipe(
-    Effect.retry({
-      while: (e) => e._tag !== "SyncFailed",
-      schedule: Schedule.exponential("200 millis").pipe(Schedule.union(Schedule.spaced("5 seconds")), Schedule.compose(Schedule.recurs(30)))
-    }),
-    Effect.catchIf((e): e is Exclude<typeof e, SyncFailed> => e._tag !== "SyncFailed", (e) => Effect.die(e))
-  ) as Effect.Effect<A, SyncFailed>
+/**
+ * Sends a message to the tenant entity (`send(attempt)`), retrying the
+ * cluster's own transient failures, and sending it again as the next attempt
+ * (a new primary key) when its answer is an interruption: its entity's runner
+ * died, and the cluster keeps that answer under the message's key.
+ */
+const call = <A>(
+  send: (attempt: number) => Effect.Effect<A, SyncFailed | { readonly _tag: "MailboxFull" | "AlreadyProcessingMessage" | "PersistenceError" }>
+): Effect.Effect<A, SyncFailed> =>
+  Effect.suspend(() => {
+    let attempt = 0
+    return Effect.suspend(() => send(attempt)).pipe(
+      Effect.sandbox,
+      Effect.tapError((cause) => Effect.sync(() => void (Cause.isInterruptedOnly(cause) && attempt++))),
+      Effect.retry({
+        while: (cause) =>
+          Cause.isInterruptedOnly(cause) || Cause.failureOption(cause).pipe(Option.exists((e) => e._tag !== "SyncFailed")),
+        schedule: Schedule.exponential("200 millis").pipe(Schedule.union(Schedule.spaced("2 seconds")), Schedule.compose(Schedule.recurs(90)))
+      }),
+      Effect.unsandbox,
+      Effect.catchIf((e): e is Exclude<typeof e, SyncFailed> => e._tag !== "SyncFailed", (e) => Effect.die(e))
+    ) as Effect.Effect<A, SyncFailed>
+  })
 
 /**
  * How long a step waits out interruptions (its entity's runner died, its
@@ -275,7 +291,7 @@ export const layerSyncWorkflow = (options: { readonly chunkSize?: number | undef
         success: RunPlan,
         error: SyncFailed,
         interruptRetryPolicy,
-        execute: call(client.Plan({ runId, verify, chunkSize: options.chunkSize ?? 50 }))
+        execute: call((attempt) => client.Plan({ runId, verify, chunkSize: options.chunkSize ?? 50, attempt }))
       })
       const results: Array<ChunkResult> = []
       for (const [index, chunk] of plan.chunks.entries()) {
@@ -285,7 +301,7 @@ export const layerSyncWorkflow = (options: { readonly chunkSize?: number | undef
             success: ChunkResult,
             error: SyncFailed,
             interruptRetryPolicy,
-            execute: call(client.Apply({ runId, index, chunk }))
+            execute: call((attempt) => client.Apply({ runId, index, chunk, attempt }))
           })
         )
       }
@@ -295,7 +311,7 @@ export const layerSyncWorkflow = (options: { readonly chunkSize?: number | undef
         name: "finish",
         error: SyncFailed,
         interruptRetryPolicy,
-        execute: call(client.Finish({ runId, version: plan.version, reads: plan.reads, complete: status === "complete" }))
+        execute: call((attempt) => client.Finish({ runId, version: plan.version, reads: plan.reads, complete: status === "complete", attempt }))
       })
       const sum = (f: (r: ChunkResult) => number) => results.reduce((n, r) => n + f(r), 0)
       return RunResult.make({

@@ -9,10 +9,16 @@
  *
  * | message | what | primary key |
  * |---|---|---|
- * | `Plan` | a full plan of a run (reads, matches, compares; the delete guard): the people with work, in chunks | run id |
- * | `Apply` | one chunk of a run's plan: written from the plan in memory, or re-planned (see below) | run id / chunk |
- * | `Finish` | a run's end: the sizes of trusted reads, and the directory version when the run was complete | run id |
+ * | `Plan` | a full plan of a run (reads, matches, compares; the delete guard): the people with work, in chunks | run id, attempt |
+ * | `Apply` | one chunk of a run's plan: written from the plan in memory, or re-planned (see below) | run id / chunk, attempt |
+ * | `Finish` | a run's end: the sizes of trusted reads, and the directory version when the run was complete | run id, attempt |
  * | `Events` | directory events from a webhook: `Sync.applyEvents` (processed events are remembered in the state) | event uuids |
+ *
+ * The attempt is 0 unless the message's answer was an interruption (the
+ * cluster stores an interrupted request's answer under its primary key): the
+ * step then sends it again as the next attempt. Every message is safe to
+ * process twice (a plan reads only, a chunk seen again is re-planned, a
+ * finish stores the same values, events are remembered as processed).
  *
  * **Nothing is written twice.** The plan of a run is kept in memory by the
  * entity that made it. A chunk is written from it only the first time this
@@ -143,21 +149,27 @@ export const DirectoryEvent = Schema.Struct({
  */
 export const TenantEntity = Entity.make("Tenant", [
   Rpc.make("Plan", {
-    payload: { runId: Schema.String, verify: Schema.Boolean, chunkSize: Schema.Number },
+    payload: { runId: Schema.String, verify: Schema.Boolean, chunkSize: Schema.Number, attempt: Schema.Number },
     success: RunPlan,
     error: SyncFailed,
-    primaryKey: ({ runId }) => runId
+    primaryKey: ({ attempt, runId }) => `${runId}#${attempt}`
   }),
   Rpc.make("Apply", {
-    payload: { runId: Schema.String, index: Schema.Number, chunk: Chunk },
+    payload: { runId: Schema.String, index: Schema.Number, chunk: Chunk, attempt: Schema.Number },
     success: ChunkResult,
     error: SyncFailed,
-    primaryKey: ({ index, runId }) => `${runId}/${index}`
+    primaryKey: ({ attempt, index, runId }) => `${runId}/${index}#${attempt}`
   }),
   Rpc.make("Finish", {
-    payload: { runId: Schema.String, version: Schema.optional(Schema.String), reads: Schema.Array(ReadCheck), complete: Schema.Boolean },
+    payload: {
+      runId: Schema.String,
+      version: Schema.optional(Schema.String),
+      reads: Schema.Array(ReadCheck),
+      complete: Schema.Boolean,
+      attempt: Schema.Number
+    },
     error: SyncFailed,
-    primaryKey: ({ runId }) => runId
+    primaryKey: ({ attempt, runId }) => `${runId}#${attempt}`
   }),
   Rpc.make("Events", {
     payload: { events: Schema.Array(DirectoryEvent) },
