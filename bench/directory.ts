@@ -111,6 +111,8 @@ export interface Options {
   readonly only?: ReadonlyArray<Contender>
   /** A title for the table (default: the listing's size and scale). */
   readonly title?: string
+  /** Node flags of the contenders' children, with a label for the table (e.g. a smaller young generation). */
+  readonly childFlags?: { readonly label: string; readonly args: ReadonlyArray<string> }
 }
 
 const maxPerPage = 2000
@@ -224,14 +226,21 @@ const child = async (contender: Contender): Promise<void> => {
 // the parent: one fresh emulator per contender
 // ---------------------------------------------------------------------------
 
-const measure = (options: Options, store: EmulatorStore.Store, contender: Contender, label: string, perPage: number): Promise<Measurement> =>
+const measure = (
+  options: Options,
+  store: EmulatorStore.Store,
+  contender: Contender,
+  label: string,
+  perPage: number,
+  nodeArgs: ReadonlyArray<string> = []
+): Promise<Measurement> =>
   Effect.gen(function*() {
     // a fresh emulator (its own counters and rate limits) over the one generated directory
     const emulator = yield* Emulator.make({ store, scale: options.scale, maxPerPage })
     const listed = emulator.store.list().filter(EmulatorDirectory.isListed).length
     const before = yield* emulator.stats
     const result = yield* Effect.promise(() =>
-      Util.runChild<ChildResult>("directory.ts", ["--contender", contender], [], {
+      Util.runChild<ChildResult>("directory.ts", ["--contender", contender], nodeArgs, {
         BENCH_RC_URL: emulator.url,
         BENCH_RC_CLIENT_ID: emulator.credentials.clientId,
         BENCH_RC_CLIENT_SECRET: emulator.credentials.clientSecret,
@@ -241,7 +250,8 @@ const measure = (options: Options, store: EmulatorStore.Store, contender: Conten
       })
     )
     const after = yield* emulator.stats
-    const pages = emulator.context.log().filter((r) => r.group === "Medium")
+    // the page requests the emulator answered (a 429 takes no slot in the window)
+    const pages = emulator.context.log().filter((r) => r.group === "Medium" && r.status !== 429)
     return {
       pageRequests: pages.length,
       lastWindowMillis: pages.length < 2 ? 0 : pages[limit * Math.floor((pages.length - 1) / limit)]!.at - pages[0]!.at,
@@ -276,6 +286,10 @@ export const run = async (options: Options): Promise<Util.Section> => {
   for (const [contender, label, perPage] of contenders) {
     process.stderr.write(`directory ×${options.scale}: ${label}…\n`)
     results.push(await measure(options, store, contender, label, perPage))
+    if (options.childFlags !== undefined) {
+      process.stderr.write(`directory ×${options.scale}: ${label}, ${options.childFlags.label}…\n`)
+      results.push(await measure(options, store, contender, `${label}, ${options.childFlags.label}`, perPage, options.childFlags.args))
+    }
   }
   const baseline = results.find((r) => r.contender === "sdk" && r.perPage === maxPerPage) ?? results[0]!
   const listed = results[0]!.listed
@@ -426,7 +440,11 @@ const main = async (): Promise<void> => {
     size: Util.numberFlag(args, "size", 100_000),
     scale: Util.numberFlag(args, "scale", 0.01),
     smallPages: !Util.has(args, "no-small-pages"),
-    people: !Util.has(args, "no-people")
+    people: !Util.has(args, "no-people"),
+    ...(Util.flag(args, "only") === undefined ? {} : { only: Util.flag(args, "only")!.split(",") as Array<Contender> }),
+    ...(Util.flag(args, "child-flags") === undefined
+      ? {}
+      : { childFlags: { label: `node ${Util.flag(args, "child-flags")}`, args: Util.flag(args, "child-flags")!.split(" ") } })
   })
   process.stdout.write(`${Util.markdown(section)}\n`)
 }

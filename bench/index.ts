@@ -92,6 +92,8 @@ const main = async (): Promise<void> => {
           smallPages: false,
           people: true,
           only: ["library-people"],
+          // and again with the old generation capped: the stream's live set is small (about 30 MiB), its garbage is what grows the heap
+          childFlags: { label: "node --max-old-space-size=64", args: ["--max-old-space-size=64"] },
           title: `Streaming ${Util.int(stream)} directory entries to Person: peak memory, rate limits ×${Util.numberFlag(args, "directory-scale", 0.01)}`
         }))
     }
