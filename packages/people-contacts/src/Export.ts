@@ -29,7 +29,7 @@ import * as HttpPolicy from "@unified-people/core/HttpPolicy"
 import * as Liberal from "@unified-people/core/Liberal"
 import * as PeopleError from "@unified-people/core/PeopleError"
 import * as Context from "effect/Context"
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -358,7 +358,10 @@ export interface Service {
   /**
    * `downloadExport`: the rows of the zip at `url`, fetched without any
    * credential (the URL may be on another host). The request is repeated on
-   * transport errors, `408`, `429` (after its `Retry-After`) and `5xx`.
+   * transport errors, `408`, `429` (after its `Retry-After`) and `5xx`; a body
+   * that breaks off or stalls for 60 s fails the stream with a retryable
+   * `Unavailable` (rows already given are not taken back: read it again from
+   * the start).
    */
   readonly downloadExport: (url: string) => Stream.Stream<Row, PeopleError.PeopleError>
 }
@@ -422,12 +425,19 @@ export const make: Effect.Effect<Service, never, PeopleContactsClient> = Effect.
       })
     )
 
+  const stall = Duration.seconds(60)
+
   const downloadExport = (url: string): Stream.Stream<Row, PeopleError.PeopleError> =>
     Stream.unwrapScoped(Effect.gen(function*() {
       const response = yield* Download.open(client, url, "downloadExport")
       const bytes = HttpClientResponse.stream(Effect.succeed(response)).pipe(
         Stream.mapError((error) =>
           new PeopleError.Unavailable({ module, method: "downloadExport", reason: `the download broke off: ${error.reason}` })
+        ),
+        // a body that stalls is a broken download, not a wait without end
+        Stream.timeoutFail(
+          () => new PeopleError.Unavailable({ module, method: "downloadExport", reason: `the download stalled for ${Duration.format(stall)}` }),
+          stall
         )
       )
       return readZip(bytes)

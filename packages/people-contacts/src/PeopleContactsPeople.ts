@@ -392,6 +392,14 @@ export const makeBulk = (importer: Import.Service, exporter: Export.Service, max
         } satisfies ContactBook.Snapshot
       }
       const url = yield* exporter.awaitExport(token.value)
+      // a download that broke off is read again from its start (nothing of the first try is kept)
+      return yield* readExport(url).pipe(
+        Effect.retry({ times: 2, while: (error) => error.isRetryable })
+      )
+    })
+
+  const readExport = (url: string) =>
+    Effect.gen(function*() {
       const readAt = new Date(yield* Clock.currentTimeMillis)
       const people: Array<People.Person> = []
       const details: Array<Export.ExportedContactDetail> = []

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import type * as ContactBook from "@unified-people/core/ContactBook"
+import * as PeopleError from "@unified-people/core/PeopleError"
 import * as ContactPoint from "@unified-people/core/ContactPoint"
 import { Chunk, Effect, Either, Exit, Fiber, Option, Stream } from "effect"
 import { strToU8, zipSync } from "fflate"
@@ -314,6 +315,31 @@ describe("ContactBook.bulk over stub areas", () => {
     awaitImport: () => Effect.die("not used"),
     readLog: () => Effect.die("not used")
   }
+
+  it.effect("a download that breaks off halfway is read again from its start: nothing twice, nothing lost", () =>
+    Effect.gen(function*() {
+      const lines = ["ID,Person,Contact Protocol,Contact Label,Contact URI,Integration"]
+      for (let i = 0; i < 200; i++) lines.push(`${100 + i},p${i % 50}@widget.com,telephone,work,+1212555${String(1000 + i)},true`)
+      const people = ["ID,Primary Email", ...Array.from({ length: 50 }, (_, i) => `${i + 1},p${i}@widget.com`)].join("\r\n")
+      const bytes = zipOf({ "people.csv": people, "people_contact_details.csv": lines.join("\r\n") })
+      let downloads = 0
+      const exporter: Export.Service = {
+        ...exporterOf(bytes),
+        downloadExport: () => {
+          downloads++
+          const rows = Export.readZip(Stream.make(bytes)).pipe(Stream.orDie)
+          return downloads === 1
+            ? Stream.concat(Stream.take(rows, 120), Stream.fail(new PeopleError.Unavailable({ module: "test", method: "downloadExport", reason: "the download broke off" })))
+            : rows
+        }
+      }
+      const snapshot = yield* PeopleContactsPeople.makeBulk(importer, exporter).exportAll()
+      expect(downloads).toBe(2)
+      expect(snapshot.completeness.complete).toBe(true)
+      expect(snapshot.people).toHaveLength(50)
+      expect([...snapshot.contacts.values()].reduce((n, list) => n + list.length, 0)).toBe(200)
+      expect(snapshot.contacts.get("1")!.map((c) => c.id)).toEqual(["100", "150", "200", "250"])
+    }))
 
   it.effect("a contact row that does not decode is kept aside: its person's contacts are left to the REST read, the read is incomplete", () =>
     Effect.gen(function*() {
