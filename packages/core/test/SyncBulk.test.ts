@@ -6,6 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
 import * as fc from "fast-check"
+import * as PeopleError from "../src/PeopleError.js"
 import * as Sync from "../src/Sync.js"
 import * as SyncState from "../src/SyncState.js"
 import * as Memory from "./utils/Memory.js"
@@ -51,6 +52,21 @@ describe("Sync bulk mode", () => {
       expect(report.summary.deleted).toBe(2)
       expect(s.book.calls.delete).toBe(2)
       expect(s.book.dump("p-2")).toEqual([])
+    }).pipe(Effect.provide(SyncState.layerMemory)))
+
+  it.effect("a failed export is read person by person instead; a refused one stops the run", () =>
+    Effect.gen(function*() {
+      const s = scenario({ bulk: {} })
+      s.book.failExports(1)
+      const report = yield* runOnce(s, { bulk: "always" })
+      expect(report.plan.read).toBe("rest")
+      expect(report.summary.status).toBe("complete")
+      expect(s.book.dumpAll()).toEqual(expectedAfterFirstRun)
+      const refused = scenario({ bulk: {} })
+      refused.book.failExports(1, new PeopleError.Unauthorized({ module: PC, method: "export", reason: "token revoked", status: 401 }))
+      const stopped = yield* Effect.either(Effect.provide(runOnce(refused, { bulk: "always" }), SyncState.layerMemory))
+      expect(stopped._tag).toBe("Left")
+      expect(refused.book.dumpAll()).toEqual(scenario({ bulk: {} }).book.dumpAll())
     }).pipe(Effect.provide(SyncState.layerMemory)))
 
   it.effect("a failed import fails its people; the next run writes them", () =>

@@ -275,6 +275,8 @@ export interface MemoryContactBook {
   readonly loseCreateAnswers: (n: number) => void
   /** The next `n` import uploads are queued, then the connection drops (an interrupted run); a resume processes them. */
   readonly interruptUploads: (n: number) => void
+  /** The next `n` exports fail with `error` (an Unavailable by default). */
+  readonly failExports: (n: number, error?: PeopleError.PeopleError) => void
   /** Every contact deleted so far (by `delete` or `deleteAll`), in order. */
   readonly deleted: () => ReadonlyArray<{ readonly personId: string; readonly kind: Label.Kind; readonly value: string; readonly label: Label.Label }>
 }
@@ -309,6 +311,7 @@ export const contactBook = (
   let loseAnswers = 0
   const calls: BookCalls = { list: 0, get: 0, create: 0, update: 0, delete: 0, deleteAll: 0, exports: 0, imports: 0, uploads: 0 }
   let interruptUploads = 0
+  let failExports: { n: number; error: PeopleError.PeopleError | undefined } = { n: 0, error: undefined }
   const deletedLog: Array<{ readonly personId: string; readonly kind: Label.Kind; readonly value: string; readonly label: Label.Label }> = []
   const logDeleted = (personId: string, removed: ReadonlyArray<Stored>) => {
     for (const c of removed) deletedLog.push({ personId, kind: c.kind, value: c.value, label: c.label })
@@ -468,7 +471,13 @@ export const contactBook = (
     return {
       ...(config.maxRows === undefined ? {} : { maxRows: config.maxRows }),
       exportAll: () =>
-        Effect.flatMap(Stream.runCollect(config.directory.service.stream), (chunk) =>
+        failExports.n > 0
+          ? Effect.suspend(() => {
+            failExports.n--
+            calls.exports++
+            return Effect.fail(failExports.error ?? new PeopleError.Unavailable({ module: system, method: "export", reason: "injected fault", status: 503 }))
+          })
+          : Effect.flatMap(Stream.runCollect(config.directory.service.stream), (chunk) =>
           Effect.sync((): ContactBook.Snapshot => {
             calls.exports++
             const everyone = Chunk.toReadonlyArray(chunk).filter((p) => people.has(personOf(p)))
@@ -586,6 +595,7 @@ export const contactBook = (
     failAfter: (writes) => void (failBudget = writes),
     loseCreateAnswers: (n) => void (loseAnswers = n),
     deleted: () => [...deletedLog],
-    interruptUploads: (n) => void (interruptUploads = n)
+    interruptUploads: (n) => void (interruptUploads = n),
+    failExports: (n, error) => void (failExports = { n, error })
   }
 }

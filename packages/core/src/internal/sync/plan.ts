@@ -314,8 +314,23 @@ const planFullWith = (env: Env): Effect.Effect<Sync.Plan, Sync.SyncError> =>
     const snapshot = yield* env.meter.counted("source", env.options.source.snapshot({ ifNoneMatch: Option.getOrUndefined(stored) }))
     if (snapshot._tag === "NotModified") return unchangedPlan(snapshot.version)
     env.exported.current = undefined
-    const readBy = yield* readMode(env)
-    if (readBy === "export") env.exported.current = yield* env.meter.counted("contacts", env.options.contacts.bulk!.exportAll())
+    let readBy = yield* readMode(env)
+    if (readBy === "export") {
+      // an export that fails (other than for the credentials) is not the run's end: the contacts are read person by person
+      const exported = yield* env.meter.counted("contacts", env.options.contacts.bulk!.exportAll()).pipe(
+        Effect.map(Option.some),
+        Effect.catchIf(
+          (error) => error._tag !== "Unauthorized" && error._tag !== "Forbidden",
+          (error) =>
+            Effect.as(
+              Effect.logWarning(`the export of ${env.targetSystem} failed (${error.reason}): its contacts are read person by person`),
+              Option.none()
+            )
+        )
+      )
+      if (Option.isSome(exported)) env.exported.current = exported.value
+      else readBy = "rest"
+    }
     const target = env.options.match === "search"
       ? undefined
       : env.exported.current === undefined
