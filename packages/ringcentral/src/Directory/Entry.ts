@@ -76,107 +76,150 @@ export type MappedEntry = typeof MappedEntryStruct.Type
 
 type Mutable<A> = { -readonly [K in keyof A]: A[K] }
 
-const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
-
-/** As the struct reads an absent value: `null` is no key, a key holding `undefined` stays (never in JSON). */
-const absent = (from: Record<string, unknown>, key: string, to: Record<string, unknown>, v: unknown): boolean => {
-  if (v === undefined) {
-    if (key in from) to[key] = undefined
-    return true
-  }
-  return v === null
+/** A plain object (as `JSON.parse` makes them): its enumerable keys are its own keys. */
+const isPlain = (u: unknown): u is Record<string, unknown> => {
+  if (typeof u !== "object" || u === null || Array.isArray(u)) return false
+  const proto = Object.getPrototypeOf(u)
+  return proto === Object.prototype || proto === null
 }
 
-/** Absent (`undefined` / `null`), a string, or neither (`false`). */
-const copyString = (from: Record<string, unknown>, key: string, to: Record<string, unknown>): boolean => {
-  const v = from[key]
-  if (typeof v === "string") {
-    to[key] = v
-    return true
-  }
-  return absent(from, key, to, v)
-}
+/** Outcomes of reading one value: kept, left out (`null`: absent), or not readable here. */
+const KEEP = 0
+const SKIP = 1
+const FAIL = 2
 
-/** An id: a string, or a finite number read as a string (absent when `optional`). */
-const copyId = (from: Record<string, unknown>, key: string, to: Record<string, unknown>, optional: boolean): boolean => {
-  const v = from[key]
-  if (typeof v === "string") to[key] = v
-  else if (typeof v === "number" && Number.isFinite(v)) to[key] = String(v)
-  else return optional && absent(from, key, to, v)
-  return true
-}
-
-const stringKeys = ["type", "status", "department", "email", "extensionNumber", "firstName", "lastName", "name", "jobTitle"] as const
-const phoneStringKeys = ["phoneNumber", "type", "usageType", "e164", "smsAvailabilityStatus"] as const
+/** A string, or absent (`null`; `undefined` kept as the struct keeps it). */
+const stringValue = (v: unknown): number => (typeof v === "string" || v === undefined ? KEEP : v === null ? SKIP : FAIL)
 
 const phoneNumber = (u: unknown): Mutable<typeof MappedPhoneNumber.Type> | undefined => {
-  if (!isObject(u)) return undefined
+  if (!isPlain(u)) return undefined
   const out: Record<string, unknown> = {}
-  for (const key of phoneStringKeys) if (!copyString(u, key, out)) return undefined
-  const primary = u["primary"]
-  if (typeof primary === "boolean") out["primary"] = primary
-  else if (!absent(u, "primary", out, primary)) return undefined
+  for (const key in u) {
+    const v = u[key]
+    switch (key) {
+      case "phoneNumber":
+      case "type":
+      case "usageType":
+      case "e164":
+      case "smsAvailabilityStatus": {
+        const r = stringValue(v)
+        if (r === FAIL) return undefined
+        if (r === KEEP) out[key] = v
+        break
+      }
+      case "primary":
+        if (typeof v === "boolean" || v === undefined) out[key] = v
+        else if (v !== null) return undefined
+        break
+    }
+  }
   return out as Mutable<typeof MappedPhoneNumber.Type>
 }
 
+/** A nested object of string fields and optional ids (`ids`: which keys are ids). */
+const nested = (u: unknown, strings: ReadonlyArray<string>, ids: ReadonlyArray<string>, requiredId: boolean): Record<string, unknown> | undefined => {
+  if (!isPlain(u)) return undefined
+  const out: Record<string, unknown> = {}
+  let hasId = false
+  for (const key in u) {
+    const v = u[key]
+    if (strings.includes(key)) {
+      const r = stringValue(v)
+      if (r === FAIL) return undefined
+      if (r === KEEP) out[key] = v
+    } else if (ids.includes(key)) {
+      if (typeof v === "string") out[key] = v
+      else if (typeof v === "number" && Number.isFinite(v)) out[key] = String(v)
+      else if (v === undefined && !requiredId) out[key] = v
+      else if (v !== null || requiredId) return undefined
+      hasId = true
+    }
+  }
+  return requiredId && !hasId ? undefined : out
+}
+
+const accountStrings = ["companyName"]
+const imageStrings = ["etag", "uri"]
+const siteStrings = ["name"]
+const fieldStrings = ["name", "value"]
+const idKey = ["id"]
+const noKeys: ReadonlyArray<string> = []
+
+/** A list of nested values, each read by `item`. */
+const list = (u: unknown, item: (v: unknown) => unknown): Array<unknown> | undefined => {
+  if (!Array.isArray(u)) return undefined
+  const out: Array<unknown> = new Array(u.length)
+  for (let i = 0; i < u.length; i++) {
+    const v = item(u[i])
+    if (v === undefined) return undefined
+    out[i] = v
+  }
+  return out
+}
+
+const customField = (u: unknown) => nested(u, fieldStrings, idKey, false)
+
 /**
- * The hand-written check: the decoded entry, or `undefined` when the entry is
- * not plainly well-formed (then the struct decodes it, or says why not).
+ * The hand-written check, for JSON values (plain objects): the decoded entry,
+ * or `undefined` when the entry is not plainly well-formed (then the struct
+ * decodes it, or says why not). One pass over the keys each object has.
  *
  * @since 0.1.0
  * @category decoding
  */
 export const decodeFast = (u: unknown): MappedEntry | undefined => {
-  if (!isObject(u)) return undefined
+  if (!isPlain(u)) return undefined
   const out: Record<string, unknown> = {}
-  if (!copyId(u, "id", out, false)) return undefined
-  for (const key of stringKeys) if (!copyString(u, key, out)) return undefined
-  const account = u["account"]
-  if (!absent(u, "account", out, account)) {
-    if (!isObject(account)) return undefined
-    const a: Record<string, unknown> = {}
-    if (!copyId(account, "id", a, false) || !copyString(account, "companyName", a)) return undefined
-    out["account"] = a
-  }
-  const phones = u["phoneNumbers"]
-  if (!absent(u, "phoneNumbers", out, phones)) {
-    if (!Array.isArray(phones)) return undefined
-    const list: Array<unknown> = new Array(phones.length)
-    for (let i = 0; i < phones.length; i++) {
-      const p = phoneNumber(phones[i])
-      if (p === undefined) return undefined
-      list[i] = p
+  let hasId = false
+  for (const key in u) {
+    const v = u[key]
+    let read: unknown
+    switch (key) {
+      case "id":
+        if (typeof v === "string") out[key] = v
+        else if (typeof v === "number" && Number.isFinite(v)) out[key] = String(v)
+        else return undefined
+        hasId = true
+        continue
+      case "type":
+      case "status":
+      case "department":
+      case "email":
+      case "extensionNumber":
+      case "firstName":
+      case "lastName":
+      case "name":
+      case "jobTitle": {
+        const r = stringValue(v)
+        if (r === FAIL) return undefined
+        if (r === KEEP) out[key] = v
+        continue
+      }
+      case "account":
+        read = v === null || v === undefined ? v : nested(v, accountStrings, idKey, true)
+        break
+      case "phoneNumbers":
+        read = v === null || v === undefined ? v : list(v, phoneNumber)
+        break
+      case "profileImage":
+        read = v === null || v === undefined ? v : nested(v, imageStrings, noKeys, false)
+        break
+      case "site":
+        read = v === null || v === undefined ? v : nested(v, siteStrings, idKey, false)
+        break
+      case "customFields":
+        read = v === null || v === undefined ? v : list(v, customField)
+        break
+      default:
+        continue
     }
-    out["phoneNumbers"] = list
+    // a nested value: absent (`null`), kept `undefined`, read, or not readable here
+    if (read === undefined) {
+      if (v !== undefined) return undefined
+      out[key] = undefined
+    } else if (read !== null) out[key] = read
   }
-  const image = u["profileImage"]
-  if (!absent(u, "profileImage", out, image)) {
-    if (!isObject(image)) return undefined
-    const m: Record<string, unknown> = {}
-    if (!copyString(image, "etag", m) || !copyString(image, "uri", m)) return undefined
-    out["profileImage"] = m
-  }
-  const site = u["site"]
-  if (!absent(u, "site", out, site)) {
-    if (!isObject(site)) return undefined
-    const s: Record<string, unknown> = {}
-    if (!copyId(site, "id", s, true) || !copyString(site, "name", s)) return undefined
-    out["site"] = s
-  }
-  const fields = u["customFields"]
-  if (!absent(u, "customFields", out, fields)) {
-    if (!Array.isArray(fields)) return undefined
-    const list: Array<unknown> = new Array(fields.length)
-    for (let i = 0; i < fields.length; i++) {
-      const f = fields[i]
-      if (!isObject(f)) return undefined
-      const c: Record<string, unknown> = {}
-      if (!copyId(f, "id", c, true) || !copyString(f, "name", c) || !copyString(f, "value", c)) return undefined
-      list[i] = c
-    }
-    out["customFields"] = list
-  }
-  return out as MappedEntry
+  return hasId ? (out as MappedEntry) : undefined
 }
 
 const decodeStruct = ParseResult.decodeUnknown(MappedEntryStruct)
