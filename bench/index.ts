@@ -11,9 +11,9 @@
  * Other flags: `--directory-size`, `--directory-scale` (default 0.01),
  * `--sync-size`, `--sync-scale` (default 0.001), `--sync-concurrency` (default 8),
  * `--merge-records`, `--no-small-pages` (skip the SDK run with 100-entry pages),
- * `--directory-strict-scale` (default 0.25, `none` to skip: the library and the SDK
+ * `--directory-strict-scale` (default 0.5, `none` to skip: the library and the SDK
  * with 2000-entry pages on a long listing of `--directory-strict-size` entries,
- * default 240,000, where the window binds: the rate-limit efficiency),
+ * default 160,000, where the window binds: the rate-limit efficiency),
  * `--directory-stream-size` (default 1,000,000, 0 to skip: `RingCentralPeople.stream`
  * and the SDK loop over that many entries, for the peak memory),
  * `--out FILE` (default bench/RESULTS.md).
@@ -24,12 +24,13 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import * as Bulk from "./bulk.js"
+import * as Cluster from "./cluster.js"
 import * as Directory from "./directory.js"
 import * as Merge from "./merge.js"
 import * as Sync from "./sync.js"
 import * as Util from "./util.js"
 
-const benchmarks = ["directory", "sync", "bulk", "merge"] as const
+const benchmarks = ["directory", "sync", "bulk", "merge", "cluster"] as const
 
 const machine = (): string => {
   const cpus = Os.cpus()
@@ -70,9 +71,9 @@ const main = async (): Promise<void> => {
         people: true
       }))
     // a long listing where the window binds many times: only the contenders that page by 2000
-    const strict = Util.flag(args, "directory-strict-scale") ?? "0.25"
+    const strict = Util.flag(args, "directory-strict-scale") ?? "0.5"
     if (strict !== "none") {
-      const size = Util.numberFlag(args, "directory-strict-size", quick ? 100_000 : 240_000)
+      const size = Util.numberFlag(args, "directory-strict-size", quick ? 100_000 : 160_000)
       await timed("directory (rate limit)", () =>
         Directory.run({
           size,
@@ -117,6 +118,7 @@ const main = async (): Promise<void> => {
     await timed("merge (end to end)", () =>
       Merge.runEndToEnd({ records: Util.numberFlag(args, "merge-records", quick ? 100_000 : 1_000_000), seed }))
   }
+  if (only.includes("cluster")) await timed("cluster", () => Cluster.run({ tenants: quick ? 6 : 20, size: quick ? 20 : 30, scale: Util.numberFlag(args, "cluster-scale", 0.01) }))
   const document = [
     `# Benchmark results${quick ? " (--quick)" : ""}`,
     "",
