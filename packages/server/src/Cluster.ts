@@ -218,7 +218,7 @@ export const layerTenantEntity = (options: Options): Layer.Layer<never, never, S
             const job = payload.verify ? runtime.verifyJob : runtime.job
             const plan = yield* runtime.exclusive(job.plan)
             if (plan.guard.tripped) {
-              yield* Metrics.recordRun(id, "scheduled", tenants.failedOutcome)
+              yield* Metrics.recordRun(id, "plan", tenants.failedOutcome)
               return yield* new SyncFailed({
                 tenant: id,
                 cause: "MassDeleteRefused",

@@ -5,7 +5,7 @@
  *
  * | metric | type | labels | what |
  * |---|---|---|---|
- * | `unified_people_sync_runs_total` | counter | tenant, kind, status | syncs run (`kind`: `scheduled`, `startup`, `requested`, `events`, and `chunk` for a cluster workflow's step; `status`: `complete`, `partial`, `stopped`, `failed`) |
+ * | `unified_people_sync_runs_total` | counter | tenant, kind, status | syncs run (`kind`: `scheduled`, `startup`, `requested`, `events`, and in a cluster `plan` (a refused plan) and `chunk` (a workflow step); `status`: `complete`, `partial`, `stopped`, `failed`) |
  * | `unified_people_sync_writes_total` | counter | tenant, op | contacts created, updated, deleted |
  * | `unified_people_sync_failures_total` | counter | tenant | people whose plan or write failed, and runs that failed |
  * | `unified_people_http_429_total` | counter | tenant, side | `429` answers received from RingCentral or the People system |

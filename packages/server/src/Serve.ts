@@ -9,7 +9,8 @@
  *   (`isProcessed`), so also after a restart;
  * - its subscription kept alive when the tenant file gives the webhook's
  *   public address (renewed before expiry, recreated when gone, deleted at
- *   shutdown);
+ *   shutdown; its id kept next to the state file, so a start after a crash
+ *   deletes the subscription the crashed process left);
  * - a sync at startup, and a verifying sync on its schedule (`Schedule.cron`);
  * - one operation at a time (a sync, or a batch of events), under the state's lease.
  *
@@ -180,7 +181,6 @@ export const make = (
           Effect.forever,
           Effect.forkIn(scope)
         )
-        yield* Effect.forkIn(tenants.keepSubscription(tenant), scope)
         if (options.startupSync !== false) {
           yield* Effect.forkIn(track(tenant.id, `startup-${Date.now().toString(36)}`, tenants.sync(runtime, "startup", false)), scope)
         }
@@ -193,6 +193,16 @@ export const make = (
           )
         }
         entries.set(tenant.id, { _tag: "Ready", runtime, webhook })
+        // once the webhook is mounted (the subscription's creation checks it answers); its id next
+        // to the state file, so a start after a crash deletes the subscription left behind
+        const remembered = `${file}.subscription`
+        yield* Effect.forkIn(
+          tenants.keepSubscription(tenant, {
+            load: Effect.promise(() => Fs.readFile(remembered, "utf8").then((id) => Option.some(id.trim()), () => Option.none<string>())),
+            save: (id) => Effect.tryPromise(() => Fs.writeFile(remembered, id))
+          }),
+          scope
+        )
       }).pipe(
         Effect.provideService(Scope.Scope, scope),
         Effect.catchAll((e) =>

@@ -122,6 +122,33 @@ describe("unified-people serve (a child process)", () => {
       expect(duplicates(a.people)).toEqual([])
     }).pipe(provideTestLive), { timeout: 120_000 })
 
+  it.scopedLive("SIGKILL: the next start deletes the subscription the killed process left, and keeps one", () =>
+    Effect.gen(function*() {
+      const a = yield* emulators({ seed: 43, size: 5 })
+      const port = yield* freePort
+      const env: Record<string, string> = {}
+      const entry = tenantEntry("kappa", a, env, { webhookAddress: `http://127.0.0.1:${port}/webhooks/kappa` })
+      const { dir, file } = writeTenantFile([entry])
+      const stateDir = Path.join(dir, "state")
+      const child = yield* spawnServe(["--tenants", file, "--port", String(port), "--host", "127.0.0.1", "--state-dir", stateDir], env)
+      yield* eventually(Effect.sync(() => a.ringcentral.subscriptions.all.size), (n) => n === 1)
+      const [left] = [...a.ringcentral.subscriptions.all.keys()]
+      yield* eventually(Effect.sync(() => Fs.existsSync(Path.join(stateDir, "kappa.sqlite.subscription"))), (x) => x)
+      child.process.kill("SIGKILL")
+      yield* Effect.promise(() => child.exit)
+      // the killed process could not delete its subscription
+      expect([...a.ringcentral.subscriptions.all.keys()]).toEqual([left])
+      yield* Serve.make({
+        tenants: yield* tenantsOf([entry], env),
+        port,
+        host: "127.0.0.1",
+        stateDir,
+        startupSync: false
+      }).pipe(Effect.catchAll(Effect.die))
+      const kept = yield* eventually(Effect.sync(() => [...a.ringcentral.subscriptions.all.keys()]), (ids) => ids.length === 1 && ids[0] !== left)
+      expect(Fs.readFileSync(Path.join(stateDir, "kappa.sqlite.subscription"), "utf8")).toBe(kept[0])
+    }).pipe(provideTestLive), { timeout: 120_000 })
+
   it.scopedLive("a tenant file the service cannot use: the process stops with a message naming the field, never the secret", () =>
     Effect.gen(function*() {
       const a = yield* emulators({ seed: 42, size: 5 })
