@@ -209,9 +209,12 @@ export const layerTenantEntity = (options: Options): Layer.Layer<never, never, S
         return TenantEntity.of({ Plan: () => error, Apply: () => error, Finish: () => error, Events: () => error })
       }
       const runtime = started.right
-      // the plans this entity made, and the chunks it already took up
-      const plans = new Map<string, Sync.Plan>()
+      // the plans this entity made, and the chunks it already took up; a plan is written from only
+      // while every write since it was made is its own (another run's chunk or a batch of events in
+      // between makes it stale: its chunks are then re-planned from the systems' state)
+      const plans = new Map<string, { readonly plan: Sync.Plan; readonly writesBefore: number; own: number }>()
       const seen = new Set<string>()
+      let writes = 0
       return TenantEntity.of({
         Plan: ({ payload }) =>
           Effect.gen(function*() {
@@ -226,17 +229,21 @@ export const layerTenantEntity = (options: Options): Layer.Layer<never, never, S
                   `${plan.guard.unmatched} people unmatched (limit ${plan.guard.unmatchedLimit}); nothing was written`
               })
             }
-            plans.set(payload.runId, plan)
+            plans.set(payload.runId, { plan, writesBefore: writes, own: 0 })
             return toRunPlan(plan, payload.chunkSize)
           }).pipe(Effect.mapError((e) => e instanceof SyncFailed ? e : fail(e)), Effect.annotateLogs({ tenant: id, run: payload.runId })),
         Apply: ({ payload }) =>
           Effect.gen(function*() {
             const key = `${payload.runId}/${payload.index}`
-            const plan = plans.get(payload.runId)
-            const fresh = plan !== undefined && !seen.has(key)
+            const entry = plans.get(payload.runId)
+            const fresh = entry !== undefined && !seen.has(key) && writes === entry.writesBefore + entry.own
             seen.add(key)
+            writes++
+            if (entry !== undefined) entry.own++
             const summary = fresh
-              ? yield* whileBusy(runtime.exclusive(Effect.flatMap(runtime.state.version, (v) => runtime.job.apply(slice(plan, payload.chunk, v)))))
+              ? yield* whileBusy(
+                runtime.exclusive(Effect.flatMap(runtime.state.version, (v) => runtime.job.apply(slice(entry.plan, payload.chunk, v))))
+              )
               : (yield* whileBusy(runtime.exclusive(runtime.job.syncPeople(payload.chunk.people, { removed: payload.chunk.removed })))).summary
             if (!fresh) yield* Effect.logInfo(`chunk ${key} re-planned from the systems' state`)
             yield* Metrics.recordRun(id, "chunk", tenants.outcomeOf(summary))
@@ -259,7 +266,10 @@ export const layerTenantEntity = (options: Options): Layer.Layer<never, never, S
             if (payload.complete && payload.version !== undefined) yield* runtime.state.setVersion(payload.version)
           }).pipe(Effect.mapError(fail)),
         Events: ({ payload }) =>
-          tenants.applyEvents(runtime, payload.events).pipe(
+          Effect.suspend(() => {
+            writes++
+            return tenants.applyEvents(runtime, payload.events)
+          }).pipe(
             whileBusy,
             Effect.tap((report) =>
               report.summary.status === "complete"

@@ -22,10 +22,13 @@
  *
  * **Nothing is written twice.** The plan of a run is kept in memory by the
  * entity that made it. A chunk is written from it only the first time this
- * entity instance sees that chunk; a chunk seen again, or seen by another
- * runner after a failover, is re-planned from the systems' current state
- * (`Sync.syncPeople`), so what a dead runner already wrote is found (a
- * create whose answer was lost is adopted) instead of written again.
+ * entity instance sees that chunk, and only while every write since the plan
+ * was made is the run's own; a chunk seen again, seen by another runner after
+ * a failover, or planned before another run's chunk or a batch of events was
+ * written (two runs of a tenant interleave, message by message), is
+ * re-planned from the systems' current state (`Sync.syncPeople`), so what was
+ * already written is found (a create whose answer was lost is adopted)
+ * instead of written again.
  *
  * @since 0.1.0
  */

@@ -29,7 +29,7 @@ const call = (request: HttpClientRequest.HttpClientRequest) =>
   )
 
 describe("Cluster (PostgreSQL)", () => {
-  it.scopedLive("two runners: each tenant's sync a workflow, converged; webhook events at any runner applied once", () =>
+  it.scopedLive("two runners: each tenant's sync a workflow, converged; a scheduled verifying run; webhook events at any runner applied once", () =>
     Effect.gen(function*() {
       const database = yield* freshDatabase(inject("pgUrl"), "cluster")
       const companies = yield* Effect.all([emulators({ seed: 51, size: 20 }), emulators({ seed: 52, size: 20 })])
@@ -40,7 +40,8 @@ describe("Cluster (PostgreSQL)", () => {
       // t0's subscription (kept alive by one runner) points at the second runner
       const tenants = yield* tenantsOf([
         tenantEntry("t0", companies[0], env, { webhookAddress: `${runners[1]}/webhooks/t0` }),
-        tenantEntry("t1", companies[1], env)
+        // t1's verifying sync every 3 seconds (a cluster cron: one runner starts each run)
+        tenantEntry("t1", companies[1], env, { sync: { cron: "*/3 * * * * *" } })
       ], env)
       yield* Effect.forEach(ports, (port) =>
         Effect.gen(function*() {
@@ -72,6 +73,14 @@ describe("Cluster (PostgreSQL)", () => {
         expect(body.result.status).toBe("complete")
         expect(body.result.chunks).toBeGreaterThan(1)
       }
+      // the scheduled verifying run of t1 (its run id names the minute it was started in)
+      const scheduledRun = (at: number) => `scheduled-${new Date(Math.floor(at / 60_000) * 60_000).toISOString()}`
+      const scheduled = yield* eventually(
+        Effect.forEach([Date.now(), Date.now() - 60_000], (at) => call(HttpClientRequest.get(`${runners[0]}/tenants/t1/runs/${scheduledRun(at)}`))),
+        (answers) => answers.some((r) => r.status === 200 && JSON.parse(r.text).state === "done")
+      )
+      const verifying = JSON.parse(scheduled.find((r) => r.status === 200 && JSON.parse(r.text).state === "done")!.text)
+      expect(verifying.result.status).toBe("complete")
       for (const [i, reference] of references.entries()) {
         const clean = yield* Effect.flatMap(Connections.make(reference.settings), (ports) => Sync.run({ ...ports, concurrency: 4 })).pipe(
           Effect.provide(SyncState.layerMemory),
