@@ -207,7 +207,9 @@ describe("Cluster: 3 runner processes, 20 tenants, one runner killed", () => {
       // directory changes delivered to a runner's webhook, then the same delivery to the other runner: applied once
       for (const i of [0, 1, 2]) {
         const company = companies[i]!
-        yield* eventually(Effect.sync(() => company.ringcentral.subscriptions.all.size), (n) => n === 1)
+        // one subscription (a runner taking a subscription over deletes the one the killed runner left,
+        // unless that runner died between creating it and recording its id: then a delivery comes twice)
+        yield* eventually(Effect.sync(() => company.ringcentral.subscriptions.all.size), (n) => n >= 1)
         const [changedId, changedPerson] = [...company.company.matched][2]!
         const phone = `+1303555019${i}`
         const accepted = yield* company.ringcentral.changeDirectory((store) =>
@@ -215,7 +217,7 @@ describe("Cluster: 3 runner processes, 20 tenants, one runner killed", () => {
             e.phoneNumbers = [...e.phoneNumbers, { id: store.nextId(), phoneNumber: phone, usageType: "MobileNumber" }]
           })
         )
-        expect(accepted).toBe(1)
+        expect(accepted).toBeGreaterThanOrEqual(1)
         const has = () => company.people.contactsOf(changedPerson).filter((c) => c.telephone === phone && c.integration).length
         yield* eventually(Effect.sync(has), (n) => n === 1)
         const delivery = company.ringcentral.subscriptions.delivered.at(-1)!
