@@ -403,18 +403,18 @@ export const runDecode = (options: DecodeOptions): Util.Section => {
       for (const entry of lean((JSON.parse(text) as { records: Array<unknown> }).records).items) sink += Mapping.toPerson(entry, mapping).contactPoints.length
     }]
   ]
-  const micros = paths.map(([, f]) => {
-    for (const text of pages.slice(0, 2)) f(text) // warm up
-    const runs: Array<number> = []
-    for (let run = 0; run < options.runs; run++) {
+  for (const [, f] of paths) for (const text of pages.slice(0, 2)) f(text) // warm up
+  // the paths take turns within each run, so that a change of load between runs touches every path alike
+  const runs: Array<Array<number>> = paths.map(() => [])
+  for (let run = 0; run < options.runs; run++) {
+    paths.forEach(([, f], i) => {
       const cpu = process.cpuUsage()
       for (const text of pages) f(text)
       const used = process.cpuUsage(cpu)
-      runs.push((used.user + used.system) / listed.length)
-    }
-    runs.sort((a, b) => a - b)
-    return runs[Math.floor(runs.length / 2)]!
-  })
+      runs[i]!.push((used.user + used.system) / listed.length)
+    })
+  }
+  const micros = runs.map((r) => r.sort((a, b) => a - b)[Math.floor(r.length / 2)]!)
   if (sink < 0) throw new Error("unreachable")
   const base = micros[0]!
   return {
@@ -422,7 +422,7 @@ export const runDecode = (options: DecodeOptions): Util.Section => {
     columns: ["path", "CPU / entry", "vs JSON.parse", "decode + map beyond JSON.parse"],
     rows: paths.map(([label], i) => [label, `${micros[i]!.toFixed(2)} µs`, Util.ratio(micros[i]!, base), i === 0 ? "" : `${(micros[i]! - base).toFixed(2)} µs`]),
     notes: [
-      "The same page texts (the emulator's JSON of its generated directory) for every path, in one process, one after the other; CPU time (user + system) of each run over every page, per entry.",
+      "The same page texts (the emulator's JSON of its generated directory) for every path, in one process; in each run every path reads every page in turn (so that a change of load touches every path alike); CPU time (user + system) of each path's pass over every page, per entry, the median of the runs.",
       "The full decode is what the typed API (listDirectoryEntries, streamDirectoryEntries, readDirectoryEntry) returns: every field, a class instance per nested object. The streaming path of RingCentralPeople (stream, snapshot) decodes only the fields the mapping reads (Directory/Entry.MappedEntry: a hand-written check, the struct of the same fields as reference) and maps them with the model's trusted constructors.",
       Util.runtimeNote
     ]

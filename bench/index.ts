@@ -62,7 +62,7 @@ const main = async (): Promise<void> => {
   }
   if (only.includes("directory")) {
     await timed("directory (decode + map)", () =>
-      Promise.resolve(Directory.runDecode({ entries: quick ? 10_000 : 20_000, runs: 5 })))
+      Promise.resolve(Directory.runDecode({ entries: quick ? 10_000 : 20_000, runs: 9 })))
     await timed("directory", () =>
       Directory.run({
         size: Util.numberFlag(args, "directory-size", quick ? 10_000 : 100_000),
