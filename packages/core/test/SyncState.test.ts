@@ -283,6 +283,19 @@ describe("SyncState/Sql group commit", () => {
       return { results, owned: yield* state.ownedCount, linked: yield* state.linkedCount, fingerprint: yield* state.fingerprint("rc-39") }
     }).pipe(Effect.provide(SqliteClient.layer({ filename })))
 
+  it.effect("a write inside the caller's own transaction stays in it (rolled back with it), never in a group", () =>
+    Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      const state = yield* SqlState.makeWith({ groupCommit: true })
+      const rolledBack = yield* Effect.either(
+        sql.withTransaction(Effect.zipRight(state.recordWrite(written("p-in", "c-1", "rc-1", "a@x.com")), Effect.fail("rollback" as const)))
+      )
+      expect(rolledBack._tag).toBe("Left")
+      yield* state.recordWrite(written("p-out", "c-2", "rc-2", "b@x.com"))
+      expect(yield* state.written("p-in")).toEqual([])
+      expect((yield* state.written("p-out")).map((w) => w.contactId)).toEqual(["c-2"])
+    }).pipe(Effect.provide(SqliteClient.layer({ filename: tempFile() }))))
+
   for (const groupCommit of [true, false]) {
     it.effect(`commits every write of concurrent callers, a refused statement failing only its call (groupCommit ${groupCommit})`, () =>
       Effect.gen(function*() {

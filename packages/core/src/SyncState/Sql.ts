@@ -238,9 +238,12 @@ export const makeWith = (options: Options = {}): Effect.Effect<Service, SyncStat
   const run = <A>(method: string, effect: Effect.Effect<A, SqlError.SqlError | { readonly _tag: "ParseError"; readonly message: string }>) =>
     Effect.mapError(effect, fail(method))
   const submit = options.groupCommit === false ? undefined : groupCommitter(sql)
-  /** A write of the sync: committed in a group (or on its own). */
+  /** A write of the sync: committed in a group (or on its own, and always inside a caller's own transaction, which a group must not join). */
   const write = (method: string, statement: Effect.Effect<unknown, SqlError.SqlError>): Effect.Effect<void, SyncStateError> =>
-    submit === undefined ? run(method, statement).pipe(Effect.asVoid) : submit(method, statement)
+    submit === undefined
+      ? run(method, statement).pipe(Effect.asVoid)
+      : Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (inTransaction) =>
+        Option.isSome(inTransaction) ? run(method, statement).pipe(Effect.asVoid) : submit(method, statement))
   const written = (method: string, rows: Effect.Effect<ReadonlyArray<unknown>, SqlError.SqlError>) =>
     run(method, Effect.flatMap(rows, decodeWritten)).pipe(Effect.map((rows) => rows.map(toWritten)))
   return {
