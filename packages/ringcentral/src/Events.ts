@@ -11,6 +11,7 @@
  * | operation | group |
  * |---|---|
  * | `createSubscription` | Medium |
+ * | `listSubscriptions` | Light |
  * | `readSubscription` | Light |
  * | `updateSubscription` | Medium |
  * | `renewSubscription` | Light |
@@ -365,6 +366,14 @@ export class SubscriptionListResource extends Schema.Class<SubscriptionListResou
   records: Schema.Array(SubscriptionInfo)
 }) {}
 
+/** The list as read: each record decoded on its own, so one malformed record does not hide the others. */
+const SubscriptionListPage = Schema.Struct({
+  uri: Liberal.optional(Schema.String),
+  records: Schema.Array(Schema.Unknown)
+})
+
+const decodeInfo = Schema.decodeUnknownEither(SubscriptionInfo)
+
 /**
  * Options of `createSubscription` (and `keepSubscription`).
  *
@@ -391,6 +400,7 @@ const subscription = "/restapi/v1.0/subscription"
  */
 export const operations = {
   createSubscription: { operationId: "createSubscription", method: "POST", path: subscription, group: "Medium" },
+  listSubscriptions: { operationId: "listSubscriptions", method: "GET", path: subscription, group: "Light" },
   readSubscription: { operationId: "readSubscription", method: "GET", path: `${subscription}/{subscriptionId}`, group: "Light" },
   updateSubscription: { operationId: "updateSubscription", method: "PUT", path: `${subscription}/{subscriptionId}`, group: "Medium" },
   renewSubscription: {
@@ -421,6 +431,11 @@ export interface KeptSubscription {
 export interface Service {
   /** `createSubscription` (Medium): a WebHook subscription, to the company directory by default. */
   readonly createSubscription: (options: CreateSubscriptionOptions) => Effect.Effect<SubscriptionInfo, PeopleError.PeopleError>
+  /**
+   * `listSubscriptions` (Light): the subscriptions of this application in the
+   * account. A record that does not decode is left out (never acted upon).
+   */
+  readonly listSubscriptions: Effect.Effect<ReadonlyArray<SubscriptionInfo>, PeopleError.PeopleError>
   /** `readSubscription` (Light). */
   readonly readSubscription: (id: string) => Effect.Effect<SubscriptionInfo, PeopleError.PeopleError>
   /** `updateSubscription` (Medium): its filters or lifetime. */
@@ -473,6 +488,18 @@ export const make: Effect.Effect<Service, never, RingCentralClient> = Effect.map
       ),
       { method: "createSubscription", group: operations.createSubscription.group }
     )
+
+  const listSubscriptions = client.json(SubscriptionListPage)(HttpClientRequest.get(subscription), {
+    method: "listSubscriptions",
+    group: operations.listSubscriptions.group
+  }).pipe(
+    Effect.map((page) =>
+      page.records.flatMap((record) => {
+        const decoded = decodeInfo(record)
+        return decoded._tag === "Right" ? [decoded.right] : []
+      })
+    )
+  )
 
   const readSubscription = (id: string) =>
     client.json(SubscriptionInfo)(HttpClientRequest.get(path(id)), {
@@ -529,7 +556,7 @@ export const make: Effect.Effect<Service, never, RingCentralClient> = Effect.map
       return { current: Ref.get(current), renewals: Ref.get(renewals) }
     })
 
-  return { createSubscription, readSubscription, updateSubscription, renewSubscription, deleteSubscription, keepSubscription }
+  return { createSubscription, listSubscriptions, readSubscription, updateSubscription, renewSubscription, deleteSubscription, keepSubscription }
 })
 
 /**

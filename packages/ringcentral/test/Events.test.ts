@@ -1,13 +1,16 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as HostileProxy from "@unified-people/testkit/HostileProxy"
 import * as Loopback from "@unified-people/testkit/Loopback"
+import * as Emulator from "@unified-people/testkit/RingCentralEmulator"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as Events from "../src/Events.js"
+import * as RingCentralClient from "../src/RingCentralClient.js"
 import { fixture, setup } from "./utils.js"
 
 const token = Redacted.make("verify-me-0123456789")
@@ -140,5 +143,57 @@ describe("Events", () => {
       }))
       expect(kept).toBeGreaterThanOrEqual(1)
       expect(emulator.subscriptions.all.size).toBe(0)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("lists the account's subscriptions through HTTP, the same info as a single read; expired ones are gone", () =>
+    Effect.gen(function*() {
+      const { emulator, events } = yield* setup({ size: 5, rateLimits: false })
+      const hook = yield* Events.makeWebhook({ verificationToken: token })
+      const server = yield* Loopback.serve(hook.app)
+      expect(yield* events.listSubscriptions).toEqual([])
+      const a = yield* events.createSubscription({ address: `${server.url}/a`, verificationToken: token })
+      const b = yield* events.createSubscription({ address: `${server.url}/b`, verificationToken: token, eventFilters: ["/restapi/v1.0/account/~/extension"] })
+      const listed = yield* events.listSubscriptions
+      expect(listed.map((s) => s.id).sort()).toEqual([a.id, b.id].sort())
+      const readA = yield* events.readSubscription(a.id)
+      expect(listed.find((s) => s.id === a.id)).toEqual(readA)
+      expect(listed.find((s) => s.id === b.id)).toMatchObject({ eventFilters: ["/restapi/v1.0/account/~/extension"], deliveryMode: { address: `${server.url}/b` } })
+      // an expired subscription is not listed (as it is not read)
+      emulator.subscriptions.all.get(b.id)!.expiresAt = Date.now() - 1
+      expect((yield* events.listSubscriptions).map((s) => s.id)).toEqual([a.id])
+      yield* events.deleteSubscription(a.id)
+      expect(yield* events.listSubscriptions).toEqual([])
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("a malformed record of the list is left out, the others read; a list that is not one is a typed error", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make({ size: 5, scale: 0.01, rateLimits: false })
+      const proxy = yield* HostileProxy.make({ target: emulator.url })
+      const client = yield* RingCentralClient.make(Emulator.clientOptions(emulator, { serverUrl: proxy.url, mediaUrl: proxy.url }))
+      const events = yield* Events.make.pipe(Effect.provideService(RingCentralClient.RingCentralClient, client))
+      const hook = yield* Events.makeWebhook({ verificationToken: token })
+      const server = yield* Loopback.serve(hook.app)
+      const a = yield* events.createSubscription({ address: `${server.url}/a`, verificationToken: token })
+      const b = yield* events.createSubscription({ address: `${server.url}/b`, verificationToken: token })
+      const list = /\/restapi\/v1\.0\/subscription$/
+      // the second record without an id, a third that is not an object, ids as numbers elsewhere
+      yield* proxy.add({
+        method: "GET",
+        path: list,
+        rewrite: HostileProxy.json((body) => {
+          const records = (body as { records: Array<Record<string, unknown>> }).records
+          const { id: _, ...noId } = records[1]!
+          return { ...(body as object), records: [records[0], noId, "garbage", null] }
+        })
+      })
+      const read = yield* events.listSubscriptions
+      expect(read.map((s) => s.id)).toEqual([a.id])
+      expect(b.id).not.toBe(a.id)
+      yield* proxy.add({ method: "GET", path: list, rewrite: HostileProxy.json(() => ({ uri: "x", records: "none" })) })
+      const error = yield* Effect.flip(events.listSubscriptions)
+      expect(error._tag).toBe("DecodeError")
+      expect(error.message).toContain("records")
+      // the next answer is whole again
+      expect((yield* events.listSubscriptions).map((s) => s.id).sort()).toEqual([a.id, b.id].sort())
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 })

@@ -1,6 +1,6 @@
 /**
  * The emulator's webhook subscriptions: create (with the `Validation-Token`
- * handshake against the webhook address first), read, update, renew, delete,
+ * handshake against the webhook address first), list, read, update, renew, delete,
  * expiry, and delivery of directory events built from the store's change feed
  * (with the subscription's `Verification-Token`).
  *
@@ -207,7 +207,15 @@ export const make = (context: Context.Context, client: HttpClient.HttpClient): S
     HttpRouter.post("/restapi/v1.0/subscription", create),
     HttpRouter.get(
       "/restapi/v1.0/subscription",
-      context.guard("Light", Effect.sync(() => HttpServerResponse.unsafeJson({ records: [...all.values()].map(info) })))
+      // the account's subscriptions as the single read shows them; expired ones are gone
+      context.guard(
+        "Light",
+        Effect.map(Clock.currentTimeMillis, (now) =>
+          HttpServerResponse.unsafeJson({
+            uri: `${context.baseUrl()}/restapi/v1.0/subscription`,
+            records: [...all.values()].filter((s) => s.expiresAt > now).map(info)
+          }))
+      )
     ),
     HttpRouter.get("/restapi/v1.0/subscription/:subscriptionId", context.guard("Light", withSubscription((s) => HttpServerResponse.unsafeJson(info(s))))),
     HttpRouter.put(
