@@ -24,6 +24,7 @@
  *
  * @internal
  */
+import { Int32Column, Uint8Column } from "./columns.js"
 import type { Features, Runs } from "./features.js"
 import { phoneBase } from "./features.js"
 import * as Names from "./names.js"
@@ -146,14 +147,22 @@ class Keys {
    */
   index(kind: Kind, limit: number, describe: (tag: number, owner: number) => string): Index {
     const n = this.length
-    let hi = this.hi.slice(0, n)
-    let lo = this.lo.slice(0, n)
-    let owner = this.owner.slice(0, n)
-    let tag = this.tag.slice(0, n)
-    let hi2 = new Uint32Array(n)
-    let lo2 = new Uint32Array(n)
-    let owner2 = new Int32Array(n)
-    let tag2 = new Int32Array(n)
+    // sorted in place: the keys' own arrays and one more set (an even number of passes
+    // ends in the keys' arrays); the keys are emptied, so that only the index holds memory
+    let hi = this.hi.subarray(0, n)
+    let lo = this.lo.subarray(0, n)
+    let owner = this.owner.subarray(0, n)
+    let tag = this.tag.subarray(0, n)
+    const spare = this.hi.length > n
+    this.hi = new Uint32Array(0)
+    this.lo = new Uint32Array(0)
+    this.owner = new Int32Array(0)
+    this.tag = new Int32Array(0)
+    this.length = 0
+    let hi2: Uint32Array = new Uint32Array(n)
+    let lo2: Uint32Array = new Uint32Array(n)
+    let owner2: Int32Array = new Int32Array(n)
+    let tag2: Int32Array = new Int32Array(n)
     const counts = new Int32Array(65536)
     for (let pass = 0; pass < 4; pass++) {
       const shift = (pass & 1) * 16
@@ -193,6 +202,11 @@ class Keys {
       }
     }
     start[runs] = n
+    // the index keeps arrays of its own length (not the keys' spare capacity)
+    if (spare) {
+      owner = owner.slice()
+      tag = tag.slice()
+    }
     return { kind, limit, owner, tag, start, runHi, runLo, describe }
   }
 }
@@ -523,11 +537,14 @@ export const attach = (m: Features, blocks: Blocks): { readonly start: Int32Arra
   const { indexes, f } = blocks
   m.runs = f.runs
   const start = new Int32Array(m.n + 1)
-  const index: Array<number> = []
-  const id: Array<number> = []
+  // typed columns, not arrays of numbers: no heap garbage while they grow
+  const index = new Uint8Column(4 * m.n)
+  const id = new Int32Column(4 * m.n)
   const hold = (ix: number, run: number) => {
     if (run < 0) return
-    for (let k = start[start.length - 1]!; k < index.length; k++) if (index[k] === ix && id[k] === run) return
+    const indexData = index.data
+    const idData = id.data
+    for (let k = start[start.length - 1]!; k < index.length; k++) if (indexData[k] === ix && idData[k] === run) return
     index.push(ix)
     id.push(run)
   }
@@ -561,7 +578,7 @@ export const attach = (m: Features, blocks: Blocks): { readonly start: Int32Arra
     }
   }
   start[m.n] = index.length
-  return { start, index: Uint8Array.from(index), id: Int32Array.from(id) }
+  return { start, index: index.trim(), id: id.trim() }
 }
 
 const exactCache = new WeakMap<Blocks, Map<number, Map<string, number>>>()
