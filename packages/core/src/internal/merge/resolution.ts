@@ -350,6 +350,12 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
       }
     }
     trace("linked")
+    // the round's links are done with: their lists go before the survivors are built
+    pendingA.length = 0
+    pendingB.length = 0
+    pendingWeight.length = 0
+    pendingDecision.length = 0
+    order.length = 0
     if (joined === 0) break
 
     // the people of the next round, in the order of their first record (the root of a

@@ -121,6 +121,8 @@ export const fromPeople = (people: ReadonlyArray<Person.Person>, survive: Surviv
  * @internal
  */
 export const fromStore = (store: Store.RecordStore, ranking: Ranking): Source => {
+  // no growth slack kept through the merge
+  store.compact()
   const n = store.size
   const keys = store.keys
   const order = new Int32Array(n)

@@ -289,6 +289,11 @@ export class Arena {
     return this.decode(this.bytes, from, to)
   }
 
+  /** Gives the bytes exactly their length (appending afterwards grows them again). */
+  compact(): void {
+    if (this.bytes.length > Math.max(16, this.used)) this.bytes = this.bytes.slice(0, Math.max(16, this.used))
+  }
+
   private grow(atLeast: number): void {
     let size = Math.ceil(this.bytes.length * 1.5)
     while (size < atLeast) size = Math.ceil(size * 1.5)
@@ -463,6 +468,56 @@ export class RecordStore {
     this.pointSecond = growInt32(this.pointSecond, size)
     this.pointEnd = growInt32(this.pointEnd, size)
     this.pointCapacity = size
+  }
+
+  /**
+   * Gives every column exactly its length (growth leaves up to a third of each
+   * unused), one column at a time; adding records afterwards grows them again.
+   */
+  compact(): void {
+    const size = Math.max(16, this.keys.length)
+    if (this.capacity > size) {
+      this.system = this.system.slice(0, size)
+      this.version = this.version.slice(0, size)
+      this.readAt = this.readAt.slice(0, size)
+      this.given = this.given.slice(0, size)
+      this.family = this.family.slice(0, size)
+      this.display = this.display.slice(0, size)
+      this.jobTitle = this.jobTitle.slice(0, size)
+      this.department = this.department.slice(0, size)
+      this.status = this.status.slice(0, size)
+      this.employeeStart = this.employeeStart.slice(0, size)
+      this.employeeEnd = this.employeeEnd.slice(0, size)
+      this.extensionStart = this.extensionStart.slice(0, size)
+      this.extensionEnd = this.extensionEnd.slice(0, size)
+      this.flags = this.flags.slice(0, size)
+      this.companyId = this.companyId.slice(0, size)
+      this.companyName = this.companyName.slice(0, size)
+      this.siteIdOf = this.siteIdOf.slice(0, size)
+      this.siteNameOf = this.siteNameOf.slice(0, size)
+      this.customStart = this.customStart.slice(0, size + 1)
+      this.pointStart = this.pointStart.slice(0, size + 1)
+      this.capacity = size
+    }
+    const points = Math.max(16, this.pointCount)
+    if (this.pointCapacity > points) {
+      this.pointKind = this.pointKind.slice(0, points)
+      this.pointLabel = this.pointLabel.slice(0, points)
+      this.pointFlags = this.pointFlags.slice(0, points)
+      this.pointCustomLabel = this.pointCustomLabel.slice(0, points)
+      this.pointCapabilities = this.pointCapabilities.slice(0, points)
+      this.pointValue = this.pointValue.slice(0, points)
+      this.pointSecond = this.pointSecond.slice(0, points)
+      this.pointEnd = this.pointEnd.slice(0, points)
+      this.pointCapacity = points
+    }
+    const custom = Math.max(16, this.customCount)
+    if (this.customCapacity > custom) {
+      this.customKey = this.customKey.slice(0, custom)
+      this.customValue = this.customValue.slice(0, custom)
+      this.customCapacity = custom
+    }
+    this.arena.compact()
   }
 
   private growCustom(atLeast: number): void {
