@@ -27,7 +27,9 @@
  *   of each tenant is a `ClusterCron` starting a workflow; each tenant's
  *   webhook subscription is kept alive by one runner, its id kept in
  *   PostgreSQL (`up_server_subscriptions`) so the runner taking it over from
- *   a dead one deletes the old subscription before creating its own.
+ *   a dead one deletes the old subscription before creating its own; every
+ *   check the keeper prunes the tenant's subscriptions to one (the earliest),
+ *   so two holders of a moving singleton end with one between them.
  *
  * @since 0.1.0
  */

@@ -3,7 +3,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Sync from "@unified-people/core/Sync"
 import * as SyncState from "@unified-people/core/SyncState"
 import * as Connections from "@unified-people/cli/Connections"
-import { Duration, Effect, Option, Redacted, Schedule } from "effect"
+import { ConfigProvider, Duration, Effect, Option, Redacted, Schedule } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
@@ -103,6 +103,60 @@ describe("Serve (one process, SQLite)", () => {
       // without an admin token the admin endpoints do not exist; a webhook of an unknown tenant neither
       expect((yield* post(`${served.url}/tenants/alpha/sync`)).status).toBe(404)
       expect((yield* post(`${served.url}/webhooks/nobody`)).status).toBe(404)
+    }).pipe(provideTestLive), { timeout: 120_000 })
+
+  it.scopedLive("a second subscription to the tenant's address is pruned to one: the earliest stays (adopted), others' are untouched", () =>
+    Effect.gen(function*() {
+      const a = yield* emulators({ seed: 13 })
+      const port = yield* freePort
+      const env: Record<string, string> = {}
+      const address = `http://127.0.0.1:${port}/webhooks/alpha`
+      const tenants = yield* tenantsOf([tenantEntry("alpha", a, env, { webhookAddress: address })], env)
+      const stateDir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "serve-"))
+      const served = yield* Serve.make({ tenants, port, host: "127.0.0.1", stateDir, runner: "test-runner" }).pipe(
+        Effect.catchAll(Effect.die),
+        Effect.withConfigProvider(
+          ConfigProvider.fromMap(new Map([["SUBSCRIPTION_CHECK_INTERVAL", "200 millis"]])).pipe(ConfigProvider.orElse(() => ConfigProvider.fromEnv()))
+        )
+      )
+      yield* eventually(get(`${served.url}/readyz`), (r) => r.status === 200)
+      const subscriptions = a.ringcentral.subscriptions
+      const ofTenant = () => [...subscriptions.all.values()].filter((s) => s.address === address)
+      const remembered = Path.join(stateDir, "alpha.sqlite.subscription")
+      const [own] = yield* eventually(Effect.sync(ofTenant), (list) => list.length === 1)
+      yield* eventually(Effect.sync(() => Fs.existsSync(remembered) && Fs.readFileSync(remembered, "utf8")), (id) => id === own!.id)
+      // created on the emulator behind the keeper's back: an earlier one to the same address (a second
+      // holder's), a later one, and others the keeper must leave alone (another address, another filter)
+      const now = Date.now()
+      const directory = "/restapi/v1.0/account/~/directory/entries"
+      const add = (id: string, address: string, eventFilters: ReadonlyArray<string>, creationTime: number) =>
+        subscriptions.all.set(id, {
+          id,
+          eventFilters,
+          address,
+          verificationToken: "hook-alpha",
+          creationTime,
+          expiresAt: now + 3_600_000,
+          expiresIn: 3600,
+          status: "Active"
+        })
+      add("earlier", address, [directory], own!.creationTime - 60_000)
+      add("later", address, [directory], now + 1)
+      add("elsewhere", "http://127.0.0.1:1/webhooks/other", [directory], now - 120_000)
+      add("extensions", address, ["/restapi/v1.0/account/~/extension"], now - 120_000)
+      yield* eventually(Effect.sync(() => ofTenant().filter((s) => s.eventFilters[0] === directory).map((s) => s.id)), (ids) => ids.length === 1)
+      expect(ofTenant().filter((s) => s.eventFilters[0] === directory).map((s) => s.id)).toEqual(["earlier"])
+      expect(subscriptions.all.has("elsewhere")).toBe(true)
+      expect(subscriptions.all.has("extensions")).toBe(true)
+      // the adopted one is remembered (a restart deletes it), and stays one over further checks
+      yield* eventually(Effect.sync(() => Fs.readFileSync(remembered, "utf8")), (id) => id === "earlier")
+      yield* Effect.sleep(Duration.millis(1000))
+      expect(ofTenant().filter((s) => s.eventFilters[0] === directory).map((s) => s.id)).toEqual(["earlier"])
+      // a change is delivered once, to the one left
+      const before = subscriptions.delivered.length
+      const target = a.ringcentral.store.list()[3]!
+      yield* a.ringcentral.changeDirectory((store) => void store.update(target.id, (e) => void (e.contact.lastName = "Pruned")))
+      expect(subscriptions.delivered.slice(before).filter((d) => address === subscriptions.all.get(d.subscriptionId)?.address).map((d) => d.subscriptionId)).toEqual(["earlier"])
     }).pipe(provideTestLive), { timeout: 120_000 })
 
   it.scopedLive("admin endpoints, the verifying sync on its cron schedule, 429s counted, and the admin token required", () =>

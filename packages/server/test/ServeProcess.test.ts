@@ -133,7 +133,11 @@ describe("unified-people serve (a child process)", () => {
       const child = yield* spawnServe(["--tenants", file, "--port", String(port), "--host", "127.0.0.1", "--state-dir", stateDir], env)
       yield* eventually(Effect.sync(() => a.ringcentral.subscriptions.all.size), (n) => n === 1)
       const [left] = [...a.ringcentral.subscriptions.all.keys()]
-      yield* eventually(Effect.sync(() => Fs.existsSync(Path.join(stateDir, "kappa.sqlite.subscription"))), (x) => x)
+      // its id written (not only the file created)
+      yield* eventually(
+        Effect.sync(() => Fs.existsSync(Path.join(stateDir, "kappa.sqlite.subscription")) && Fs.readFileSync(Path.join(stateDir, "kappa.sqlite.subscription"), "utf8")),
+        (id) => id === left
+      )
       child.process.kill("SIGKILL")
       yield* Effect.promise(() => child.exit)
       // the killed process could not delete its subscription
@@ -146,7 +150,9 @@ describe("unified-people serve (a child process)", () => {
         startupSync: false
       }).pipe(Effect.catchAll(Effect.die))
       const kept = yield* eventually(Effect.sync(() => [...a.ringcentral.subscriptions.all.keys()]), (ids) => ids.length === 1 && ids[0] !== left)
-      expect(Fs.readFileSync(Path.join(stateDir, "kappa.sqlite.subscription"), "utf8")).toBe(kept[0])
+      // its id is written once it is created (the emulator holds it a moment before)
+      yield* eventually(Effect.sync(() => Fs.readFileSync(Path.join(stateDir, "kappa.sqlite.subscription"), "utf8")), (id) => id === kept[0])
+      expect([...a.ringcentral.subscriptions.all.keys()]).toEqual(kept)
     }).pipe(provideTestLive), { timeout: 120_000 })
 
   it.scopedLive("a tenant file the service cannot use: the process stops with a message naming the field, never the secret", () =>

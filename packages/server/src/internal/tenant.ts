@@ -15,6 +15,8 @@ import * as SyncState from "@unified-people/core/SyncState"
 import * as Events from "@unified-people/ringcentral/Events"
 import * as RingCentralClient from "@unified-people/ringcentral/RingCentralClient"
 import * as RingCentralConfig from "@unified-people/ringcentral/RingCentralConfig"
+import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -24,6 +26,7 @@ import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as Connector from "../Connector.js"
@@ -212,9 +215,52 @@ export interface SubscriptionMemory {
 }
 
 /**
- * Keeps the tenant's webhook subscription alive for the lifetime of the scope
- * (renewed before expiry, recreated when gone, deleted at the end), when the
- * tenant file gives its public address. Failures are logged and retried.
+ * How often the keeper looks at the account's subscriptions: renews its own
+ * when due, recreates it when gone, prunes the tenant's duplicates
+ * (`SUBSCRIPTION_CHECK_INTERVAL`, default 1 minute).
+ */
+export const subscriptionCheckInterval = Config.duration("SUBSCRIPTION_CHECK_INTERVAL").pipe(
+  Config.withDefault(Duration.minutes(1))
+)
+
+const directoryFilter = /^\/restapi\/v1\.0\/account\/[^/]+\/directory\/entries$/
+
+/** Whether a subscription is one of the tenant's: to its webhook address, with the directory filter alone. */
+export const isTenantSubscription = (address: string) => (info: Events.SubscriptionInfo): boolean =>
+  info.deliveryMode.address === address && info.eventFilters.length === 1 && directoryFilter.test(info.eventFilters[0]!)
+
+const createdAt = (info: Events.SubscriptionInfo) => {
+  const t = Date.parse(info.creationTime)
+  return Number.isNaN(t) ? Number.POSITIVE_INFINITY : t
+}
+
+/**
+ * The one subscription of the tenant that stays: an active one, the earliest
+ * created, then the lowest id. Every holder reading the same list picks the
+ * same one, and a subscription created later never displaces it.
+ */
+export const survivorOf = (candidates: ReadonlyArray<Events.SubscriptionInfo>): Option.Option<Events.SubscriptionInfo> => {
+  const active = candidates.filter((s) => s.status === "Active")
+  if (active.length === 0) return Option.none()
+  return Option.some(active.reduce((best, s) => {
+    const [a, b] = [createdAt(s), createdAt(best)]
+    return a < b || (a === b && s.id < best.id) ? s : best
+  }))
+}
+
+/** Renew when less than this is left of a subscription's life (plus two check intervals). */
+const renewAhead = Duration.hours(1)
+
+/**
+ * Keeps the tenant's webhook subscription alive for the lifetime of the scope,
+ * when the tenant file gives its public address. Every check interval it lists
+ * the account's subscriptions: its own is recreated when gone, renewed when
+ * due; then every other subscription to the tenant's address with the
+ * directory filter is deleted but one survivor (see `survivorOf`), so two
+ * holders of the tenant's singleton agree on one; a holder whose own is not
+ * the survivor deletes it and adopts the survivor (its id remembered).
+ * Subscriptions to other addresses are never touched. The one held is deleted
+ * when the scope closes. Failures are logged and retried.
  */
 export const keepSubscription = (
   tenant: TenantFile.Tenant,
@@ -223,12 +269,15 @@ export const keepSubscription = (
   Effect.gen(function*() {
     const address = tenant.webhook.address
     if (address === undefined) return
+    const interval = yield* subscriptionCheckInterval.pipe(
+      Effect.catchAll((e) => Effect.as(Effect.logWarning(`SUBSCRIPTION_CHECK_INTERVAL not read (${e.message}); every minute`), Duration.minutes(1)))
+    )
     const events = yield* Events.make.pipe(
       Effect.provide(RingCentralClient.layerConfig(RingCentralConfig.config)),
       Effect.withConfigProvider(TenantFile.configProvider(tenant))
     )
     if (memory !== undefined) {
-      const previous = yield* Effect.orElseSucceed(memory.load, () => Option.none<string>())
+      const previous = Option.filter(yield* Effect.orElseSucceed(memory.load, () => Option.none<string>()), (id) => id.length > 0)
       if (Option.isSome(previous)) {
         yield* events.deleteSubscription(previous.value).pipe(
           Effect.tap(() => Effect.logInfo(`subscription ${previous.value} left by an earlier holder deleted`)),
@@ -236,17 +285,58 @@ export const keepSubscription = (
         )
       }
     }
-    yield* events.keepSubscription({ address, verificationToken: tenant.webhook.verificationToken }).pipe(
-      Effect.tap((kept) =>
-        Effect.flatMap(kept.current, (info) =>
-          Effect.zipRight(
-            memory === undefined ? Effect.void : Effect.ignore(memory.save(info.id)),
-            Effect.logInfo(`subscription ${info.id} to ${address} kept alive`)
-          ))
-      ),
-      Effect.tapError((e) => Effect.logWarning(`subscription to ${address} not created: ${e.message}; trying again`)),
+    const mine = isTenantSubscription(address)
+    const current = yield* Ref.make(Option.none<Events.SubscriptionInfo>())
+    const hold = (info: Events.SubscriptionInfo) =>
+      Effect.zipRight(
+        Ref.set(current, Option.some(info)),
+        memory === undefined ? Effect.void : Effect.ignore(memory.save(info.id))
+      )
+    const create = Effect.tap(
+      events.createSubscription({ address, verificationToken: tenant.webhook.verificationToken }),
+      (info) => Effect.zipRight(hold(info), Effect.logInfo(`subscription ${info.id} to ${address} created`))
+    )
+    const due = (info: Events.SubscriptionInfo, now: number) => {
+      const expires = Date.parse(info.expirationTime)
+      return Number.isNaN(expires) || expires - now <= Duration.toMillis(renewAhead) + 2 * Duration.toMillis(interval)
+    }
+    const cycle = Effect.gen(function*() {
+      const listed = (yield* events.listSubscriptions).filter(mine)
+      const held = yield* Ref.get(current)
+      const now = yield* Clock.currentTimeMillis
+      const alive = Option.flatMap(held, (h) => Option.fromNullable(listed.find((s) => s.id === h.id && s.status === "Active")))
+      const own = Option.isNone(alive)
+        ? yield* create
+        : due(alive.value, now)
+        ? yield* events.renewSubscription(alive.value.id).pipe(
+          Effect.flatMap((renewed) => renewed.status === "Active" ? Effect.tap(Effect.succeed(renewed), hold) : create),
+          Effect.catchTag("NotFound", () => create)
+        )
+        : alive.value
+      const all = [own, ...listed.filter((s) => s.id !== own.id)]
+      const survivor = Option.getOrElse(survivorOf(all), () => own)
+      for (const s of all) {
+        if (s.id === survivor.id) continue
+        yield* events.deleteSubscription(s.id).pipe(
+          Effect.tap(() => Effect.logInfo(`subscription ${s.id} to ${address} deleted: ${survivor.id} is the tenant's one`)),
+          Effect.catchTag("NotFound", () => Effect.void)
+        )
+      }
+      if (survivor.id !== own.id) {
+        yield* hold(survivor)
+        yield* Effect.logInfo(`subscription ${survivor.id} to ${address} adopted`)
+      }
+    })
+    yield* Effect.addFinalizer(() =>
+      Effect.flatMap(Ref.get(current), (held) => Option.isNone(held) ? Effect.void : Effect.ignore(events.deleteSubscription(held.value.id)))
+    )
+    const checked = cycle.pipe(
+      Effect.tapError((e) => Effect.logWarning(`subscription to ${address} not kept: ${e.message}; trying again`)),
       Effect.retry({ schedule: backoff })
     )
+    yield* checked
+    yield* Effect.logInfo(`subscription to ${address} kept alive`)
+    yield* checked.pipe(Effect.delay(interval), Effect.forever, Effect.forkScoped)
   }).pipe(
     Effect.catchAll((e) => Effect.logError(`subscription not kept: ${e.message}`)),
     Effect.annotateLogs({ tenant: tenant.id })
