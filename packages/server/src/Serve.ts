@@ -199,7 +199,8 @@ export const make = (
         yield* Effect.forkIn(
           tenants.keepSubscription(tenant, {
             load: Effect.promise(() => Fs.readFile(remembered, "utf8").then((id) => Option.some(id.trim()), () => Option.none<string>())),
-            save: (id) => Effect.tryPromise(() => Fs.writeFile(remembered, id))
+            // written aside and renamed: a crash mid-write never leaves a truncated id
+            save: (id) => Effect.tryPromise(() => Fs.writeFile(`${remembered}.tmp`, id).then(() => Fs.rename(`${remembered}.tmp`, remembered)))
           }),
           scope
         )
