@@ -38,6 +38,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ContactId } from "./Contacts.js"
+import type * as Import from "./Import.js"
 import * as Download from "./internal/download.js"
 import * as Poll from "./internal/poll.js"
 import { keepingUnknownFields } from "./internal/schema.js"
@@ -321,16 +322,12 @@ export const operations = {
 } as const satisfies Record<string, Operation>
 
 /**
- * How {@link Service.awaitExport} polls (as `Import.AwaitOptions`).
+ * How {@link Service.awaitExport} polls: the same options as `Import.AwaitOptions`.
  *
  * @since 0.1.0
  * @category models
  */
-export interface AwaitOptions {
-  readonly interval?: Duration.DurationInput | undefined
-  readonly cap?: Duration.DurationInput | undefined
-  readonly timeout?: Duration.DurationInput | undefined
-}
+export type AwaitOptions = Import.AwaitOptions
 
 /**
  * @since 0.1.0

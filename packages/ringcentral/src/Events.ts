@@ -28,6 +28,7 @@ import * as HttpPolicy from "@unified-people/core/HttpPolicy"
 import * as Liberal from "@unified-people/core/Liberal"
 import type * as PeopleError from "@unified-people/core/PeopleError"
 import type * as Person from "@unified-people/core/Person"
+import type * as Sync from "@unified-people/core/Sync"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -102,6 +103,23 @@ export interface ContactChange {
   readonly contact: DirectoryEventContact
   /** The contact mapped to a `Person` (the same mapping as the directory). */
   readonly person: Person.Person
+}
+
+/**
+ * Groups contact changes by delivery `uuid` into the sync's directory events
+ * (`Sync.DirectoryEvent`, in the order received), naming each changed entry.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const toDirectoryEvents = (changes: Iterable<ContactChange>): ReadonlyArray<Sync.DirectoryEvent> => {
+  const byUuid = new Map<string, { uuid: string; timestamp: Date; changes: Array<{ type: string; remoteId: string }> }>()
+  for (const change of changes) {
+    const event = byUuid.get(change.uuid) ?? { uuid: change.uuid, timestamp: new Date(change.timestamp), changes: [] }
+    event.changes.push({ type: change.eventType, remoteId: change.contact.id })
+    byUuid.set(change.uuid, event)
+  }
+  return [...byUuid.values()]
 }
 
 /**

@@ -150,17 +150,6 @@ export const applyEvents = (
     Effect.annotateLogs({ tenant: runtime.tenant.id, run: "events" })
   )
 
-/** Webhook changes grouped by delivery into the sync's directory events. */
-export const toDirectoryEvents = (changes: ReadonlyArray<Events.ContactChange>): ReadonlyArray<Sync.DirectoryEvent> => {
-  const byUuid = new Map<string, { uuid: string; timestamp: Date; changes: Array<{ type: string; remoteId: string }> }>()
-  for (const change of changes) {
-    const event = byUuid.get(change.uuid) ?? { uuid: change.uuid, timestamp: new Date(change.timestamp), changes: [] }
-    event.changes.push({ type: change.eventType, remoteId: change.contact.id })
-    byUuid.set(change.uuid, event)
-  }
-  return [...byUuid.values()]
-}
-
 const collector = FiberRef.unsafeMake<Array<Events.ContactChange> | undefined>(undefined)
 
 /**
@@ -190,7 +179,7 @@ export const webhook = (
       const bucket: Array<Events.ContactChange> = []
       const response = yield* Effect.locally(hook.app, collector, bucket)
       if (bucket.length === 0) return response
-      const events = toDirectoryEvents(bucket)
+      const events = Events.toDirectoryEvents(bucket)
       return yield* options.handoff(events).pipe(
         Effect.zipRight(Metric.update(received, events.length)),
         Effect.as(response),
