@@ -65,8 +65,11 @@ export interface Page {
  * @category models
  */
 export interface PageAudit {
-  /** Records a page; call it for every page in order, the last one included. */
-  readonly page: (page: Page) => void
+  /**
+   * Records a page; call it for every page in order, the last one included.
+   * Returns how many of the page's ids were already seen on earlier pages.
+   */
+  readonly page: (page: Page) => number
   /** Records why the read stopped before its end (a failure, a loop guard). */
   readonly stopped: (reason: string) => void
   /** The completeness of what was recorded; the read is over. */
@@ -171,8 +174,8 @@ export const make = (): PageAudit => {
     if (!issues.includes(issue)) issues.push(issue)
   }
 
-  const page = (p: Page) => {
-    if (finished) return
+  const page = (p: Page): number => {
+    if (finished) return 0
     if (last !== undefined && !isLast(last)) {
       // the previous page was not the last: it had to be full
       if (last.records === 0) note(`page ${last.number} was empty before the end of the listing`)
@@ -198,12 +201,14 @@ export const make = (): PageAudit => {
       }
       totalPages = p.totalPages
     }
+    const repeatedBefore = repeated.length
     for (const id of p.ids ?? []) if (!seen.add(id)) repeated.push(id)
     for (const u of p.unreadable ?? []) {
       unreadable.push(u)
       if (u.remoteId === undefined) note(`a record could not be read and has no id (${u.path}: ${u.reason})`)
     }
     last = p
+    return repeated.length - repeatedBefore
   }
 
   const finish = (): PeopleDirectory.Completeness => {

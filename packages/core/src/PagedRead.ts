@@ -17,7 +17,9 @@
  * - follows the next page the adapter names (the server's own link) and stops
  *   with an issue when a link points at a page already read (a loop), or when
  *   the listing goes on far beyond what was announced (a bound of the
- *   announced pages plus slack, or `maxPages` when nothing was announced);
+ *   announced pages plus slack, or `maxPages` when nothing was announced), or
+ *   when a page holds only records of earlier pages (a server that ignores the
+ *   page asked for), or after three empty pages in a row that announce more;
  * - logs a warning for every record that could not be read (it is skipped and
  *   listed in the completeness as `unreadable`).
  *
@@ -172,6 +174,7 @@ export const make = <A, Cursor, E, R>(options: Options<A, Cursor, E, R>): Read<A
   const retries = Math.max(0, options.retries ?? 2)
   const baseDelay = Duration.toMillis(options.retryDelay ?? Duration.millis(200))
   const maxPages = options.maxPages ?? 10_000
+  const maxEmptyRun = 3
   const describe = options.describe ?? describeError
   const annotations = { module: options.module, method: options.method }
   let last: PeopleDirectory.Completeness = PeopleDirectory.notRead
@@ -181,6 +184,7 @@ export const make = <A, Cursor, E, R>(options: Options<A, Cursor, E, R>): Read<A
     const seen = new Set<string>([options.key(options.first)])
     let before = 0
     let pagesRead = 0
+    let emptyRun = 0
     let announced: number | undefined
     last = PeopleDirectory.notRead
 
@@ -230,7 +234,7 @@ export const make = <A, Cursor, E, R>(options: Options<A, Cursor, E, R>): Read<A
       return Effect.gen(function*() {
         const answer = yield* readPage(cursor, number)
         const page: PageAudit.Page = { ...answer.page, number }
-        audit.page(page)
+        const repeated = audit.page(page)
         pagesRead++
         before += page.records
         for (const unreadable of page.unreadable ?? []) {
@@ -248,6 +252,20 @@ export const make = <A, Cursor, E, R>(options: Options<A, Cursor, E, R>): Read<A
         const items = Chunk.fromIterable(answer.items)
         const done = [items, Option.none<readonly [Cursor, number]>()] as const
         if (PageAudit.isLast(page) || answer.next === undefined) return done
+        emptyRun = page.records === 0 ? emptyRun + 1 : 0
+        if (emptyRun >= maxEmptyRun) {
+          // each was read again already: a server that links on past its end
+          yield* stop(`${emptyRun} pages in a row up to page ${number} were empty although more was announced: the read stopped there`)
+          return done
+        }
+        if (number > 1 && page.records > 0 && repeated === page.records) {
+          // every record of the page came on earlier pages: the server answers
+          // pages it already sent (it ignores the page asked for), so reading on
+          // would go on until the page bound
+          yield* stop(`page ${number} repeats records already read (${repeated} of ${page.records}): the read stopped there`)
+          // its records were delivered with the earlier pages
+          return [Chunk.empty<A>(), Option.none<readonly [Cursor, number]>()] as const
+        }
         const next = answer.next
         const key = options.key(next)
         if (seen.has(key)) {

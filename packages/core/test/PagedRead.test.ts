@@ -181,4 +181,35 @@ describe("PagedRead", () => {
     )([{ id: "x", phones: [{ number: 12 }, { number: true }] }])
     expect(liberal.unreadable).toEqual([{ remoteId: "x", path: "page 2, records[0].phones[0].number", reason: "Expected string, actual 12 (and 1 more)" }])
   })
+
+  it.effect("a server that answers page 1 for every page: stops at page 2, which delivers nothing twice", () =>
+    Effect.gen(function*() {
+      const { read, calls } = server(2, () => ({ records: people(0, 2), next: 2 }), true)
+      const { items, completeness } = yield* run(read)
+      expect(items).toEqual(Either.right(people(0, 2)))
+      expect(completeness.complete).toBe(false)
+      expect(completeness.issues.join(" ")).toMatch(/page 2 repeats records already read \(2 of 2\)/)
+      expect(calls.map(([page]) => page)).toEqual([1, 2])
+    }))
+
+  it.effect("a page that mixes new and repeated records is not a repeat: the read goes on (and is incomplete)", () =>
+    Effect.gen(function*() {
+      const { read } = server(2, (page) => ({ records: page === 1 ? people(0, 2) : page === 2 ? ["p1", "p2"] : ["p3"] }), false)
+      const { items, completeness } = yield* run(read)
+      expect(items).toEqual(Either.right(["p0", "p1", "p1", "p2", "p3"]))
+      expect(completeness.complete).toBe(false)
+      expect(completeness.issues.join(" ")).toMatch(/appeared twice/)
+    }))
+
+  it.effect("empty pages that go on linking to more: three in a row end the read, each read again first", () =>
+    Effect.gen(function*() {
+      let next = 2
+      const { read, calls } = server(2, (page) => page === 1 ? { records: people(0, 2), next: next++ } : { records: [], next: next++ }, true)
+      const { items, completeness } = yield* run(read)
+      expect(items).toEqual(Either.right(people(0, 2)))
+      expect(completeness.complete).toBe(false)
+      expect(completeness.issues.join(" ")).toMatch(/3 pages in a row up to page \d+ were empty/)
+      // pages 2, 3 and 4, each with two re-reads
+      expect(calls.length).toBe(1 + 3 * 3)
+    }))
 })

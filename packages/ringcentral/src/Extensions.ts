@@ -10,14 +10,17 @@
  */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as ContactPoint from "@unified-people/core/ContactPoint"
+import * as HttpPolicy from "@unified-people/core/HttpPolicy"
+import * as PagedRead from "@unified-people/core/PagedRead"
+import * as PageAudit from "@unified-people/core/PageAudit"
+import type * as PeopleDirectory from "@unified-people/core/PeopleDirectory"
 import type * as PeopleError from "@unified-people/core/PeopleError"
 import type * as Person from "@unified-people/core/Person"
-import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
-import * as Stream from "effect/Stream"
+import * as EffectSchema from "effect/Schema"
+import type * as Stream from "effect/Stream"
 import * as Schema from "./Extensions/Schema.js"
 import * as CustomFields from "./CustomFields.js"
 import * as Request from "./Extensions/Request.js"
@@ -352,7 +355,17 @@ export interface Service {
     extensionId?: string,
     options?: GrantListOptions
   ) => Effect.Effect<Schema.GetExtensionGrantListResponse, PeopleError.PeopleError>
-  /** Every grant, page by page. */
+  /**
+   * Every grant as an audited paged read (`PagedRead`): an empty or short page
+   * while more is announced is read again, a listing that never ends is
+   * stopped, and a grant that cannot be decoded is skipped, logged and listed
+   * in `completeness`.
+   */
+  readonly readExtensionGrants: (
+    extensionId?: string,
+    options?: Omit<GrantListOptions, "page">
+  ) => PagedRead.Read<Schema.GrantInfo, PeopleError.PeopleError>
+  /** Every grant, page by page: the stream of {@link Service.readExtensionGrants}. */
   readonly streamExtensionGrants: (
     extensionId?: string,
     options?: Omit<GrantListOptions, "page">
@@ -412,21 +425,61 @@ const validateCallerId = Request.validate(Schema.ExtensionCallerIdInfoRequest, "
 const validateNotifications = Request.validate(Schema.NotificationSettingsUpdateRequest, "updateNotificationSettings")
 const validateConferencing = Request.validate(Schema.UpdateConferencingInfoRequest, "updateConferencingSettings")
 
+/** A grants page with its records left undecoded (each one is decoded on its own). */
+const GrantPage = EffectSchema.Struct({
+  ...Schema.GetExtensionGrantListResponse.fields,
+  records: EffectSchema.Array(EffectSchema.Unknown)
+})
+
+/** A grant's remote id: the granted extension's id. */
+const grantId = (record: unknown): string | undefined => {
+  if (typeof record !== "object" || record === null) return undefined
+  const extension = (record as { readonly extension?: unknown }).extension
+  if (typeof extension !== "object" || extension === null) return undefined
+  const id = (extension as { readonly id?: unknown }).id
+  return typeof id === "string" || typeof id === "number" ? String(id) : undefined
+}
+
 /**
- * Whether a grants page is the last one: `page >= totalPages`, or (totals
- * missing or wrong) a short or empty page.
+ * What a grants page said about itself, for the audit: its totals are hints,
+ * its next-page link (when it sends navigation) says whether there is more,
+ * else a short or empty page ends the listing.
  *
  * @since 0.1.0
  * @category paging
  */
-export const isLastPage = (page: Schema.GetExtensionGrantListResponse, requested: { page: number; perPage?: number | undefined }): boolean => {
-  if (page.records.length === 0) return true
-  const paging = page.paging
-  if (paging?.totalPages !== undefined && (paging.page ?? requested.page) >= paging.totalPages) return true
+export const grantPageInfo = (
+  page: {
+    readonly records: ReadonlyArray<unknown>
+    readonly paging?: typeof Schema.EnumeratedPagingModel.Type | undefined
+    readonly navigation?: typeof Schema.PageNavigationModel.Type | undefined
+  },
+  requested: { readonly perPage?: number | undefined },
+  unreadable: ReadonlyArray<PeopleDirectory.Unreadable> = []
+): Omit<PageAudit.Page, "number"> => {
+  const { navigation, paging } = page
   const perPage = paging?.perPage ?? requested.perPage
-  if (perPage !== undefined && page.records.length < perPage) return true
-  return page.navigation !== undefined && page.navigation.nextPage === undefined && paging?.totalPages === undefined
+  return {
+    records: page.records.length + unreadable.length,
+    ...(perPage === undefined ? {} : { perPage }),
+    ...(paging?.page === undefined ? {} : { page: paging.page }),
+    ...(paging?.pageStart === undefined ? {} : { pageStart: paging.pageStart }),
+    ...(paging?.totalPages === undefined ? {} : { totalPages: paging.totalPages }),
+    ...(paging?.totalElements === undefined ? {} : { totalElements: paging.totalElements }),
+    ...(navigation === undefined ? {} : { hasNext: navigation.nextPage?.uri !== undefined && navigation.nextPage.uri.trim() !== "" }),
+    ids: page.records.flatMap((r) => grantId(r) ?? []),
+    unreadable
+  }
 }
+
+/**
+ * Whether a grants page is the last one (see {@link grantPageInfo}).
+ *
+ * @since 0.1.0
+ * @category paging
+ */
+export const isLastPage = (page: Schema.GetExtensionGrantListResponse, requested: { page: number; perPage?: number | undefined }): boolean =>
+  PageAudit.isLast({ ...grantPageInfo(page, requested), number: requested.page })
 
 /**
  * Builds the service over the client in context.
@@ -452,23 +505,46 @@ export const make: Effect.Effect<Service, never, RingCentralClient> = Effect.gen
         group: operations.updateExtension.group
       }))
 
-  const listExtensionGrants = (extensionId = "~", options: GrantListOptions = {}) => {
+  const grantRequest = (extensionId: string, options: GrantListOptions) => {
     const params: Array<[string, string]> = []
     for (const type of options.extensionType ?? []) params.push(["extensionType", type])
     if (options.page !== undefined) params.push(["page", String(options.page)])
     if (options.perPage !== undefined) params.push(["perPage", String(options.perPage)])
-    return client.json(Schema.GetExtensionGrantListResponse)(
-      HttpClientRequest.get(path(extensionId, "/grant")).pipe(HttpClientRequest.setUrlParams(params)),
-      { method: "listExtensionGrants", group: operations.listExtensionGrants.group }
-    )
+    return HttpClientRequest.get(path(extensionId, "/grant")).pipe(HttpClientRequest.setUrlParams(params))
   }
 
-  const streamExtensionGrants = (extensionId = "~", options: Omit<GrantListOptions, "page"> = {}) =>
-    Stream.paginateChunkEffect(1, (page) =>
-      Effect.map(listExtensionGrants(extensionId, { ...options, page }), (response) => [
-        Chunk.fromIterable(response.records),
-        isLastPage(response, { page, perPage: options.perPage }) ? Option.none<number>() : Option.some(page + 1)
-      ]))
+  const listExtensionGrants = (extensionId = "~", options: GrantListOptions = {}) =>
+    client.json(Schema.GetExtensionGrantListResponse)(grantRequest(extensionId, options), {
+      method: "listExtensionGrants",
+      group: operations.listExtensionGrants.group
+    })
+
+  const readExtensionGrants = (extensionId = "~", options: Omit<GrantListOptions, "page"> = {}) => {
+    const method = "listExtensionGrants"
+    const decode = HttpPolicy.decodeJson(GrantPage, { module: "ringcentral", method })
+    return PagedRead.make<Schema.GrantInfo, number, PeopleError.PeopleError, never>({
+      module: "ringcentral",
+      method,
+      first: 1,
+      key: (page) => `page=${page}`,
+      numberOf: (page) => page,
+      // an extension may well have no grants
+      emptyListing: "normal",
+      fetch: (page) =>
+        Effect.gen(function*() {
+          const response = yield* client.execute(grantRequest(extensionId, { ...options, page }), {
+            method,
+            group: operations.listExtensionGrants.group,
+            body: "json"
+          })
+          const body = yield* Effect.mapError(decode(response), client.policy.scrub)
+          const records = PagedRead.decodeRecords(Schema.GrantInfo, { module: "ringcentral", method, page, field: "records", idOf: grantId })(
+            body.records
+          )
+          return { items: records.items, page: grantPageInfo(body, options, records.unreadable), next: page + 1 }
+        })
+    })
+  }
 
   const readExtensionCallerId = (extensionId = "~") =>
     client.json(Schema.ExtensionCallerIdInfo)(HttpClientRequest.get(path(extensionId, "/caller-id")), {
@@ -535,7 +611,8 @@ export const make: Effect.Effect<Service, never, RingCentralClient> = Effect.gen
     readExtension,
     updateExtension,
     listExtensionGrants,
-    streamExtensionGrants,
+    readExtensionGrants,
+    streamExtensionGrants: (extensionId, options) => readExtensionGrants(extensionId, options).stream,
     readExtensionCallerId,
     updateExtensionCallerId,
     readNotificationSettings,
