@@ -98,12 +98,13 @@ class Keys {
   /** Where the current record's keys start (to skip a key the record already has). */
   private from = 0
 
-  constructor(capacity: number) {
+  /** `tagged` false: every key's tag is its owner (one array holds both). */
+  constructor(capacity: number, private readonly tagged = true) {
     const size = Math.max(1024, capacity)
     this.hi = new Uint32Array(size)
     this.lo = new Uint32Array(size)
     this.owner = new Int32Array(size)
-    this.tag = new Int32Array(size)
+    this.tag = tagged ? new Int32Array(size) : this.owner
   }
 
   begin(): void {
@@ -120,7 +121,7 @@ class Keys {
     this.hi[this.length] = hi
     this.lo[this.length] = lo
     this.owner[this.length] = owner
-    this.tag[this.length] = tag
+    if (this.tagged) this.tag[this.length] = tag
     this.length++
   }
 
@@ -129,11 +130,11 @@ class Keys {
     const hi = new Uint32Array(size)
     const lo = new Uint32Array(size)
     const owner = new Int32Array(size)
-    const tag = new Int32Array(size)
+    const tag = this.tagged ? new Int32Array(size) : owner
     hi.set(this.hi)
     lo.set(this.lo)
     owner.set(this.owner)
-    tag.set(this.tag)
+    if (this.tagged) tag.set(this.tag)
     this.hi = hi
     this.lo = lo
     this.owner = owner
@@ -159,10 +160,11 @@ class Keys {
     this.owner = new Int32Array(0)
     this.tag = new Int32Array(0)
     this.length = 0
+    const tagged = this.tagged
     let hi2: Uint32Array = new Uint32Array(n)
     let lo2: Uint32Array = new Uint32Array(n)
     let owner2: Int32Array = new Int32Array(n)
-    let tag2: Int32Array = new Int32Array(n)
+    let tag2: Int32Array = tagged ? new Int32Array(n) : owner2
     const counts = new Int32Array(65536)
     for (let pass = 0; pass < 4; pass++) {
       const shift = (pass & 1) * 16
@@ -180,7 +182,7 @@ class Keys {
         hi2[at] = hi[i]!
         lo2[at] = lo[i]!
         owner2[at] = owner[i]!
-        tag2[at] = tag[i]!
+        if (tagged) tag2[at] = tag[i]!
       }
       ;[hi, hi2] = [hi2, hi]
       ;[lo, lo2] = [lo2, lo]
@@ -205,7 +207,7 @@ class Keys {
     // the index keeps arrays of its own length (not the keys' spare capacity)
     if (spare) {
       owner = owner.slice()
-      tag = tag.slice()
+      tag = tagged ? tag.slice() : owner
     }
     return { kind, limit, owner, tag, start, runHi, runLo, describe }
   }
@@ -263,19 +265,26 @@ export class Pairs {
 
   push(i: number, j: number): void {
     if (this.length === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2)
+      const grown = new Float64Array(Math.max(4096, Math.ceil(this.values.length * 1.5)))
       grown.set(this.values)
       this.values = grown
     }
     this.values[this.length++] = i < j ? i * this.n + j : j * this.n + i
   }
 
-  /** Sorts and removes duplicates; returns the distinct pairs. */
+  /**
+   * Sorts and removes duplicates, in place; returns the distinct pairs (a copy
+   * of their own length only when they fill less than half of the space: no
+   * second large array otherwise).
+   */
   distinct(): Float64Array {
     const sorted = this.values.subarray(0, this.length).sort()
     let w = 0
     for (let r = 0; r < sorted.length; r++) if (r === 0 || sorted[r] !== sorted[w - 1]) sorted[w++] = sorted[r]!
-    return sorted.slice(0, w)
+    const out = 2 * w < this.values.length ? sorted.slice(0, w) : sorted.subarray(0, w)
+    this.values = new Float64Array(0)
+    this.length = 0
+    return out
   }
 }
 
@@ -341,10 +350,6 @@ export interface Blocks {
   readonly referenceKeys: ReadonlyMap<number, string>
   /** The same, as its index in `f.refs`. */
   readonly referenceTags: ReadonlyMap<number, number>
-  /** The runs each record holds: `(index, run)` at `runIndex[k]`, `runId[k]` for `k` in `runStart[r] .. runStart[r + 1]`. */
-  readonly runStart: Int32Array
-  readonly runIndex: Uint8Array
-  readonly runId: Int32Array
   /** Records of each exact phone number id (for later rounds): the exact id of each entry is `f.phoneValue`. */
   readonly exactIds: number
 }
@@ -388,10 +393,10 @@ export const build = (f: Features, maxBlockSize: number, maxNameBlockSize: numbe
   const emails = new Keys(f.emailStart[n]!)
   const locals = new Keys(f.emailStart[n]!)
   const phones = new Keys(f.phoneStart[n]!)
-  const employees = new Keys(n)
+  const employees = new Keys(n, false)
   const names = new Keys(5 * n)
-  const fullNames = new Keys(n)
-  const exactNames = new Keys(n)
+  const fullNames = new Keys(n, false)
+  const exactNames = new Keys(n, false)
   for (let i = 0; i < n; i++) {
     emails.begin()
     locals.begin()
@@ -496,25 +501,34 @@ export const build = (f: Features, maxBlockSize: number, maxNameBlockSize: numbe
     fullName: new Int32Array(runCount(fullNameIndex))
   }
 
-  // the runs each record holds (the kinds that make pairs, and full names)
-  const count = new Int32Array(n + 1)
-  const held = [EMAIL, LOCAL, PHONE, EMPLOYEE, NAME, FULL_NAME]
-  for (const ix of held) for (const owner of indexes[ix]!.owner) count[owner + 1]!++
-  for (let i = 0; i < n; i++) count[i + 1]! += count[i]!
-  const runStart = count.slice()
-  const fill = count.slice(0, n)
-  const runIndex = new Uint8Array(runStart[n]!)
-  const runId = new Int32Array(runStart[n]!)
-  for (const ix of held) {
-    eachRun(indexes[ix]!, (b, from, to) => {
-      for (let x = from; x < to; x++) {
-        const at = fill[indexes[ix]!.owner[x]!]!++
-        runIndex[at] = ix
-        runId[at] = b
+  return { indexes, f, references: references.distinct(), referenceKeys, referenceTags, exactIds }
+}
+
+/** The kinds whose runs a later round counts again: the kinds that make pairs, and full names. */
+const RECOUNTED = [EMAIL, LOCAL, PHONE, EMPLOYEE, NAME, FULL_NAME] as const
+
+/**
+ * The runs a later round counts again (per index, 1 for a run): the runs of
+ * the recounted kinds held by a record whose person changed (`changed[r]` is
+ * 1), found by one pass over the blocks (no list of runs per record is kept).
+ *
+ * @internal
+ */
+export const activeRuns = (blocks: Blocks, changed: Uint8Array): Array<Uint8Array> => {
+  const active = blocks.indexes.map((index) => new Uint8Array(Math.max(0, index.start.length - 1)))
+  for (const ix of RECOUNTED) {
+    const { owner, start } = blocks.indexes[ix]!
+    const marks = active[ix]!
+    for (let b = 0; b + 1 < start.length; b++) {
+      for (let x = start[b]!; x < start[b + 1]!; x++) {
+        if (changed[owner[x]!] === 1) {
+          marks[b] = 1
+          break
+        }
       }
-    })
+    }
   }
-  return { indexes, f, references: references.distinct(), referenceKeys, referenceTags, runStart, runIndex, runId, exactIds }
+  return active
 }
 
 const runCount = (index: Index): number => index.start.length - 1

@@ -163,7 +163,8 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
   let groupStart: Int32Array | undefined
   let groupMembers: Int32Array | undefined
   let personOf: Int32Array = Int32Array.from({ length: total }, (_, i) => i)
-  let changedRecords: Array<number> | undefined
+  /** 1 for the records whose person the last round changed (undefined in round 1). */
+  let changedRecords: Uint8Array | undefined
   let model = settings.model
   const threshold = settings.threshold ?? DEFAULT_THRESHOLD
   const suggestionThreshold = Math.min(threshold, settings.suggestionThreshold ?? DEFAULT_SUGGESTION_THRESHOLD)
@@ -241,14 +242,10 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
         for (let k = m.phoneStart[i]!; k < m.phoneStart[i + 1]!; k++) if (m.phoneBase[k] === run && m.phoneValue[k]! >= 0) out.push(m.phoneValue[k]!)
       }
     }
-    let active: Array<Uint8Array> | undefined
-    if (changedRecords !== undefined) {
-      active = blocks.indexes.map((index) => new Uint8Array(Math.max(0, index.start.length - 1)))
-      for (const r of changedRecords) {
-        for (let k = blocks.runStart[r]!; k < blocks.runStart[r + 1]!; k++) active[blocks.runIndex[k]!]![blocks.runId[k]!] = 1
-      }
-    }
-    const blocked = Blocking.round(blocks, holding, active, watch)
+    let active = changedRecords === undefined ? undefined : Blocking.activeRuns(blocks, changedRecords)
+    changedRecords = undefined
+    let blocked: Blocking.RoundBlocks | undefined = Blocking.round(blocks, holding, active, watch)
+    active = undefined
     trace(`round ${round + 1} blocked (${blocked.pairs.length} pairs)`)
     const comparePeople = (a: number, b: number, out: C.Comparison) =>
       C.compare(featureTables[tableNow[a]!]!, idxNow[a]!, featureTables[tableNow[b]!]!, idxNow[b]!, out)
@@ -290,8 +287,9 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
       }
     }
 
-    // scored pairs
-    const pairs = blocked.pairs
+    // scored pairs (the round's pairs are let go of once scored)
+    let pairs = blocked.pairs
+    blocked = undefined
     const pendingA: Array<number> = []
     const pendingB: Array<number> = []
     const pendingWeight: Array<number> = []
@@ -322,6 +320,7 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
       }
     }
 
+    pairs = new Float64Array(0)
     trace("scored")
     // links, strongest first, each only if the joined cluster stays consistent
     const conflict = (x: number, y: number) =>
@@ -383,7 +382,7 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
     const nStart = new Int32Array(next + 1)
     const nMembers = new Int32Array(total)
     const nPersonOf = new Int32Array(total)
-    const changed: Array<number> = []
+    const changed = new Uint8Array(total)
     let q = 0
     let w = 0
     const records: Array<number> = []
@@ -420,7 +419,7 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
         nId[q] = idOfPeople(people)
         for (const r of records) {
           nMembers[w++] = r
-          changed.push(r)
+          changed[r] = 1
         }
       }
       for (let k = nStart[q]!; k < w; k++) nPersonOf[nMembers[k]!] = q
