@@ -338,12 +338,14 @@ const sourcePriority = ["hr", "hris", "ringcentral", "pbx", "people-contacts", "
 /**
  * Node flags of the end-to-end children: a heap limit that keeps the
  * collector from letting garbage pile up (the store and the resolution's
- * columns are typed arrays outside the heap).
+ * columns are typed arrays outside the heap), and 16 MiB semi-spaces (the
+ * young objects of normalization and survivorship die young; larger ones
+ * only hold more memory).
  *
  * @since 0.1.0
  * @category constants
  */
-export const endToEndArgs: ReadonlyArray<string> = ["--max-old-space-size=640", "--max-semi-space-size=32"]
+export const endToEndArgs: ReadonlyArray<string> = ["--max-old-space-size=640", "--max-semi-space-size=16"]
 
 /**
  * Runs the end-to-end merge on both generators (each in a child process) and

@@ -422,7 +422,7 @@ export const blockingKeys = (person: Person.Person, options?: Pick<Options, "cro
   for (const email of emails) add(`email:${email}`)
   for (const email of emails) if (email.lastIndexOf("@") >= 3) add(`local:${email.slice(0, email.lastIndexOf("@"))}`)
   for (let k = 0; k < f.phoneStart[1]!; k++) add(`phone:${phoneBase(f.phone(k))}`)
-  if (f.employee[0] !== "") add(`employeeNumber:${f.employee[0]!}`)
+  if (f.employee[0]! >= 0) add(`employeeNumber:${f.employees[f.employee[0]!]!}`)
   Blocking.nameKeys(f, 0, (a, b) => add(`name:${a}|${b}`))
   return keys
 }

@@ -410,7 +410,7 @@ export const build = (f: Features, maxBlockSize: number, maxNameBlockSize: numbe
     // every number gets its entry (two numbers of a record may share a base)
     for (let k = f.phoneStart[i]!; k < f.phoneStart[i + 1]!; k++) phones.push(phoneBase(f.phone(k)), undefined, Kind.Phone, i, k, false)
     employees.begin()
-    if (f.employee[i] !== "") employees.push(f.employee[i]!, undefined, Kind.Employee, i, i)
+    if (f.employee[i]! >= 0) employees.push(f.employees[f.employee[i]!]!, undefined, Kind.Employee, i, i)
     names.begin()
     let variant = 0
     nameKeys(f, i, (a, b) => names.push(a, b, Kind.Name, i, variant++))
@@ -580,8 +580,8 @@ export const attach = (m: Features, blocks: Blocks): { readonly start: Int32Arra
       hold(PHONE, run)
       m.phoneValue[k] = run < 0 ? -1 : exactIdIn(blocks, run, value)
     }
-    if (m.employee[i] !== "") {
-      m.employeeRun[i] = findRun(indexes[EMPLOYEE]!, m.employee[i]!, undefined)
+    if (m.employee[i]! >= 0) {
+      m.employeeRun[i] = findRun(indexes[EMPLOYEE]!, m.employees[m.employee[i]!]!, undefined)
       hold(EMPLOYEE, m.employeeRun[i]!)
     }
     nameKeys(m, i, (a, b) => hold(NAME, findRun(indexes[NAME]!, a, b)))

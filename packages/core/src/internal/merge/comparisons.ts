@@ -285,7 +285,7 @@ export const compare = (fa: Features, i: number, fb: Features, j: number, out: C
   // employee number
   const ka = fa.employee[i]!
   const kb = fb.employee[j]!
-  if (ka === "" || kb === "" || employeeHolders(fa, i) < 0 || employeeHolders(fb, j) < 0) levels[EMPLOYEE] = 2
+  if (ka < 0 || kb < 0 || employeeHolders(fa, i) < 0 || employeeHolders(fb, j) < 0) levels[EMPLOYEE] = 2
   else if (ka === kb) {
     levels[EMPLOYEE] = K_EXACT
     holders[EMPLOYEE] = employeeHolders(fa, i)
@@ -344,7 +344,7 @@ export const sharedValues = (fa: Features, i: number, fb: Features, j: number): 
       else if (phoneBase(pa) === phoneBase(pb)) out.add(`phone:${phoneBase(pa)}`)
     }
   }
-  if (fa.employee[i] !== "" && fa.employee[i] === fb.employee[j] && employeeHolders(fa, i) >= 0) out.add(`employeeNumber:${fa.employeeRaw(i)}`)
+  if (fa.employee[i]! >= 0 && fa.employee[i] === fb.employee[j] && employeeHolders(fa, i) >= 0) out.add(`employeeNumber:${fa.employeeRaw(i)}`)
   return Array.from(out).sort()
 }
 
@@ -370,7 +370,7 @@ export const cannotLink = (
   weights?: ReadonlyArray<ArrayLike<number>>
 ): string | undefined => {
   // two employee numbers are two people, however common either number is
-  if (fa.employee[i] !== "" && fb.employee[j] !== "" && fa.employee[i] !== fb.employee[j]) {
+  if (fa.employee[i]! >= 0 && fb.employee[j]! >= 0 && fa.employee[i] !== fb.employee[j]) {
     return `employee numbers differ (${fa.employeeRaw(i)} / ${fb.employeeRaw(j)})`
   }
   compare(fa, i, fb, j, scratch)

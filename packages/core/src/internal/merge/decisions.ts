@@ -138,7 +138,7 @@ export class DecisionTable {
         else if (phoneBase(pa) === phoneBase(pb)) add(PHONE_BASE, a)
       }
     }
-    if (fa.employee[i] !== "" && fa.employee[i] === fb.employee[j] && employeeHolders(fa, i) >= 0) add(EMPLOYEE, i)
+    if (fa.employee[i]! >= 0 && fa.employee[i] === fb.employee[j] && employeeHolders(fa, i) >= 0) add(EMPLOYEE, i)
     this.reasonStart.data[this.reasonStart.length - 1] = this.refCode.length
   }
 

@@ -42,6 +42,11 @@ export interface Tables {
   readonly normalized: Map<string, string>
   readonly compacted: Map<string, string>
   readonly systems: Map<string, number>
+  /** Canonical employee numbers, interned: id → value, value → id. */
+  readonly employeeValues: Array<string>
+  readonly employeeIds: Map<string, number>
+  /** The employee number id of each record of a store (-2 not yet known), once read. */
+  stored: { readonly store: Store.RecordStore; readonly employee: Int32Array } | undefined
 }
 
 /** @internal */
@@ -50,7 +55,10 @@ export const makeTables = (): Tables => ({
   texts: new Names.TextTable(),
   normalized: new Map(),
   compacted: new Map(),
-  systems: new Map()
+  systems: new Map(),
+  employeeValues: [],
+  employeeIds: new Map(),
+  stored: undefined
 })
 
 /** @internal */
@@ -100,8 +108,12 @@ export interface Features {
   readonly phoneValue: Int32Array
   /** 1 for a number with an extension. */
   readonly phoneHasExtension: Uint8Array
-  /** Canonical employee number ("" none), as written (for reasons), and its run (-1 none). */
-  readonly employee: Array<string>
+  /**
+   * Canonical employee number, as an id into `employees` (-1 none; equal
+   * numbers, equal ids), as written (for reasons), and its run (-1 none).
+   */
+  readonly employee: Int32Array
+  readonly employees: ReadonlyArray<string>
   readonly employeeRaw: (i: number) => string
   readonly employeeRun: Int32Array
   /** Run of the full-name key (family + formal given name; -1 none). */
@@ -209,7 +221,7 @@ export class FeatureBuilder {
   private readonly employeeRecord = new Int32Column()
   private store: Store.RecordStore | undefined
   private readonly refs: Array<string> = []
-  private readonly employee: Array<string> = []
+  private readonly employee = new Int32Column()
   // memos by interned id of a record store's strings
   private readonly givenMemo: Array<number> = []
   private readonly familyMemo: Array<number> = []
@@ -217,7 +229,6 @@ export class FeatureBuilder {
   private readonly systemMemo: Array<number> = []
   private readonly displayMemo: Array<Names.NameParts | undefined> = []
   private readonly blankMemo: Array<number> = []
-  private readonly employeeMemo = new Map<string, string>()
   /** The values of the person being added (to skip a value it holds twice). */
   private readonly seen: Array<string> = []
 
@@ -271,14 +282,33 @@ export class FeatureBuilder {
     this.familyAsGivenId.push(nameTable.given(cut < 0 ? family : family.slice(0, cut)))
   }
 
-  private employeeOf(raw: string): string {
-    if (raw === "") return ""
-    let out = this.employeeMemo.get(raw)
-    if (out === undefined) {
-      out = canonicalEmployee(raw)
-      if (this.employeeMemo.size < 1 << 20) this.employeeMemo.set(raw, out)
+  /** The id of the canonical form of an employee number as written (-1 none). */
+  private employeeOf(raw: string): number {
+    if (raw === "") return -1
+    const canonical = canonicalEmployee(raw)
+    if (canonical === "") return -1
+    const { employeeIds, employeeValues } = this.tables
+    let id = employeeIds.get(canonical)
+    if (id === undefined) {
+      id = employeeValues.length
+      employeeValues.push(canonical)
+      employeeIds.set(canonical, id)
     }
-    return out
+    return id
+  }
+
+  /** The employee number id of record `r` of the store (read once per resolution). */
+  private storedEmployee(store: Store.RecordStore, r: number): number {
+    let stored = this.tables.stored
+    if (stored === undefined || stored.store !== store) {
+      stored = this.tables.stored = { store, employee: new Int32Array(store.size).fill(-2) }
+    }
+    let id = stored.employee[r]!
+    if (id === -2) {
+      const raw = store.employeeNumberOf(r)
+      id = stored.employee[r] = raw === undefined ? -1 : this.employeeOf(raw.trim())
+    }
+    return id
   }
 
   private refsOf(keys: ReadonlyArray<string>, id: string): void {
@@ -324,10 +354,16 @@ export class FeatureBuilder {
     this.phoneHasExtension.push(value.includes(";") ? 1 : 0)
   }
 
-  private employeeNumber(raw: string, record: number): void {
-    if (this.store === undefined) this.employeeRaw.push(raw)
-    else this.employeeRecord.push(raw === "" ? -1 : record)
+  private employeeNumber(raw: string): void {
+    this.employeeRaw.push(raw)
     this.employee.push(this.employeeOf(raw))
+  }
+
+  /** The employee number of record `record` of the store (-1: none). */
+  private storedEmployeeNumber(store: Store.RecordStore, record: number): void {
+    const has = record >= 0 && store.employeeStart[record]! >= 0
+    this.employeeRecord.push(has ? record : -1)
+    this.employee.push(has ? this.storedEmployee(store, record) : -1)
   }
 
   private useStore(store: Store.RecordStore): void {
@@ -356,7 +392,7 @@ export class FeatureBuilder {
       if (point.kind === "email") this.addEmail(value, point.label === "personal", -1)
       else if (point.kind === "phone" && !Label.isShared(point.label)) this.addPhone(value, -1)
     }
-    this.employeeNumber(person.employeeNumber?.trim() ?? "", -1)
+    this.employeeNumber(person.employeeNumber?.trim() ?? "")
     this.refsOf(person.provenance.length === 0 ? [] : person.provenance.map((prov) => prov.key), person.id)
   }
 
@@ -417,8 +453,7 @@ export class FeatureBuilder {
       if (kind === KIND_EMAIL) this.addEmail(store.normalizedOf(k)!, store.pointLabel[k] === LABEL_PERSONAL, k)
       else if (kind === KIND_PHONE && !SHARED_LABELS[store.pointLabel[k]!]) this.addPhone(store.normalizedOf(k)!, k)
     }
-    const employee = store.employeeNumberOf(r)
-    this.employeeNumber(employee === undefined ? "" : employee.trim(), r)
+    this.storedEmployeeNumber(store, r)
     const key = store.keys[r]!
     this.refStart.push(this.refs.length)
     const root = this.cross === undefined ? undefined : this.cross(key)
@@ -464,8 +499,7 @@ export class FeatureBuilder {
     this.begin()
     for (let k = 0; k < p.emails.length; k++) this.addEmail(store.normalizedOf(p.emails[k]!)!, p.personal[k]!, p.emails[k]!)
     for (const k of p.phones) this.addPhone(store.normalizedOf(k)!, k)
-    const employee = p.employeeNumber < 0 ? undefined : store.employeeNumberOf(p.employeeNumber)
-    this.employeeNumber(employee === undefined ? "" : employee.trim(), p.employeeNumber)
+    this.storedEmployeeNumber(store, p.employeeNumber)
     this.refsOf(p.provenance.map((r) => store.keys[r]!), store.keys[p.provenance[0]!]!)
   }
 
@@ -546,7 +580,8 @@ export class FeatureBuilder {
       phoneBase: new Int32Array(phoneCount).fill(-1),
       phoneValue: new Int32Array(phoneCount).fill(-1),
       phoneHasExtension: this.phoneHasExtension.trim(),
-      employee: this.employee,
+      employee: this.employee.trim(),
+      employees: this.tables.employeeValues,
       employeeRaw,
       employeeRun: new Int32Array(n).fill(-1),
       fullNameRun: new Int32Array(n).fill(-1),
