@@ -219,15 +219,34 @@ export const make = (options: Options): Effect.Effect<Service> =>
       return state
     }
 
-    const prune = (state: BucketState, now: number) => {
-      const horizon = Math.max(0, ...state.windows.map((w) => w.windowMillis + margin(w.windowMillis)))
-      if (state.sent.some((s) => !s.pending && s.at <= now - horizon)) {
-        state.sent = state.sent.filter((s) => s.pending || s.at > now - horizon)
-      }
+    /** The longest span a send counts in: the longest window with its margin. */
+    const horizonOf = (state: BucketState) => {
+      let horizon = 0
+      for (const w of state.windows) horizon = Math.max(horizon, w.windowMillis + margin(w.windowMillis))
+      return horizon
     }
 
-    /** The sends that still count in a window of `span` ending now (in-flight ones always do). */
-    const inWindow = (state: BucketState, now: number, span: number) => state.sent.filter((s) => s.pending || s.at > now - span)
+    /**
+     * Forgets the sends at the front that left every window. Sends are kept in
+     * the order they were let out, so the ones that left are mostly at the front;
+     * one that left behind an in-flight one stays until that one ended, and
+     * counts in no window meanwhile ({@link countInWindow} skips it).
+     */
+    const prune = (state: BucketState, now: number) => {
+      const cutoff = now - horizonOf(state)
+      const sent = state.sent
+      let drop = 0
+      while (drop < sent.length && !sent[drop]!.pending && sent[drop]!.at <= cutoff) drop++
+      if (drop > 0) sent.splice(0, drop)
+    }
+
+    /** How many sends still count in a window of `span` ending now (in-flight ones always do). */
+    const countInWindow = (state: BucketState, now: number, span: number) => {
+      const from = now - span
+      let count = 0
+      for (const s of state.sent) if (s.pending || s.at > from) count++
+      return count
+    }
 
     /**
      * Milliseconds until the next request may go out (0 = now), and whether an
@@ -242,13 +261,18 @@ export const make = (options: Options): Effect.Effect<Service> =>
           continue
         }
         const span = w.windowMillis + margin(w.windowMillis)
-        const counted = inWindow(state, now, span)
-        if (counted.length < w.limit) continue
+        const counted = countInWindow(state, now, span)
+        if (counted < w.limit) continue
         // this many sends must leave the window, oldest first
-        const leave = counted.length - w.limit + 1
-        const ended = counted.filter((s) => !s.pending).map((s) => s.at).sort((a, b) => a - b)
+        const leave = counted - w.limit + 1
+        const from = now - span
+        const ended: Array<number> = []
+        for (const s of state.sent) if (!s.pending && s.at > from) ended.push(s.at)
         if (ended.length < leave) inFlight = true
-        else wait = Math.max(wait, ended[leave - 1]! + span - now)
+        else {
+          ended.sort((a, b) => a - b)
+          wait = Math.max(wait, ended[leave - 1]! + span - now)
+        }
       }
       return { millis: wait, inFlight }
     }
@@ -357,7 +381,7 @@ export const make = (options: Options): Effect.Effect<Service> =>
           // the oldest send still in it leaves (not a whole window from now).
           prune(state, now)
           const span = target.windowMillis + margin(target.windowMillis)
-          const local = inWindow(state, now, span).length
+          const local = countInWindow(state, now, span)
           const serverUsed = target.limit - Math.max(0, observation.remaining)
           for (let i = local; i < serverUsed; i++) state.sent.push({ at: now, pending: false })
         }))

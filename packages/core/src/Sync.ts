@@ -90,6 +90,7 @@ import * as guard from "./internal/sync/guard.js"
 import * as planning from "./internal/sync/plan.js"
 import * as progressMeter from "./internal/sync/progress.js"
 import * as projection from "./internal/sync/project.js"
+import * as Tracing from "./internal/tracing.js"
 import type * as Label from "./Label.js"
 import type * as PeopleDirectory from "./PeopleDirectory.js"
 import type { PeopleError } from "./PeopleError.js"
@@ -711,13 +712,16 @@ export const make = (options: Options): Effect.Effect<Sync, never, SyncState.Syn
         })
       )
 
+    // every operation without spans unless a tracer is provided: a run makes a few
+    // SQL statements and HTTP requests per contact, each of which would carry a span
+    const quiet = Tracing.untracedByDefault
     return {
-      plan,
-      planPeople,
-      apply: (p) => leased((lease) => timed((started) => applying.applyWith(env, p, started, lease))),
-      run: leased((lease) => timed((started) => Effect.flatMap(plan, (p) => finish(p, started, lease)))),
-      syncPeople: (remoteIds, peopleOptions) => leased((lease) => syncPeopleWith(remoteIds, peopleOptions, lease)),
-      applyEvents,
+      plan: quiet(plan),
+      planPeople: (remoteIds, peopleOptions) => quiet(planPeople(remoteIds, peopleOptions)),
+      apply: (p) => quiet(leased((lease) => timed((started) => applying.applyWith(env, p, started, lease)))),
+      run: quiet(leased((lease) => timed((started) => Effect.flatMap(plan, (p) => finish(p, started, lease))))),
+      syncPeople: (remoteIds, peopleOptions) => quiet(leased((lease) => syncPeopleWith(remoteIds, peopleOptions, lease))),
+      applyEvents: (events) => quiet(applyEvents(events)),
       progress
     } satisfies Sync
   })

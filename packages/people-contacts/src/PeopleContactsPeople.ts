@@ -81,6 +81,7 @@ export const toContact = (
       })
     )
   }
+  // validation off (`true`): the contact was decoded by Schema and the point built by `ContactPoint.make`
   return Effect.succeed(
     new ContactBook.Contact({
       id: contact.id,
@@ -88,7 +89,7 @@ export const toContact = (
       point,
       ...(contact.integration === undefined ? {} : { integration: contact.integration }),
       ...(contact.verified === undefined ? {} : { verified: contact.verified })
-    })
+    }, true)
   )
 }
 
@@ -232,7 +233,7 @@ export const makeContactBook: Effect.Effect<ContactBook.Service, never, Contacts
 
   const withKnownOwnership = (personId: string, contact: ContactBook.Contact) =>
     contact.integration === undefined && owned.has(keyOf(personId, contact.id))
-      ? new ContactBook.Contact({ ...contact, integration: true })
+      ? new ContactBook.Contact({ ...contact, integration: true }, true)
       : contact
 
   const get = (personId: string, contactId: string) =>
@@ -274,7 +275,7 @@ export const makeContactBook: Effect.Effect<ContactBook.Service, never, Contacts
       if (integration) owned.add(keyOf(personId, dto.id))
       const contact = yield* toContact(personId, dto, "createContact")
       // the create answer may leave the flag out: we know what we asked for
-      return contact.integration === undefined ? new ContactBook.Contact({ ...contact, integration }) : contact
+      return contact.integration === undefined ? new ContactBook.Contact({ ...contact, integration }, true) : contact
     })
 
   const update = (personId: string, contactId: string, patch: ContactBook.Patch, options?: ContactBook.WriteOptions) =>
