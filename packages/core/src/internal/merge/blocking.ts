@@ -87,24 +87,31 @@ export const hashKey = (a: string, b: string | undefined, kind: number): readonl
   return [hashHi, hashLo]
 }
 
-/** Growable arrays of keys: two 32-bit halves of a hash, the owning record and a tag. */
+/** Tags of keys: numbers, or small numbers (a byte each until one is larger). */
+type Tags = Int32Array | Uint8Array
+
 /** Growable arrays of keys: two 32-bit halves of a hash, the owning record and a tag. */
 class Keys {
   hi: Uint32Array
   lo: Uint32Array
   owner: Int32Array
-  tag: Int32Array
+  tag: Tags
   length = 0
   /** Where the current record's keys start (to skip a key the record already has). */
   private from = 0
+  private readonly tagged: boolean
 
-  /** `tagged` false: every key's tag is its owner (one array holds both). */
-  constructor(capacity: number, private readonly tagged = true) {
+  /**
+   * `tags`: "owner" when every key's tag is its owner (one array holds both),
+   * "small" when tags are mostly under 256.
+   */
+  constructor(capacity: number, tags: "any" | "owner" | "small" = "any") {
     const size = Math.max(1024, capacity)
     this.hi = new Uint32Array(size)
     this.lo = new Uint32Array(size)
     this.owner = new Int32Array(size)
-    this.tag = tagged ? new Int32Array(size) : this.owner
+    this.tagged = tags !== "owner"
+    this.tag = tags === "owner" ? this.owner : tags === "small" ? new Uint8Array(size) : new Int32Array(size)
   }
 
   begin(): void {
@@ -121,7 +128,10 @@ class Keys {
     this.hi[this.length] = hi
     this.lo[this.length] = lo
     this.owner[this.length] = owner
-    if (this.tagged) this.tag[this.length] = tag
+    if (this.tagged) {
+      if (tag > 255 && this.tag instanceof Uint8Array) this.tag = Int32Array.from(this.tag)
+      this.tag[this.length] = tag
+    }
     this.length++
   }
 
@@ -130,7 +140,7 @@ class Keys {
     const hi = new Uint32Array(size)
     const lo = new Uint32Array(size)
     const owner = new Int32Array(size)
-    const tag = this.tagged ? new Int32Array(size) : owner
+    const tag = !this.tagged ? owner : this.tag instanceof Uint8Array ? new Uint8Array(size) : new Int32Array(size)
     hi.set(this.hi)
     lo.set(this.lo)
     owner.set(this.owner)
@@ -164,7 +174,7 @@ class Keys {
     let hi2: Uint32Array = new Uint32Array(n)
     let lo2: Uint32Array = new Uint32Array(n)
     let owner2: Int32Array = new Int32Array(n)
-    let tag2: Int32Array = tagged ? new Int32Array(n) : owner2
+    let tag2: Tags = !tagged ? owner2 : tag instanceof Uint8Array ? new Uint8Array(n) : new Int32Array(n)
     const counts = new Int32Array(65536)
     for (let pass = 0; pass < 4; pass++) {
       const shift = (pass & 1) * 16
@@ -224,7 +234,7 @@ export interface Index {
   readonly kind: Kind
   readonly limit: number
   readonly owner: Int32Array
-  readonly tag: Int32Array
+  readonly tag: Int32Array | Uint8Array
   readonly start: Int32Array
   /** The key hash of each block (ascending). */
   readonly runHi: Uint32Array
@@ -257,6 +267,13 @@ export const findRun = (index: Index, a: string, b: string | undefined): number 
 // pairs
 // -----------------------------------------------------------------------------
 
+/** Removes the repeats of sorted numbers in place; returns how many distinct ones lead. */
+const dedupe = (sorted: Float64Array): number => {
+  let w = 0
+  for (let r = 0; r < sorted.length; r++) if (r === 0 || sorted[r] !== sorted[w - 1]) sorted[w++] = sorted[r]!
+  return w
+}
+
 /** A growable list of pairs, each `i * n + j` with `i < j`. @internal */
 export class Pairs {
   values = new Float64Array(4096)
@@ -264,12 +281,23 @@ export class Pairs {
   constructor(readonly n: number) {}
 
   push(i: number, j: number): void {
-    if (this.length === this.values.length) {
-      const grown = new Float64Array(Math.max(4096, Math.ceil(this.values.length * 1.5)))
-      grown.set(this.values)
-      this.values = grown
-    }
+    if (this.length === this.values.length) this.makeRoom()
     this.values[this.length++] = i < j ? i * this.n + j : j * this.n + i
+  }
+
+  /**
+   * Room for more pairs: a large list first drops its duplicates (two people
+   * sharing several keys are pushed once per key) and grows only when that
+   * leaves it more than two thirds full.
+   */
+  private makeRoom(): void {
+    if (this.length >= 1 << 20) {
+      this.length = dedupe(this.values.subarray(0, this.length).sort())
+      if (3 * this.length <= 2 * this.values.length) return
+    }
+    const grown = new Float64Array(Math.max(4096, Math.ceil(this.values.length * 1.5)))
+    grown.set(this.values.subarray(0, this.length))
+    this.values = grown
   }
 
   /**
@@ -279,8 +307,7 @@ export class Pairs {
    */
   distinct(): Float64Array {
     const sorted = this.values.subarray(0, this.length).sort()
-    let w = 0
-    for (let r = 0; r < sorted.length; r++) if (r === 0 || sorted[r] !== sorted[w - 1]) sorted[w++] = sorted[r]!
+    const w = dedupe(sorted)
     const out = 2 * w < this.values.length ? sorted.slice(0, w) : sorted.subarray(0, w)
     this.values = new Float64Array(0)
     this.length = 0
@@ -393,10 +420,10 @@ export const build = (f: Features, maxBlockSize: number, maxNameBlockSize: numbe
   const emails = new Keys(f.emailStart[n]!)
   const locals = new Keys(f.emailStart[n]!)
   const phones = new Keys(f.phoneStart[n]!)
-  const employees = new Keys(n, false)
-  const names = new Keys(5 * n)
-  const fullNames = new Keys(n, false)
-  const exactNames = new Keys(n, false)
+  const employees = new Keys(n, "owner")
+  const names = new Keys(5 * n, "small")
+  const fullNames = new Keys(n, "owner")
+  const exactNames = new Keys(n, "owner")
   for (let i = 0; i < n; i++) {
     emails.begin()
     locals.begin()

@@ -364,6 +364,17 @@ const growUint8 = (a: Uint8Array, size: number): Uint8Array<ArrayBuffer> => {
   return next
 }
 
+const growUint16 = (a: Uint16Array, size: number): Uint16Array<ArrayBuffer> => {
+  const next = new Uint16Array(size)
+  next.set(a)
+  return next
+}
+
+/** A stored capabilities code that is in the map of long codes. */
+const CAPABILITIES_ESCAPE = 255
+/** A stored length that is in the map of long lengths. */
+const LENGTH_ESCAPE = 65535
+
 const growFloat64 = (a: Float64Array, size: number): Float64Array<ArrayBuffer> => {
   const next = new Float64Array(size)
   next.set(a)
@@ -418,12 +429,20 @@ export class RecordStore {
   pointKind = new Uint8Array(4096)
   pointLabel = new Uint8Array(4096)
   pointFlags = new Uint8Array(4096)
-  pointCustomLabel = new Int32Array(4096)
-  pointCapabilities = new Int32Array(4096)
-  /** The value, then the normalized value or the issue, in the arena: starts of each, and the end. */
-  pointValue = new Int32Array(4096)
-  pointSecond = new Int32Array(4096)
-  pointEnd = new Int32Array(4096)
+  /** Custom labels (interned, -1 none): no column until a point has one. */
+  private pointCustomLabel: Int32Array | undefined = undefined
+  /** Capabilities: 0 none, else the code + 1 ({@link CAPABILITIES_ESCAPE}: the code is in `capabilityCodes`). */
+  private pointCapabilities = new Uint8Array(4096)
+  private readonly capabilityCodes = new Map<number, number>()
+  /**
+   * The value, then the normalized value or the issue, in the arena: the start
+   * of the value and the byte lengths of both ({@link LENGTH_ESCAPE}: the
+   * length is in `longLengths`, value then second).
+   */
+  private pointValue = new Int32Array(4096)
+  private pointValueLength = new Uint16Array(4096)
+  private pointSecondLength = new Uint16Array(4096)
+  private readonly longLengths = new Map<number, readonly [number, number]>()
   /** Given sources: system and remote id (interned, -1 none), by point. */
   private readonly sources = new Map<number, readonly [number, number]>()
 
@@ -462,11 +481,11 @@ export class RecordStore {
     this.pointKind = growUint8(this.pointKind, size)
     this.pointLabel = growUint8(this.pointLabel, size)
     this.pointFlags = growUint8(this.pointFlags, size)
-    this.pointCustomLabel = growInt32(this.pointCustomLabel, size)
-    this.pointCapabilities = growInt32(this.pointCapabilities, size)
+    if (this.pointCustomLabel !== undefined) this.pointCustomLabel = growInt32(this.pointCustomLabel, size)
+    this.pointCapabilities = growUint8(this.pointCapabilities, size)
     this.pointValue = growInt32(this.pointValue, size)
-    this.pointSecond = growInt32(this.pointSecond, size)
-    this.pointEnd = growInt32(this.pointEnd, size)
+    this.pointValueLength = growUint16(this.pointValueLength, size)
+    this.pointSecondLength = growUint16(this.pointSecondLength, size)
     this.pointCapacity = size
   }
 
@@ -504,11 +523,11 @@ export class RecordStore {
       this.pointKind = this.pointKind.slice(0, points)
       this.pointLabel = this.pointLabel.slice(0, points)
       this.pointFlags = this.pointFlags.slice(0, points)
-      this.pointCustomLabel = this.pointCustomLabel.slice(0, points)
+      if (this.pointCustomLabel !== undefined) this.pointCustomLabel = this.pointCustomLabel.slice(0, points)
       this.pointCapabilities = this.pointCapabilities.slice(0, points)
       this.pointValue = this.pointValue.slice(0, points)
-      this.pointSecond = this.pointSecond.slice(0, points)
-      this.pointEnd = this.pointEnd.slice(0, points)
+      this.pointValueLength = this.pointValueLength.slice(0, points)
+      this.pointSecondLength = this.pointSecondLength.slice(0, points)
       this.pointCapacity = points
     }
     const custom = Math.max(16, this.customCount)
@@ -628,20 +647,28 @@ export class RecordStore {
     if (shared !== undefined) flags |= F_SHARED_SET | (shared ? F_SHARED : 0)
     const k = this.pointCount++
     const arena = this.arena
-    this.pointValue[k] = arena.put(point.value)
+    const start = arena.put(point.value)
+    const second = arena.used
     if (result._tag === "Normalized") {
-      if (result.value === point.value) {
-        flags |= F_NORMALIZED | F_NORMALIZED_SAME
-        this.pointSecond[k] = arena.used
-      } else {
+      if (result.value === point.value) flags |= F_NORMALIZED | F_NORMALIZED_SAME
+      else {
         flags |= F_NORMALIZED
-        this.pointSecond[k] = arena.put(result.value)
+        arena.put(result.value)
       }
     } else {
       flags |= F_ISSUE
-      this.pointSecond[k] = arena.put(result.reason)
+      arena.put(result.reason)
     }
-    this.pointEnd[k] = arena.used
+    this.pointValue[k] = start
+    const valueLength = second - start
+    const secondLength = arena.used - second
+    if (valueLength < LENGTH_ESCAPE && secondLength < LENGTH_ESCAPE) {
+      this.pointValueLength[k] = valueLength
+      this.pointSecondLength[k] = secondLength
+    } else {
+      this.pointValueLength[k] = LENGTH_ESCAPE
+      this.longLengths.set(k, [valueLength, secondLength])
+    }
     if (point.source !== undefined) {
       flags |= F_SOURCE
       this.sources.set(k, [s.id(point.source.system), s.optional(point.source.remoteId)])
@@ -649,8 +676,17 @@ export class RecordStore {
     this.pointKind[k] = kindIndex.get(point.kind)!
     this.pointLabel[k] = labelIndex.get(allowed ? requested : "other")!
     this.pointFlags[k] = flags
-    this.pointCustomLabel[k] = s.optional(customLabel)
-    this.pointCapabilities[k] = point.capabilities === undefined ? -1 : encodeCapabilities(point.capabilities, s)
+    if (customLabel !== undefined) {
+      if (this.pointCustomLabel === undefined) this.pointCustomLabel = new Int32Array(this.pointCapacity).fill(-1)
+      this.pointCustomLabel[k] = s.id(customLabel)
+    } else if (this.pointCustomLabel !== undefined) this.pointCustomLabel[k] = -1
+    const capabilities = point.capabilities === undefined ? -1 : encodeCapabilities(point.capabilities, s)
+    if (capabilities >= 0 && capabilities + 1 < CAPABILITIES_ESCAPE) this.pointCapabilities[k] = capabilities + 1
+    else if (capabilities === -1) this.pointCapabilities[k] = 0
+    else {
+      this.pointCapabilities[k] = CAPABILITIES_ESCAPE
+      this.capabilityCodes.set(k, capabilities)
+    }
   }
 
   /** The system of the given source of point `k` (interned), -1 when it is the record. */
@@ -695,15 +731,33 @@ export class RecordStore {
     return (this.pointFlags[k]! & F_SHARED) !== 0
   }
 
+  /** The custom label of point `k` (interned, -1 none). */
+  customLabelOf(k: number): number {
+    return this.pointCustomLabel === undefined ? -1 : this.pointCustomLabel[k]!
+  }
+
+  /** Where the value of point `k` ends in the arena (its second string starts there). */
+  private secondOf(k: number): number {
+    const length = this.pointValueLength[k]!
+    return this.pointValue[k]! + (length === LENGTH_ESCAPE ? this.longLengths.get(k)![0] : length)
+  }
+
+  /** The second string of point `k` (its normalized value or its issue). */
+  private secondValueOf(k: number): string {
+    const from = this.secondOf(k)
+    const length = this.pointValueLength[k] === LENGTH_ESCAPE ? this.longLengths.get(k)![1] : this.pointSecondLength[k]!
+    return this.arena.get(from, from + length)
+  }
+
   pointValueOf(k: number): string {
-    return this.arena.get(this.pointValue[k]!, this.pointSecond[k]!)
+    return this.arena.get(this.pointValue[k]!, this.secondOf(k))
   }
 
   /** The normalized value of point `k` (undefined when it has an issue). */
   normalizedOf(k: number): string | undefined {
     const flags = this.pointFlags[k]!
     if ((flags & F_NORMALIZED) === 0) return undefined
-    return (flags & F_NORMALIZED_SAME) !== 0 ? this.pointValueOf(k) : this.arena.get(this.pointSecond[k]!, this.pointEnd[k]!)
+    return (flags & F_NORMALIZED_SAME) !== 0 ? this.pointValueOf(k) : this.secondValueOf(k)
   }
 
   /** The trimmed value survivorship de-duplicates on: the normalized value, else the trimmed raw value. */
@@ -723,8 +777,14 @@ export class RecordStore {
     return (flags & F_SHARED_SET) === 0 ? 0 : (flags & F_SHARED) !== 0 ? 2 : 1
   }
 
+  /** The capabilities code of point `k` (-1 none; see `encodeCapabilities`). */
+  private capabilitiesCode(k: number): number {
+    const stored = this.pointCapabilities[k]!
+    return stored === CAPABILITIES_ESCAPE ? this.capabilityCodes.get(k)! : stored - 1
+  }
+
   capabilitiesOf(k: number): ReadonlyArray<ContactPoint.Capability> | undefined {
-    const code = this.pointCapabilities[k]!
+    const code = this.capabilitiesCode(k)
     return code === -1 ? undefined : decodeCapabilities(code, this.strings)
   }
 
@@ -738,16 +798,16 @@ export class RecordStore {
     const s = this.strings.values
     const flags = this.pointFlags[k]!
     const value = this.pointValueOf(k)
-    const custom = this.pointCustomLabel[k]!
+    const custom = this.customLabelOf(k)
     // the properties in the order ContactPoint.make writes them
     const props: Record<string, unknown> = { kind: Label.kinds[this.pointKind[k]!]!, value }
-    if ((flags & F_NORMALIZED) !== 0) {
-      props["normalized"] = (flags & F_NORMALIZED_SAME) !== 0 ? value : this.arena.get(this.pointSecond[k]!, this.pointEnd[k]!)
-    } else props["issue"] = this.arena.get(this.pointSecond[k]!, this.pointEnd[k]!)
+    if ((flags & F_NORMALIZED) !== 0) props["normalized"] = (flags & F_NORMALIZED_SAME) !== 0 ? value : this.secondValueOf(k)
+    else props["issue"] = this.secondValueOf(k)
     props["label"] = Label.labels[this.pointLabel[k]!]!
     if (custom >= 0) props["customLabel"] = s[custom]!
     if ((flags & F_PRIMARY_SET) !== 0) props["primary"] = (flags & F_PRIMARY) !== 0
-    if (this.pointCapabilities[k] !== -1) props["capabilities"] = decodeCapabilities(this.pointCapabilities[k]!, this.strings)
+    const capabilities = this.capabilitiesCode(k)
+    if (capabilities !== -1) props["capabilities"] = decodeCapabilities(capabilities, this.strings)
     if ((flags & F_SHARED_SET) !== 0) props["shared"] = (flags & F_SHARED) !== 0
     if ((flags & F_SOURCE) === 0) props["source"] = own ?? this.ownSource(r)
     else {

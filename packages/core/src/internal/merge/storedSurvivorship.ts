@@ -359,7 +359,7 @@ export class StoredSurvivor {
       ? topCapabilities === undefined
       : topCapabilities !== undefined && topCapabilities.length === capabilities.length && topCapabilities.every((c, i) => c === capabilities![i])
     const same = sameCapabilities && store.pointLabel[labelled] === store.pointLabel[top] &&
-      store.pointCustomLabel[labelled] === store.pointCustomLabel[top] && primary === topPrimary && shared === topShared
+      store.customLabelOf(labelled) === store.customLabelOf(top) && primary === topPrimary && shared === topShared
     const topRecord = first.record
     return {
       top,
@@ -434,7 +434,7 @@ export class StoredSurvivor {
     const store = this.store
     const top = store.pointOf(p.top, p.topRecord, own)
     if (p.same) return top
-    const customLabel = store.pointCustomLabel[p.labelled]!
+    const customLabel = store.customLabelOf(p.labelled)
     // the properties in the order combinePoints writes them
     const props: Record<string, unknown> = { kind: top.kind, value: top.value }
     if (top.normalized !== undefined) props["normalized"] = top.normalized
