@@ -160,12 +160,36 @@ export class DecisionTable {
   /** Sorts by round, then `a`, then `b` (as strings, by `rank`). */
   sort(rank: (ref: IdRef) => number): void {
     const n = this.a.length
-    const order = Array.from({ length: n }, (_, k) => k)
     const a = this.a.data
     const b = this.b.data
     const round = this.round.data
-    order.sort((x, y) => round[x]! - round[y]! || rank(a[x]!) - rank(a[y]!) || rank(b[x]!) - rank(b[y]!) || x - y)
-    this.order = Int32Array.from(order)
+    // stable counting sorts (no comparisons, no arrays of objects): by b's rank, then a's, then the
+    // round; equal keys keep the order of the decisions
+    let order = new Int32Array(n)
+    for (let k = 0; k < n; k++) order[k] = k
+    let next = new Int32Array(n)
+    const key = new Int32Array(n)
+    let counts = new Int32Array(0)
+    const pass = (): void => {
+      let max = 0
+      for (let k = 0; k < n; k++) if (key[k]! > max) max = key[k]!
+      if (counts.length < max + 2) counts = new Int32Array(max + 2)
+      else counts.fill(0)
+      for (let k = 0; k < n; k++) counts[key[k]! + 1]!++
+      for (let v = 0; v <= max; v++) counts[v + 1]! += counts[v]!
+      for (let x = 0; x < n; x++) {
+        const k = order[x]!
+        next[counts[key[k]!]!++] = k
+      }
+      ;[order, next] = [next, order]
+    }
+    for (let k = 0; k < n; k++) key[k] = rank(b[k]!)
+    pass()
+    for (let k = 0; k < n; k++) key[k] = rank(a[k]!)
+    pass()
+    for (let k = 0; k < n; k++) key[k] = round[k]!
+    pass()
+    this.order = order
   }
 
   /** Decision `k` (in sorted order). */

@@ -142,7 +142,8 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
   }
   const f = firstBuilder.finish()
   trace("features")
-  const blocks = Blocking.build(f, settings.maxBlockSize, settings.maxNameBlockSize)
+  /** The blocks (let go of once the rounds are done: what follows reads the feature tables). */
+  let allBlocks: Blocking.Blocks | undefined = Blocking.build(f, settings.maxBlockSize, settings.maxNameBlockSize)
   trace("blocks")
 
   const decisions = new DecisionTable()
@@ -204,6 +205,7 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
   }
   for (;;) {
     round++
+    const blocks = allBlocks!
     // a person stands for its records (the records of one remote record count once)
     const current = new Clusters(n, pSize)
     clusters = current
@@ -444,6 +446,8 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
     changedRecords = changed
   }
 
+  allBlocks = undefined
+  heldTables.length = 0
   // suggestions between final people: the evidence between them now
   const score = scorer!
   const finalClusters = clusters!
