@@ -111,7 +111,14 @@ export const has = (args: ReadonlyArray<string>, name: string): boolean => args.
  */
 export interface MemorySampler {
   /** Stops sampling; returns the peaks in bytes (RSS also from the kernel's max RSS). */
-  readonly stop: () => { readonly rss: number; readonly heapUsed: number }
+  readonly stop: () => {
+    readonly rss: number
+    readonly heapUsed: number
+    /** The V8 heap's committed size. */
+    readonly heapTotal: number
+    /** Memory outside the V8 heap that V8 knows of (ArrayBuffers, external strings). */
+    readonly external: number
+  }
 }
 
 /**
@@ -123,10 +130,14 @@ export interface MemorySampler {
 export const sampleMemory = (everyMillis = 10): MemorySampler => {
   let rss = 0
   let heapUsed = 0
+  let heapTotal = 0
+  let external = 0
   const sample = () => {
     const m = process.memoryUsage()
     if (m.rss > rss) rss = m.rss
     if (m.heapUsed > heapUsed) heapUsed = m.heapUsed
+    if (m.heapTotal > heapTotal) heapTotal = m.heapTotal
+    if (m.external > external) external = m.external
   }
   sample()
   const timer = setInterval(sample, everyMillis)
@@ -134,7 +145,7 @@ export const sampleMemory = (everyMillis = 10): MemorySampler => {
     stop: () => {
       clearInterval(timer)
       sample()
-      return { rss: Math.max(rss, process.resourceUsage().maxRSS * 1024), heapUsed }
+      return { rss: Math.max(rss, process.resourceUsage().maxRSS * 1024), heapUsed, heapTotal, external }
     }
   }
 }

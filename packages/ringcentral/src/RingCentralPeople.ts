@@ -43,6 +43,16 @@ export interface Options {
 }
 
 /**
+ * How many entries are mapped to `Person`s at a time: a page's entries (up to
+ * 2000) come out in chunks of this size, so that only a small chunk of
+ * `Person`s exists at once and each dies young (mapping a whole page at once
+ * kept 2000 `Person`s alive across young-generation collections: they were
+ * promoted, and the old generation grew to 3-4 times the live heap before a
+ * full collection; 265 MiB peak RSS over 1,000,000 entries).
+ */
+const personChunk = 100
+
+/**
  * Builds the port over the `Directory` service in context.
  *
  * @since 0.1.0
@@ -58,7 +68,7 @@ export const make = (options: Options = {}): Effect.Effect<PeopleDirectory.Servi
     return {
       system: "ringcentral",
       // whole-directory reads decode only the fields the mapping reads (Directory/Entry)
-      stream: Stream.suspend(() => directory.streamMappedEntries(federated).pipe(Stream.map(mapped(new Date())))),
+      stream: Stream.suspend(() => directory.streamMappedEntries(federated).pipe(Stream.rechunk(personChunk), Stream.map(mapped(new Date())))),
       snapshot: (snapshotOptions) =>
         directory.snapshotMappedEntries({
           ...federated,
@@ -70,7 +80,7 @@ export const make = (options: Options = {}): Effect.Effect<PeopleDirectory.Servi
               : {
                 _tag: "Modified",
                 version: result.etag,
-                people: result.entries.pipe(Stream.map(mapped(new Date()))),
+                people: result.entries.pipe(Stream.rechunk(personChunk), Stream.map(mapped(new Date()))),
                 completeness: result.completeness
               }
           )

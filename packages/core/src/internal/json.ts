@@ -93,3 +93,101 @@ export const parse = (text: string): unknown => {
     return JSON.parse(text)
   }
 }
+
+const openBrace = 0x7b
+const closeBrace = 0x7d
+const openBracket = 0x5b
+const closeBracket = 0x5d
+const comma = 0x2c
+
+/** Bodies from this size on are parsed in pieces by {@link parseBytes}. */
+const pieceThreshold = 64 * 1024
+
+const utf8 = new TextDecoder()
+
+/** Whether `bytes[from, to)` holds only JSON whitespace. */
+const blank = (bytes: Uint8Array, from: number, to: number): boolean => {
+  for (let i = from; i < to; i++) {
+    const c = bytes[i]!
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return false
+  }
+  return true
+}
+
+/**
+ * Parses a UTF-8 JSON body as {@link parse} parses its text, but a large body
+ * whose value is an object is read in pieces: each element of each array held
+ * directly by the object (a listing page's `records`) is decoded and parsed on
+ * its own, then the object around them. The result is the value `parse` gives
+ * for the whole text; a body that is not JSON throws (the position is not that
+ * of the whole text: parse the text again for a message). `threshold`: the
+ * smallest body read in pieces (default 64 KiB). No string of the
+ * whole body is ever made: a page of a few MiB would be one large object, which
+ * V8 promotes to the old generation on the first young-generation collection
+ * it survives (its parse alone allocates enough to trigger one), so that every
+ * page read would leave its text as old-generation garbage.
+ *
+ * @internal
+ */
+export const parseBytes = (bytes: Uint8Array, threshold: number = pieceThreshold): unknown => {
+  const n = bytes.length
+  let start = 0
+  while (start < n && blank(bytes, start, start + 1)) start++
+  if (n < threshold || bytes[start] !== openBrace) return parse(utf8.decode(bytes))
+  // the object with each of its arrays replaced by `[k]` (k: the array's index in `arrays`)
+  const envelope: Array<string> = []
+  const arrays: Array<Array<unknown>> = []
+  let copied = start
+  let depth = 0
+  let items: Array<unknown> | undefined
+  let itemStart = 0
+  let commas = 0
+  for (let i = start; i < n; i++) {
+    const c = bytes[i]!
+    if (c === quote) {
+      // to the closing quote (a backslash escapes the next byte)
+      for (i++; i < n; i++) {
+        const d = bytes[i]!
+        if (d === backslash) i++
+        else if (d === quote) break
+      }
+      continue
+    }
+    if (c === openBrace || c === openBracket) {
+      depth++
+      if (depth === 2 && c === openBracket) {
+        envelope.push(utf8.decode(bytes.subarray(copied, i)), `[${arrays.length}]`)
+        items = []
+        itemStart = i + 1
+        commas = 0
+      }
+    } else if (c === closeBrace || c === closeBracket) {
+      if (depth === 2 && items !== undefined) {
+        if (c !== closeBracket) throw new SyntaxError("Unexpected token } in JSON (an array closed by a brace)")
+        // `[]` is empty; a blank element after a comma (`[1,]`) is not JSON
+        if (!blank(bytes, itemStart, i) || commas > 0) items.push(parse(utf8.decode(bytes.subarray(itemStart, i))))
+        arrays.push(items)
+        items = undefined
+        copied = i + 1
+      }
+      depth--
+    } else if (c === comma && depth === 2 && items !== undefined) {
+      items.push(parse(utf8.decode(bytes.subarray(itemStart, i))))
+      itemStart = i + 1
+      commas++
+    }
+  }
+  if (items !== undefined) throw new SyntaxError("Unexpected end of JSON input")
+  envelope.push(utf8.decode(bytes.subarray(copied)))
+  const value = parse(envelope.join(""))
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new SyntaxError("Unexpected JSON value")
+  const object = value as Record<string, unknown>
+  for (const key of Object.keys(object)) {
+    const placeholder = object[key]
+    if (Array.isArray(placeholder)) {
+      // defined, not assigned: a `__proto__` key stays an own property as JSON.parse makes it
+      Object.defineProperty(object, key, { value: arrays[placeholder[0] as number], writable: true, enumerable: true, configurable: true })
+    }
+  }
+  return object
+}
