@@ -233,24 +233,37 @@ const writeRaw = (file: string, input: MergeBench.Input): void => {
   Fs.renameSync(partial, file)
 }
 
-/** Every line of a file, read in 4 MiB blocks (never the whole file in memory). */
+/**
+ * Every line of a file, read in 4 MiB blocks (never the whole file in
+ * memory): lines are found as newline bytes in the block and each is decoded
+ * on its own (a newline byte is never part of a longer UTF-8 character), so
+ * no string larger than a line is built; a line longer than the block grows it.
+ */
 function* lines(file: string): Generator<string> {
   const fd = Fs.openSync(file, "r")
-  const block = Buffer.alloc(1 << 22)
-  let rest = ""
+  let block = Buffer.alloc(1 << 22)
+  let have = 0
   try {
     for (;;) {
-      const read = Fs.readSync(fd, block, 0, block.length, null)
-      if (read === 0) break
-      const text = rest + block.toString("utf8", 0, read)
-      let start = 0
-      for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", start)) {
-        if (end > start) yield text.slice(start, end)
-        start = end + 1
+      if (have === block.length) {
+        const grown = Buffer.alloc(block.length * 2)
+        block.copy(grown, 0, 0, have)
+        block = grown
       }
-      rest = text.slice(start)
+      const read = Fs.readSync(fd, block, have, block.length - have, null)
+      const end = have + read
+      let start = 0
+      for (let nl = block.indexOf(10, start); nl >= 0 && nl < end; nl = block.indexOf(10, start)) {
+        if (nl > start) yield block.toString("utf8", start, nl)
+        start = nl + 1
+      }
+      if (read === 0) {
+        if (end > start) yield block.toString("utf8", start, end)
+        break
+      }
+      block.copy(block, 0, start, end)
+      have = end - start
     }
-    if (rest.length > 0) yield rest
   } finally {
     Fs.closeSync(fd)
   }

@@ -487,7 +487,7 @@ export const resolve = (people: ReadonlyArray<Person.Person>, options: Omit<Opti
     decisions: allDecisions(outcome, source),
     skipped: outcome.skipped,
     clusters,
-    suggestions: outcome.suggestions.map((s) => toSuggestion(s, ids)),
+    suggestions: outcome.suggestions.map((s) => toSuggestion(s, (k) => ids[k]!)),
     model: toModel(outcome.model, outcome.threshold, outcome.suggestionThreshold)
   }
 }
@@ -498,9 +498,9 @@ const allDecisions = (outcome: Resolver.Outcome, source: Source.Source): Array<D
   return out
 }
 
-const toSuggestion = (s: Resolver.RawSuggestion, ids: ReadonlyArray<string>): Suggestion => {
-  const a = ids[s.a]!
-  const b = ids[s.b]!
+const toSuggestion = (s: Resolver.RawSuggestion, idOf: (k: number) => string): Suggestion => {
+  const a = idOf(s.a)
+  const b = idOf(s.b)
   const [first, second] = a <= b ? [a, b] : [b, a]
   return {
     a: first,
@@ -683,8 +683,7 @@ const makeMerged = (source: Source.Source, outcome: Resolver.Outcome): Merged =>
   const person = (k: number): Person.Person => source.survive(recordsOf(k))
   const idOf = (k: number): string => source.idString(ids[k]!)
   const memberIds = (k: number): Array<string> => recordsOf(k).map((r) => source.idString(~r)).sort(compareStrings)
-  const peopleIds = Array.from(ids, (ref) => source.idString(ref))
-  const suggestions = outcome.suggestions.map((s) => toSuggestion(s, peopleIds))
+  const suggestions = outcome.suggestions.map((s) => toSuggestion(s, idOf))
   suggestions.sort((x, y) => y.score - x.score || compareStrings(x.a, y.a) || compareStrings(x.b, y.b))
   const model = toModel(outcome.model, outcome.threshold, outcome.suggestionThreshold)
   const decision = (k: number): Decision => outcome.decisions.get(k, source.idString, outcome.scorer)

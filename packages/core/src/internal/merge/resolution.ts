@@ -516,21 +516,20 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
     const r = outMembers[outStart[p]!]!
     return source.hasProvenance(r) ? r : ~r
   })
-  const order = Array.from({ length: n }, (_, p) => p)
-  order.sort((x, y) => source.rank(finalId[x]!) - source.rank(finalId[y]!) || outMembers[outStart[x]!]! - outMembers[outStart[y]!]!)
+  // by the rank of the id, then the first record (distinct): two stable counting sorts
+  const order = countingOrder(n, (p) => outMembers[outStart[p]!]!, (p) => source.rank(finalId[p]!))
   const position = new Int32Array(n)
-  order.forEach((p, k) => {
-    position[p] = k
-  })
+  for (let k = 0; k < n; k++) position[order[k]!] = k
   const start = new Int32Array(n + 1)
   const members = new Int32Array(total)
   const ids = new Int32Array(n)
   let w = 0
-  order.forEach((p, k) => {
+  for (let k = 0; k < n; k++) {
+    const p = order[k]!
     start[k] = w
     ids[k] = finalId[p]!
     for (let x = outStart[p]!; x < outStart[p + 1]!; x++) members[w++] = outMembers[x]!
-  })
+  }
   start[n] = w
   const root = new Int32Array(total)
   for (let k = 0; k < n; k++) for (let x = start[k]!; x < start[k + 1]!; x++) root[members[x]!] = k
@@ -548,6 +547,33 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
     suggestionThreshold,
     scorer: (r) => scorers[r] ?? score
   }
+}
+
+/**
+ * The items `0 .. n - 1` ordered by `major`, then `minor`, then their own
+ * order (stable counting sorts on non-negative integer keys).
+ */
+const countingOrder = (n: number, minor: (p: number) => number, major: (p: number) => number): Int32Array => {
+  let order = new Int32Array(n)
+  for (let p = 0; p < n; p++) order[p] = p
+  let next = new Int32Array(n)
+  const key = new Int32Array(n)
+  for (const keyOf of [minor, major]) {
+    let max = 0
+    for (let p = 0; p < n; p++) {
+      key[p] = keyOf(p)
+      if (key[p]! > max) max = key[p]!
+    }
+    const counts = new Int32Array(max + 2)
+    for (let p = 0; p < n; p++) counts[key[p]! + 1]!++
+    for (let v = 0; v <= max; v++) counts[v + 1]! += counts[v]!
+    for (let x = 0; x < n; x++) {
+      const p = order[x]!
+      next[counts[key[p]!]!++] = p
+    }
+    ;[order, next] = [next, order]
+  }
+  return order
 }
 
 const levelName = (c: number, level: number): string => C.comparisons[c]!.levels[level] ?? "unknown"
