@@ -32,21 +32,28 @@
  *
  * @since 0.1.0
  */
+import type * as Cookies from "@effect/platform/Cookies"
 import type * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
-import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import * as UrlParams from "@effect/platform/UrlParams"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
+import * as Inspectable from "effect/Inspectable"
+import type * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as Json from "./internal/json.js"
+import * as Tracing from "./internal/tracing.js"
 import * as PeopleError from "./PeopleError.js"
 import type * as RateLimiter from "./RateLimiter.js"
 
@@ -362,29 +369,98 @@ const isBlank = (bytes: Uint8Array): boolean => {
 
 const decoder = new TextDecoder()
 
-/** A body of `bytes`, without a copy. */
-const bytesBody = (bytes: Uint8Array): ReadableStream<Uint8Array> =>
-  new ReadableStream<Uint8Array>({
-    pull: (controller) => {
-      controller.enqueue(bytes)
-      controller.close()
-    }
-  })
+const encoder = new TextEncoder()
 
-/** The same answer with its body in memory. */
-const bufferedResponse = (
-  response: HttpClientResponse.HttpClientResponse,
-  bytes: Uint8Array | ReadableStream<Uint8Array>
-): HttpClientResponse.HttpClientResponse => {
-  const headers = new globalThis.Headers()
-  for (const [name, value] of Object.entries(response.headers)) {
-    try {
-      headers.append(name, value)
-    } catch {
-      // a header value a web Headers refuses is left out of the copy
-    }
+/**
+ * The same answer with its body in memory: reading it cannot fail or stall,
+ * and costs no stream, no copy of the headers and no web `Response`. The
+ * headers, cookies and remote address are the original answer's. The body is
+ * the bytes received, or, for a JSON answer, its parsed value: the copy does
+ * not hold the bytes (an answer may be kept well after its value was decoded,
+ * and bytes outside the heap pile up as garbage until a full collection); its
+ * text is written only if it is read.
+ */
+class BufferedResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
+  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
+  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
+  #text: string | undefined
+  #bytes: Uint8Array | undefined
+  readonly #json: unknown
+  constructor(
+    readonly original: HttpClientResponse.HttpClientResponse,
+    readonly headers: Headers.Headers,
+    body: { readonly bytes: Uint8Array } | { readonly json: unknown }
+  ) {
+    super()
+    if ("bytes" in body) this.#bytes = body.bytes
+    else this.#json = body.json
   }
-  return HttpClientResponse.fromWeb(response.request, new Response(bytes, { status: response.status, headers }))
+  get request(): HttpClientRequest.HttpClientRequest {
+    return this.original.request
+  }
+  get status(): number {
+    return this.original.status
+  }
+  get cookies(): Cookies.Cookies {
+    return this.original.cookies
+  }
+  get remoteAddress(): Option.Option<string> {
+    return this.original.remoteAddress
+  }
+  /** The body as text, decoded (or written) once. */
+  bodyText(): string {
+    return this.#text ??= this.#bytes === undefined ? JSON.stringify(this.#json) : decoder.decode(this.#bytes)
+  }
+  /** The body as bytes. */
+  bodyBytes(): Uint8Array {
+    return this.#bytes ??= encoder.encode(this.bodyText())
+  }
+  decodeError(cause: unknown): HttpClientError.ResponseError {
+    return new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
+  }
+  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
+    return Effect.sync(() => this.bodyText())
+  }
+  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
+    return Effect.try({
+      try: () => {
+        const text = this.bodyText()
+        return text === "" ? null : JSON.parse(text)
+      },
+      catch: (cause) => this.decodeError(cause)
+    })
+  }
+  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
+    return Effect.try({ try: () => UrlParams.fromInput(new URLSearchParams(this.bodyText())), catch: (cause) => this.decodeError(cause) })
+  }
+  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
+    return Effect.sync(() => this.bodyBytes().slice().buffer as ArrayBuffer)
+  }
+  get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
+    return Stream.suspend(() => {
+      const bytes = this.bodyBytes()
+      return bytes.length === 0 ? Stream.empty : Stream.succeed(bytes)
+    })
+  }
+  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
+    return Effect.tryPromise({
+      try: () => {
+        const headers = new globalThis.Headers()
+        for (const [name, value] of Object.entries(this.headers)) {
+          try {
+            headers.append(name, value)
+          } catch {
+            // a header value a web Headers refuses is left out
+          }
+        }
+        return new Response(this.bodyBytes(), { status: this.status, headers }).formData()
+      },
+      catch: (cause) => this.decodeError(cause)
+    })
+  }
+  toJSON(): unknown {
+    return HttpIncomingMessage.inspect(this, { _id: "@effect/platform/HttpClientResponse", request: this.request.toJSON(), status: this.status })
+  }
 }
 
 /**
@@ -437,49 +513,48 @@ export const make = (options: Options): Effect.Effect<HttpPolicy> =>
         })
       )
 
-    /** Reads a whole body with `read` within `deadline` (Clock milliseconds); an empty body is `empty`. */
-    const bounded = <A>(
-      read: Effect.Effect<A, HttpClientError.ResponseError>,
-      empty: A,
-      response: HttpClientResponse.HttpClientResponse,
-      call: Call,
-      deadline: number,
-      timeout: Duration.DurationInput
-    ) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        read.pipe(
-          Effect.catchIf(
-            (error) => error._tag === "ResponseError" && error.reason === "EmptyBody",
-            () => Effect.succeed(empty)
-          ),
-          Effect.mapError((error) =>
-            new PeopleError.Unavailable({
-              module,
-              method: call.method,
-              reason: `reading the response body failed: ${describeCause(error.cause)}`,
-              status: response.status
-            })
-          ),
-          Effect.timeoutFail({
-            duration: Duration.millis(Math.max(0, deadline - now)),
-            onTimeout: () =>
-              new PeopleError.Unavailable({
-                module,
-                method: call.method,
-                reason: `the response body did not arrive within ${Duration.format(timeout)}`,
-                status: response.status
-              })
+    // the body is read whole by the HTTP client itself into one buffer (no chunks,
+    // concatenation and copy), within the attempt's time limit
+
+    /** Reads a whole body in one piece (no stream). */
+    const readBody = (response: HttpClientResponse.HttpClientResponse, call: Call) =>
+      response.arrayBuffer.pipe(
+        Effect.map((buffer) => new Uint8Array(buffer)),
+        Effect.catchIf(
+          (error) => error._tag === "ResponseError" && error.reason === "EmptyBody",
+          () => Effect.succeed(new Uint8Array(0))
+        ),
+        Effect.mapError((error) =>
+          new PeopleError.Unavailable({
+            module,
+            method: call.method,
+            reason: `reading the response body failed: ${describeCause(error.cause)}`,
+            status: response.status
           })
+        )
+      )
+
+    const bodyTimeout = (response: HttpClientResponse.HttpClientResponse, call: Call, timeout: Duration.DurationInput) =>
+      new PeopleError.Unavailable({
+        module,
+        method: call.method,
+        reason: `the response body did not arrive within ${Duration.format(timeout)}`,
+        status: response.status
+      })
+
+    /** Reads a whole body within `deadline` (Clock milliseconds). */
+    const readBodyUntil = (response: HttpClientResponse.HttpClientResponse, call: Call, deadline: number, timeout: Duration.DurationInput) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        readBody(response, call).pipe(
+          Effect.timeoutFail({ duration: Duration.millis(Math.max(0, deadline - now)), onTimeout: () => bodyTimeout(response, call, timeout) })
         ))
 
-    // the body is read whole by the HTTP client itself into one buffer, which the
-    // copy given to the caller reads as it is: one buffer per body, where chunks,
-    // their concatenation and a copy made three (the client keeps each response,
-    // and so its body, until a full collection: it registers them for finalization)
-
-    /** Reads a whole body as bytes within `deadline`. */
-    const readBody = (response: HttpClientResponse.HttpClientResponse, call: Call, deadline: number, timeout: Duration.DurationInput) =>
-      bounded(Effect.map(response.arrayBuffer, (buffer) => new Uint8Array(buffer)), new Uint8Array(0), response, call, deadline, timeout)
+    /** An answer, with its body when it was accepted (read within the same attempt). */
+    interface Exchanged {
+      readonly response: HttpClientResponse.HttpClientResponse
+      readonly bytes: Uint8Array | undefined
+      readonly deadline: number
+    }
 
     /** One attempt: slot, request, status, headers and the whole body, under the timeout. */
     const attempt = (
@@ -489,27 +564,45 @@ export const make = (options: Options): Effect.Effect<HttpPolicy> =>
     ): Effect.Effect<HttpClientResponse.HttpClientResponse, Failed> =>
       Effect.gen(function*() {
         const timeout = call.timeout ?? defaultTimeout
-        const exchange = Effect.gen(function*() {
+        const accept = call.accept ?? isSuccess
+        // the answer, once its status and headers arrived (which time limit ran out)
+        let answered: HttpClientResponse.HttpClientResponse | undefined
+        // one time limit for the request and, when its status is accepted, the whole body
+        const exchange = Effect.flatMap(Clock.currentTimeMillis, (start) => {
           counters.attempts++
-          const start = yield* Clock.currentTimeMillis
-          const response = yield* send.pipe(
+          const deadline = start + Duration.toMillis(timeout)
+          // the client's own span only when a tracer is provided (see internal/tracing)
+          return Tracing.untracedByDefault(send).pipe(
             Effect.mapError((error) => transportError(call, error)),
+            Effect.flatMap((response): Effect.Effect<Exchanged, Failed> => {
+              answered = response
+              if (request.method === "HEAD" || bodiless(response.status) || !accept(response.status)) {
+                return Effect.succeed({ response, bytes: undefined, deadline })
+              }
+              return readBody(response, call).pipe(
+                Effect.map((bytes) => ({ response, bytes, deadline })),
+                Effect.mapError((error) => new Failed(error, "exchange"))
+              )
+            }),
             Effect.timeoutFail({
               duration: timeout,
               onTimeout: () =>
                 new Failed(
-                  new PeopleError.Unavailable({ module, method: call.method, reason: `no response within ${Duration.format(timeout)}` }),
+                  answered === undefined
+                    ? new PeopleError.Unavailable({ module, method: call.method, reason: `no response within ${Duration.format(timeout)}` })
+                    : bodyTimeout(answered, call, timeout),
                   "exchange"
                 )
             })
           )
-          return { response, deadline: start + Duration.toMillis(timeout) }
         })
-        // the limiter counts the request from the moment its answer arrived
-        const { deadline, response } = yield* options.limiter.send(call.bucket, exchange)
+        // the limiter counts the request from the moment its answer arrived (with an accepted answer, its whole body)
+        const { bytes: body, deadline, response } = yield* options.limiter.send(call.bucket, exchange)
+        // read once: a client's answer may build its headers on every read
+        const headers = response.headers
         const now = yield* Clock.currentTimeMillis
-        const retryAfterMillis = parseRetryAfter(response.headers["retry-after"], now)
-        const observation = options.observe?.(response.headers, now)
+        const retryAfterMillis = parseRetryAfter(headers["retry-after"], now)
+        const observation = options.observe?.(headers, now)
         if (observation !== undefined) {
           // an answer with a Retry-After says when to come back: its own quota figures
           // (nothing remaining, a reset an hour away) do not overrule it, only limits are learned
@@ -518,18 +611,17 @@ export const make = (options: Options): Effect.Effect<HttpPolicy> =>
             retryAfterMillis === undefined ? observation : { limit: observation.limit, windowMillis: observation.windowMillis }
           )
         }
-        const hasBody = request.method !== "HEAD" && !bodiless(response.status)
-        if (!(call.accept ?? isSuccess)(response.status)) {
+        if (!accept(response.status)) {
           // the error body, as much of it as arrives in time: the status decides anyway
-          const bytes = hasBody
-            ? yield* Effect.orElseSucceed(readBody(response, call, deadline, timeout), () => new Uint8Array(0))
+          const bytes = request.method !== "HEAD" && !bodiless(response.status)
+            ? yield* Effect.orElseSucceed(readBodyUntil(response, call, deadline, timeout), () => new Uint8Array(0))
             : new Uint8Array(0)
           // remote text is scrubbed before the mapper sees it (it may quote a part of
           // it), and the error once more (a secret may have been escaped in JSON)
           const secrets = [...(options.secrets?.() ?? [])]
           const error = scrubError(
             options.toError(
-              { status: response.status, headers: response.headers, text: scrub(decoder.decode(bytes), secrets) },
+              { status: response.status, headers, text: scrub(decoder.decode(bytes), secrets) },
               { module, method: call.method, bucket: call.bucket, retryAfterMillis }
             ),
             secrets
@@ -544,10 +636,9 @@ export const make = (options: Options): Effect.Effect<HttpPolicy> =>
           }
           return yield* Effect.fail(new Failed(error, "status"))
         }
-        if (!hasBody) return response
+        if (body === undefined) return response
         const expected = call.body ?? "any"
-        const bytes = yield* Effect.mapError(readBody(response, call, deadline, timeout), (error) => new Failed(error, "exchange"))
-        if (expected !== "any" && isBlank(bytes)) {
+        if (expected !== "any" && isBlank(body)) {
           return yield* Effect.fail(
             new Failed(
               new PeopleError.Unavailable({ module, method: call.method, reason: "an empty body on a success status", status: response.status }),
@@ -555,15 +646,12 @@ export const make = (options: Options): Effect.Effect<HttpPolicy> =>
             )
           )
         }
-        if (expected === "json") {
-          const parsed = parseJsonBytes(bytes, { module, method: call.method })
-          if (parsed._tag === "Left") return yield* Effect.fail(new Failed(parsed.left, "exchange"))
-          // the copy the caller gets reads the same bytes (not copied)
-          const buffered = bufferedResponse(response, bytesBody(bytes))
-          parsedBodies.set(buffered, parsed.right)
-          return buffered
-        }
-        return bufferedResponse(response, bytes)
+        if (expected !== "json") return new BufferedResponse(response, headers, { bytes: body })
+        const parsed = parseJsonBytes(body, { module, method: call.method })
+        if (parsed._tag === "Left") return yield* Effect.fail(new Failed(parsed.left, "exchange"))
+        const buffered = new BufferedResponse(response, headers, { json: parsed.right })
+        parsedBodies.set(buffered, parsed.right)
+        return buffered
       })
 
     const run = (
@@ -587,23 +675,33 @@ export const make = (options: Options): Effect.Effect<HttpPolicy> =>
           if (tries++ > 0) counters.retries++
           return attempt(send, request, call).pipe(
             // a transport failure's text comes from the remote side too (status errors are scrubbed already)
-            Effect.mapError((failed) => failed.kind === "status" ? failed : new Failed(scrubOne(failed.error), failed.kind))
+            Effect.mapError((failed) => failed.kind === "status" ? failed : new Failed(scrubOne(failed.error), failed.kind)),
+            Effect.tapError((failed) =>
+              retryable(failed) && tries <= retryTimes
+                ? Effect.logDebug("retrying").pipe(
+                  Effect.annotateLogs({ module, method: call.method, error: failed.error._tag, reason: failed.error.reason, retry: tries })
+                )
+                : Effect.void
+            )
           )
         })
-        return once.pipe(
-          Effect.tapError((failed) =>
-            retryable(failed) && tries <= retryTimes
-              ? Effect.logDebug("retrying").pipe(
-                Effect.annotateLogs({ module, method: call.method, error: failed.error._tag, reason: failed.error.reason, retry: tries })
-              )
-              : Effect.void
-          ),
-          Effect.retry(scheduleFor(retryable)),
-          Effect.mapError((failed) => {
-            counters.failures++
-            return failed.error
+        const giveUp = (failed: Failed) => {
+          counters.failures++
+          return Effect.fail(failed.error)
+        }
+        // the retry schedule starts only after a failed first attempt: the first
+        // failure is handed to it as if the attempt were made again
+        return Effect.catchAll(once, (first) => {
+          if (!retryable(first) || retryTimes === 0) return giveUp(first)
+          let replay: Failed | undefined = first
+          const again = Effect.suspend(() => {
+            if (replay === undefined) return once
+            const failed = replay
+            replay = undefined
+            return Effect.fail(failed)
           })
-        )
+          return Effect.catchAll(Effect.retry(again, scheduleFor(retryable)), giveUp)
+        })
       })
 
     const transform = (client: HttpClient.HttpClient): HttpClient.HttpClient.With<PeopleError.PeopleError> =>
