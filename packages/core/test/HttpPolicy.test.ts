@@ -28,6 +28,16 @@ const app = HttpRouter.empty.pipe(
   ),
   HttpRouter.get("/missing", HttpServerResponse.unsafeJson({ message: "Not found" }, { status: 404 })),
   HttpRouter.get(
+    "/large",
+    // a listing page beyond 64 KiB (parsed in pieces, its bytes released), with an id beyond 2^53
+    HttpServerResponse.text(
+      `{"records":[{"id":8234962969801171948,"name":"Zoë"},${
+        Array.from({ length: 3000 }, (_, i) => JSON.stringify({ id: String(i), name: `person ${i}` })).join(",")
+      }],"paging":{"page":1}}`,
+      { contentType: "application/json" }
+    )
+  ),
+  HttpRouter.get(
     "/quota",
     HttpServerResponse.unsafeJson({ records: [] }, {
       headers: { "x-rate-limit-group": "light", "x-rate-limit-limit": "5", "x-rate-limit-remaining": "0", "x-rate-limit-window": "0.4" }
@@ -274,6 +284,21 @@ describe("HttpPolicy as an HttpClient transformation (TestClock: every wait is m
 })
 
 describe("one retry unit = request + status + whole body (issue 11)", () => {
+  it.scopedLive("a large JSON page (parsed in pieces) is decoded whole, ids beyond 2^53 exact, and the answer's copy reads as the JSON of its value", () =>
+    Effect.gen(function*() {
+      const { get } = yield* setup({})
+      const LargeItems = Schema.Struct({ records: Schema.Array(Schema.Struct({ id: Schema.String, name: Schema.String })), paging: Schema.Struct({ page: Schema.Number }) })
+      for (let round = 0; round < 2; round++) {
+        const response = yield* get("/large", { body: "json" })
+        const body = yield* HttpPolicy.decodeJson(LargeItems, { module: "test", method: "large" })(response)
+        expect(body.records.length).toBe(3001)
+        expect(body.records[0]).toEqual({ id: "8234962969801171948", name: "Zoë" })
+        expect(body.records[3000]).toEqual({ id: "2999", name: "person 2999" })
+        const text = yield* response.text
+        expect(JSON.parse(text)).toEqual(body)
+      }
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
   it.scopedLive("a body cut mid-way, an empty 200 and a body that is not JSON are each read again, within one call", () =>
     Effect.gen(function*() {
       const { proxy, get, policy } = yield* setup({ proxy: true, retry: { base: "1 millis", times: 5 } })
