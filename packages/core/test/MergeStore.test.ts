@@ -1,0 +1,55 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Person from "../src/Person.js"
+import { Pairs } from "../src/internal/merge/blocking.js"
+import * as Store from "../src/internal/merge/store.js"
+
+const raw = (remoteId: string, contactPoints: ReadonlyArray<Store.RawContactPoint>): Store.RawRecord => ({
+  system: "crm",
+  remoteId,
+  name: { given: "Ada", family: "Lovelace" },
+  contactPoints
+})
+
+describe("RecordStore: compact contact points", () => {
+  it("keeps values longer than 64 KiB, long capability lists and late custom labels exactly", () => {
+    const long = `${"x".repeat(70_000)}@example.com`
+    const records = [
+      raw("1", [{ kind: "phone", value: "+1 650 555 0100", label: "work", capabilities: ["voice", "sms"] }]),
+      raw("2", [
+        { kind: "email", value: long, label: "work" },
+        { kind: "phone", value: "+16505550101", capabilities: ["voice", "sms", "fax", "voice", "sms"] },
+        { kind: "phone", value: "not a number at all", label: "other", customLabel: "Desk", capabilities: ["fax"] }
+      ]),
+      raw("3", [{ kind: "email", value: "Ada@Example.COM", primary: true }, { kind: "phone", value: "12", shared: true }])
+    ]
+    const store = new Store.RecordStore()
+    for (const record of records) store.add(record)
+    store.compact()
+    records.forEach((record, r) => {
+      const person = store.person(r)
+      expect(Person.encode(person)).toEqual(Person.encode(Store.toPerson(record)))
+    })
+    expect(store.person(1).contactPoints.find((p) => p.kind === "email")?.value).toBe(long)
+    expect(store.customLabelOf(0)).toBe(-1)
+  })
+})
+
+describe("Pairs", () => {
+  it("drops repeats before growing and returns every distinct pair once, sorted", () => {
+    const n = 5000
+    const pairs = new Pairs(n)
+    const expected = new Set<number>()
+    // 3 million pushes of about 400,000 distinct pairs: the list drops its repeats while it grows
+    let x = 12345
+    for (let k = 0; k < 3_000_000; k++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0
+      const i = x % 1000
+      const j = (x >>> 10) % 400
+      if (i === j) continue
+      pairs.push(i, j)
+      expected.add(i < j ? i * n + j : j * n + i)
+    }
+    const distinct = pairs.distinct()
+    expect(Array.from(distinct)).toEqual(Array.from(expected).sort((a, b) => a - b))
+  })
+})
