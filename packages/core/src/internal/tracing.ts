@@ -1,8 +1,9 @@
 /**
- * Spans only where someone reads them. Effect's default tracer keeps every
- * span in memory and hands it to nobody, yet each one costs its allocation,
- * its attributes and, for an HTTP request, its propagation headers: on a sync
- * that is a good part of each request's and each SQL statement's CPU time.
+ * Spans only where someone reads them. Effect's default tracer builds a span
+ * for every traced operation and hands it to nobody, yet each one costs its
+ * allocation, its attributes and, for an HTTP request, its propagation
+ * headers: on a sync that is a good part of each request's and each SQL
+ * statement's CPU time.
  * With a tracer provided (OpenTelemetry, …) everything is traced as before.
  *
  * @internal
