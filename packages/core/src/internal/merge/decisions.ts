@@ -14,7 +14,7 @@ import { Float64Column, Int32Column, Uint8Column } from "./columns.js"
 import * as C from "./comparisons.js"
 import { type Features, phoneBase, referenceReason } from "./features.js"
 import * as Model from "./model.js"
-import { compareStrings } from "./order.js"
+import { compareStrings, countingOrder } from "./order.js"
 import type { IdRef } from "./source.js"
 
 /** Kinds of shared value. */
@@ -163,33 +163,8 @@ export class DecisionTable {
     const a = this.a.data
     const b = this.b.data
     const round = this.round.data
-    // stable counting sorts (no comparisons, no arrays of objects): by b's rank, then a's, then the
-    // round; equal keys keep the order of the decisions
-    let order = new Int32Array(n)
-    for (let k = 0; k < n; k++) order[k] = k
-    let next = new Int32Array(n)
-    const key = new Int32Array(n)
-    let counts = new Int32Array(0)
-    const pass = (): void => {
-      let max = 0
-      for (let k = 0; k < n; k++) if (key[k]! > max) max = key[k]!
-      if (counts.length < max + 2) counts = new Int32Array(max + 2)
-      else counts.fill(0)
-      for (let k = 0; k < n; k++) counts[key[k]! + 1]!++
-      for (let v = 0; v <= max; v++) counts[v + 1]! += counts[v]!
-      for (let x = 0; x < n; x++) {
-        const k = order[x]!
-        next[counts[key[k]!]!++] = k
-      }
-      ;[order, next] = [next, order]
-    }
-    for (let k = 0; k < n; k++) key[k] = rank(b[k]!)
-    pass()
-    for (let k = 0; k < n; k++) key[k] = rank(a[k]!)
-    pass()
-    for (let k = 0; k < n; k++) key[k] = round[k]!
-    pass()
-    this.order = order
+    // by b's rank, then a's, then the round (the most significant); equal keys keep the order of the decisions
+    this.order = countingOrder(n, [(k) => rank(b[k]!), (k) => rank(a[k]!), (k) => round[k]!])
   }
 
   /** Decision `k` (in sorted order). */

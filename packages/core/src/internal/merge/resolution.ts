@@ -20,7 +20,7 @@ import { DecisionTable } from "./decisions.js"
 import { extract, FeatureBuilder, type Features, makeTables } from "./features.js"
 import { referenceResolver } from "./keys.js"
 import * as Model from "./model.js"
-import { compareStrings } from "./order.js"
+import { compareStrings, countingOrder } from "./order.js"
 import type { Source } from "./source.js"
 
 /** Inputs smaller than this use the default model instead of training one. @internal */
@@ -517,7 +517,7 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
     return source.hasProvenance(r) ? r : ~r
   })
   // by the rank of the id, then the first record (distinct): two stable counting sorts
-  const order = countingOrder(n, (p) => outMembers[outStart[p]!]!, (p) => source.rank(finalId[p]!))
+  const order = countingOrder(n, [(p) => outMembers[outStart[p]!]!, (p) => source.rank(finalId[p]!)])
   const position = new Int32Array(n)
   for (let k = 0; k < n; k++) position[order[k]!] = k
   const start = new Int32Array(n + 1)
@@ -547,33 +547,6 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
     suggestionThreshold,
     scorer: (r) => scorers[r] ?? score
   }
-}
-
-/**
- * The items `0 .. n - 1` ordered by `major`, then `minor`, then their own
- * order (stable counting sorts on non-negative integer keys).
- */
-const countingOrder = (n: number, minor: (p: number) => number, major: (p: number) => number): Int32Array => {
-  let order = new Int32Array(n)
-  for (let p = 0; p < n; p++) order[p] = p
-  let next = new Int32Array(n)
-  const key = new Int32Array(n)
-  for (const keyOf of [minor, major]) {
-    let max = 0
-    for (let p = 0; p < n; p++) {
-      key[p] = keyOf(p)
-      if (key[p]! > max) max = key[p]!
-    }
-    const counts = new Int32Array(max + 2)
-    for (let p = 0; p < n; p++) counts[key[p]! + 1]!++
-    for (let v = 0; v <= max; v++) counts[v + 1]! += counts[v]!
-    for (let x = 0; x < n; x++) {
-      const p = order[x]!
-      next[counts[key[p]!]!++] = p
-    }
-    ;[order, next] = [next, order]
-  }
-  return order
 }
 
 const levelName = (c: number, level: number): string => C.comparisons[c]!.levels[level] ?? "unknown"
