@@ -117,14 +117,12 @@ describe("Extension grants, audited", () => {
         times: Infinity,
         respond: (request) => {
           const page = Number(request.query.get("page") ?? "1")
-          return {
-            status: 200,
-            headers: [["Content-Type", "application/json"]],
-            body: JSON.stringify({
+          return HostileProxy.answer(200, {
+            json: {
               records: all.slice((page - 1) * 5, page * 5),
               paging: { page, perPage: 5, totalPages: Math.ceil(all.length / 5), totalElements: all.length }
-            })
-          }
+            }
+          })
         }
       })
       const { completeness, ids } = yield* readAll(extensions, { perPage: 1000 })
@@ -140,11 +138,7 @@ describe("Extension grants, audited", () => {
       yield* proxy.add({
         path: grants,
         times: Infinity,
-        respond: () => ({
-          status: 200,
-          headers: [["Content-Type", "application/json"]],
-          body: JSON.stringify({ records: first, navigation: { nextPage: { uri: "/grant?page=2" } } })
-        })
+        respond: () => HostileProxy.answer(200, { json: { records: first, navigation: { nextPage: { uri: "/grant?page=2" } } } })
       })
       const { completeness, ids } = yield* readAll(extensions, { perPage: 10 })
       expect(ids.length).toBe(10)
@@ -160,11 +154,7 @@ describe("Extension grants, audited", () => {
         path: grants,
         when: (request) => request.query.get("page") !== "1",
         times: Infinity,
-        respond: () => ({
-          status: 200,
-          headers: [["Content-Type", "application/json"]],
-          body: JSON.stringify({ records: [], navigation: { nextPage: { uri: "/grant?page=9" } } })
-        })
+        respond: () => HostileProxy.answer(200, { json: { records: [], navigation: { nextPage: { uri: "/grant?page=9" } } } })
       })
       const { completeness, ids } = yield* readAll(extensions, { perPage: 10 })
       expect(ids.length).toBe(10)
