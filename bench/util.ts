@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import * as ChildProcess from "node:child_process"
+import * as Fs from "node:fs"
 import * as Path from "node:path"
 import * as Url from "node:url"
 
@@ -169,6 +170,14 @@ export const report = (result: unknown): void => {
 }
 
 /**
+ * Node flags for every child from `BENCH_CHILD_NODE_FLAGS` (space-separated,
+ * e.g. `--trace-gc`, which `NODE_OPTIONS` refuses); a child's whole output is
+ * appended to the file `BENCH_CHILD_LOG` names. For profiling runs by hand.
+ */
+const extraNodeFlags = (): ReadonlyArray<string> =>
+  (process.env.BENCH_CHILD_NODE_FLAGS ?? "").split(" ").filter((flag) => flag !== "")
+
+/**
  * Runs a bench script in a child Node process (built code or source, as this
  * process runs: {@link scriptArgs}), asynchronously so that emulators in this process keep
  * serving, and returns the JSON it reported.
@@ -185,7 +194,7 @@ export const runChild = <A>(
   new Promise((resolve, reject) => {
     const child = ChildProcess.spawn(
       process.execPath,
-      [...scriptArgs(script, nodeArgs), ...args],
+      [...extraNodeFlags(), ...scriptArgs(script, nodeArgs), ...args],
       { cwd: root, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } }
     )
     let out = ""
@@ -195,6 +204,7 @@ export const runChild = <A>(
     })
     child.on("error", reject)
     child.on("close", (code) => {
+      if (process.env.BENCH_CHILD_LOG) Fs.appendFileSync(process.env.BENCH_CHILD_LOG, out)
       const line = out.split("\n").find((l) => l.startsWith(resultPrefix))
       if (code !== 0 || line === undefined) {
         reject(new Error(`bench/${script} ${args.join(" ")} exited with ${code}:\n${out.slice(-2000)}`))
