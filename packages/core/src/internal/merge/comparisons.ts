@@ -191,13 +191,14 @@ export const aliasLocal = (fa: Features, a: number, fb: Features, b: number): bo
 // the comparison of two records
 // -----------------------------------------------------------------------------
 
-/** Holders of an e-mail address (negative: not identifying); an address without a run is held by one person. */
-const emailHolders = (f: Features, k: number): number => {
+/** Holders of an e-mail address (negative: not identifying); an address without a run is held by one person. @internal */
+export const emailHolders = (f: Features, k: number): number => {
   const run = f.emailValue[k]!
   return run < 0 ? 1 : f.runs.email[run]!
 }
 
-const phoneHolders = (f: Features, k: number): number => {
+/** Holders of a phone number without its extension (negative: not identifying). @internal */
+export const phoneHolders = (f: Features, k: number): number => {
   const run = f.phoneBase[k]!
   return run < 0 ? 1 : f.runs.phone[run]!
 }
@@ -207,7 +208,8 @@ const exactHolders = (f: Features, k: number): number => {
   return id < 0 ? 1 : f.runs.exact[id]!
 }
 
-const employeeHolders = (f: Features, i: number): number => {
+/** Holders of an employee number (negative: not identifying). @internal */
+export const employeeHolders = (f: Features, i: number): number => {
   const run = f.employeeRun[i]!
   return run < 0 ? 1 : f.runs.employee[run]!
 }

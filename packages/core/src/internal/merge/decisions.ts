@@ -109,9 +109,9 @@ export class DecisionTable {
     }
     // values in different runs differ: the strings are read only where they may agree
     for (let a = fa.emailStart[i]!; a < fa.emailStart[i + 1]!; a++) {
-      if (emailHolders(fa, a) < 0) continue
+      if (C.emailHolders(fa, a) < 0) continue
       for (let b = fb.emailStart[j]!; b < fb.emailStart[j + 1]!; b++) {
-        if (emailHolders(fb, b) < 0) continue
+        if (C.emailHolders(fb, b) < 0) continue
         const va = fa.emailValue[a]!
         const vb = fb.emailValue[b]!
         const la = fa.emailLocal[a]!
@@ -126,9 +126,9 @@ export class DecisionTable {
       }
     }
     for (let a = fa.phoneStart[i]!; a < fa.phoneStart[i + 1]!; a++) {
-      if (phoneHolders(fa, a) < 0) continue
+      if (C.phoneHolders(fa, a) < 0) continue
       for (let b = fb.phoneStart[j]!; b < fb.phoneStart[j + 1]!; b++) {
-        if (phoneHolders(fb, b) < 0) continue
+        if (C.phoneHolders(fb, b) < 0) continue
         const ra = fa.phoneBase[a]!
         const rb = fb.phoneBase[b]!
         if (ra >= 0 && rb >= 0 && ra !== rb) continue
@@ -138,7 +138,7 @@ export class DecisionTable {
         else if (phoneBase(pa) === phoneBase(pb)) add(PHONE_BASE, a)
       }
     }
-    if (fa.employee[i]! >= 0 && fa.employee[i] === fb.employee[j] && employeeHolders(fa, i) >= 0) add(EMPLOYEE, i)
+    if (fa.employee[i]! >= 0 && fa.employee[i] === fb.employee[j] && C.employeeHolders(fa, i) >= 0) add(EMPLOYEE, i)
     this.reasonStart.data[this.reasonStart.length - 1] = this.refCode.length
   }
 
@@ -233,19 +233,4 @@ export class DecisionTable {
       round
     }
   }
-}
-
-const emailHolders = (f: Features, k: number): number => {
-  const run = f.emailValue[k]!
-  return run < 0 ? 1 : f.runs.email[run]!
-}
-
-const phoneHolders = (f: Features, k: number): number => {
-  const run = f.phoneBase[k]!
-  return run < 0 ? 1 : f.runs.phone[run]!
-}
-
-const employeeHolders = (f: Features, i: number): number => {
-  const run = f.employeeRun[i]!
-  return run < 0 ? 1 : f.runs.employee[run]!
 }

@@ -12,43 +12,11 @@ import * as Label from "../../Label.js"
 import * as Normalize from "../../Normalize.js"
 import * as Person from "../../Person.js"
 import * as Text from "../../Text.js"
+import type { RawContactPoint, RawRecord } from "../../Merge.js"
 
 // -----------------------------------------------------------------------------
-// raw records
+// raw records (the public `Merge.RawRecord`: plain data, values as written)
 // -----------------------------------------------------------------------------
-
-/** @internal */
-export interface RawContactPoint {
-  readonly kind: Label.Kind
-  readonly value: string
-  readonly label?: Label.Label | undefined
-  readonly customLabel?: string | undefined
-  readonly primary?: boolean | undefined
-  readonly capabilities?: ReadonlyArray<ContactPoint.Capability> | undefined
-  readonly shared?: boolean | undefined
-  readonly source?: { readonly system: string; readonly remoteId?: string | undefined } | undefined
-  readonly defaultRegion?: string | undefined
-  readonly maxLength?: number | undefined
-}
-
-/** @internal */
-export interface RawRecord {
-  readonly system: string
-  readonly remoteId: string
-  readonly version?: string | undefined
-  readonly readAt?: Date | string | number | undefined
-  readonly name?: { readonly given?: string | undefined; readonly family?: string | undefined; readonly display?: string | undefined } | undefined
-  readonly jobTitle?: string | undefined
-  readonly department?: string | undefined
-  readonly company?: { readonly id?: string | undefined; readonly name?: string | undefined } | undefined
-  readonly site?: { readonly id?: string | undefined; readonly name?: string | undefined } | undefined
-  readonly employeeNumber?: string | undefined
-  readonly extensionNumber?: string | undefined
-  readonly status?: string | undefined
-  readonly contactPoints?: ReadonlyArray<RawContactPoint> | undefined
-  readonly customFields?: { readonly [key: string]: string } | undefined
-  readonly photo?: { readonly uri?: string | undefined; readonly etag?: string | undefined } | undefined
-}
 
 const fail = (record: RawRecord | undefined, what: string): never => {
   const where = record !== undefined && typeof record.system === "string" && typeof record.remoteId === "string"
