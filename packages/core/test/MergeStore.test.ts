@@ -1,9 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
+import type * as Merge from "../src/Merge.js"
 import * as Person from "../src/Person.js"
 import { Pairs } from "../src/internal/merge/blocking.js"
 import * as Store from "../src/internal/merge/store.js"
 
-const raw = (remoteId: string, contactPoints: ReadonlyArray<Store.RawContactPoint>): Store.RawRecord => ({
+const raw = (remoteId: string, contactPoints: ReadonlyArray<Merge.RawContactPoint>): Merge.RawRecord => ({
   system: "crm",
   remoteId,
   name: { given: "Ada", family: "Lovelace" },
