@@ -26,6 +26,7 @@
  *
  * @since 0.1.0
  */
+import * as Memory from "./internal/memory.js"
 import type * as PeopleDirectory from "./PeopleDirectory.js"
 
 /**
@@ -70,6 +71,12 @@ export interface PageAudit {
    * Returns how many of the page's ids were already seen on earlier pages.
    */
   readonly page: (page: Page) => number
+  /**
+   * Records unreadable records of the page recorded last, found after it was
+   * recorded (a page whose records are decoded as the read is consumed), as if
+   * they had come with it.
+   */
+  readonly unreadable: (records: ReadonlyArray<PeopleDirectory.Unreadable>) => void
   /** Records why the read stopped before its end (a failure, a loop guard). */
   readonly stopped: (reason: string) => void
   /** The completeness of what was recorded; the read is over. */
@@ -145,9 +152,12 @@ class IdSet {
   }
 
   private grow(): void {
-    const next = new Float64Array(this.table.length * 2).fill(Number.NaN)
-    for (const v of this.table) if (!Number.isNaN(v)) this.insert(next, v)
+    const previous = this.table
+    const next = new Float64Array(previous.length * 2).fill(Number.NaN)
+    for (const v of previous) if (!Number.isNaN(v)) this.insert(next, v)
     this.table = next
+    // freed now: half the size of the new table, 8 MiB for a million ids
+    Memory.release(previous)
   }
 }
 
@@ -172,6 +182,14 @@ export const make = (): PageAudit => {
 
   const note = (issue: string) => {
     if (!issues.includes(issue)) issues.push(issue)
+  }
+
+  const addUnreadable = (records: ReadonlyArray<PeopleDirectory.Unreadable>) => {
+    if (finished) return
+    for (const u of records) {
+      unreadable.push(u)
+      if (u.remoteId === undefined) note(`a record could not be read and has no id (${u.path}: ${u.reason})`)
+    }
   }
 
   const page = (p: Page): number => {
@@ -203,11 +221,9 @@ export const make = (): PageAudit => {
     }
     const repeatedBefore = repeated.length
     for (const id of p.ids ?? []) if (!seen.add(id)) repeated.push(id)
-    for (const u of p.unreadable ?? []) {
-      unreadable.push(u)
-      if (u.remoteId === undefined) note(`a record could not be read and has no id (${u.path}: ${u.reason})`)
-    }
-    last = p
+    addUnreadable(p.unreadable ?? [])
+    // without its ids and records: the audit outlives the page's records
+    last = { ...p, ids: undefined, unreadable: undefined }
     return repeated.length - repeatedBefore
   }
 
@@ -245,6 +261,7 @@ export const make = (): PageAudit => {
 
   return {
     page,
+    unreadable: addUnreadable,
     stopped: (reason) => {
       stoppedEarly = true
       note(reason)

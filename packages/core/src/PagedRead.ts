@@ -47,9 +47,16 @@ import * as PeopleDirectory from "./PeopleDirectory.js"
  * @category models
  */
 export interface Answer<A, Cursor> {
-  /** The readable records of the page, in order. */
-  readonly items: ReadonlyArray<A>
-  /** What the page said about itself (its `number` is set by the read). */
+  /**
+   * The readable records of the page, in order; or its records as received,
+   * decoded a chunk at a time as the stream is pulled ({@link undecoded}).
+   */
+  readonly items: ReadonlyArray<A> | Undecoded<A>
+  /**
+   * What the page said about itself (its `number` is set by the read). For an
+   * {@link Undecoded} page, `records` and `ids` count every record received and
+   * `unreadable` is left out: the unreadable ones are found as they are decoded.
+   */
   readonly page: Omit<PageAudit.Page, "number">
   /**
    * Where the next page is: the server's own link when it sends links, or the
@@ -97,7 +104,52 @@ export interface Options<A, Cursor, E, R> {
   readonly maxPages?: number | undefined
   /** Describes a failure in the completeness issue (default: its `message`, else its string). */
   readonly describe?: ((error: E) => string) | undefined
+  /** How many records of an {@link Undecoded} page are decoded at a time (default 100). */
+  readonly chunkSize?: number | undefined
 }
+
+/**
+ * A page's records as received, to be decoded a chunk at a time as the stream
+ * is pulled instead of all at once when the page arrives, each record let go
+ * once it is decoded. A page decoded whole lived, decoded, until the next page
+ * had been read and parsed (the stream holds the last chunk it emitted), long
+ * enough to be promoted to the old generation as garbage with many pages; now
+ * only a chunk of decoded records is alive at a time, and a page's records as
+ * received die as they are decoded. What the read reports is the same: a
+ * record that cannot be decoded is logged and listed in the completeness when
+ * its chunk is decoded, and the records of a page the read stops at are
+ * decoded before the reason it stopped is recorded.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Undecoded<A> {
+  readonly _tag: "Undecoded"
+  /**
+   * The page's records as received, readable or not: the read's own array
+   * (see {@link undecoded}), whose elements it clears as it decodes them.
+   */
+  readonly records: Array<unknown>
+  /** Decodes `records[from, to)` (see {@link decodeRecords}). */
+  readonly decode: (records: ReadonlyArray<unknown>, from: number, to: number) => Records<A>
+}
+
+/**
+ * A page's records to be decoded as the stream is pulled, with `decode` (a
+ * {@link decodeRecords} for the page). The read keeps a copy of the array
+ * (of references: the records themselves are not copied) and never changes
+ * `records` itself.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const undecoded = <A>(
+  records: ReadonlyArray<unknown>,
+  decode: (records: ReadonlyArray<unknown>, from: number, to: number) => Records<A>
+): Undecoded<A> => ({ _tag: "Undecoded", records: records.slice(), decode })
+
+const isUndecoded = <A>(items: ReadonlyArray<A> | Undecoded<A>): items is Undecoded<A> =>
+  (items as Partial<Undecoded<A>>)._tag === "Undecoded"
 
 /**
  * A paged read: the records as a stream, and what the last run of the stream
@@ -176,6 +228,7 @@ export const make = <A, Cursor, E, R>(options: Options<A, Cursor, E, R>): Read<A
   const maxPages = options.maxPages ?? 10_000
   const maxEmptyRun = 3
   const describe = options.describe ?? describeError
+  const chunkSize = Math.max(1, options.chunkSize ?? 100)
   const annotations = { module: options.module, method: options.method }
   let last: PeopleDirectory.Completeness = PeopleDirectory.notRead
 
@@ -229,6 +282,36 @@ export const make = <A, Cursor, E, R>(options: Options<A, Cursor, E, R>): Read<A
         Effect.zipRight(Effect.logWarning("a paged read stopped early").pipe(Effect.annotateLogs({ ...annotations, reason })))
       )
 
+    const logUnreadable = (records: ReadonlyArray<PeopleDirectory.Unreadable>) =>
+      Effect.forEach(records, (unreadable) =>
+        Effect.logWarning("a record could not be read and was skipped").pipe(
+          Effect.annotateLogs({
+            ...annotations,
+            path: unreadable.path,
+            reason: unreadable.reason,
+            ...(unreadable.remoteId === undefined ? {} : { remoteId: unreadable.remoteId })
+          })
+        ), { discard: true })
+
+    // records [from, to) of an undecoded page, its unreadable ones logged and
+    // audited; each record is let go once decoded
+    const decodeSome = (page: Undecoded<A>, from: number, to: number) =>
+      Effect.suspend(() => {
+        const decoded = page.decode(page.records, from, to)
+        page.records.fill(undefined, from, to)
+        audit.unreadable(decoded.unreadable)
+        return Effect.as(logUnreadable(decoded.unreadable), Chunk.unsafeFromArray(decoded.items))
+      })
+
+    // a page's records as the stream is pulled, a chunk at a time
+    const emit = (page: Undecoded<A>): Stream.Stream<A> =>
+      Stream.unfoldChunkEffect(0, (from) => {
+        const n = page.records.length
+        if (from >= n) return Effect.succeed(Option.none())
+        const to = Math.min(n, from + chunkSize)
+        return Effect.map(decodeSome(page, from, to), (items) => Option.some([items, to] as const))
+      })
+
     const step = (state: readonly [Cursor, number]) => {
       const [cursor, number] = state
       return Effect.gen(function*() {
@@ -237,53 +320,55 @@ export const make = <A, Cursor, E, R>(options: Options<A, Cursor, E, R>): Read<A
         const repeated = audit.page(page)
         pagesRead++
         before += page.records
-        for (const unreadable of page.unreadable ?? []) {
-          yield* Effect.logWarning("a record could not be read and was skipped").pipe(
-            Effect.annotateLogs({
-              ...annotations,
-              path: unreadable.path,
-              reason: unreadable.reason,
-              ...(unreadable.remoteId === undefined ? {} : { remoteId: unreadable.remoteId })
-            })
-          )
-        }
+        yield* logUnreadable(page.unreadable ?? [])
         const pages = announcedPages(page)
         if (pages !== undefined) announced = Math.max(announced ?? 0, pages)
-        const items = Chunk.fromIterable(answer.items)
-        const done = [items, Option.none<readonly [Cursor, number]>()] as const
-        if (PageAudit.isLast(page) || answer.next === undefined) return done
+        const items = answer.items
+        // the page's records as the stream is pulled (an undecoded page a chunk at a time)
+        const records = isUndecoded(items) ? emit(items) : Stream.fromChunk(Chunk.fromIterable(items))
+        // the page decoded at once, when the read stops at it: its unreadable
+        // records are recorded before the reason it stopped
+        const decodedNow = isUndecoded(items)
+          ? Effect.map(decodeSome(items, 0, items.records.length), Stream.fromChunk)
+          : Effect.succeed(records)
+        const end = Option.none<readonly [Cursor, number]>()
+        if (PageAudit.isLast(page) || answer.next === undefined) return [records, end] as const
         emptyRun = page.records === 0 ? emptyRun + 1 : 0
         if (emptyRun >= maxEmptyRun) {
           // each was read again already: a server that links on past its end
+          const decoded = yield* decodedNow
           yield* stop(`${emptyRun} pages in a row up to page ${number} were empty although more was announced: the read stopped there`)
-          return done
+          return [decoded, end] as const
         }
         if (number > 1 && page.records > 0 && repeated === page.records) {
           // every record of the page came on earlier pages: the server answers
           // pages it already sent (it ignores the page asked for), so reading on
           // would go on until the page bound
+          yield* decodedNow
           yield* stop(`page ${number} repeats records already read (${repeated} of ${page.records}): the read stopped there`)
           // its records were delivered with the earlier pages
-          return [Chunk.empty<A>(), Option.none<readonly [Cursor, number]>()] as const
+          return [Stream.empty, end] as const
         }
         const next = answer.next
         const key = options.key(next)
         if (seen.has(key)) {
+          const decoded = yield* decodedNow
           yield* stop(`page ${number} links to a page already read (${key}): the read stopped there`)
-          return done
+          return [decoded, end] as const
         }
         const limit = announced === undefined ? maxPages : Math.min(maxPages, bound(announced))
         if (pagesRead >= limit) {
+          const decoded = yield* decodedNow
           yield* stop(
             announced === undefined
               ? `the listing did not end after ${pagesRead} pages: the read stopped there`
               : `the listing did not end after ${pagesRead} pages although ${announced} were announced: the read stopped there`
           )
-          return done
+          return [decoded, end] as const
         }
         seen.add(key)
         const nextNumber = options.numberOf?.(next, number) ?? number + 1
-        return [items, Option.some([next, nextNumber] as const)] as const
+        return [records, Option.some([next, nextNumber] as const)] as const
       }).pipe(
         Effect.tapError((error) =>
           Effect.sync(() => {
@@ -294,7 +379,8 @@ export const make = <A, Cursor, E, R>(options: Options<A, Cursor, E, R>): Read<A
       )
     }
 
-    return Stream.paginateChunkEffect([options.first, 1] as readonly [Cursor, number], step).pipe(
+    return Stream.paginateEffect([options.first, 1] as readonly [Cursor, number], step).pipe(
+      Stream.flatten(),
       Stream.concat(Stream.execute(Effect.sync(() => {
         last = audit.finish()
       })))
@@ -347,7 +433,9 @@ export interface Records<A> {
 /**
  * Decodes the records of a page one by one with `schema`, so that one bad
  * record never rejects its page. An unreadable record's path reads
- * `page 3, records[17].phoneNumbers[0].phoneNumber`.
+ * `page 3, records[17].phoneNumbers[0].phoneNumber`. The function it returns
+ * decodes `records[from, to)` (default: all of them); indices in paths are
+ * those of the page.
  *
  * @since 0.1.0
  * @category decoding
@@ -367,17 +455,18 @@ export const decodeRecords = <A, I>(
 ) => {
   const decode = Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "ignore" })
   const idOf = context.idOf ?? ((record: unknown) => Liberal.idOf(record))
-  return (records: ReadonlyArray<unknown>): Records<A> => {
+  return (records: ReadonlyArray<unknown>, from = 0, to = records.length): Records<A> => {
     const items: Array<A> = []
     const unreadable: Array<PeopleDirectory.Unreadable> = []
     const ids: Array<string> = []
-    records.forEach((record, index) => {
+    for (let index = from; index < to; index++) {
+      const record = records[index]
       const id = idOf(record)
       if (id !== undefined) ids.push(id)
       const decoded = decode(record)
       if (decoded._tag === "Right") {
         items.push(decoded.right)
-        return
+        continue
       }
       const { path, reason } = describeIssues(decoded.left)
       const at = context.field === undefined ? [index] : [context.field, index]
@@ -386,7 +475,7 @@ export const decodeRecords = <A, I>(
         path: `page ${context.page}, ${HttpPolicy.formatPath([...at, ...path])}`,
         reason
       })
-    })
-    return { items, unreadable, ids, count: records.length }
+    }
+    return { items, unreadable, ids, count: to - from }
   }
 }

@@ -120,6 +120,26 @@ describe("PageAudit", () => {
     expect(withoutId.finish().issues).toEqual(["a record could not be read and has no id (records[1]: not an object)"])
   })
 
+  it("unreadable records found after their page was recorded are reported as if they had come with it", () => {
+    const later = PageAudit.make()
+    later.page({ number: 1, records: 2, perPage: 5, ids: ["1", "7"] })
+    later.unreadable([{ remoteId: "7", path: "records[1].id", reason: "bad" }])
+    later.unreadable([{ path: "records[2]", reason: "not an object" }])
+    const withPage = PageAudit.make()
+    withPage.page({
+      number: 1,
+      records: 2,
+      perPage: 5,
+      ids: ["1", "7"],
+      unreadable: [{ remoteId: "7", path: "records[1].id", reason: "bad" }, { path: "records[2]", reason: "not an object" }]
+    })
+    const expected = withPage.finish()
+    expect(later.finish()).toEqual(expected)
+    // the read is over: nothing more is recorded
+    later.unreadable([{ path: "records[3]", reason: "late" }])
+    expect(later.finish()).toEqual(expected)
+  })
+
   it("a read stopped early says why and no end checks pile up; no page read is an issue", () => {
     const audit = PageAudit.make()
     audit.page({ number: 1, records: 2, perPage: 2, totalPages: 9 })

@@ -212,4 +212,100 @@ describe("PagedRead", () => {
       // pages 2, 3 and 4, each with two re-reads
       expect(calls.length).toBe(1 + 3 * 3)
     }))
+
+  describe("undecoded pages", () => {
+    const Record = Schema.Struct({ id: Schema.String, name: Schema.String })
+    type Record = typeof Record.Type
+
+    /** Pages of raw records (read by number, the last one short), decoded as the stream is pulled. */
+    const lazyServer = (pages: ReadonlyArray<ReadonlyArray<unknown>>, options: { readonly loopAt?: number; readonly chunkSize?: number } = {}) => {
+      const decoded: Array<readonly [number, number, number]> = []
+      const read = PagedRead.make<Record, number, string, never>({
+        module: "test",
+        method: "list",
+        first: 1,
+        key: (page) => `page=${page}`,
+        numberOf: (page) => page,
+        retryDelay: 0,
+        chunkSize: options.chunkSize ?? 3,
+        fetch: (page) =>
+          Effect.sync(() => {
+            const records = pages[page - 1] ?? []
+            const decode = PagedRead.decodeRecords(Record, { module: "test", method: "list", page, field: "records" })
+            const last = page === pages.length && options.loopAt === undefined
+            return {
+              items: PagedRead.undecoded(records, (all, from, to) => {
+                decoded.push([page, from, to])
+                return decode(all, from, to)
+              }),
+              page: { records: records.length, perPage: 5, hasNext: !last, ids: records.flatMap((r) => Liberal.idOf(r) ?? []) },
+              next: page === pages.length ? options.loopAt : page + 1
+            }
+          })
+      })
+      return { read, decoded }
+    }
+
+    const record = (i: number) => ({ id: `p${i}`, name: `n${i}` })
+
+    it.effect("records are decoded a chunk at a time as the stream is pulled; an unreadable one is logged and listed with its id", () =>
+      Effect.gen(function*() {
+        const page1 = [record(0), record(1), record(2), { id: "p3", name: 7 }, record(4)]
+        const { read, decoded } = lazyServer([page1, [record(5), "not a record"]])
+        // the first chunk only
+        expect(yield* Stream.runCollect(Stream.take(read.stream, 2))).toEqual(Chunk.make(record(0), record(1)))
+        expect(decoded).toEqual([[1, 0, 3]])
+        decoded.length = 0
+        const chunks = yield* Stream.runCollect(Stream.chunks(read.stream))
+        expect(Chunk.toReadonlyArray(chunks).map(Chunk.toReadonlyArray)).toEqual([
+          [record(0), record(1), record(2)],
+          [record(4)],
+          [record(5)]
+        ])
+        expect(decoded).toEqual([[1, 0, 3], [1, 3, 5], [2, 0, 2]])
+        const completeness = yield* read.completeness
+        expect(completeness).toMatchObject({ complete: false, records: 7, pages: 2 })
+        expect(completeness.unreadable).toEqual([
+          { remoteId: "p3", path: "page 1, records[3].name", reason: "Expected string, actual 7" },
+          { path: "page 2, records[1]", reason: expect.stringContaining("Expected { readonly id: string") }
+        ])
+        expect(completeness.issues).toEqual([
+          `a record could not be read and has no id (page 2, records[1]: ${completeness.unreadable[1]?.reason})`
+        ])
+      }))
+
+    it.effect("the caller's array of records is left as it was", () =>
+      Effect.gen(function*() {
+        const page1 = [record(0), record(1), record(2), record(3)]
+        const copy = [...page1]
+        const { read } = lazyServer([page1])
+        expect(Chunk.toReadonlyArray(yield* Stream.runCollect(read.stream))).toEqual(copy)
+        expect(page1).toEqual(copy)
+      }))
+
+    it.effect("a page the read stops at is decoded before the reason it stopped is recorded", () =>
+      Effect.gen(function*() {
+        // page 2 links back to page 1
+        const { read } = lazyServer([[record(0), record(1), record(2), record(3), record(4)], [record(5), 42, record(7)]], { loopAt: 1 })
+        const items = Chunk.toReadonlyArray(yield* Stream.runCollect(read.stream))
+        expect(items).toEqual([0, 1, 2, 3, 4, 5, 7].map(record))
+        const completeness = yield* read.completeness
+        expect(completeness.unreadable.map((u) => u.path)).toEqual(["page 2, records[1]"])
+        expect(completeness.issues).toEqual([
+          `a record could not be read and has no id (page 2, records[1]: ${completeness.unreadable[0]?.reason})`,
+          "page 2 links to a page already read (page=1): the read stopped there"
+        ])
+      }))
+  })
+
+  it("decodeRecords decodes a part of a page, its paths the page's indices", () => {
+    const decode = PagedRead.decodeRecords(Schema.Struct({ id: Schema.String }), { module: "m", method: "list", page: 4, field: "records" })
+    const result = decode([{ id: "a" }, { id: "b" }, { id: 3 }, { id: "d" }], 1, 3)
+    expect(result).toEqual({
+      items: [{ id: "b" }],
+      unreadable: [{ remoteId: "3", path: "page 4, records[2].id", reason: "Expected string, actual 3" }],
+      ids: ["b", "3"],
+      count: 2
+    })
+  })
 })

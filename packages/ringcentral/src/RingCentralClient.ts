@@ -176,7 +176,9 @@ export interface Service {
    * when it sends navigation (unless `links: "numbers"`), its totals are hints,
    * an empty or short page is read again before going on, links that loop and
    * pages that never end stop the read, and a record that cannot be decoded is
-   * skipped, logged and listed in the completeness.
+   * skipped, logged and listed in the completeness. A page's records are
+   * decoded as the stream is pulled, a chunk at a time (`PagedRead.Undecoded`;
+   * page 1 given as `first` is decoded already).
    */
   readonly read: <A, I>(
     schema: Schema.Schema<A, I>
@@ -240,6 +242,9 @@ export const observe = (headers: Headers.Headers, _nowMillis: number): HttpPolic
 // paging
 // -----------------------------------------------------------------------------
 
+/** A listing page's envelope decoded, its records as received. */
+const decodeEnvelope = (context: { readonly method: string }) => HttpPolicy.decodeJson(DirectorySchema.DirectoryPage, { module, method: context.method })
+
 /**
  * Decodes a listing page (its JSON body, parsed during the attempt): the
  * envelope as a whole, its records one by one with `schema`.
@@ -248,7 +253,7 @@ export const observe = (headers: Headers.Headers, _nowMillis: number): HttpPolic
  * @category paging
  */
 export const decodePage = <A, I>(schema: Schema.Schema<A, I>, context: { readonly method: string; readonly page: number }) => {
-  const envelope = HttpPolicy.decodeJson(DirectorySchema.DirectoryPage, { module, method: context.method })
+  const envelope = decodeEnvelope(context)
   const records = PagedRead.decodeRecords(schema, { module, method: context.method, page: context.page, field: "records" })
   return (response: HttpClientResponse.HttpClientResponse): Effect.Effect<Page<A>, PeopleError.DecodeError | PeopleError.Unavailable> =>
     Effect.map(envelope(response), (page) => {
@@ -435,7 +440,9 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       call: ReadCall<A>
     ): PagedRead.Read<A, PeopleError.PeopleError> => {
       const { first, links, ...rest } = call
-      const fetch = (cursor: Cursor, number: number): Effect.Effect<Page<A>, PeopleError.PeopleError> =>
+      const envelope = decodeEnvelope(call)
+      // the envelope only: the records are decoded as the stream is pulled
+      const fetch = (cursor: Cursor): Effect.Effect<DirectorySchema.DirectoryPage, PeopleError.PeopleError> =>
         Effect.flatMap(
           // one attempt is the request and the whole page: an empty, cut, stalled
           // or non-JSON page is read again by the policy
@@ -445,8 +452,23 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
               ? Effect.fail(
                 new PeopleError.Unavailable({ module, method: call.method, reason: "unexpected 304 for a page request", retryable: false })
               )
-              : decodePage(schema, { method: call.method, page: number })(response)
+              : envelope(response)
         )
+      const answer = (
+        page: Page<A> | DirectorySchema.DirectoryPage,
+        items: PagedRead.Answer<A, Cursor>["items"],
+        unreadable: ReadonlyArray<PeopleDirectory.Unreadable>,
+        cursor: Cursor,
+        number: number
+      ): PagedRead.Answer<A, Cursor> => {
+        const next = nextCursor(page, number, serverUrl)
+        return {
+          items,
+          page: pageInfo(page, unreadable),
+          // read by number: a link only says whether there is more
+          next: links === "numbers" ? (next === undefined ? undefined : { page: cursor.page + 1 }) : next
+        }
+      }
       return PagedRead.make({
         module,
         method: call.method,
@@ -457,15 +479,12 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         // read itself reads a suspicious (empty or short) page again
         retryDelay: retry.base ?? "2 seconds",
         fetch: (cursor, number, attempt) =>
-          Effect.map(number === 1 && attempt === 0 && first !== undefined ? Effect.succeed(first) : fetch(cursor, number), (page) => {
-            const next = nextCursor(page, number, serverUrl)
-            return {
-              items: page.records,
-              page: pageInfo(page, page.unreadable),
-              // read by number: a link only says whether there is more
-              next: links === "numbers" ? (next === undefined ? undefined : { page: cursor.page + 1 }) : next
-            }
-          })
+          number === 1 && attempt === 0 && first !== undefined
+            ? Effect.succeed(answer(first, first.records, first.unreadable, cursor, number))
+            : Effect.map(fetch(cursor), (page) => {
+              const decode = PagedRead.decodeRecords(schema, { module, method: call.method, page: number, field: "records" })
+              return answer(page, PagedRead.undecoded(page.records, decode), [], cursor, number)
+            })
       })
     }
 

@@ -43,12 +43,14 @@ export interface Options {
 }
 
 /**
- * How many entries are mapped to `Person`s at a time: a page's entries (up to
- * 2000) come out in chunks of this size, so that only a small chunk of
- * `Person`s exists at once and each dies young (mapping a whole page at once
- * kept 2000 `Person`s alive across young-generation collections: they were
- * promoted, and the old generation grew to 3-4 times the live heap before a
- * full collection; 265 MiB peak RSS over 1,000,000 entries).
+ * How many entries are mapped to `Person`s at a time: the read decodes a
+ * page's records (up to 2000) a chunk of 100 at a time as they are pulled
+ * (`PagedRead.Undecoded`), and they come out in chunks of this size (a chunk
+ * shortened by unreadable records is topped up), so that only a small chunk of
+ * entries and `Person`s exists at once and each dies young (mapping a whole
+ * page at once kept 2000 `Person`s alive across young-generation collections:
+ * they were promoted, and the old generation grew to 3-4 times the live heap
+ * before a full collection; 265 MiB peak RSS over 1,000,000 entries).
  */
 const personChunk = 100
 
