@@ -394,7 +394,12 @@ const webScheme = /^https?:\/\//i
 /** In a chat link anything before the first colon is a scheme (`skype:+16505550100?call`). */
 const chatSchemePattern = /^([a-z][a-z0-9+.-]*):/i
 
-const dottedHost = /^(?:[^.]{1,63}\.)+[^.]{1,63}$/
+/**
+ * A dotted host of letters, digits and inner hyphens (an internationalized
+ * host is in punycode by then): the URL parser lets through hosts such as
+ * `&.;` that no server has.
+ */
+const dottedHost = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/
 
 /** Parses an `http` / `https` URL with a real host and no user info. */
 const parseWebUrl = (what: string, trimmed: string, href: string): URL | Result => {
@@ -410,7 +415,7 @@ const parseWebUrl = (what: string, trimmed: string, href: string): URL | Result 
   const host = url.hostname
   if (host !== "localhost" && !host.startsWith("[")) {
     if (host.length > limits.domain) return unnormalized(`${quote(trimmed)} has a host longer than ${limits.domain} characters`)
-    // dotted, no empty label, none longer than 63
+    // dotted, no empty label, none longer than 63, letters, digits and hyphens only
     if (!dottedHost.test(host)) return unnormalized(`${quote(trimmed)} has no valid host`)
   }
   return url
