@@ -399,7 +399,7 @@ const chatSchemePattern = /^([a-z][a-z0-9+.-]*):/i
  * host is in punycode by then): the URL parser lets through hosts such as
  * `&.;` that no server has.
  */
-const dottedHost = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/
+const dottedHost = new RegExp(`^(?:${label}\\.)+${label}$`)
 
 /** Parses an `http` / `https` URL with a real host and no user info. */
 const parseWebUrl = (what: string, trimmed: string, href: string): URL | Result => {
