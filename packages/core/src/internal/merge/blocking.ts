@@ -680,10 +680,15 @@ export interface SameValuePairs {
 export interface Holding {
   /** The person of each record. */
   readonly personOf: Int32Array
-  /** Whether person `p` (holding through record `record`) holds run `run` of index `ix`; every record's person holds its runs when absent. */
+  /** Whether person `p` (met through record `record`; the answer is the same for each of its records) holds run `run` of index `ix`; every record's person holds its runs when absent. */
   readonly holds: ((p: number, record: number, ix: number, run: number) => boolean) | undefined
-  /** The exact phone ids person `p` holds in phone run `run` (through record entry `entry`), into `out`; the entry's own when absent. */
-  readonly exact: ((p: number, entry: number, run: number, out: Array<number>) => void) | undefined
+  /**
+   * The exact phone ids person `p` holds in phone run `run` (through record
+   * entry `entry`), into `out`; the entry's own when absent. True when they are
+   * all of the person's ids in the run (whatever the entry), so its other
+   * entries there add nothing.
+   */
+  readonly exact: ((p: number, entry: number, run: number, out: Array<number>) => boolean) | undefined
   /** Number of people. */
   readonly n: number
 }
@@ -728,9 +733,10 @@ export const round = (blocks: Blocks, holding: Holding, active: ReadonlyArray<Ui
       for (let x = from; x < to; x++) {
         const record = owner[x]!
         const p = holding.personOf[record]!
-        if (stamp[p] === stampValue || (holding.holds !== undefined && !holding.holds(p, record, ix, b))) continue
+        if (stamp[p] === stampValue) continue
+        // whether a person holds a run does not depend on the record it is met through
         stamp[p] = stampValue
-        people.push(p)
+        if (holding.holds === undefined || holding.holds(p, record, ix, b)) people.push(p)
       }
       const size = people.length
       const skip = size > limit
@@ -745,13 +751,15 @@ export const round = (blocks: Blocks, holding: Holding, active: ReadonlyArray<Ui
           // holders of each exact number (with its extension): distinct (person, number) pairs of a small block
           seenPeople.length = 0
           seenIds.length = 0
+          // marks the people whose every exact id in this run is already seen
+          stampValue++
           for (let x = from; x < to; x++) {
             const record = owner[x]!
             const p = holding.personOf[record]!
-            if (holding.holds !== undefined && !holding.holds(p, record, ix, b)) continue
+            if (stamp[p] === stampValue || (holding.holds !== undefined && !holding.holds(p, record, ix, b))) continue
             exactIds.length = 0
             if (holding.exact === undefined) exactIds.push(f.phoneValue[tag[x]!]!)
-            else holding.exact(p, tag[x]!, b, exactIds)
+            else if (holding.exact(p, tag[x]!, b, exactIds)) stamp[p] = stampValue
             for (const id of exactIds) {
               let seen = false
               for (let k = 0; k < seenIds.length; k++) {

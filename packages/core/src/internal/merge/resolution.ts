@@ -237,11 +237,12 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
       exact: !anyMerged ? undefined : (p, entry, run, out) => {
         if (heldNow[p]! < 0) {
           out.push(f.phoneValue[entry]!)
-          return
+          return false
         }
         const m = featureTables[tableNow[p]!]!
         const i = idxNow[p]!
         for (let k = m.phoneStart[i]!; k < m.phoneStart[i + 1]!; k++) if (m.phoneBase[k] === run && m.phoneValue[k]! >= 0) out.push(m.phoneValue[k]!)
+        return true
       }
     }
     let active = changedRecords === undefined ? undefined : Blocking.activeRuns(blocks, changedRecords)
