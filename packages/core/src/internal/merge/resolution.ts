@@ -117,8 +117,6 @@ type HeldTable = { readonly start: Int32Array; readonly index: Uint8Array; reado
  *
  * @internal
  */
-const trace = (label: string): void => (globalThis as { __mergeTrace?: (label: string) => void }).__mergeTrace?.(label)
-
 export const resolveWith = (source: Source, settings: Settings): Outcome => {
   const cross = referenceResolver(settings.crossReferences)
   const tables = makeTables()
@@ -141,10 +139,8 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
     }
   }
   const f = firstBuilder.finish()
-  trace("features")
   /** The blocks (let go of once the rounds are done: what follows reads the feature tables). */
   let allBlocks: Blocking.Blocks | undefined = Blocking.build(f, settings.maxBlockSize, settings.maxNameBlockSize)
-  trace("blocks")
 
   const decisions = new DecisionTable()
   const featureTables = decisions.tables
@@ -249,7 +245,6 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
     changedRecords = undefined
     let blocked: Blocking.RoundBlocks | undefined = Blocking.round(blocks, holding, active, watch)
     active = undefined
-    trace(`round ${round + 1} blocked (${blocked.pairs.length} pairs)`)
     const comparePeople = (a: number, b: number, out: C.Comparison) =>
       C.compare(featureTables[tableNow[a]!]!, idxNow[a]!, featureTables[tableNow[b]!]!, idxNow[b]!, out)
     if (model === undefined) {
@@ -259,7 +254,6 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
           compareClusters(current, a, b, comparePeople, defaultScorer.levelWeight, out, scratch, left, right))
         : Model.defaultModel
     }
-    trace("model")
     const score = Model.scorer(model, n)
     scorer = score
     scorers[round] = score
@@ -324,7 +318,6 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
     }
 
     pairs = new Float64Array(0)
-    trace("scored")
     // links, strongest first, each only if the joined cluster stays consistent
     const conflict = (x: number, y: number) =>
       C.cannotLink(featureTables[tableNow[x]!]!, idxNow[x]!, featureTables[tableNow[y]!]!, idxNow[y]!, conflictScratch, score.weights)
@@ -351,7 +344,6 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
         else decisions.addConflict(d, refusal)
       }
     }
-    trace("linked")
     // the round's links are done with: their lists go before the survivors are built
     pendingA.length = 0
     pendingB.length = 0
@@ -431,9 +423,7 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
     nStart[next] = w
     const m = builder.finish()
     featureTables.push(m)
-    trace("survived")
     heldTables.push(Blocking.attach(m, blocks))
-    trace("attached")
     n = next
     pTable = nTable
     pIdx = nIdx
@@ -491,9 +481,7 @@ export const resolveWith = (source: Source, settings: Settings): Outcome => {
       why
     })
   }
-  trace("suggestions")
   decisions.sort(source.rank)
-  trace("sorted")
   // the keys still held by too many people at the end
   const skipped: Array<Skipped> = []
   for (const s of watch.values()) {
