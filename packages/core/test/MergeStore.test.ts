@@ -53,4 +53,26 @@ describe("Pairs", () => {
     const distinct = pairs.distinct()
     expect(Array.from(distinct)).toEqual(Array.from(expected).sort((a, b) => a - b))
   })
+
+  it.each([
+    ["one pair over and over", (_k: number) => [1, 2] as const],
+    ["ascending, each pair once", (k: number) => [Math.floor(k / 3000), 3000 + (k % 3000)] as const],
+    ["descending, each pair once", (k: number) => [Math.floor((1_500_000 - k) / 3000), 3000 + (k % 3000)] as const],
+    ["later pairs all before the earlier ones", (k: number) => (k < 1_200_000 ? [2000 + (k % 900), 3000 + (k % 1000)] as const : [k % 1000, 1000 + (k % 997)] as const)],
+    ["later pairs all after the earlier ones", (k: number) => (k < 1_200_000 ? [k % 1000, 1000 + (k % 997)] as const : [2000 + (k % 900), 3000 + (k % 1000)] as const)],
+    ["later pairs repeating earlier ones", (k: number) => [(k * 7) % 1500, 1500 + ((k * 13) % 1200)] as const]
+  ])("settles what was pushed since the last time into the sorted pairs: %s", (_, pair) => {
+    const n = 6000
+    const pairs = new Pairs(n)
+    const expected = new Set<number>()
+    // the list settles once at about 1.2 million pushes, and again when done
+    for (let k = 0; k < 1_500_000; k++) {
+      const [i, j] = pair(k)
+      pairs.push(i, j)
+      expected.add(i < j ? i * n + j : j * n + i)
+    }
+    const distinct = pairs.distinct()
+    expect(distinct.length).toBe(expected.size)
+    expect(Array.from(distinct)).toEqual(Array.from(expected).sort((a, b) => a - b))
+  })
 })

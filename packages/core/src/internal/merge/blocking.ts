@@ -278,6 +278,8 @@ const dedupe = (sorted: Float64Array): number => {
 export class Pairs {
   values = new Float64Array(4096)
   length = 0
+  /** `values[0 .. settled)` are sorted and distinct; what was pushed after them is not yet. */
+  private settled = 0
   constructor(readonly n: number) {}
 
   push(i: number, j: number): void {
@@ -292,7 +294,7 @@ export class Pairs {
    */
   private makeRoom(): void {
     if (this.length >= 1 << 20) {
-      this.length = dedupe(this.values.subarray(0, this.length).sort())
+      this.settle()
       if (3 * this.length <= 2 * this.values.length) return
     }
     const grown = new Float64Array(Math.max(4096, Math.ceil(this.values.length * 1.5)))
@@ -301,16 +303,46 @@ export class Pairs {
   }
 
   /**
+   * Makes `values[0 .. length)` sorted and distinct: sorts only what was pushed
+   * since the last time (a third of the list or less once it is large) and
+   * merges it into the settled pairs from the end, dropping the pairs both hold.
+   */
+  private settle(): void {
+    const values = this.values
+    const from = this.settled
+    const added = dedupe(values.subarray(from, this.length).sort())
+    if (from === 0 || added === 0) {
+      this.length = this.settled = from + added
+      return
+    }
+    const tail = values.slice(from, from + added)
+    let a = from - 1
+    let b = added - 1
+    let w = from + added - 1
+    while (b >= 0) {
+      const x = tail[b]!
+      if (a >= 0 && values[a]! > x) values[w--] = values[a--]!
+      else {
+        if (a < 0 || values[a] !== x) values[w--] = x
+        b--
+      }
+    }
+    // values[0 .. a] are in place; the merged rest starts at w + 1 (later when pairs were dropped)
+    values.copyWithin(a + 1, w + 1, from + added)
+    this.length = this.settled = from + added - (w - a)
+  }
+
+  /**
    * Sorts and removes duplicates, in place; returns the distinct pairs (a copy
    * of their own length only when they fill less than half of the space: no
    * second large array otherwise).
    */
   distinct(): Float64Array {
-    const sorted = this.values.subarray(0, this.length).sort()
-    const w = dedupe(sorted)
-    const out = 2 * w < this.values.length ? sorted.slice(0, w) : sorted.subarray(0, w)
+    this.settle()
+    const w = this.length
+    const out = 2 * w < this.values.length ? this.values.slice(0, w) : this.values.subarray(0, w)
     this.values = new Float64Array(0)
-    this.length = 0
+    this.length = this.settled = 0
     return out
   }
 }
