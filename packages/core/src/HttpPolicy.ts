@@ -238,6 +238,25 @@ const idempotentMethods: ReadonlySet<string> = new Set(["GET", "HEAD", "PUT", "D
 /** Statuses whose answer has no body by definition. */
 const bodiless = (status: number) => status === 204 || status === 205 || status === 304 || status < 200
 
+/**
+ * Whether `url` is an absolute `http:` or `https:` URL with a host, no user
+ * name or password in it and no surrounding spaces: what a server or base URL setting must be (a
+ * configuration that is not fails as invalid before any request is made).
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const isHttpUrl = (url: string): boolean => {
+  if (url.trim() !== url) return false
+  try {
+    const parsed = new URL(url)
+    return (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.hostname !== "" && parsed.username === "" &&
+      parsed.password === ""
+  } catch {
+    return false
+  }
+}
+
 const imfFixdate = /^[a-z]{3}, \d{1,2} [a-z]{3} \d{4} \d{2}:\d{2}:\d{2} gmt$/i
 const rfc850Date = /^[a-z]+, \d{2}-[a-z]{3}-\d{2} \d{2}:\d{2}:\d{2} gmt$/i
 const asctimeDate = /^[a-z]{3} [a-z]{3} \d{1,2} \d{2}:\d{2}:\d{2} \d{4}$/i

@@ -620,6 +620,31 @@ describe("secrets in remote messages (issue 11)", () => {
   })
 })
 
+describe("HttpPolicy.isHttpUrl", () => {
+  it("accepts absolute http(s) URLs with a host, and nothing else", () => {
+    for (const url of ["https://platform.ringcentral.com", "http://127.0.0.1:8080/v1/", "https://api.xurrent.com/v1", "http://[::1]:3000"]) {
+      expect(HttpPolicy.isHttpUrl(url), url).toBe(true)
+    }
+    for (
+      const url of [
+        "",
+        "::",
+        "x",
+        "platform.ringcentral.com",
+        "//platform.ringcentral.com",
+        "ftp://platform.ringcentral.com",
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "http://",
+        "https://user:secret@platform.ringcentral.com",
+        "https://user@platform.ringcentral.com",
+        " https://platform.ringcentral.com",
+        "https://platform.ringcentral.com\n"
+      ]
+    ) expect(HttpPolicy.isHttpUrl(url), JSON.stringify(url)).toBe(false)
+  })
+})
+
 describe("HttpPolicy decoding", () => {
   const ctx = { module: "test", method: "list" }
 

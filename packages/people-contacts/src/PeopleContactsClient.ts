@@ -344,13 +344,18 @@ const bucketOf = (token: Redacted.Redacted<string>) =>
   `token:${createHash("sha256").update(Redacted.value(token)).digest("hex").slice(0, 16)}`
 
 /**
- * Builds a client over the `HttpClient` in context.
+ * Builds a client over the `HttpClient` in context. A `baseUrl` that is not an
+ * absolute http(s) URL (`HttpPolicy.isHttpUrl`) is a defect that says so (`layerConfig` reports it as an
+ * invalid `PEOPLE_CONTACTS_BASE_URL` instead).
  *
  * @since 0.1.0
  * @category constructors
  */
 export const make = (options: Options): Effect.Effect<Service, never, HttpClient.HttpClient> =>
   Effect.gen(function*() {
+    if (!HttpPolicy.isHttpUrl(options.baseUrl)) {
+      return yield* Effect.dieMessage("PeopleContactsClient: baseUrl must be an absolute http(s) URL without a user name or password")
+    }
     const base = yield* HttpClient.HttpClient
     const client = options.transformClient === undefined ? base : options.transformClient(base)
     const scale = options.rateLimitScale ?? 1

@@ -11,7 +11,7 @@
  *
  * @since 0.1.0
  */
-import type * as HttpPolicy from "@unified-people/core/HttpPolicy"
+import * as HttpPolicy from "@unified-people/core/HttpPolicy"
 import * as Config from "effect/Config"
 import type * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
@@ -67,7 +67,7 @@ export const defaultAccountHeader = "X-Xurrent-Account"
 
 /**
  * The configuration read from `Config` under the `PEOPLE_CONTACTS` prefix:
- * `PEOPLE_CONTACTS_BASE_URL`, `PEOPLE_CONTACTS_TOKEN` (redacted),
+ * `PEOPLE_CONTACTS_BASE_URL` (an absolute http(s) URL), `PEOPLE_CONTACTS_TOKEN` (redacted),
  * `PEOPLE_CONTACTS_ACCOUNT`, and the optional `PEOPLE_CONTACTS_ACCOUNT_HEADER`
  * (default `X-Xurrent-Account`) and `PEOPLE_CONTACTS_PER_PAGE` (1 to 100,
  * default 100).
@@ -77,7 +77,9 @@ export const defaultAccountHeader = "X-Xurrent-Account"
  */
 export const config: Config.Config<PeopleContactsConfig> = Config.nested(
   Config.all({
-    baseUrl: Config.string("BASE_URL"),
+    baseUrl: Config.string("BASE_URL").pipe(
+      Config.validate({ message: "must be an absolute http(s) URL, with no user name or password", validation: HttpPolicy.isHttpUrl })
+    ),
     token: Config.redacted("TOKEN"),
     account: Config.string("ACCOUNT"),
     accountHeader: Config.string("ACCOUNT_HEADER").pipe(Config.withDefault(defaultAccountHeader)),

@@ -173,13 +173,29 @@ describe("auth and account", () => {
       expect(viaWrap).toHaveLength(emulator.contactsOf(2).length)
       const tooBig = yield* Effect.either(PeopleContactsConfig.config.pipe(
         Effect.withConfigProvider(ConfigProvider.fromMap(new Map([
-          ["PEOPLE_CONTACTS.BASE_URL", "x"],
+          ["PEOPLE_CONTACTS.BASE_URL", "https://people.example.com/v1"],
           ["PEOPLE_CONTACTS.TOKEN", "t"],
           ["PEOPLE_CONTACTS.ACCOUNT", "a"],
           ["PEOPLE_CONTACTS.PER_PAGE", "101"]
         ])))
       ))
       expect(Either.isLeft(tooBig)).toBe(true)
+      // a base URL that is not an absolute http(s) URL is invalid configuration, not a crash at the first request
+      for (const baseUrl of ["x", "::", "people.example.com/v1", "mailto:people@example.com", "https://user:pw@people.example.com"]) {
+        const invalid = yield* Effect.either(PeopleContactsConfig.config.pipe(
+          Effect.withConfigProvider(ConfigProvider.fromMap(new Map([
+            ["PEOPLE_CONTACTS.BASE_URL", baseUrl],
+            ["PEOPLE_CONTACTS.TOKEN", "t"],
+            ["PEOPLE_CONTACTS.ACCOUNT", "a"]
+          ])))
+        ))
+        expect(Either.isLeft(invalid) && invalid.left._op === "InvalidData" && invalid.left.message).toBe(
+          "must be an absolute http(s) URL, with no user name or password"
+        )
+      }
+      // given in code, it is a defect that says what is wrong (it was a bare "Invalid URL")
+      const made = yield* Effect.exit(PeopleContactsClient.make({ baseUrl: "::", token: Redacted.make("t"), account: "a" }))
+      expect(String(made)).toContain("baseUrl must be an absolute http(s) URL")
     }).pipe(Effect.provide(HttpLive)))
 })
 

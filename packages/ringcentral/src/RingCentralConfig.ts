@@ -16,6 +16,7 @@ import * as Config from "effect/Config"
 import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
+import * as HttpPolicy from "@unified-people/core/HttpPolicy"
 import type * as RateLimiter from "@unified-people/core/RateLimiter"
 
 /**
@@ -98,8 +99,12 @@ export interface RingCentralConfig {
  */
 export const defaultServerUrl = "https://platform.ringcentral.com"
 
+const httpUrl = (name: string) =>
+  Config.string(name).pipe(Config.validate({ message: "must be an absolute http(s) URL, with no user name or password", validation: HttpPolicy.isHttpUrl }))
+
 /**
- * Reads the configuration from `Config`: `SERVER_URL`, `MEDIA_URL`, `ACCOUNT_ID`
+ * Reads the configuration from `Config`: `SERVER_URL`, `MEDIA_URL` (absolute
+ * http(s) URLs), `ACCOUNT_ID`
  * and either `CLIENT_ID` + `CLIENT_SECRET` + `JWT` or `ACCESS_TOKEN` (secrets as
  * `Redacted`), under the `RINGCENTRAL` prefix (`RINGCENTRAL_SERVER_URL`, …).
  *
@@ -108,8 +113,8 @@ export const defaultServerUrl = "https://platform.ringcentral.com"
  */
 export const config: Config.Config<RingCentralConfig> = Config.nested(
   Config.all({
-    serverUrl: Config.option(Config.string("SERVER_URL")),
-    mediaUrl: Config.option(Config.string("MEDIA_URL")),
+    serverUrl: Config.option(httpUrl("SERVER_URL")),
+    mediaUrl: Config.option(httpUrl("MEDIA_URL")),
     accountId: Config.option(Config.string("ACCOUNT_ID")),
     credentials: Config.orElse(
       Config.all({

@@ -107,6 +107,23 @@ describe("Auth", () => {
       const list = yield* Effect.flatMap(CustomFields.CustomFields, (fields) => fields.listCustomFields).pipe(Effect.provide(layer))
       expect(list.records).toEqual([])
       expect((yield* emulator.stats).tokensIssued).toBe(1)
+      // a server or media URL that is not an absolute http(s) URL is invalid configuration, refused before any request
+      const invalidUrls: ReadonlyArray<readonly [string, string]> = [
+        ["SERVER_URL", "not-a-url"],
+        ["SERVER_URL", "ftp://platform.example.com"],
+        ["MEDIA_URL", "https://u:p@media.example.com"]
+      ]
+      for (const [key, value] of invalidUrls) {
+        const invalid = yield* Effect.either(RingCentralConfig.config.pipe(
+          Effect.withConfigProvider(ConfigProvider.fromMap(new Map([
+            ["RINGCENTRAL.SERVER_URL", emulator.url],
+            ["RINGCENTRAL.ACCESS_TOKEN", "token"],
+            [`RINGCENTRAL.${key}`, value]
+          ])))
+        ))
+        expect(invalid._tag === "Left" && invalid.left._op === "InvalidData" && invalid.left.path.join(".")).toBe(`RINGCENTRAL.${key}`)
+      }
+      expect((yield* emulator.stats).tokensIssued).toBe(1)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.scopedLive("every token revoked while thirty calls run: each is refused once, and one refresh serves them all", () =>

@@ -40,6 +40,7 @@
  *
  * @since 0.1.0
  */
+import * as HttpPolicy from "@unified-people/core/HttpPolicy"
 import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Cron from "effect/Cron"
@@ -137,6 +138,10 @@ const sections = {
     fields: { baseUrl: false, token: true, account: false, accountHeader: false, perPage: false }
   }
 } as const
+
+/** The connection fields that are URLs, checked when the file is read (not at a tenant's first request). */
+const urlFields: ReadonlySet<string> = new Set(["serverUrl", "mediaUrl", "baseUrl"])
+const notHttpUrl = "must be an absolute http(s) URL, with no user name or password"
 
 const snake = (camel: string) => camel.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()
 
@@ -278,6 +283,7 @@ export const parse = (
           }
           const secret = section.fields[field as keyof typeof section.fields] as boolean
           const resolved = yield* Effect.mapError(resolveValue(value, where, secret, dir, env), fail)
+          if (urlFields.has(field) && !HttpPolicy.isHttpUrl(resolved)) return yield* fail(`${where} ${notHttpUrl}`)
           const variable = `${section.prefix}${snake(field)}`
           values.set(variable, Redacted.make(resolved))
           if (secret) secrets.add(variable)
@@ -297,6 +303,7 @@ export const parse = (
       const address = webhook.address === undefined
         ? undefined
         : yield* Effect.mapError(resolveValue(webhook.address, `${label}: webhook.address`, false, dir, env), fail)
+      if (address !== undefined && !HttpPolicy.isHttpUrl(address)) return yield* fail(`${label}: webhook.address ${notHttpUrl}`)
       const sync = { ...shape.defaults?.sync, ...raw.sync }
       const cron = parseCron(sync.cron, `${label}: sync.cron`)
       if (Either.isLeft(cron)) return yield* fail(cron.left)

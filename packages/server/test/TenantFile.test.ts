@@ -70,6 +70,20 @@ describe("TenantFile", () => {
       expect(Either.isLeft(badId) && badId.left.message).toContain("the id must be")
       const off = yield* parse([{ ...noFile, sync: { cron: "off" } }], { ...env, ACME_JWT: "j" })
       expect(Either.getOrThrow(off)[0]!.sync.cron).toBeUndefined()
+      // URLs are checked when the file is read, and the value is not repeated (it may carry a password)
+      for (
+        const [tenant, where] of [
+          [{ ...noFile, people: { ...base.people, baseUrl: "people.example/v1" } }, "people.baseUrl"],
+          [{ ...noFile, people: { ...base.people, baseUrl: "https://user:hunter2@people.example/v1" } }, "people.baseUrl"],
+          [{ ...noFile, ringcentral: { ...noFile.ringcentral, serverUrl: "ftp://rc.example" } }, "ringcentral.serverUrl"],
+          [{ ...noFile, ringcentral: { ...noFile.ringcentral, mediaUrl: "::" } }, "ringcentral.mediaUrl"],
+          [{ ...noFile, webhook: { ...base.webhook, address: "sync.example/webhooks/acme" } }, "webhook.address"]
+        ] as const
+      ) {
+        const refused = yield* parse([tenant], { ...env, ACME_JWT: "j" })
+        expect(Either.isLeft(refused) && refused.left.message).toContain(`${where} must be an absolute http(s) URL`)
+        expect(Either.isLeft(refused) && refused.left.message).not.toContain("hunter2")
+      }
     }))
 
   it.effect("a file that cannot be read or is not JSON", () =>
