@@ -169,9 +169,14 @@ const full = Options.boolean("full").pipe(
   )
 )
 
+const atLeastOne = { message: "must be at least 1", validation: (n: number) => n >= 1 }
+
 const concurrency = Options.integer("concurrency").pipe(
-  Options.withDescription("People planned and applied at once (default 4, or UNIFIED_PEOPLE_CONCURRENCY)."),
-  Options.withFallbackConfig(Config.integer("UNIFIED_PEOPLE_CONCURRENCY").pipe(Config.withDefault(4)))
+  Options.withDescription("People planned and applied at once, 1 or more (default 4, or UNIFIED_PEOPLE_CONCURRENCY)."),
+  Options.filterMap((n) => (atLeastOne.validation(n) ? Option.some(n) : Option.none()), `--concurrency ${atLeastOne.message}`),
+  Options.withFallbackConfig(
+    Config.integer().pipe(Config.validate(atLeastOne), Config.nested("UNIFIED_PEOPLE_CONCURRENCY"), Config.withDefault(4))
+  )
 )
 
 const region = Options.text("region").pipe(
@@ -685,5 +690,7 @@ export const run = (
         : ValidationError.isValidationError(error)
         ? Effect.succeed(exitCodes.usage)
         : Effect.as(Output.errorLine(`Error: ${messageOf(error)}`), exitCodes.error)
-    )
+    ),
+    // a defect (a bug, or a setting the code refuses) is said too, never an exit without a word
+    Effect.catchAllDefect((defect) => Effect.as(Output.errorLine(`Error: unexpected failure: ${messageOf(defect)}`), exitCodes.error))
   )

@@ -1,4 +1,5 @@
 import { NodeContext } from "@effect/platform-node"
+import * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Person from "@unified-people/core/Person"
 import { ConfigProvider, Effect, Layer, Schema } from "effect"
@@ -155,8 +156,34 @@ describe("unified-people CLI", () => {
       expect(none.stderr).toBe(
         "Error: missing environment variables: RINGCENTRAL_CLIENT_ID + RINGCENTRAL_JWT (or RINGCENTRAL_ACCESS_TOKEN)\n"
       )
+      // a base URL that is not an absolute http(s) URL is refused before any request (it once ended the process without a word)
+      for (
+        const [variable, value] of [
+          ["PEOPLE_CONTACTS_BASE_URL", "::"],
+          ["PEOPLE_CONTACTS_BASE_URL", "people.example.com"],
+          ["PEOPLE_CONTACTS_BASE_URL", "http://user:password@people.example.com"],
+          ["RINGCENTRAL_SERVER_URL", "ftp://platform.example.com"],
+          ["RINGCENTRAL_MEDIA_URL", " https://media.example.com"]
+        ] as const
+      ) {
+        const bad = yield* runCli(withEnv({ [variable]: value }), "plan", "--state", state, "-q")
+        expect(bad.code).toBe(1)
+        expect(bad.stderr).toBe(`Error: invalid environment variable: ${variable} (must be an absolute http(s) URL, with no user name or password)\n`)
+        expect(bad.stderr).not.toContain("password@")
+      }
+      for (const value of ["0", "-3"]) {
+        const refused = yield* runCli(withEnv({ UNIFIED_PEOPLE_CONCURRENCY: value }), "plan", "--state", state, "-q")
+        expect(refused.code).toBe(2)
+      }
+      expect((yield* runCli(withEnv({}), "plan", "--state", state, "-q", "--concurrency", "0")).code).toBe(2)
       // refused before anything is created
       expect(fs.existsSync(path.dirname(state))).toBe(false)
+
+      // a defect is said, not an exit without a word
+      const dying = Layer.succeed(HttpClient.HttpClient, HttpClient.make(() => Effect.die(new Error("the transport broke down"))))
+      const defect = yield* runCli(withEnv({}), "plan", "--state", state, "-q").pipe(Effect.provide(dying))
+      expect(defect.code).toBe(1)
+      expect(defect.stderr).toContain("Error: unexpected failure: the transport broke down")
 
       const secret = "s3cr3t-client-secret-value"
       const unauthorized = yield* runCli(withEnv({ RINGCENTRAL_CLIENT_SECRET: secret }), "sync", "--state", state, "-q")
