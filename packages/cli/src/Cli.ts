@@ -25,6 +25,7 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Path from "@effect/platform/Path"
 import type * as CliApp from "@effect/cli/CliApp"
 import * as Merge from "@unified-people/core/Merge"
+import * as Normalize from "@unified-people/core/Normalize"
 import * as Person from "@unified-people/core/Person"
 import * as Sync from "@unified-people/core/Sync"
 import * as Text from "@unified-people/core/Text"
@@ -179,9 +180,14 @@ const concurrency = Options.integer("concurrency").pipe(
   )
 )
 
+const phoneRegion = { message: "must be a two-letter country code with a phone numbering plan (US, GB, DE, …)", validation: Normalize.isPhoneRegion }
+
 const region = Options.text("region").pipe(
   Options.withDescription("Region of phone numbers without a country code (default US, or UNIFIED_PEOPLE_DEFAULT_REGION)."),
-  Options.withFallbackConfig(Config.string("UNIFIED_PEOPLE_DEFAULT_REGION").pipe(Config.withDefault("US")))
+  Options.filterMap((code) => (phoneRegion.validation(code) ? Option.some(code) : Option.none()), `--region ${phoneRegion.message}`),
+  Options.withFallbackConfig(
+    Config.string().pipe(Config.validate(phoneRegion), Config.nested("UNIFIED_PEOPLE_DEFAULT_REGION"), Config.withDefault("US"))
+  )
 )
 
 const quiet = Options.boolean("quiet").pipe(Options.withAlias("q"), Options.withDescription("No progress display."))

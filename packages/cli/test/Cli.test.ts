@@ -176,6 +176,13 @@ describe("unified-people CLI", () => {
         expect(refused.code).toBe(2)
       }
       expect((yield* runCli(withEnv({}), "plan", "--state", state, "-q", "--concurrency", "0")).code).toBe(2)
+      // a region with no numbering plan would leave every national number unread: refused too
+      for (const value of ["ZZ", "usa", ""]) {
+        expect((yield* runCli(withEnv({ UNIFIED_PEOPLE_DEFAULT_REGION: value }), "plan", "--state", state, "-q")).code).toBe(2)
+      }
+      expect((yield* runCli(withEnv({}), "plan", "--state", state, "-q", "--region", "XX")).code).toBe(2)
+      const perPage = yield* runCli(withEnv({ PEOPLE_CONTACTS_PER_PAGE: "0" }), "plan", "--state", state, "-q")
+      expect(perPage.stderr).toBe("Error: invalid environment variable: PEOPLE_CONTACTS_PER_PAGE (must be between 1 and 100)\n")
       // refused before anything is created
       expect(fs.existsSync(path.dirname(state))).toBe(false)
 

@@ -20,7 +20,7 @@
  *
  * @since 0.1.0
  */
-import { Metadata, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max"
+import { isSupportedCountry, Metadata, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max"
 import type { Kind } from "./Label.js"
 import * as Text from "./Text.js"
 
@@ -483,6 +483,16 @@ export const chat = (raw: string, options?: Options): Result => {
   if (value.length === scheme.length + 1) return unnormalized(`chat link ${quote(trimmed)} has nothing after the scheme`)
   return fit("chat link", value, options)
 }
+
+/**
+ * Whether `region` (any case) is a region a phone number without a country code
+ * can be read in: an ISO 3166-1 alpha-2 code with a numbering plan (`US`, `de`).
+ * With any other `defaultRegion`, such numbers are never normalized.
+ *
+ * @since 0.1.0
+ * @category normalization
+ */
+export const isPhoneRegion = (region: string): boolean => /^[a-z]{2}$/i.test(region) && isSupportedCountry(region.toUpperCase())
 
 /**
  * Normalizes a value of any kind.

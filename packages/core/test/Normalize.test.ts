@@ -136,6 +136,13 @@ describe("Normalize.phone", () => {
   })
 })
 
+describe("Normalize.isPhoneRegion", () => {
+  it("accepts two-letter codes with a numbering plan, in any case, and nothing else", () => {
+    for (const region of ["US", "gb", "De", "JP"]) expect(Normalize.isPhoneRegion(region), region).toBe(true)
+    for (const region of ["", "ZZ", "XX", "usa", "U", "1", "U S", "us ", "__proto__"]) expect(Normalize.isPhoneRegion(region), region).toBe(false)
+  })
+})
+
 describe("Normalize.email", () => {
   it.each([
     ["Foo.Bar@Example.COM", "foo.bar@example.com"],

@@ -84,8 +84,8 @@ export const config: Config.Config<PeopleContactsConfig> = Config.nested(
     account: Config.string("ACCOUNT"),
     accountHeader: Config.string("ACCOUNT_HEADER").pipe(Config.withDefault(defaultAccountHeader)),
     perPage: Config.integer("PER_PAGE").pipe(
-      Config.withDefault(100),
-      Config.validate({ message: "must be between 1 and 100", validation: (n) => n >= 1 && n <= 100 })
+      Config.validate({ message: "must be between 1 and 100", validation: (n) => n >= 1 && n <= 100 }),
+      Config.withDefault(100)
     ),
     bulk: Config.all({
       maxRows: Config.integer("IMPORT_MAX_ROWS").pipe(

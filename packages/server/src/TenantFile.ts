@@ -41,6 +41,7 @@
  * @since 0.1.0
  */
 import * as HttpPolicy from "@unified-people/core/HttpPolicy"
+import * as Normalize from "@unified-people/core/Normalize"
 import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Cron from "effect/Cron"
@@ -151,7 +152,9 @@ const Numberish = Schema.Number
 const SyncFields = Schema.Struct({
   cron: Schema.optional(Schema.String),
   concurrency: Schema.optional(Schema.Int.pipe(Schema.between(1, 64))),
-  region: Schema.optional(Schema.String),
+  region: Schema.optional(Schema.String.pipe(Schema.filter(Normalize.isPhoneRegion, {
+    message: () => "must be a two-letter country code with a phone numbering plan (US, GB, DE, …)"
+  }))),
   maxDeletes: Schema.optional(Schema.NonNegativeInt),
   maxDeleteRatio: Schema.optional(Numberish.pipe(Schema.between(0, 1))),
   allowMassDelete: Schema.optional(Schema.Boolean),

@@ -70,6 +70,9 @@ describe("TenantFile", () => {
       expect(Either.isLeft(badId) && badId.left.message).toContain("the id must be")
       const off = yield* parse([{ ...noFile, sync: { cron: "off" } }], { ...env, ACME_JWT: "j" })
       expect(Either.getOrThrow(off)[0]!.sync.cron).toBeUndefined()
+      const region = yield* parse([{ ...noFile, sync: { region: "ZZ" } }], { ...env, ACME_JWT: "j" })
+      expect(Either.isLeft(region) && region.left.message).toContain("must be a two-letter country code with a phone numbering plan")
+      expect(Either.getOrThrow(yield* parse([{ ...noFile, sync: { region: "gb" } }], { ...env, ACME_JWT: "j" }))[0]!.sync.region).toBe("gb")
       // URLs are checked when the file is read, and the value is not repeated (it may carry a password)
       for (
         const [tenant, where] of [
