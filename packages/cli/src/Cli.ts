@@ -170,24 +170,47 @@ const full = Options.boolean("full").pipe(
   )
 )
 
-const atLeastOne = { message: "must be at least 1", validation: (n: number) => n >= 1 }
+/** A rule a flag and its fallback variable both follow. */
+interface Rule<A> {
+  readonly message: string
+  readonly validation: (a: A) => boolean
+}
 
-const concurrency = Options.integer("concurrency").pipe(
-  Options.withDescription("People planned and applied at once, 1 or more (default 4, or UNIFIED_PEOPLE_CONCURRENCY)."),
-  Options.filterMap((n) => (atLeastOne.validation(n) ? Option.some(n) : Option.none()), `--concurrency ${atLeastOne.message}`),
-  Options.withFallbackConfig(
-    Config.integer().pipe(Config.validate(atLeastOne), Config.nested("UNIFIED_PEOPLE_CONCURRENCY"), Config.withDefault(4))
+/** Refuses a flag's value that breaks `rule` (a usage error), and the same of its fallback variable. */
+const checked = <A>(
+  options: Options.Options<A>,
+  flag: string,
+  rule: Rule<A>,
+  variable: Config.Config<A>,
+  name: string,
+  fallback: A
+): Options.Options<A> =>
+  options.pipe(
+    Options.filterMap((a) => (rule.validation(a) ? Option.some(a) : Option.none()), `--${flag} ${rule.message}`),
+    // validated under its name, so that the error says which variable
+    Options.withFallbackConfig(variable.pipe(Config.validate(rule), Config.nested(name), Config.withDefault(fallback)))
   )
+
+const concurrency = checked(
+  Options.integer("concurrency").pipe(
+    Options.withDescription("People planned and applied at once, 1 or more (default 4, or UNIFIED_PEOPLE_CONCURRENCY).")
+  ),
+  "concurrency",
+  { message: "must be at least 1", validation: (n) => n >= 1 },
+  Config.integer(),
+  "UNIFIED_PEOPLE_CONCURRENCY",
+  4
 )
 
-const phoneRegion = { message: "must be a two-letter country code with a phone numbering plan (US, GB, DE, …)", validation: Normalize.isPhoneRegion }
-
-const region = Options.text("region").pipe(
-  Options.withDescription("Region of phone numbers without a country code (default US, or UNIFIED_PEOPLE_DEFAULT_REGION)."),
-  Options.filterMap((code) => (phoneRegion.validation(code) ? Option.some(code) : Option.none()), `--region ${phoneRegion.message}`),
-  Options.withFallbackConfig(
-    Config.string().pipe(Config.validate(phoneRegion), Config.nested("UNIFIED_PEOPLE_DEFAULT_REGION"), Config.withDefault("US"))
-  )
+const region = checked(
+  Options.text("region").pipe(
+    Options.withDescription("Region of phone numbers without a country code (default US, or UNIFIED_PEOPLE_DEFAULT_REGION).")
+  ),
+  "region",
+  { message: Normalize.phoneRegionExpectation, validation: Normalize.isPhoneRegion },
+  Config.string(),
+  "UNIFIED_PEOPLE_DEFAULT_REGION",
+  "US"
 )
 
 const quiet = Options.boolean("quiet").pipe(Options.withAlias("q"), Options.withDescription("No progress display."))

@@ -41,6 +41,7 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -240,8 +241,9 @@ const bodiless = (status: number) => status === 204 || status === 205 || status 
 
 /**
  * Whether `url` is an absolute `http:` or `https:` URL with a host, no user
- * name or password in it and no surrounding spaces: what a server or base URL setting must be (a
- * configuration that is not fails as invalid before any request is made).
+ * name or password in it and no surrounding spaces: what a server or base URL
+ * setting must be (a configuration that is not fails as invalid before any
+ * request is made).
  *
  * @since 0.1.0
  * @category parsing
@@ -256,6 +258,25 @@ export const isHttpUrl = (url: string): boolean => {
     return false
   }
 }
+
+/**
+ * What {@link isHttpUrl} asks of a URL setting, as the message of one that
+ * fails it.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const httpUrlExpectation = "must be an absolute http(s) URL, with no user name or password"
+
+/**
+ * A URL setting read from `Config` (`name`): invalid data unless
+ * {@link isHttpUrl}.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const httpUrlConfig = (name: string): Config.Config<string> =>
+  Config.string(name).pipe(Config.validate({ message: httpUrlExpectation, validation: isHttpUrl }))
 
 const imfFixdate = /^[a-z]{3}, \d{1,2} [a-z]{3} \d{4} \d{2}:\d{2}:\d{2} gmt$/i
 const rfc850Date = /^[a-z]+, \d{2}-[a-z]{3}-\d{2} \d{2}:\d{2}:\d{2} gmt$/i

@@ -495,6 +495,15 @@ export const chat = (raw: string, options?: Options): Result => {
 export const isPhoneRegion = (region: string): boolean => /^[a-z]{2}$/i.test(region) && isSupportedCountry(region.toUpperCase())
 
 /**
+ * What {@link isPhoneRegion} asks of a region setting, as the message of one
+ * that fails it.
+ *
+ * @since 0.1.0
+ * @category normalization
+ */
+export const phoneRegionExpectation = "must be a two-letter country code with a phone numbering plan (US, GB, DE, …)"
+
+/**
  * Normalizes a value of any kind.
  *
  * @since 0.1.0

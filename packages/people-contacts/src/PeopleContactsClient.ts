@@ -345,8 +345,9 @@ const bucketOf = (token: Redacted.Redacted<string>) =>
 
 /**
  * Builds a client over the `HttpClient` in context. A `baseUrl` that is not an
- * absolute http(s) URL (`HttpPolicy.isHttpUrl`) is a defect that says so (`layerConfig` reports it as an
- * invalid `PEOPLE_CONTACTS_BASE_URL` instead).
+ * absolute http(s) URL (`HttpPolicy.isHttpUrl`) is a defect that says so
+ * (`PeopleContactsConfig.config` reports it as an invalid
+ * `PEOPLE_CONTACTS_BASE_URL` instead).
  *
  * @since 0.1.0
  * @category constructors
@@ -354,7 +355,7 @@ const bucketOf = (token: Redacted.Redacted<string>) =>
 export const make = (options: Options): Effect.Effect<Service, never, HttpClient.HttpClient> =>
   Effect.gen(function*() {
     if (!HttpPolicy.isHttpUrl(options.baseUrl)) {
-      return yield* Effect.dieMessage("PeopleContactsClient: baseUrl must be an absolute http(s) URL without a user name or password")
+      return yield* Effect.dieMessage(`PeopleContactsClient: baseUrl ${HttpPolicy.httpUrlExpectation}`)
     }
     const base = yield* HttpClient.HttpClient
     const client = options.transformClient === undefined ? base : options.transformClient(base)

@@ -77,9 +77,7 @@ export const defaultAccountHeader = "X-Xurrent-Account"
  */
 export const config: Config.Config<PeopleContactsConfig> = Config.nested(
   Config.all({
-    baseUrl: Config.string("BASE_URL").pipe(
-      Config.validate({ message: "must be an absolute http(s) URL, with no user name or password", validation: HttpPolicy.isHttpUrl })
-    ),
+    baseUrl: HttpPolicy.httpUrlConfig("BASE_URL"),
     token: Config.redacted("TOKEN"),
     account: Config.string("ACCOUNT"),
     accountHeader: Config.string("ACCOUNT_HEADER").pipe(Config.withDefault(defaultAccountHeader)),

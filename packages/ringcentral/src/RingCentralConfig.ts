@@ -99,9 +99,6 @@ export interface RingCentralConfig {
  */
 export const defaultServerUrl = "https://platform.ringcentral.com"
 
-const httpUrl = (name: string) =>
-  Config.string(name).pipe(Config.validate({ message: "must be an absolute http(s) URL, with no user name or password", validation: HttpPolicy.isHttpUrl }))
-
 /**
  * Reads the configuration from `Config`: `SERVER_URL`, `MEDIA_URL` (absolute
  * http(s) URLs), `ACCOUNT_ID`
@@ -113,8 +110,8 @@ const httpUrl = (name: string) =>
  */
 export const config: Config.Config<RingCentralConfig> = Config.nested(
   Config.all({
-    serverUrl: Config.option(httpUrl("SERVER_URL")),
-    mediaUrl: Config.option(httpUrl("MEDIA_URL")),
+    serverUrl: Config.option(HttpPolicy.httpUrlConfig("SERVER_URL")),
+    mediaUrl: Config.option(HttpPolicy.httpUrlConfig("MEDIA_URL")),
     accountId: Config.option(Config.string("ACCOUNT_ID")),
     credentials: Config.orElse(
       Config.all({

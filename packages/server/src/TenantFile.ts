@@ -142,7 +142,6 @@ const sections = {
 
 /** The connection fields that are URLs, checked when the file is read (not at a tenant's first request). */
 const urlFields: ReadonlySet<string> = new Set(["serverUrl", "mediaUrl", "baseUrl"])
-const notHttpUrl = "must be an absolute http(s) URL, with no user name or password"
 
 const snake = (camel: string) => camel.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()
 
@@ -152,9 +151,7 @@ const Numberish = Schema.Number
 const SyncFields = Schema.Struct({
   cron: Schema.optional(Schema.String),
   concurrency: Schema.optional(Schema.Int.pipe(Schema.between(1, 64))),
-  region: Schema.optional(Schema.String.pipe(Schema.filter(Normalize.isPhoneRegion, {
-    message: () => "must be a two-letter country code with a phone numbering plan (US, GB, DE, …)"
-  }))),
+  region: Schema.optional(Schema.String.pipe(Schema.filter(Normalize.isPhoneRegion, { message: () => Normalize.phoneRegionExpectation }))),
   maxDeletes: Schema.optional(Schema.NonNegativeInt),
   maxDeleteRatio: Schema.optional(Numberish.pipe(Schema.between(0, 1))),
   allowMassDelete: Schema.optional(Schema.Boolean),
@@ -286,7 +283,7 @@ export const parse = (
           }
           const secret = section.fields[field as keyof typeof section.fields] as boolean
           const resolved = yield* Effect.mapError(resolveValue(value, where, secret, dir, env), fail)
-          if (urlFields.has(field) && !HttpPolicy.isHttpUrl(resolved)) return yield* fail(`${where} ${notHttpUrl}`)
+          if (urlFields.has(field) && !HttpPolicy.isHttpUrl(resolved)) return yield* fail(`${where} ${HttpPolicy.httpUrlExpectation}`)
           const variable = `${section.prefix}${snake(field)}`
           values.set(variable, Redacted.make(resolved))
           if (secret) secrets.add(variable)
@@ -306,7 +303,7 @@ export const parse = (
       const address = webhook.address === undefined
         ? undefined
         : yield* Effect.mapError(resolveValue(webhook.address, `${label}: webhook.address`, false, dir, env), fail)
-      if (address !== undefined && !HttpPolicy.isHttpUrl(address)) return yield* fail(`${label}: webhook.address ${notHttpUrl}`)
+      if (address !== undefined && !HttpPolicy.isHttpUrl(address)) return yield* fail(`${label}: webhook.address ${HttpPolicy.httpUrlExpectation}`)
       const sync = { ...shape.defaults?.sync, ...raw.sync }
       const cron = parseCron(sync.cron, `${label}: sync.cron`)
       if (Either.isLeft(cron)) return yield* fail(cron.left)
