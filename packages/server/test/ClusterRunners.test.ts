@@ -245,5 +245,8 @@ describe("Cluster: 3 runner processes, 20 tenants, one runner killed", () => {
       }
       // no secret in what the runners printed
       for (const runner of runners) for (const value of Object.values(env)) expect(runner.output()).not.toContain(value)
-    }).pipe(provideTestLive), { timeout: 240_000 })
+    }).pipe(provideTestLive), {
+      // not a speed bound: 42-77 s alone, but 240 s ran out once on 2 cores shared with a second npm test
+      timeout: 600_000
+    })
 })
